@@ -1,0 +1,51 @@
+# The two commands of CONTRACT.md: `make run` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install lint format migrate seed checks clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve web + worker + beat on http://$(HOST):$(PORT)"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make lint   - ruff check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Local development: debug on unless the environment says otherwise.
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo "Intimacy Ops on http://$(HOST):$(PORT)/ (demo users: see README; password intimacy-demo). Ctrl-C stops everything."
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+checks: install
+	$(BIN)/python manage.py run_checks
+
+clean:
+	rm -rf var/test var/staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Standard processes and requests to deviate from them (DESIGN.md, "exceptions/")."""

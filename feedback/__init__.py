@@ -1,0 +1,1 @@
+"""The customer's voice and continuous improvement (DESIGN.md, "feedback/")."""

@@ -1,0 +1,1 @@
+"""Change-control boards and the rules they enforce (DESIGN.md, "governance/")."""

@@ -1,0 +1,119 @@
+"""THE access policy: which objects a user may see, and whether they may take an action.
+
+Every page, API endpoint, selector and export asks these two questions here; nothing else
+checks roles. Each app registers, in its AppConfig.ready(), a *scope* per model (a queryset
+filter, evaluated in SQL) and *rules* per (model, action). What is not registered is denied.
+
+    visible(user, Customer)                 -> the customers this user may see
+    allowed(user, "submit", request)        -> Decision(ok=False, reason="…")
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+
+from intimacy_ops import errors
+
+
+@dataclass(frozen=True)
+class Decision:
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+ALLOW = Decision(True)
+
+Scope = Callable[[object, QuerySet], QuerySet]
+Rule = Callable[[object, Model], "Decision | bool"]
+
+_scopes: dict[type[Model], Scope] = {}
+_rules: dict[tuple[type[Model], str], Rule] = {}
+
+
+def register_scope(model: type[Model]) -> Callable[[Scope], Scope]:
+    """Decorator: `scope(user, queryset) -> queryset` of the objects of `model` the user may see."""
+
+    def decorate(scope: Scope) -> Scope:
+        _scopes[model] = scope
+        return scope
+
+    return decorate
+
+
+def register_rule(model: type[Model], *actions: str) -> Callable[[Rule], Rule]:
+    """Decorator: `rule(user, obj) -> Decision | bool` for each named action on `model`."""
+
+    def decorate(rule: Rule) -> Rule:
+        for action in actions:
+            _rules[(model, action)] = rule
+        return rule
+
+    return decorate
+
+
+def _is_active_user(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
+    """The objects this user may see, as a queryset scoped in SQL (never filtered in Python later)."""
+    queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    if not _is_active_user(user):
+        return queryset.none()
+    try:
+        scope = _scopes[queryset.model]
+    except KeyError:
+        raise LookupError(f"No access scope is registered for {queryset.model.__name__}") from None
+    return scope(user, queryset)
+
+
+def allowed(user, action: str, obj: Model) -> Decision:
+    """May this user take `action` on `obj`? The answer carries the reason when it is no."""
+    if not _is_active_user(user):
+        return Decision(False, "Sign in first.")
+    rule = _rules.get((type(obj), action))
+    if rule is None:
+        return Decision(False, f"Nobody may {action.replace('_', ' ')} a {obj._meta.verbose_name}.")
+    if not visible(user, type(obj)).filter(pk=obj.pk).exists():
+        return Decision(False, f"This {obj._meta.verbose_name} is outside your scope.")
+    result = rule(user, obj)
+    if isinstance(result, Decision):
+        return result
+    return ALLOW if result else Decision(False, f"Your role may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
+
+
+def get_visible(user, model_or_queryset: type[Model] | QuerySet, **lookup) -> Model:
+    """The one object matching `lookup` among those the user may see; NotFound otherwise (no existence leak)."""
+    queryset = visible(user, model_or_queryset)
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise errors.NotFound(f"No {queryset.model._meta.verbose_name} matches that id.") from None
+
+
+def require(user, action: str, obj: Model) -> None:
+    """Raise PermissionDenied with the reason unless `allowed`."""
+    decision = allowed(user, action, obj)
+    if not decision:
+        raise errors.PermissionDenied(decision.reason)
+
+
+def in_user_regions(user, queryset: QuerySet, field: str = "region") -> QuerySet:
+    """Keep the rows whose `field` (a Region foreign key or many-to-many) is one of the user's regions.
+
+    A subquery, so it composes with any other filter and never loads ids into Python.
+    """
+    from intimacy_ops.accounts.models import Region
+
+    return queryset.filter(**{f"{field}__in": Region.objects.filter(users=user).values("id")})
+
+
+def sees_all_regions(user) -> bool:
+    """Auditors and administrators read across regions (DESIGN.md, roles table)."""
+    from intimacy_ops.accounts.roles import Role
+
+    return user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMINISTRATOR)

@@ -1,0 +1,65 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from intimacy_ops.accounts.roles import HOME_PRECEDENCE, Role
+
+
+class Region(models.Model):
+    """A sales/operations region (EMEA, AMER, APAC). Customers belong to one; users to one or more."""
+
+    code = models.CharField(max_length=16, unique=True, help_text="Short code, e.g. EMEA.")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class User(AbstractUser):
+    regions = models.ManyToManyField(Region, blank=True, related_name="users")
+
+    class Meta:
+        ordering = ["username"]
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        """The roles this person holds; a superuser is an administrator whatever their groups."""
+        if not self.is_authenticated:
+            return frozenset()
+        names = {group.name for group in self.groups.all()}
+        held = {role for role in Role if role.value in names}
+        if self.is_superuser:
+            held.add(Role.ADMINISTRATOR)
+        if Role.BOARD_CHAIR in held:
+            held.add(Role.BOARD_MEMBER)  # a chair is a member who also runs the board
+        return frozenset(held)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def primary_role(self) -> Role | None:
+        return next((role for role in HOME_PRECEDENCE if role in self.roles), None)
+
+    @cached_property
+    def region_ids(self) -> frozenset[int]:
+        return frozenset(self.regions.values_list("id", flat=True))
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class FailedSignIn(models.Model):
+    """One failed sign-in, kept for the lockout rule (CONTRACT.md: 5 per username and address → 15 minutes)."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "ip", "at"])]

@@ -1,0 +1,100 @@
+"""Reads for the role home pages."""
+
+from django.db.models import Count, Q
+
+from intimacy_ops import access
+from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.roles import Role
+
+# What each role does first, in the words of DESIGN.md's roles table.
+ROLE_GUIDES: dict[Role, dict] = {
+    Role.ACCOUNT_MANAGER: {
+        "tagline": "Your accounts, the service they need, and the exceptions you ask for them.",
+        "duties": [
+            "Log a request to deviate from a standard process for one of your customers.",
+            "Follow your requests through review, approval and expiry.",
+            "Watch the SLA status of your accounts and record feedback and insights.",
+        ],
+    },
+    Role.PROCESS_OWNER: {
+        "tagline": "The standard processes you own, and what deviates from them.",
+        "duties": [
+            "Write the impact assessment of exceptions against your processes.",
+            "Decide which recurring variations should become a standard option.",
+            "Own root-cause analyses and their corrective actions.",
+        ],
+    },
+    Role.BOARD_MEMBER: {
+        "tagline": "The reviews waiting for your vote on your change-control board.",
+        "duties": [
+            "Read each review's impact assessment and vote approve, reject or abstain with a rationale.",
+            "Declare an interest where you have one; you never vote on your own requests or customers.",
+        ],
+    },
+    Role.BOARD_CHAIR: {
+        "tagline": "Your board's agenda, quorum and decisions.",
+        "duties": [
+            "Schedule meetings and set their agendas.",
+            "Record decisions once quorum is met and the votes support them.",
+            "Co-opt a substitute when conflicts of interest leave too few eligible members.",
+        ],
+    },
+    Role.OPERATIONS_LEAD: {
+        "tagline": "Cost, drift and SLA compliance across your regions.",
+        "duties": [
+            "Approve, reject or return small exception requests in your regions.",
+            "Manage segment thresholds and SLA policies, previewing every change first.",
+            "Acknowledge the escalations that reach you.",
+        ],
+    },
+    Role.DATA_STEWARD: {
+        "tagline": "Who sees sensitive customer data, and why.",
+        "duties": [
+            "Review the access log and open break-glass sessions.",
+            "Grant or revoke time-limited access to a customer's sensitive fields.",
+            "Own classification, retention and consent.",
+        ],
+    },
+    Role.AUDITOR: {
+        "tagline": "Read-only over records, decisions and the audit trail.",
+        "duties": [
+            "Browse the audit trail and verify that its hash chain is intact.",
+            "Trace any decision back to who made it, when and why.",
+        ],
+    },
+    Role.ADMINISTRATOR: {
+        "tagline": "Configuration, users and the health of the system.",
+        "duties": [
+            "Assign roles and regions to people in the admin.",
+            "Watch the worker heartbeat and the schedules of the periodic checks.",
+        ],
+    },
+}
+
+
+def home_panels(user: User, role: Role) -> dict:
+    """What every home page shows: the role's guide, the user's regions and who else works there."""
+    regions = access.visible(user, Region).filter(users=user).annotate(
+        people=Count("users", filter=Q(users__is_active=True))
+    )
+    colleagues = (
+        access.visible(user, User)
+        .exclude(pk=user.pk)
+        .filter(is_active=True)
+        .prefetch_related("groups")
+        .order_by("username")[:12]
+    )
+    panels = {"guide": ROLE_GUIDES[role], "regions": list(regions), "colleagues": list(colleagues)}
+    if role in (Role.AUDITOR, Role.ADMINISTRATOR):
+        from intimacy_ops.audit import AuditEvent
+
+        panels["recent_events"] = list(access.visible(user, AuditEvent).order_by("-id")[:8])
+    if role is Role.ADMINISTRATOR:
+        from intimacy_ops.health import last_heartbeat
+
+        panels["heartbeat"] = last_heartbeat()
+        panels["people_by_role"] = [
+            {"role": r.label, "count": User.objects.filter(groups__name=r.value, is_active=True).count()}
+            for r in Role
+        ]
+    return panels

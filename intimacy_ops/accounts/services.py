@@ -1,0 +1,114 @@
+"""Sign-in with lockout, and the writes on users and regions."""
+
+import datetime
+import math
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from intimacy_ops import audit, errors
+from intimacy_ops.accounts.models import FailedSignIn, Region, User
+from intimacy_ops.accounts.roles import Role
+
+
+def _window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+
+
+def ensure_not_locked_out(*, username: str, ip: str | None) -> None:
+    """RateLimited when this username has failed too often from this address within the lockout window."""
+    now = timezone.now()
+    recent = list(
+        FailedSignIn.objects.filter(username__iexact=username, ip=ip, at__gte=now - _window())
+        .order_by("-at")
+        .values_list("at", flat=True)[: settings.SIGN_IN_MAX_FAILURES]
+    )
+    if len(recent) < settings.SIGN_IN_MAX_FAILURES:
+        return
+    retry_after = math.ceil((recent[0] + _window() - now).total_seconds())
+    minutes = max(1, math.ceil(retry_after / 60))
+    raise errors.RateLimited(
+        f"Too many failed sign-ins for '{username}' from your address: sign-in is locked for "
+        f"{settings.SIGN_IN_LOCKOUT_MINUTES} minutes. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+        retry_after_seconds=retry_after,
+    )
+
+
+def sign_in(*, request, username: str, password: str) -> User:
+    """Check credentials under the lockout rule; return the user or raise (429 locked, 400 wrong)."""
+    ip = request.META.get("REMOTE_ADDR")
+    ensure_not_locked_out(username=username, ip=ip)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        FailedSignIn.objects.create(username=username, ip=ip, at=timezone.now())
+        ensure_not_locked_out(username=username, ip=ip)  # the failure that locks says so at once
+        raise errors.ValidationFailed(
+            message="Unable to sign in with that username and password. Both are case-sensitive."
+        )
+    FailedSignIn.objects.filter(username__iexact=username, ip=ip).delete()
+    return user
+
+
+def api_token_for(*, user: User) -> str:
+    """The user's API token, created on first request."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def forget_old_failed_sign_ins() -> int:
+    deleted, _ = FailedSignIn.objects.filter(at__lt=timezone.now() - _window()).delete()
+    return deleted
+
+
+def ensure_region(*, code: str, name: str) -> Region:
+    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name})
+    return region
+
+
+def ensure_user(
+    *,
+    username: str,
+    password: str,
+    roles: list[Role],
+    regions: list[Region],
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_superuser: bool = False,
+    comment: str = "",
+) -> tuple[User, bool]:
+    """Create a user with roles and regions if missing; an existing user keeps their password and edits."""
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": email,
+                "is_superuser": is_superuser,
+                "is_staff": is_superuser,
+            },
+        )
+        if not created:
+            return user, False
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+        user.regions.set(regions)
+        audit.record(
+            actor=None,
+            verb="user.created",
+            obj=user,
+            after={
+                "username": username,
+                "roles": sorted(role.value for role in roles),
+                "regions": sorted(region.code for region in regions),
+                "superuser": is_superuser,
+            },
+            comment=comment,
+        )
+    return user, True

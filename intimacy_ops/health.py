@@ -1,0 +1,86 @@
+"""Liveness: `/healthz` really queries the database and talks to the broker; the heartbeat shows beat and a worker run."""
+
+import socket
+
+from django.conf import settings
+from django.db import connection, models
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from intimacy_ops import checks
+
+BROKER_TIMEOUT_SECONDS = 2
+
+
+class Heartbeat(models.Model):
+    """The last run of the `heartbeat` check, one row per name: proof that beat and a worker are alive."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_run_at = models.DateTimeField()
+    hostname = models.CharField(max_length=255, blank=True)
+    runs = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        app_label = "intimacy_ops"
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+@checks.register(name="heartbeat", every_seconds=60, description="Records that beat and a worker are alive.")
+def beat() -> str:
+    """Record one heartbeat; safe to run twice at once (a single upsert-style update)."""
+    now = timezone.now()
+    updated = Heartbeat.objects.filter(name="worker").update(
+        last_run_at=now, hostname=socket.gethostname(), runs=models.F("runs") + 1
+    )
+    if not updated:
+        Heartbeat.objects.get_or_create(
+            name="worker", defaults={"last_run_at": now, "hostname": socket.gethostname(), "runs": 1}
+        )
+    return f"heartbeat recorded at {now:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def last_heartbeat() -> Heartbeat | None:
+    return Heartbeat.objects.filter(name="worker").first()
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def broker_ok() -> bool:
+    from intimacy_ops.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS)
+            if not settings.REDIS_URL:
+                # The embedded broker is a folder: it is up when the folder is there and writable.
+                folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+                probe = f"{folder}/.healthz"
+                with open(probe, "w") as handle:
+                    handle.write("ok")
+            else:
+                conn.default_channel.client.ping()
+        return True
+    except Exception:
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    status = {
+        "database": "ok" if database_ok() else "down",
+        "broker": "ok" if broker_ok() else "down",
+    }
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse(status, status=200 if healthy else 503)

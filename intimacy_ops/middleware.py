@@ -1,0 +1,58 @@
+"""Request context for the audit trail, and the page-side mapping of domain errors."""
+
+import contextvars
+import uuid
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from intimacy_ops.errors import DomainError, NotAuthenticated
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    ip: str | None
+
+
+current_request: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("current_request", default=None)
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from X-Request-ID when sent) that the audit trail records."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supplied = request.headers.get("X-Request-ID", "")
+        request_id = supplied[:64] if supplied.replace("-", "").isalnum() else uuid.uuid4().hex
+        request.request_id = request_id
+        token = current_request.set(RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR")))
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class DomainErrorMiddleware:
+    """A domain error raised by a page becomes the error page of its status, in the layout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotAuthenticated):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        template = f"errors/{exception.status}.html" if exception.status in (403, 404, 409) else "errors/error.html"
+        return render(request, template, {"error": exception}, status=exception.status)

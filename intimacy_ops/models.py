@@ -1,0 +1,6 @@
+"""The kernel's models live beside the code that owns them; Django finds them here."""
+
+from intimacy_ops.audit import AuditEvent
+from intimacy_ops.health import Heartbeat
+
+__all__ = ["AuditEvent", "Heartbeat"]

@@ -1,0 +1,8 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    """`{"count", "next", "previous", "results"}`; `?page_size=` up to 200 (a larger value is capped)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200

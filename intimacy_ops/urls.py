@@ -1,0 +1,44 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from intimacy_ops import health, views
+from intimacy_ops.accounts import api as accounts_api
+from intimacy_ops.accounts import views as accounts_views
+from intimacy_ops.api import router
+
+admin.site.site_header = "Intimacy Ops administration"
+admin.site.site_title = "Intimacy Ops admin"
+
+accounts_api.register(router)
+
+business_urls = []
+for app in settings.BUSINESS_APPS:
+    # Each business app contributes API resources (`api.register(router)`) and pages (`urls.py`).
+    if find_spec(f"{app}.api"):
+        import_module(f"{app}.api").register(router)
+    if find_spec(f"{app}.urls"):
+        business_urls.append(path(f"{app}/", include(f"{app}.urls")))
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("home/<slug:role>/", accounts_views.role_home, name="role-home"),
+    path("accounts/", include("intimacy_ops.accounts.urls")),
+    path("audit/", views.audit_trail, name="audit-trail"),
+    path("audit/verify/", views.audit_verify, name="audit-verify"),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *business_urls,
+]
+
+handler403 = "intimacy_ops.views.permission_denied"
+handler404 = "intimacy_ops.views.page_not_found"
+handler500 = "intimacy_ops.views.server_error"

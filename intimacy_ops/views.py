@@ -1,0 +1,71 @@
+"""Kernel pages: the audit trail and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+
+from intimacy_ops import access, audit, errors
+from intimacy_ops.accounts.roles import Role
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _require_audit_reader(user) -> None:
+    if not user.has_role(Role.AUDITOR, Role.ADMINISTRATOR):
+        raise errors.PermissionDenied("The audit trail is for auditors and administrators.")
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    _require_audit_reader(request.user)
+    events = access.visible(request.user, audit.AuditEvent).order_by("-id")
+    filters = {key: request.GET.get(key, "").strip() for key in ("q", "verb", "actor", "since", "until")}
+    if filters["verb"]:
+        events = events.filter(verb=filters["verb"])
+    if filters["actor"]:
+        events = events.filter(actor_username=filters["actor"])
+    if filters["q"]:
+        events = events.filter(object_repr__icontains=filters["q"]) | events.filter(comment__icontains=filters["q"])
+    problems = []
+    for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
+        if filters[key]:
+            day = parse_date(filters[key]) if len(filters[key]) == 10 else None
+            if day is None:
+                problems.append(f"'{filters[key]}' is not a date (use YYYY-MM-DD).")
+            else:
+                events = events.filter(**{lookup: day})
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    verbs = access.visible(request.user, audit.AuditEvent).order_by("verb").values_list("verb", flat=True).distinct()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "problems": problems,
+        "verbs": list(verbs),
+        "querystring": query.urlencode(),
+    }
+    return render(request, "audit/trail.html", context)
+
+
+@login_required
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    _require_audit_reader(request.user)
+    return render(request, "audit/verify.html", {"report": audit.verify_chain()})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "errors/404.html", {"error": exception}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "errors/403.html", {"error": exception}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # A plain template context: the layout's context processors may be what failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)

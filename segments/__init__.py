@@ -1,0 +1,1 @@
+"""Customers, tiers and service commitments (DESIGN.md, "segments/")."""

@@ -1,0 +1,20 @@
+"""The test run's settings: the real settings, with test-only defaults put into the environment first.
+
+Anything already in the environment (DATABASE_URL, REDIS_URL, …) wins, so CI's PostgreSQL and
+Redis are used when set. A Celery worker started by the tests uses this module too.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + secrets.token_urlsafe(32))
+os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
+os.environ.setdefault("INTIMACY_OPS_VAR_DIR", str(_ROOT / "var" / "test"))
+
+from intimacy_ops.settings import *  # noqa: E402,F403
+
+# Hashing passwords slowly is a production virtue and a test-suite cost.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
