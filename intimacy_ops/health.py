@@ -60,9 +60,10 @@ def broker_ok() -> bool:
     from intimacy_ops.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # Read the URL at call time, so the answer follows the settings in force (and tests can point it elsewhere).
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS)
-            if not settings.REDIS_URL:
+            if conn.transport.driver_type == "filesystem":
                 # The embedded broker is a folder: it is up when the folder is there and writable.
                 folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
                 probe = f"{folder}/.healthz"
