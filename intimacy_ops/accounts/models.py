@@ -63,3 +63,6 @@ class FailedSignIn(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip or 'unknown address'} at {self.at:%Y-%m-%d %H:%M:%S}"
