@@ -1,0 +1,76 @@
+"""Who sees and does what in segments: region scoping in SQL (DESIGN.md, roles table)."""
+
+from intimacy_ops import access
+from intimacy_ops.accounts.roles import Role
+from segments.models import Customer, ImportRun, Segment, SegmentChange, ServiceCase, SlaPolicy, WorkingCalendar
+
+
+@access.register_scope(Customer)
+def _customers(user, queryset):
+    return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset)
+
+
+@access.register_scope(ServiceCase)
+def _cases(user, queryset):
+    return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset, "customer__region")
+
+
+@access.register_scope(SegmentChange)
+def _segment_changes(user, queryset):
+    return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset, "customer__region")
+
+
+@access.register_scope(Segment)
+@access.register_scope(SlaPolicy)
+def _reference_data(user, queryset):
+    return queryset  # tiers and their service commitments are known to everyone signed in
+
+
+@access.register_scope(WorkingCalendar)
+def _calendars(user, queryset):
+    return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset)
+
+
+@access.register_scope(ImportRun)
+def _imports(user, queryset):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR, Role.AUDITOR):
+        return queryset
+    return queryset.filter(started_by=user)
+
+
+@access.register_rule(Customer, "view")
+@access.register_rule(ServiceCase, "view")
+@access.register_rule(Segment, "view")
+@access.register_rule(SlaPolicy, "view")
+@access.register_rule(ImportRun, "view")
+def _may_view(user, obj):
+    return True
+
+
+@access.register_rule(Customer, "change")
+def _may_change_customer(user, customer):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR) or customer.account_manager_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, "Only the customer's account manager or an operations lead of the region edits a customer.")
+
+
+@access.register_rule(Customer, "lock_segment")
+def _may_lock(user, customer):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only an operations lead places a customer in a segment by hand.")
+
+
+@access.register_rule(ServiceCase, "change")
+def _may_change_case(user, case):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR, Role.ACCOUNT_MANAGER):
+        return access.ALLOW
+    return access.Decision(False, "Only account managers and operations leads update service cases.")
+
+
+@access.register_rule(Segment, "change_thresholds")
+@access.register_rule(SlaPolicy, "change")
+def _may_manage_tiers(user, obj):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only operations leads manage segment thresholds and SLA policies.")

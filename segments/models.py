@@ -1,0 +1,281 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from intimacy_ops.accounts.models import Region
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Segment(models.Model):
+    """A service tier. Rank 1 is the most intimate; a customer belongs to the first tier whose thresholds all hold."""
+
+    name = models.CharField(max_length=80, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 = most intimate.")
+    description = models.TextField(blank=True)
+    min_annual_revenue = models.DecimalField(**MONEY, default=Decimal("0"))
+    min_strategic_value = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
+    min_lifetime_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    min_support_complexity = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
+    capacity = models.PositiveIntegerField(help_text="How many customers the tier can serve.")
+    dedicated_team = models.CharField(
+        max_length=80, blank=True, help_text="Cases of this tier go to this team's queue; blank: the general queue."
+    )
+
+    THRESHOLD_FIELDS = ("min_annual_revenue", "min_strategic_value", "min_lifetime_value", "min_support_complexity")
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_strategic_value__gte=1, min_strategic_value__lte=5), name="segment_strategic_1_5"),
+            models.CheckConstraint(condition=Q(min_support_complexity__gte=1, min_support_complexity__lte=5), name="segment_complexity_1_5"),
+            models.CheckConstraint(condition=Q(min_annual_revenue__gte=0, min_lifetime_value__gte=0), name="segment_money_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    source = models.CharField(max_length=40, default="manual", help_text="System the record comes from (crm, erp, ticketing).")
+    external_id = models.CharField(max_length=100, help_text="The id in the source system.")
+    name = models.CharField(max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="customers")
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_customers"
+    )
+    annual_revenue = models.DecimalField(**MONEY, default=Decimal("0"))
+    strategic_value = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
+    support_complexity = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
+    lifetime_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    segment = models.ForeignKey(Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="customers")
+    segment_locked = models.BooleanField(default=False)
+    segment_locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    segment_lock_reason = models.TextField(blank=True)
+    consent_profiling = models.BooleanField(default=False)
+    consent_sentiment = models.BooleanField(default=False)
+    consent_surveys = models.BooleanField(default=False)
+    legal_hold = models.BooleanField(default=False)
+    # Sensitive (intimacy_ops.sensitive decides who reads them): confidential, restricted.
+    contact_email = models.EmailField(blank=True)
+    personal_notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="customer_unique_external_id_per_source"),
+            models.CheckConstraint(condition=Q(strategic_value__gte=1, strategic_value__lte=5), name="customer_strategic_1_5"),
+            models.CheckConstraint(condition=Q(support_complexity__gte=1, support_complexity__lte=5), name="customer_complexity_1_5"),
+            models.CheckConstraint(condition=Q(annual_revenue__gte=0, lifetime_value__gte=0), name="customer_money_not_negative"),
+            models.CheckConstraint(condition=Q(segment_locked=False) | ~Q(segment_lock_reason=""), name="customer_lock_has_reason"),
+        ]
+        indexes = [models.Index(fields=["region", "segment"]), models.Index(fields=["account_manager"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SegmentChange(models.Model):
+    class Cause(models.TextChoices):
+        RULE = "rule", "By rule"
+        PERSON = "person", "By a person"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="segment_changes")
+    from_segment = models.ForeignKey(Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(max_length=10, choices=Cause.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_segment_id} → {self.to_segment_id}"
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", "P1 · critical"
+    P2 = "P2", "P2 · high"
+    P3 = "P3", "P3 · normal"
+    P4 = "P4", "P4 · low"
+
+
+class WorkingCalendar(models.Model):
+    """When a region works: business-hours SLA clocks only run inside these hours."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="calendar")
+    timezone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. Europe/Paris.")
+    weekdays = models.JSONField(default=list, help_text="Working weekdays, 0 = Monday … 6 = Sunday.")
+    day_starts = models.TimeField()
+    day_ends = models.TimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(day_ends__gt=models.F("day_starts")), name="calendar_day_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.region.code} calendar"
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="holidays")
+    on = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["on"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "on"], name="holiday_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.on}: {self.name}"
+
+
+class SlaPolicy(models.Model):
+    class Clock(models.TextChoices):
+        BUSINESS_HOURS = "business_hours", "Business hours"
+        ALWAYS = "24x7", "24×7"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="sla_policies")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    first_response_minutes = models.PositiveIntegerField()
+    resolution_minutes = models.PositiveIntegerField()
+    clock = models.CharField(max_length=20, choices=Clock.choices, default=Clock.BUSINESS_HOURS)
+    update_interval_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Proactive update: tell the customer about progress at least this often."
+    )
+    escalation_ladder = models.JSONField(
+        default=list, blank=True, help_text='Steps like [{"after_minutes": 60, "role": "operations lead"}].'
+    )
+    equity_exception_reason = models.TextField(
+        blank=True, help_text="Why a lower tier may get a faster target than a higher one, confirmed by an operations lead."
+    )
+
+    class Meta:
+        ordering = ["segment__rank", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "priority"], name="one_sla_policy_per_segment_priority"),
+            models.CheckConstraint(condition=Q(resolution_minutes__gte=models.F("first_response_minutes")), name="sla_resolution_after_response"),
+            models.CheckConstraint(condition=Q(first_response_minutes__gt=0), name="sla_response_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment} {self.priority}"
+
+
+class ServiceCase(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="cases")
+    source = models.CharField(max_length=40, default="manual")
+    external_id = models.CharField(max_length=100)
+    title = models.CharField(max_length=200, blank=True)
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    opened_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # Derived from the customer's segment policy and the region's calendar; stored so lists can filter.
+    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    breached = models.BooleanField(default=False, db_index=True)
+    queue = models.CharField(max_length=80, default="general", help_text="The team queue the case is routed to.")
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="case_unique_external_id_per_source"),
+            models.CheckConstraint(
+                condition=Q(first_response_at__isnull=True) | Q(first_response_at__gte=models.F("opened_at")),
+                name="case_response_after_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("opened_at")),
+                name="case_resolved_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.source}:{self.external_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class WaitingInterval(models.Model):
+    """A time the case waited on the customer: the SLA clock is paused inside it."""
+
+    case = models.ForeignKey(ServiceCase, on_delete=models.CASCADE, related_name="waiting")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")), name="waiting_ends_after_start"),
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_wait_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"waiting {self.started_at:%Y-%m-%d %H:%M} – {self.ended_at or 'now'}"
+
+
+class ImportRun(models.Model):
+    """One import of a customers or cases file: its counts, and the rows it rejected with their errors."""
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", "Customers"
+        CASES = "cases", "Service cases"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True, help_text="Where an uploaded file waits for the worker.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    processed_bytes = models.PositiveBigIntegerField(default=0)
+    rows_seen = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True, help_text="Why a file was refused or failed.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import of {self.filename} ({self.status})"
+
+    @property
+    def summary(self) -> str:
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
+
+
+class ImportRejectedRow(models.Model):
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejected_rows")
+    line = models.PositiveIntegerField(help_text="Line (CSV) or item number (JSON) in the file.")
+    data = models.JSONField()
+    errors = models.JSONField(help_text="Field name → messages.")
+
+    class Meta:
+        ordering = ["run", "line"]
+
+    def __str__(self) -> str:
+        return f"line {self.line} of run {self.run_id}"

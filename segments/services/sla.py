@@ -1,0 +1,277 @@
+"""SLA policies (with the equity guard) and the SLA clock of service cases."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from intimacy_ops import access, audit, checks, errors
+from intimacy_ops.accounts.roles import Role
+from segments import business_hours
+from segments.models import Customer, Priority, ServiceCase, SlaPolicy, WaitingInterval
+
+POLICY_FIELDS = (
+    "first_response_minutes",
+    "resolution_minutes",
+    "clock",
+    "update_interval_minutes",
+    "escalation_ladder",
+)
+MIN_REASON_LENGTH = 15
+GENERAL_QUEUE = "general"
+
+
+def _policy_snapshot(policy: SlaPolicy) -> dict:
+    return {name: getattr(policy, name) for name in POLICY_FIELDS} | {
+        "segment": policy.segment_id,
+        "priority": policy.priority,
+        "equity_exception_reason": policy.equity_exception_reason,
+    }
+
+
+def equity_conflicts(policy: SlaPolicy) -> list[str]:
+    """Where this policy gives a lower tier a faster target than a higher tier (or the reverse), same priority."""
+    conflicts = []
+    others = SlaPolicy.objects.filter(priority=policy.priority).exclude(pk=policy.pk).select_related("segment")
+    for other in others:
+        higher, lower = (other, policy) if other.segment.rank < policy.segment.rank else (policy, other)
+        if higher.segment.rank == lower.segment.rank:
+            continue
+        for name, label in (("first_response_minutes", "first response"), ("resolution_minutes", "resolution")):
+            if getattr(lower, name) < getattr(higher, name):
+                conflicts.append(
+                    f"{lower.segment.name} (rank {lower.segment.rank}) would get a faster {label} target for "
+                    f"{policy.priority} ({getattr(lower, name)} min) than {higher.segment.name} "
+                    f"(rank {higher.segment.rank}, {getattr(higher, name)} min)."
+                )
+    return conflicts
+
+
+def _validate_ladder(ladder) -> list[str]:
+    if not isinstance(ladder, list):
+        return ["Give a list of steps like {\"after_minutes\": 60, \"role\": \"operations lead\"}."]
+    problems = []
+    roles = {role.value for role in Role}
+    previous = 0
+    for number, step in enumerate(ladder, start=1):
+        if not isinstance(step, dict) or set(step) != {"after_minutes", "role"}:
+            problems.append(f"Step {number}: needs exactly 'after_minutes' and 'role'.")
+            continue
+        after = step["after_minutes"]
+        if isinstance(after, bool) or not isinstance(after, int) or after <= previous:
+            problems.append(f"Step {number}: 'after_minutes' must be a whole number greater than the step before ({previous}).")
+        else:
+            previous = after
+        if step["role"] not in roles:
+            problems.append(f"Step {number}: '{step['role']}' is not a role; use one of {', '.join(sorted(roles))}.")
+    return problems
+
+
+def save_policy(*, actor, segment, priority: str, values: dict, equity_reason: str = "") -> SlaPolicy:
+    """Create or change the SLA policy of a segment and priority; the equity guard refuses unfair targets unless confirmed."""
+    if not actor.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
+        raise errors.PermissionDenied("Only operations leads set SLA policies.")
+    unknown = sorted(set(values) - set(POLICY_FIELDS))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    with transaction.atomic():
+        policy = SlaPolicy.objects.select_for_update().filter(segment=segment, priority=priority).first()
+        before = _policy_snapshot(policy) if policy else None
+        policy = policy or SlaPolicy(segment=segment, priority=priority)
+        for name, value in values.items():
+            setattr(policy, name, value)
+        problems: dict[str, list[str]] = {}
+        if priority not in Priority.values:
+            problems["priority"] = ["Use P1, P2, P3 or P4."]
+        for name in ("first_response_minutes", "resolution_minutes"):
+            value = getattr(policy, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                problems[name] = ["A whole number of minutes greater than 0."]
+        if not problems and policy.resolution_minutes < policy.first_response_minutes:
+            problems["resolution_minutes"] = ["Resolution cannot be due before the first response."]
+        if policy.clock not in SlaPolicy.Clock.values:
+            problems["clock"] = [f"Use one of: {', '.join(SlaPolicy.Clock.values)}."]
+        interval = policy.update_interval_minutes
+        if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0):
+            problems["update_interval_minutes"] = ["A whole number of minutes greater than 0, or empty."]
+        ladder_problems = _validate_ladder(policy.escalation_ladder)
+        if ladder_problems:
+            problems["escalation_ladder"] = ladder_problems
+        if problems:
+            raise errors.ValidationFailed(problems)
+        conflicts = equity_conflicts(policy)
+        if conflicts:
+            reason = (equity_reason or "").strip()
+            if not actor.has_role(Role.OPERATIONS_LEAD):
+                raise errors.ValidationFailed({"equity": conflicts + ["Only an operations lead can confirm an exception to tier equity."]})
+            if len(reason) < MIN_REASON_LENGTH:
+                raise errors.ValidationFailed(
+                    {
+                        "equity_reason": conflicts
+                        + [f"To save it anyway, confirm with a written reason of at least {MIN_REASON_LENGTH} characters."]
+                    },
+                    message="This policy breaks tier equity.",
+                )
+            policy.equity_exception_reason = reason
+        else:
+            policy.equity_exception_reason = ""
+        policy.save()
+        audit.record(
+            actor=actor,
+            verb="sla_policy.created" if before is None else "sla_policy.changed",
+            obj=policy,
+            before=before,
+            after=_policy_snapshot(policy),
+            comment=policy.equity_exception_reason and f"equity confirmed: {policy.equity_exception_reason}",
+        )
+    return policy
+
+
+# --- the SLA clock of a case ------------------------------------------------------------------
+
+
+def _calendar_for(customer: Customer, policy: SlaPolicy) -> business_hours.Calendar | None:
+    if policy.clock == SlaPolicy.Clock.ALWAYS:
+        return business_hours.ALWAYS
+    calendar = getattr(customer.region, "calendar", None)
+    return business_hours.Calendar.from_model(calendar)
+
+
+def policy_for(case: ServiceCase) -> SlaPolicy | None:
+    if case.customer.segment_id is None:
+        return None
+    return SlaPolicy.objects.filter(segment_id=case.customer.segment_id, priority=case.priority).first()
+
+
+def is_breached(case: ServiceCase, at: datetime.datetime) -> bool:
+    """Late when the response (or resolution) came after its due time, or has not come and the due time has passed."""
+    for done, due in ((case.first_response_at, case.response_due_at), (case.resolved_at, case.resolution_due_at)):
+        if due is not None and (done or at) > due:
+            return True
+    return False
+
+
+def refresh_clock(case: ServiceCase, *, now: datetime.datetime | None = None) -> ServiceCase:
+    """Recompute due times, breach state and queue from the policy, calendar and pauses (does not save)."""
+    now = now or timezone.now()
+    policy = policy_for(case)
+    segment = case.customer.segment
+    case.queue = (segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE)
+    if policy is None:
+        case.response_due_at = case.resolution_due_at = None
+        case.breached = False
+        return case
+    calendar = _calendar_for(case.customer, policy)
+    pauses = [(w.started_at, w.ended_at) for w in case.waiting.all()] if case.pk else []
+    case.response_due_at = business_hours.add_minutes(case.opened_at, policy.first_response_minutes, calendar=calendar, pauses=pauses)
+    case.resolution_due_at = business_hours.add_minutes(case.opened_at, policy.resolution_minutes, calendar=calendar, pauses=pauses)
+    case.breached = is_breached(case, now)
+    return case
+
+
+def _case_snapshot(case: ServiceCase) -> dict:
+    return {
+        name: getattr(case, name)
+        for name in ("priority", "opened_at", "first_response_at", "resolved_at", "response_due_at", "resolution_due_at", "breached", "queue")
+    }
+
+
+def _load_case(case_id: int) -> ServiceCase:
+    return ServiceCase.objects.select_for_update().select_related("customer__segment", "customer__region").get(pk=case_id)
+
+
+def open_case(*, actor, customer: Customer, priority: str, title: str = "", opened_at: datetime.datetime | None = None,
+              source: str = "manual", external_id: str = "") -> ServiceCase:
+    """Log a customer's issue; its due times follow from the customer's segment policy."""
+    if not access.visible(actor, Customer).filter(pk=customer.pk).exists():
+        raise errors.NotFound("No customer matches that id.")
+    with transaction.atomic():
+        case = ServiceCase(
+            customer=customer, priority=priority, title=title, opened_at=opened_at or timezone.now(),
+            source=source, external_id=external_id or "",
+        )
+        refresh_clock(case)
+        case.save()
+        if not case.external_id:
+            ServiceCase.objects.filter(pk=case.pk).update(external_id=f"IO-{case.pk}")
+            case.external_id = f"IO-{case.pk}"
+        audit.record(actor=actor, verb="case.opened", obj=case, after=_case_snapshot(case))
+    return case
+
+
+def _act_on_case(*, actor, case_id: int, verb: str, change) -> ServiceCase:
+    with transaction.atomic():
+        case = _load_case(case_id)
+        before = _case_snapshot(case)
+        change(case)
+        refresh_clock(case)
+        case.save()
+        audit.record(actor=actor, verb=verb, obj=case, before=before, after=_case_snapshot(case))
+    return case
+
+
+def record_first_response(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
+    at = at or timezone.now()
+
+    def change(c):
+        if c.first_response_at is not None:
+            raise errors.TransitionNotAllowed(action="respond", status="responded", allowed_actions=[] if c.resolved_at else ["resolve"])
+        if at < c.opened_at:
+            raise errors.ValidationFailed({"first_response_at": ["Cannot be before the case was opened."]})
+        c.first_response_at = at
+
+    return _act_on_case(actor=actor, case_id=case.pk, verb="case.responded", change=change)
+
+
+def resolve_case(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
+    at = at or timezone.now()
+
+    def change(c):
+        if c.resolved_at is not None:
+            raise errors.TransitionNotAllowed(action="resolve", status="resolved")
+        if at < c.opened_at:
+            raise errors.ValidationFailed({"resolved_at": ["Cannot be before the case was opened."]})
+        WaitingInterval.objects.filter(case=c, ended_at__isnull=True).update(ended_at=max(at, c.opened_at))
+        c.first_response_at = c.first_response_at or at
+        c.resolved_at = at
+
+    return _act_on_case(actor=actor, case_id=case.pk, verb="case.resolved", change=change)
+
+
+def start_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
+    """The case now waits on the customer: its SLA clock pauses."""
+    at = at or timezone.now()
+
+    def change(c):
+        if c.resolved_at is not None:
+            raise errors.TransitionNotAllowed(action="wait_on_customer", status="resolved")
+        if c.waiting.filter(ended_at__isnull=True).exists():
+            raise errors.TransitionNotAllowed(action="wait_on_customer", status="waiting_on_customer", allowed_actions=["resume", "resolve"])
+        WaitingInterval.objects.create(case=c, started_at=at)
+
+    return _act_on_case(actor=actor, case_id=case.pk, verb="case.waiting_on_customer", change=change)
+
+
+def stop_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
+    """The customer answered: the SLA clock runs again."""
+    at = at or timezone.now()
+
+    def change(c):
+        open_wait = c.waiting.filter(ended_at__isnull=True).first()
+        if open_wait is None:
+            raise errors.TransitionNotAllowed(action="resume", status="open", allowed_actions=["wait_on_customer", "resolve"])
+        if at <= open_wait.started_at:
+            raise errors.ValidationFailed({"at": ["The wait must end after it started."]})
+        WaitingInterval.objects.filter(pk=open_wait.pk).update(ended_at=at)
+
+    return _act_on_case(actor=actor, case_id=case.pk, verb="case.resumed", change=change)
+
+
+@checks.register(name="sla_breaches", every_seconds=60, description="Marks cases whose response or resolution is now late.")
+def mark_breaches() -> str:
+    """Flip `breached` on cases whose due time has passed without the response or resolution (one UPDATE; idempotent)."""
+    now = timezone.now()
+    late = Q(first_response_at__isnull=True, response_due_at__lt=now) | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+    flipped = ServiceCase.objects.filter(late, breached=False).update(breached=True)
+    return f"{flipped} case{'s' if flipped != 1 else ''} newly breached"
