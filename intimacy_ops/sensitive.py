@@ -24,7 +24,11 @@ def tier(obj_or_model, field: str) -> str:
 
 def sensitive_fields(obj_or_model) -> list[str]:
     label = obj_or_model._meta.label_lower
-    return [field for (model, field), level in FIELDS.items() if model == label and level in (CONFIDENTIAL, RESTRICTED)]
+    return [
+        field
+        for (model, field), level in FIELDS.items()
+        if model == label and level in (CONFIDENTIAL, RESTRICTED)
+    ]
 
 
 def may_see(user, obj: Model, field: str) -> bool:

@@ -2,7 +2,15 @@
 
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
-from segments.models import Customer, ImportRun, Segment, SegmentChange, ServiceCase, SlaPolicy, WorkingCalendar
+from segments.models import (
+    Customer,
+    ImportRun,
+    Segment,
+    SegmentChange,
+    ServiceCase,
+    SlaPolicy,
+    WorkingCalendar,
+)
 
 
 @access.register_scope(Customer)
@@ -12,12 +20,20 @@ def _customers(user, queryset):
 
 @access.register_scope(ServiceCase)
 def _cases(user, queryset):
-    return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset, "customer__region")
+    return (
+        queryset
+        if access.sees_all_regions(user)
+        else access.in_user_regions(user, queryset, "customer__region")
+    )
 
 
 @access.register_scope(SegmentChange)
 def _segment_changes(user, queryset):
-    return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset, "customer__region")
+    return (
+        queryset
+        if access.sees_all_regions(user)
+        else access.in_user_regions(user, queryset, "customer__region")
+    )
 
 
 @access.register_scope(Segment)
@@ -51,7 +67,9 @@ def _may_view(user, obj):
 def _may_change_customer(user, customer):
     if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR) or customer.account_manager_id == user.pk:
         return access.ALLOW
-    return access.Decision(False, "Only the customer's account manager or an operations lead of the region edits a customer.")
+    return access.Decision(
+        False, "Only the customer's account manager or an operations lead of the region edits a customer."
+    )
 
 
 @access.register_rule(Customer, "lock_segment")

@@ -41,7 +41,9 @@ DEFAULT_CALENDAR = Calendar()
 ALWAYS = None  # pass `calendar=ALWAYS` for a 24×7 clock
 
 
-def _working_windows(start: datetime.datetime, calendar: Calendar | None) -> Iterator[tuple[datetime.datetime, datetime.datetime]]:
+def _working_windows(
+    start: datetime.datetime, calendar: Calendar | None
+) -> Iterator[tuple[datetime.datetime, datetime.datetime]]:
     if calendar is None:
         yield start, datetime.datetime.max.replace(tzinfo=datetime.UTC)
         return
@@ -102,7 +104,11 @@ def add_minutes(
 
 
 def elapsed_minutes(
-    start: datetime.datetime, end: datetime.datetime, *, calendar: Calendar | None, pauses: Iterable[Interval] = ()
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    calendar: Calendar | None,
+    pauses: Iterable[Interval] = (),
 ) -> float:
     """Minutes of running clock between `start` and `end`."""
     total = datetime.timedelta(0)

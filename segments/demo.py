@@ -27,17 +27,60 @@ TARGETS = {
     3: [(60, 960), (120, 1920), (480, 4320), (960, 7200)],
 }
 CALENDARS = {
-    "EMEA": ("Europe/Paris", datetime.time(9), datetime.time(18), [(12, 25, "Christmas Day"), (1, 1, "New Year's Day"), (5, 1, "Labour Day")]),
-    "AMER": ("America/New_York", datetime.time(8), datetime.time(17), [(12, 25, "Christmas Day"), (1, 1, "New Year's Day"), (7, 4, "Independence Day")]),
+    "EMEA": (
+        "Europe/Paris",
+        datetime.time(9),
+        datetime.time(18),
+        [(12, 25, "Christmas Day"), (1, 1, "New Year's Day"), (5, 1, "Labour Day")],
+    ),
+    "AMER": (
+        "America/New_York",
+        datetime.time(8),
+        datetime.time(17),
+        [(12, 25, "Christmas Day"), (1, 1, "New Year's Day"), (7, 4, "Independence Day")],
+    ),
 }
 COMPANIES = [
-    "Acme Logistics", "Borealis Foods", "Cobalt Pharma", "Delta Retail", "Evergreen Energy", "Fjord Shipping",
-    "Granite Insurance", "Helix Biotech", "Ionic Telecom", "Juniper Hotels", "Kestrel Aviation", "Lumen Media",
-    "Meridian Bank", "Nimbus Cloud", "Orchid Cosmetics", "Pioneer Mining", "Quasar Robotics", "Radiant Health",
-    "Sierra Outdoor", "Tundra Motors", "Umbra Security", "Vertex Chemicals", "Willow Education", "Xenon Lighting",
-    "Yardley Textiles", "Zephyr Airlines", "Atlas Construction", "Beacon Utilities", "Cascade Beverages", "Dune Solar",
-    "Ember Foods", "Falcon Freight", "Glacier Water", "Harbor Ports", "Indigo Fashion", "Jade Electronics",
-    "Kite Payments", "Lattice Software", "Mosaic Furniture", "Nova Semiconductors",
+    "Acme Logistics",
+    "Borealis Foods",
+    "Cobalt Pharma",
+    "Delta Retail",
+    "Evergreen Energy",
+    "Fjord Shipping",
+    "Granite Insurance",
+    "Helix Biotech",
+    "Ionic Telecom",
+    "Juniper Hotels",
+    "Kestrel Aviation",
+    "Lumen Media",
+    "Meridian Bank",
+    "Nimbus Cloud",
+    "Orchid Cosmetics",
+    "Pioneer Mining",
+    "Quasar Robotics",
+    "Radiant Health",
+    "Sierra Outdoor",
+    "Tundra Motors",
+    "Umbra Security",
+    "Vertex Chemicals",
+    "Willow Education",
+    "Xenon Lighting",
+    "Yardley Textiles",
+    "Zephyr Airlines",
+    "Atlas Construction",
+    "Beacon Utilities",
+    "Cascade Beverages",
+    "Dune Solar",
+    "Ember Foods",
+    "Falcon Freight",
+    "Glacier Water",
+    "Harbor Ports",
+    "Indigo Fashion",
+    "Jade Electronics",
+    "Kite Payments",
+    "Lattice Software",
+    "Mosaic Furniture",
+    "Nova Semiconductors",
 ]
 
 
@@ -54,30 +97,48 @@ def seed_tiers() -> str:
             _, was_created = Segment.objects.get_or_create(
                 name=name,
                 defaults={
-                    "rank": rank, "min_annual_revenue": Decimal(revenue), "min_strategic_value": strategic,
-                    "min_lifetime_value": Decimal(lifetime), "min_support_complexity": complexity,
-                    "capacity": capacity, "dedicated_team": team,
+                    "rank": rank,
+                    "min_annual_revenue": Decimal(revenue),
+                    "min_strategic_value": strategic,
+                    "min_lifetime_value": Decimal(lifetime),
+                    "min_support_complexity": complexity,
+                    "capacity": capacity,
+                    "dedicated_team": team,
                 },
             )
             created += was_created
         for code, (zone, starts, ends, holidays) in CALENDARS.items():
             calendar, _ = WorkingCalendar.objects.get_or_create(
                 region=Region.objects.get(code=code),
-                defaults={"timezone": zone, "weekdays": [0, 1, 2, 3, 4], "day_starts": starts, "day_ends": ends},
+                defaults={
+                    "timezone": zone,
+                    "weekdays": [0, 1, 2, 3, 4],
+                    "day_starts": starts,
+                    "day_ends": ends,
+                },
             )
             year = timezone.now().year
             for y in (year, year + 1):
                 for month, day, label in holidays:
-                    Holiday.objects.get_or_create(calendar=calendar, on=datetime.date(y, month, day), defaults={"name": label})
+                    Holiday.objects.get_or_create(
+                        calendar=calendar, on=datetime.date(y, month, day), defaults={"name": label}
+                    )
     policies = 0
     for segment in Segment.objects.order_by("rank"):
-        for priority, (response, resolution) in zip(Priority.values, TARGETS.get(segment.rank, TARGETS[3]), strict=True):
+        for priority, (response, resolution) in zip(
+            Priority.values, TARGETS.get(segment.rank, TARGETS[3]), strict=True
+        ):
             if not SlaPolicy.objects.filter(segment=segment, priority=priority).exists():
                 sla_services.save_policy(
-                    actor=admin, segment=segment, priority=priority,
+                    actor=admin,
+                    segment=segment,
+                    priority=priority,
                     values={
-                        "first_response_minutes": response, "resolution_minutes": resolution,
-                        "clock": SlaPolicy.Clock.ALWAYS if priority == "P1" else SlaPolicy.Clock.BUSINESS_HOURS,
+                        "first_response_minutes": response,
+                        "resolution_minutes": resolution,
+                        "clock": SlaPolicy.Clock.ALWAYS
+                        if priority == "P1"
+                        else SlaPolicy.Clock.BUSINESS_HOURS,
                         "update_interval_minutes": response * 2,
                         "escalation_ladder": [{"after_minutes": response, "role": "operations lead"}],
                     },
@@ -95,7 +156,9 @@ def seed_customers_and_cases() -> str:
     new_customers = 0
     for number, company in enumerate(COMPANIES, start=1):
         code = "EMEA" if number % 2 else "AMER"
-        revenue = Decimal(rng.choice([150_000, 400_000, 900_000, 1_500_000, 3_000_000, 6_000_000, 12_000_000]))
+        revenue = Decimal(
+            rng.choice([150_000, 400_000, 900_000, 1_500_000, 3_000_000, 6_000_000, 12_000_000])
+        )
         figures = {
             "annual_revenue": revenue,
             "strategic_value": rng.randint(1, 5),
@@ -105,10 +168,17 @@ def seed_customers_and_cases() -> str:
         if Customer.objects.filter(source="crm", external_id=f"CRM-{number:04d}").exists():
             continue
         customer_services.create_customer(
-            actor=admin, source="crm", external_id=f"CRM-{number:04d}", name=company, region=regions[code],
-            account_manager=managers[code], contact_email=f"contact@{company.split()[0].lower()}.example",
+            actor=admin,
+            source="crm",
+            external_id=f"CRM-{number:04d}",
+            name=company,
+            region=regions[code],
+            account_manager=managers[code],
+            contact_email=f"contact@{company.split()[0].lower()}.example",
             personal_notes=f"Prefers calls on {rng.choice(['Monday', 'Tuesday', 'Thursday'])} mornings.",
-            consent_profiling=rng.random() > 0.3, consent_sentiment=rng.random() > 0.4, consent_surveys=rng.random() > 0.2,
+            consent_profiling=rng.random() > 0.3,
+            consent_sentiment=rng.random() > 0.4,
+            consent_surveys=rng.random() > 0.2,
             **figures,
         )
         new_customers += 1
@@ -123,17 +193,38 @@ def seed_customers_and_cases() -> str:
         customer = customers[number % len(customers)]
         opened = now - datetime.timedelta(hours=rng.randint(1, 24 * 20))
         case = sla_services.open_case(
-            actor=admin, customer=customer, priority=rng.choice(Priority.values),
-            title=rng.choice(["Late delivery", "Invoice query", "Damaged goods", "Portal login fails", "Change of delivery slot", "Return authorisation"]),
-            opened_at=opened, source="ticketing", external_id=external_id,
+            actor=admin,
+            customer=customer,
+            priority=rng.choice(Priority.values),
+            title=rng.choice(
+                [
+                    "Late delivery",
+                    "Invoice query",
+                    "Damaged goods",
+                    "Portal login fails",
+                    "Change of delivery slot",
+                    "Return authorisation",
+                ]
+            ),
+            opened_at=opened,
+            source="ticketing",
+            external_id=external_id,
         )
         roll = rng.random()
         if roll < 0.45:
-            sla_services.record_first_response(actor=admin, case=case, at=opened + datetime.timedelta(minutes=rng.randint(5, 600)))
+            sla_services.record_first_response(
+                actor=admin, case=case, at=opened + datetime.timedelta(minutes=rng.randint(5, 600))
+            )
             if rng.random() < 0.6:
-                sla_services.resolve_case(actor=admin, case=case, at=min(now, opened + datetime.timedelta(minutes=rng.randint(600, 6000))))
+                sla_services.resolve_case(
+                    actor=admin,
+                    case=case,
+                    at=min(now, opened + datetime.timedelta(minutes=rng.randint(600, 6000))),
+                )
         elif roll < 0.6:
-            sla_services.start_waiting(actor=admin, case=case, at=opened + datetime.timedelta(minutes=rng.randint(1, 30)))
+            sla_services.start_waiting(
+                actor=admin, case=case, at=opened + datetime.timedelta(minutes=rng.randint(1, 30))
+            )
         new_cases += 1
     sla_services.mark_breaches()
     return f"{len(customers)} customers ({new_customers} new), {ServiceCase.objects.count()} cases ({new_cases} new)"

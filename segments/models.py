@@ -23,17 +23,33 @@ class Segment(models.Model):
     min_support_complexity = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
     capacity = models.PositiveIntegerField(help_text="How many customers the tier can serve.")
     dedicated_team = models.CharField(
-        max_length=80, blank=True, help_text="Cases of this tier go to this team's queue; blank: the general queue."
+        max_length=80,
+        blank=True,
+        help_text="Cases of this tier go to this team's queue; blank: the general queue.",
     )
 
-    THRESHOLD_FIELDS = ("min_annual_revenue", "min_strategic_value", "min_lifetime_value", "min_support_complexity")
+    THRESHOLD_FIELDS = (
+        "min_annual_revenue",
+        "min_strategic_value",
+        "min_lifetime_value",
+        "min_support_complexity",
+    )
 
     class Meta:
         ordering = ["rank"]
         constraints = [
-            models.CheckConstraint(condition=Q(min_strategic_value__gte=1, min_strategic_value__lte=5), name="segment_strategic_1_5"),
-            models.CheckConstraint(condition=Q(min_support_complexity__gte=1, min_support_complexity__lte=5), name="segment_complexity_1_5"),
-            models.CheckConstraint(condition=Q(min_annual_revenue__gte=0, min_lifetime_value__gte=0), name="segment_money_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_strategic_value__gte=1, min_strategic_value__lte=5),
+                name="segment_strategic_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_support_complexity__gte=1, min_support_complexity__lte=5),
+                name="segment_complexity_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_annual_revenue__gte=0, min_lifetime_value__gte=0),
+                name="segment_money_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -41,18 +57,26 @@ class Segment(models.Model):
 
 
 class Customer(models.Model):
-    source = models.CharField(max_length=40, default="manual", help_text="System the record comes from (crm, erp, ticketing).")
+    source = models.CharField(
+        max_length=40, default="manual", help_text="System the record comes from (crm, erp, ticketing)."
+    )
     external_id = models.CharField(max_length=100, help_text="The id in the source system.")
     name = models.CharField(max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="customers")
     account_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_customers"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_customers",
     )
     annual_revenue = models.DecimalField(**MONEY, default=Decimal("0"))
     strategic_value = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
     support_complexity = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
     lifetime_value = models.DecimalField(**MONEY, default=Decimal("0"))
-    segment = models.ForeignKey(Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="customers")
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
     segment_locked = models.BooleanField(default=False)
     segment_locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,11 +95,23 @@ class Customer(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="customer_unique_external_id_per_source"),
-            models.CheckConstraint(condition=Q(strategic_value__gte=1, strategic_value__lte=5), name="customer_strategic_1_5"),
-            models.CheckConstraint(condition=Q(support_complexity__gte=1, support_complexity__lte=5), name="customer_complexity_1_5"),
-            models.CheckConstraint(condition=Q(annual_revenue__gte=0, lifetime_value__gte=0), name="customer_money_not_negative"),
-            models.CheckConstraint(condition=Q(segment_locked=False) | ~Q(segment_lock_reason=""), name="customer_lock_has_reason"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="customer_unique_external_id_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(strategic_value__gte=1, strategic_value__lte=5), name="customer_strategic_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(support_complexity__gte=1, support_complexity__lte=5),
+                name="customer_complexity_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_revenue__gte=0, lifetime_value__gte=0), name="customer_money_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(segment_locked=False) | ~Q(segment_lock_reason=""),
+                name="customer_lock_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["region", "segment"]), models.Index(fields=["account_manager"])]
 
@@ -89,10 +125,14 @@ class SegmentChange(models.Model):
         PERSON = "person", "By a person"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="segment_changes")
-    from_segment = models.ForeignKey(Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     to_segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="+")
     cause = models.CharField(max_length=10, choices=Cause.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField(blank=True)
     at = models.DateTimeField(db_index=True)
 
@@ -120,7 +160,11 @@ class WorkingCalendar(models.Model):
     day_ends = models.TimeField()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(day_ends__gt=models.F("day_starts")), name="calendar_day_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day_ends__gt=models.F("day_starts")), name="calendar_day_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region.code} calendar"
@@ -150,20 +194,28 @@ class SlaPolicy(models.Model):
     resolution_minutes = models.PositiveIntegerField()
     clock = models.CharField(max_length=20, choices=Clock.choices, default=Clock.BUSINESS_HOURS)
     update_interval_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Proactive update: tell the customer about progress at least this often."
+        null=True,
+        blank=True,
+        help_text="Proactive update: tell the customer about progress at least this often.",
     )
     escalation_ladder = models.JSONField(
         default=list, blank=True, help_text='Steps like [{"after_minutes": 60, "role": "operations lead"}].'
     )
     equity_exception_reason = models.TextField(
-        blank=True, help_text="Why a lower tier may get a faster target than a higher one, confirmed by an operations lead."
+        blank=True,
+        help_text="Why a lower tier may get a faster target than a higher one, confirmed by an operations lead.",
     )
 
     class Meta:
         ordering = ["segment__rank", "priority"]
         constraints = [
-            models.UniqueConstraint(fields=["segment", "priority"], name="one_sla_policy_per_segment_priority"),
-            models.CheckConstraint(condition=Q(resolution_minutes__gte=models.F("first_response_minutes")), name="sla_resolution_after_response"),
+            models.UniqueConstraint(
+                fields=["segment", "priority"], name="one_sla_policy_per_segment_priority"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_minutes__gte=models.F("first_response_minutes")),
+                name="sla_resolution_after_response",
+            ),
             models.CheckConstraint(condition=Q(first_response_minutes__gt=0), name="sla_response_positive"),
         ]
 
@@ -184,12 +236,16 @@ class ServiceCase(models.Model):
     response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     breached = models.BooleanField(default=False, db_index=True)
-    queue = models.CharField(max_length=80, default="general", help_text="The team queue the case is routed to.")
+    queue = models.CharField(
+        max_length=80, default="general", help_text="The team queue the case is routed to."
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="case_unique_external_id_per_source"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="case_unique_external_id_per_source"
+            ),
             models.CheckConstraint(
                 condition=Q(first_response_at__isnull=True) | Q(first_response_at__gte=models.F("opened_at")),
                 name="case_response_after_open",
@@ -218,8 +274,13 @@ class WaitingInterval(models.Model):
     class Meta:
         ordering = ["started_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")), name="waiting_ends_after_start"),
-            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_wait_per_case"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
+                name="waiting_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_at__isnull=True), name="one_open_wait_per_case"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,9 +303,13 @@ class ImportRun(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     filename = models.CharField(max_length=255)
-    stored_path = models.CharField(max_length=500, blank=True, help_text="Where an uploaded file waits for the worker.")
+    stored_path = models.CharField(
+        max_length=500, blank=True, help_text="Where an uploaded file waits for the worker."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

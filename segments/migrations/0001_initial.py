@@ -8,257 +8,640 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_roles'),
+        ("accounts", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('customers', 'Customers'), ('cases', 'Service cases')], max_length=20)),
-                ('filename', models.CharField(max_length=255)),
-                ('stored_path', models.CharField(blank=True, help_text='Where an uploaded file waits for the worker.', max_length=500)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('refused', 'Refused'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('total_bytes', models.PositiveBigIntegerField(default=0)),
-                ('processed_bytes', models.PositiveBigIntegerField(default=0)),
-                ('rows_seen', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True, help_text='Why a file was refused or failed.')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("customers", "Customers"), ("cases", "Service cases")], max_length=20
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "stored_path",
+                    models.CharField(
+                        blank=True, help_text="Where an uploaded file waits for the worker.", max_length=500
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("refused", "Refused"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("total_bytes", models.PositiveBigIntegerField(default=0)),
+                ("processed_bytes", models.PositiveBigIntegerField(default=0)),
+                ("rows_seen", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True, help_text="Why a file was refused or failed.")),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRejectedRow',
+            name="ImportRejectedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField(help_text='Line (CSV) or item number (JSON) in the file.')),
-                ('data', models.JSONField()),
-                ('errors', models.JSONField(help_text='Field name → messages.')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejected_rows', to='segments.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "line",
+                    models.PositiveIntegerField(help_text="Line (CSV) or item number (JSON) in the file."),
+                ),
+                ("data", models.JSONField()),
+                ("errors", models.JSONField(help_text="Field name → messages.")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rejected_rows",
+                        to="segments.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'line'],
+                "ordering": ["run", "line"],
             },
         ),
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('rank', models.PositiveSmallIntegerField(help_text='1 = most intimate.', unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('min_annual_revenue', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('min_strategic_value', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('min_lifetime_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('min_support_complexity', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('capacity', models.PositiveIntegerField(help_text='How many customers the tier can serve.')),
-                ('dedicated_team', models.CharField(blank=True, help_text="Cases of this tier go to this team's queue; blank: the general queue.", max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("rank", models.PositiveSmallIntegerField(help_text="1 = most intimate.", unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "min_annual_revenue",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "min_strategic_value",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "min_lifetime_value",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "min_support_complexity",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                ("capacity", models.PositiveIntegerField(help_text="How many customers the tier can serve.")),
+                (
+                    "dedicated_team",
+                    models.CharField(
+                        blank=True,
+                        help_text="Cases of this tier go to this team's queue; blank: the general queue.",
+                        max_length=80,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rank'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('min_strategic_value__gte', 1), ('min_strategic_value__lte', 5)), name='segment_strategic_1_5'), models.CheckConstraint(condition=models.Q(('min_support_complexity__gte', 1), ('min_support_complexity__lte', 5)), name='segment_complexity_1_5'), models.CheckConstraint(condition=models.Q(('min_annual_revenue__gte', 0), ('min_lifetime_value__gte', 0)), name='segment_money_not_negative')],
+                "ordering": ["rank"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("min_strategic_value__gte", 1), ("min_strategic_value__lte", 5)),
+                        name="segment_strategic_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("min_support_complexity__gte", 1), ("min_support_complexity__lte", 5)
+                        ),
+                        name="segment_complexity_1_5",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("min_annual_revenue__gte", 0), ("min_lifetime_value__gte", 0)),
+                        name="segment_money_not_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(default='manual', help_text='System the record comes from (crm, erp, ticketing).', max_length=40)),
-                ('external_id', models.CharField(help_text='The id in the source system.', max_length=100)),
-                ('name', models.CharField(max_length=200)),
-                ('annual_revenue', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('strategic_value', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('support_complexity', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('lifetime_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('segment_locked', models.BooleanField(default=False)),
-                ('segment_lock_reason', models.TextField(blank=True)),
-                ('consent_profiling', models.BooleanField(default=False)),
-                ('consent_sentiment', models.BooleanField(default=False)),
-                ('consent_surveys', models.BooleanField(default=False)),
-                ('legal_hold', models.BooleanField(default=False)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('personal_notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('account_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_customers', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='accounts.region')),
-                ('segment_locked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='segments.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        default="manual",
+                        help_text="System the record comes from (crm, erp, ticketing).",
+                        max_length=40,
+                    ),
+                ),
+                ("external_id", models.CharField(help_text="The id in the source system.", max_length=100)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "annual_revenue",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "strategic_value",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "support_complexity",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "lifetime_value",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                ("segment_locked", models.BooleanField(default=False)),
+                ("segment_lock_reason", models.TextField(blank=True)),
+                ("consent_profiling", models.BooleanField(default=False)),
+                ("consent_sentiment", models.BooleanField(default=False)),
+                ("consent_surveys", models.BooleanField(default=False)),
+                ("legal_hold", models.BooleanField(default=False)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("personal_notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="managed_customers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="customers",
+                        to="accounts.region",
+                    ),
+                ),
+                (
+                    "segment_locked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="customers",
+                        to="segments.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SegmentChange',
+            name="SegmentChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cause', models.CharField(choices=[('rule', 'By rule'), ('person', 'By a person')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segment_changes', to='segments.customer')),
-                ('from_segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='segments.segment')),
-                ('to_segment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='segments.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "cause",
+                    models.CharField(choices=[("rule", "By rule"), ("person", "By a person")], max_length=10),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="segment_changes",
+                        to="segments.customer",
+                    ),
+                ),
+                (
+                    "from_segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="segments.segment",
+                    ),
+                ),
+                (
+                    "to_segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="segments.segment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceCase',
+            name="ServiceCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(default='manual', max_length=40)),
-                ('external_id', models.CharField(max_length=100)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('priority', models.CharField(choices=[('P1', 'P1 · critical'), ('P2', 'P2 · high'), ('P3', 'P3 · normal'), ('P4', 'P4 · low')], max_length=2)),
-                ('opened_at', models.DateTimeField()),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('response_due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('resolution_due_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('breached', models.BooleanField(db_index=True, default=False)),
-                ('queue', models.CharField(default='general', help_text='The team queue the case is routed to.', max_length=80)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='segments.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(default="manual", max_length=40)),
+                ("external_id", models.CharField(max_length=100)),
+                ("title", models.CharField(blank=True, max_length=200)),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 · critical"),
+                            ("P2", "P2 · high"),
+                            ("P3", "P3 · normal"),
+                            ("P4", "P4 · low"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("response_due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("resolution_due_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("breached", models.BooleanField(db_index=True, default=False)),
+                (
+                    "queue",
+                    models.CharField(
+                        default="general", help_text="The team queue the case is routed to.", max_length=80
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cases",
+                        to="segments.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.CharField(choices=[('P1', 'P1 · critical'), ('P2', 'P2 · high'), ('P3', 'P3 · normal'), ('P4', 'P4 · low')], max_length=2)),
-                ('first_response_minutes', models.PositiveIntegerField()),
-                ('resolution_minutes', models.PositiveIntegerField()),
-                ('clock', models.CharField(choices=[('business_hours', 'Business hours'), ('24x7', '24×7')], default='business_hours', max_length=20)),
-                ('update_interval_minutes', models.PositiveIntegerField(blank=True, help_text='Proactive update: tell the customer about progress at least this often.', null=True)),
-                ('escalation_ladder', models.JSONField(blank=True, default=list, help_text='Steps like [{"after_minutes": 60, "role": "operations lead"}].')),
-                ('equity_exception_reason', models.TextField(blank=True, help_text='Why a lower tier may get a faster target than a higher one, confirmed by an operations lead.')),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sla_policies', to='segments.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 · critical"),
+                            ("P2", "P2 · high"),
+                            ("P3", "P3 · normal"),
+                            ("P4", "P4 · low"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                ("first_response_minutes", models.PositiveIntegerField()),
+                ("resolution_minutes", models.PositiveIntegerField()),
+                (
+                    "clock",
+                    models.CharField(
+                        choices=[("business_hours", "Business hours"), ("24x7", "24×7")],
+                        default="business_hours",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "update_interval_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Proactive update: tell the customer about progress at least this often.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "escalation_ladder",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Steps like [{"after_minutes": 60, "role": "operations lead"}].',
+                    ),
+                ),
+                (
+                    "equity_exception_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why a lower tier may get a faster target than a higher one, confirmed by an operations lead.",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sla_policies",
+                        to="segments.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['segment__rank', 'priority'],
+                "ordering": ["segment__rank", "priority"],
             },
         ),
         migrations.CreateModel(
-            name='WaitingInterval',
+            name="WaitingInterval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waiting', to='segments.servicecase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waiting",
+                        to="segments.servicecase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at'],
+                "ordering": ["started_at"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingCalendar',
+            name="WorkingCalendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('timezone', models.CharField(default='UTC', help_text='IANA name, e.g. Europe/Paris.', max_length=64)),
-                ('weekdays', models.JSONField(default=list, help_text='Working weekdays, 0 = Monday … 6 = Sunday.')),
-                ('day_starts', models.TimeField()),
-                ('day_ends', models.TimeField()),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar', to='accounts.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(default="UTC", help_text="IANA name, e.g. Europe/Paris.", max_length=64),
+                ),
+                (
+                    "weekdays",
+                    models.JSONField(default=list, help_text="Working weekdays, 0 = Monday … 6 = Sunday."),
+                ),
+                ("day_starts", models.TimeField()),
+                ("day_ends", models.TimeField()),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar",
+                        to="accounts.region",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField()),
-                ('name', models.CharField(max_length=100)),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holidays', to='segments.workingcalendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="holidays",
+                        to="segments.workingcalendar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on'],
+                "ordering": ["on"],
             },
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['region', 'segment'], name='segments_cu_region__611004_idx'),
+            model_name="customer",
+            index=models.Index(fields=["region", "segment"], name="segments_cu_region__611004_idx"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['account_manager'], name='segments_cu_account_c059a5_idx'),
+            model_name="customer",
+            index=models.Index(fields=["account_manager"], name="segments_cu_account_c059a5_idx"),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(fields=('source', 'external_id'), name='customer_unique_external_id_per_source'),
+            model_name="customer",
+            constraint=models.UniqueConstraint(
+                fields=("source", "external_id"), name="customer_unique_external_id_per_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('strategic_value__gte', 1), ('strategic_value__lte', 5)), name='customer_strategic_1_5'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("strategic_value__gte", 1), ("strategic_value__lte", 5)),
+                name="customer_strategic_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('support_complexity__gte', 1), ('support_complexity__lte', 5)), name='customer_complexity_1_5'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("support_complexity__gte", 1), ("support_complexity__lte", 5)),
+                name="customer_complexity_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_revenue__gte', 0), ('lifetime_value__gte', 0)), name='customer_money_not_negative'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annual_revenue__gte", 0), ("lifetime_value__gte", 0)),
+                name="customer_money_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('segment_locked', False), models.Q(('segment_lock_reason', ''), _negated=True), _connector='OR'), name='customer_lock_has_reason'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("segment_locked", False),
+                    models.Q(("segment_lock_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="customer_lock_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecase',
-            constraint=models.UniqueConstraint(fields=('source', 'external_id'), name='case_unique_external_id_per_source'),
+            model_name="servicecase",
+            constraint=models.UniqueConstraint(
+                fields=("source", "external_id"), name="case_unique_external_id_per_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecase',
-            constraint=models.CheckConstraint(condition=models.Q(('first_response_at__isnull', True), ('first_response_at__gte', models.F('opened_at')), _connector='OR'), name='case_response_after_open'),
+            model_name="servicecase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_response_at__isnull", True),
+                    ("first_response_at__gte", models.F("opened_at")),
+                    _connector="OR",
+                ),
+                name="case_response_after_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecase',
-            constraint=models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('resolved_at__gte', models.F('opened_at')), _connector='OR'), name='case_resolved_after_open'),
+            model_name="servicecase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("resolved_at__isnull", True),
+                    ("resolved_at__gte", models.F("opened_at")),
+                    _connector="OR",
+                ),
+                name="case_resolved_after_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(fields=('segment', 'priority'), name='one_sla_policy_per_segment_priority'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(
+                fields=("segment", "priority"), name="one_sla_policy_per_segment_priority"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('resolution_minutes__gte', models.F('first_response_minutes'))), name='sla_resolution_after_response'),
+            model_name="slapolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("resolution_minutes__gte", models.F("first_response_minutes"))),
+                name="sla_resolution_after_response",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('first_response_minutes__gt', 0)), name='sla_response_positive'),
+            model_name="slapolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_response_minutes__gt", 0)), name="sla_response_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitinginterval',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gt', models.F('started_at')), _connector='OR'), name='waiting_ends_after_start'),
+            model_name="waitinginterval",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True), ("ended_at__gt", models.F("started_at")), _connector="OR"
+                ),
+                name="waiting_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitinginterval',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case',), name='one_open_wait_per_case'),
+            model_name="waitinginterval",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("case",),
+                name="one_open_wait_per_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workingcalendar',
-            constraint=models.CheckConstraint(condition=models.Q(('day_ends__gt', models.F('day_starts'))), name='calendar_day_ends_after_start'),
+            model_name="workingcalendar",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("day_ends__gt", models.F("day_starts"))),
+                name="calendar_day_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='holiday',
-            constraint=models.UniqueConstraint(fields=('calendar', 'on'), name='holiday_once_per_day'),
+            model_name="holiday",
+            constraint=models.UniqueConstraint(fields=("calendar", "on"), name="holiday_once_per_day"),
         ),
     ]

@@ -68,7 +68,9 @@ def current_thresholds() -> list[Thresholds]:
 def target_segment(thresholds: list[Thresholds]) -> Case:
     """The SQL expression for the segment each customer belongs to under `thresholds` (ordered by rank)."""
     if not thresholds:
-        raise errors.ValidationFailed({"segments": ["Define at least one segment before classifying customers."]})
+        raise errors.ValidationFailed(
+            {"segments": ["Define at least one segment before classifying customers."]}
+        )
     ordered = sorted(thresholds, key=lambda t: t.rank)
     return Case(
         *[When(t.condition(), then=Value(t.segment_id)) for t in ordered[:-1]],
@@ -88,7 +90,9 @@ def _moves(thresholds: list[Thresholds]):
 
 
 @transaction.atomic
-def reclassify(*, actor=None, reason: str = "reclassification by rule", thresholds: list[Thresholds] | None = None) -> int:
+def reclassify(
+    *, actor=None, reason: str = "reclassification by rule", thresholds: list[Thresholds] | None = None
+) -> int:
     """Put every unlocked customer in the segment the thresholds give; record each move. Returns the count moved."""
     thresholds = thresholds or current_thresholds()
     if connection.vendor == "postgresql":
@@ -123,11 +127,20 @@ def classify_one(*, customer: Customer) -> Customer:
     thresholds = current_thresholds()
     if not thresholds:
         return customer
-    target = Customer.objects.filter(pk=customer.pk).annotate(target=target_segment(thresholds)).values_list("target", flat=True).get()
+    target = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(target=target_segment(thresholds))
+        .values_list("target", flat=True)
+        .get()
+    )
     if target != customer.segment_id:
         SegmentChange.objects.create(
-            customer=customer, from_segment_id=customer.segment_id, to_segment_id=target,
-            cause=SegmentChange.Cause.RULE, reason="figures changed", at=timezone.now(),
+            customer=customer,
+            from_segment_id=customer.segment_id,
+            to_segment_id=target,
+            cause=SegmentChange.Cause.RULE,
+            reason="figures changed",
+            at=timezone.now(),
         )
         Customer.objects.filter(pk=customer.pk).update(segment_id=target)
         customer.segment_id = target
@@ -136,14 +149,22 @@ def classify_one(*, customer: Customer) -> Customer:
 
 # --- what-if preview --------------------------------------------------------------------------
 
-PROPOSABLE = ("min_annual_revenue", "min_strategic_value", "min_lifetime_value", "min_support_complexity", "capacity")
+PROPOSABLE = (
+    "min_annual_revenue",
+    "min_strategic_value",
+    "min_lifetime_value",
+    "min_support_complexity",
+    "capacity",
+)
 
 
 def parse_proposal(proposal: list[dict]) -> list[Thresholds]:
     """Current thresholds with the proposed fields applied; bad input names the segment and field."""
     current = {t.segment_id: t for t in current_thresholds()}
     if not isinstance(proposal, list) or not proposal:
-        raise errors.ValidationFailed({"segments": ["Give a list of segments, each with its id and the fields to change."]})
+        raise errors.ValidationFailed(
+            {"segments": ["Give a list of segments, each with its id and the fields to change."]}
+        )
     problems: dict[str, list[str]] = {}
     changed = dict(current)
     for index, item in enumerate(proposal):
@@ -180,8 +201,10 @@ def parse_proposal(proposal: list[dict]) -> list[Thresholds]:
                     if name == "capacity" and value < 0:
                         raise InvalidOperation
             except (InvalidOperation, ValueError, TypeError):
-                expected = "a whole number from 1 to 5" if name.startswith(("min_strategic", "min_support")) else (
-                    "a whole number ≥ 0" if name == "capacity" else "an amount ≥ 0"
+                expected = (
+                    "a whole number from 1 to 5"
+                    if name.startswith(("min_strategic", "min_support"))
+                    else ("a whole number ≥ 0" if name == "capacity" else "an amount ≥ 0")
                 )
                 problems.setdefault(key, []).append(f"{name}: {raw!r} is not {expected}.")
                 continue
@@ -207,12 +230,24 @@ def preview(*, user, proposal: list[dict]) -> Preview:
     names = dict(Segment.objects.values_list("id", "name"))
     moves = _moves(thresholds)
     matrix = [
-        {"from": row["segment_id"], "from_name": names.get(row["segment_id"], "unclassified"), "to": row["target"], "to_name": names[row["target"]], "count": row["count"]}
-        for row in moves.values("segment_id", "target").annotate(count=Count("id")).order_by("segment_id", "target")
+        {
+            "from": row["segment_id"],
+            "from_name": names.get(row["segment_id"], "unclassified"),
+            "to": row["target"],
+            "to_name": names[row["target"]],
+            "count": row["count"],
+        }
+        for row in moves.values("segment_id", "target")
+        .annotate(count=Count("id"))
+        .order_by("segment_id", "target")
     ]
     resulting = dict(
         Customer.objects.annotate(
-            result=Case(When(segment_locked=True, then=F("segment_id")), default=target_segment(thresholds), output_field=IntegerField())
+            result=Case(
+                When(segment_locked=True, then=F("segment_id")),
+                default=target_segment(thresholds),
+                output_field=IntegerField(),
+            )
         )
         .values("result")
         .annotate(count=Count("id"))
@@ -231,7 +266,9 @@ def preview(*, user, proposal: list[dict]) -> Preview:
         for t in thresholds
     ]
     sample = list(
-        access.visible(user, moves).select_related("segment", "region", "account_manager").order_by("name", "id")[:SAMPLE_SIZE]
+        access.visible(user, moves)
+        .select_related("segment", "region", "account_manager")
+        .order_by("name", "id")[:SAMPLE_SIZE]
     )
     result = Preview(movements=matrix, segments=segments, sample=sample, thresholds=thresholds)
     result.fingerprint = _fingerprint(thresholds, matrix)
@@ -267,13 +304,27 @@ def apply_preview(*, user, proposal: list[dict], fingerprint: str, reason: str =
                     **{name: getattr(t, name) for name in PROPOSABLE}
                 )
                 audit.record(
-                    actor=user, verb="segment.thresholds_changed", object_type="segments.segment", object_id=t.segment_id,
-                    before=before[t.segment_id], after=t.as_dict(), comment=reason or f"applied preview {batch}",
+                    actor=user,
+                    verb="segment.thresholds_changed",
+                    object_type="segments.segment",
+                    object_id=t.segment_id,
+                    before=before[t.segment_id],
+                    after=t.as_dict(),
+                    comment=reason or f"applied preview {batch}",
                 )
-        moved = reclassify(actor=user, reason=f"threshold change {batch}: {reason}".strip(": "), thresholds=fresh.thresholds)
+        moved = reclassify(
+            actor=user, reason=f"threshold change {batch}: {reason}".strip(": "), thresholds=fresh.thresholds
+        )
         audit.record(
-            actor=user, verb="segment.reclassified", object_type="segments.segment", object_id="*",
-            after={"moved": moved, "movements": [{k: row[k] for k in ("from", "to", "count")} for row in fresh.movements], "batch": batch},
+            actor=user,
+            verb="segment.reclassified",
+            object_type="segments.segment",
+            object_id="*",
+            after={
+                "moved": moved,
+                "movements": [{k: row[k] for k in ("from", "to", "count")} for row in fresh.movements],
+                "batch": batch,
+            },
             comment=reason,
         )
     return {"moved": moved, "movements": fresh.movements, "batch": batch}

@@ -10,15 +10,29 @@ from segments.models import Customer, Segment, SegmentChange
 from segments.services.classification import classify_one
 
 EDITABLE = (
-    "name", "region", "account_manager", "annual_revenue", "strategic_value", "support_complexity",
-    "lifetime_value", "contact_email", "personal_notes", "consent_profiling", "consent_sentiment", "consent_surveys",
+    "name",
+    "region",
+    "account_manager",
+    "annual_revenue",
+    "strategic_value",
+    "support_complexity",
+    "lifetime_value",
+    "contact_email",
+    "personal_notes",
+    "consent_profiling",
+    "consent_sentiment",
+    "consent_surveys",
 )
 SENSITIVE = ("contact_email", "personal_notes")
 
 
 def snapshot(customer: Customer) -> dict:
     """What the audit trail keeps of a customer: sensitive values are noted as changed, never copied."""
-    data = {name: getattr(customer, name) for name in EDITABLE if name not in SENSITIVE and name not in ("region", "account_manager")}
+    data = {
+        name: getattr(customer, name)
+        for name in EDITABLE
+        if name not in SENSITIVE and name not in ("region", "account_manager")
+    }
     data["region"] = customer.region.code if customer.region_id else None
     data["account_manager"] = customer.account_manager.username if customer.account_manager_id else None
     data["segment"] = customer.segment_id
@@ -50,7 +64,9 @@ def create_customer(*, actor, source: str = "manual", external_id: str, **values
     try:
         customer.full_clean(exclude=["segment"])
     except Exception as invalid:  # ValidationError → our 400 naming the fields
-        raise errors.ValidationFailed(getattr(invalid, "message_dict", {"customer": [str(invalid)]})) from None
+        raise errors.ValidationFailed(
+            getattr(invalid, "message_dict", {"customer": [str(invalid)]})
+        ) from None
     try:
         with transaction.atomic():
             customer.save()
@@ -68,9 +84,15 @@ def update_customer(*, actor, customer: Customer, **values) -> Customer:
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().select_related("region", "account_manager").get(pk=customer.pk)
+        customer = (
+            Customer.objects.select_for_update()
+            .select_related("region", "account_manager")
+            .get(pk=customer.pk)
+        )
         before = snapshot(customer)
-        sensitive_changed = [name for name in SENSITIVE if name in values and values[name] != getattr(customer, name)]
+        sensitive_changed = [
+            name for name in SENSITIVE if name in values and values[name] != getattr(customer, name)
+        ]
         for name, value in values.items():
             setattr(customer, name, value)
         if "region" in values or "account_manager" in values:
@@ -78,7 +100,9 @@ def update_customer(*, actor, customer: Customer, **values) -> Customer:
         try:
             customer.full_clean(exclude=["segment"], validate_unique=False)
         except Exception as invalid:
-            raise errors.ValidationFailed(getattr(invalid, "message_dict", {"customer": [str(invalid)]})) from None
+            raise errors.ValidationFailed(
+                getattr(invalid, "message_dict", {"customer": [str(invalid)]})
+            ) from None
         customer.save()
         classify_one(customer=customer)
         after = snapshot(customer)
@@ -92,22 +116,43 @@ def lock_segment(*, actor, customer: Customer, segment: Segment, reason: str) ->
     """Place a customer in a segment by hand; rules leave them there until unlocked."""
     access.require(actor, "lock_segment", customer)
     if len((reason or "").strip()) < 10:
-        raise errors.ValidationFailed({"reason": ["Say why, in at least 10 characters: the lock overrides the rules."]})
+        raise errors.ValidationFailed(
+            {"reason": ["Say why, in at least 10 characters: the lock overrides the rules."]}
+        )
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         before = {"segment": customer.segment_id, "locked": customer.segment_locked}
         if customer.segment_id != segment.pk:
             SegmentChange.objects.create(
-                customer=customer, from_segment_id=customer.segment_id, to_segment=segment,
-                cause=SegmentChange.Cause.PERSON, changed_by=actor, reason=reason.strip(), at=timezone.now(),
+                customer=customer,
+                from_segment_id=customer.segment_id,
+                to_segment=segment,
+                cause=SegmentChange.Cause.PERSON,
+                changed_by=actor,
+                reason=reason.strip(),
+                at=timezone.now(),
             )
         customer.segment = segment
         customer.segment_locked = True
         customer.segment_locked_by = actor
         customer.segment_lock_reason = reason.strip()
-        customer.save(update_fields=["segment", "segment_locked", "segment_locked_by", "segment_lock_reason", "updated_at"])
-        audit.record(actor=actor, verb="customer.segment_locked", obj=customer, before=before,
-                     after={"segment": segment.pk, "locked": True}, comment=reason.strip())
+        customer.save(
+            update_fields=[
+                "segment",
+                "segment_locked",
+                "segment_locked_by",
+                "segment_lock_reason",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            verb="customer.segment_locked",
+            obj=customer,
+            before=before,
+            after={"segment": segment.pk, "locked": True},
+            comment=reason.strip(),
+        )
     return customer
 
 
@@ -121,7 +166,15 @@ def unlock_segment(*, actor, customer: Customer, reason: str = "") -> Customer:
         customer.segment_locked = False
         customer.segment_locked_by = None
         customer.segment_lock_reason = ""
-        customer.save(update_fields=["segment_locked", "segment_locked_by", "segment_lock_reason", "updated_at"])
+        customer.save(
+            update_fields=["segment_locked", "segment_locked_by", "segment_lock_reason", "updated_at"]
+        )
         classify_one(customer=customer)
-        audit.record(actor=actor, verb="customer.segment_unlocked", obj=customer, after={"segment": customer.segment_id}, comment=reason)
+        audit.record(
+            actor=actor,
+            verb="customer.segment_unlocked",
+            obj=customer,
+            after={"segment": customer.segment_id},
+            comment=reason,
+        )
     return customer

@@ -33,12 +33,17 @@ def _policy_snapshot(policy: SlaPolicy) -> dict:
 def equity_conflicts(policy: SlaPolicy) -> list[str]:
     """Where this policy gives a lower tier a faster target than a higher tier (or the reverse), same priority."""
     conflicts = []
-    others = SlaPolicy.objects.filter(priority=policy.priority).exclude(pk=policy.pk).select_related("segment")
+    others = (
+        SlaPolicy.objects.filter(priority=policy.priority).exclude(pk=policy.pk).select_related("segment")
+    )
     for other in others:
         higher, lower = (other, policy) if other.segment.rank < policy.segment.rank else (policy, other)
         if higher.segment.rank == lower.segment.rank:
             continue
-        for name, label in (("first_response_minutes", "first response"), ("resolution_minutes", "resolution")):
+        for name, label in (
+            ("first_response_minutes", "first response"),
+            ("resolution_minutes", "resolution"),
+        ):
             if getattr(lower, name) < getattr(higher, name):
                 conflicts.append(
                     f"{lower.segment.name} (rank {lower.segment.rank}) would get a faster {label} target for "
@@ -50,7 +55,7 @@ def equity_conflicts(policy: SlaPolicy) -> list[str]:
 
 def _validate_ladder(ladder) -> list[str]:
     if not isinstance(ladder, list):
-        return ["Give a list of steps like {\"after_minutes\": 60, \"role\": \"operations lead\"}."]
+        return ['Give a list of steps like {"after_minutes": 60, "role": "operations lead"}.']
     problems = []
     roles = {role.value for role in Role}
     previous = 0
@@ -60,11 +65,15 @@ def _validate_ladder(ladder) -> list[str]:
             continue
         after = step["after_minutes"]
         if isinstance(after, bool) or not isinstance(after, int) or after <= previous:
-            problems.append(f"Step {number}: 'after_minutes' must be a whole number greater than the step before ({previous}).")
+            problems.append(
+                f"Step {number}: 'after_minutes' must be a whole number greater than the step before ({previous})."
+            )
         else:
             previous = after
         if step["role"] not in roles:
-            problems.append(f"Step {number}: '{step['role']}' is not a role; use one of {', '.join(sorted(roles))}.")
+            problems.append(
+                f"Step {number}: '{step['role']}' is not a role; use one of {', '.join(sorted(roles))}."
+            )
     return problems
 
 
@@ -93,7 +102,9 @@ def save_policy(*, actor, segment, priority: str, values: dict, equity_reason: s
         if policy.clock not in SlaPolicy.Clock.values:
             problems["clock"] = [f"Use one of: {', '.join(SlaPolicy.Clock.values)}."]
         interval = policy.update_interval_minutes
-        if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0):
+        if interval is not None and (
+            isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0
+        ):
             problems["update_interval_minutes"] = ["A whole number of minutes greater than 0, or empty."]
         ladder_problems = _validate_ladder(policy.escalation_ladder)
         if ladder_problems:
@@ -104,12 +115,19 @@ def save_policy(*, actor, segment, priority: str, values: dict, equity_reason: s
         if conflicts:
             reason = (equity_reason or "").strip()
             if not actor.has_role(Role.OPERATIONS_LEAD):
-                raise errors.ValidationFailed({"equity": conflicts + ["Only an operations lead can confirm an exception to tier equity."]})
+                raise errors.ValidationFailed(
+                    {
+                        "equity": conflicts
+                        + ["Only an operations lead can confirm an exception to tier equity."]
+                    }
+                )
             if len(reason) < MIN_REASON_LENGTH:
                 raise errors.ValidationFailed(
                     {
                         "equity_reason": conflicts
-                        + [f"To save it anyway, confirm with a written reason of at least {MIN_REASON_LENGTH} characters."]
+                        + [
+                            f"To save it anyway, confirm with a written reason of at least {MIN_REASON_LENGTH} characters."
+                        ]
                     },
                     message="This policy breaks tier equity.",
                 )
@@ -146,7 +164,10 @@ def policy_for(case: ServiceCase) -> SlaPolicy | None:
 
 def is_breached(case: ServiceCase, at: datetime.datetime) -> bool:
     """Late when the response (or resolution) came after its due time, or has not come and the due time has passed."""
-    for done, due in ((case.first_response_at, case.response_due_at), (case.resolved_at, case.resolution_due_at)):
+    for done, due in (
+        (case.first_response_at, case.response_due_at),
+        (case.resolved_at, case.resolution_due_at),
+    ):
         if due is not None and (done or at) > due:
             return True
     return False
@@ -157,15 +178,19 @@ def refresh_clock(case: ServiceCase, *, now: datetime.datetime | None = None) ->
     now = now or timezone.now()
     policy = policy_for(case)
     segment = case.customer.segment
-    case.queue = (segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE)
+    case.queue = segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE
     if policy is None:
         case.response_due_at = case.resolution_due_at = None
         case.breached = False
         return case
     calendar = _calendar_for(case.customer, policy)
     pauses = [(w.started_at, w.ended_at) for w in case.waiting.all()] if case.pk else []
-    case.response_due_at = business_hours.add_minutes(case.opened_at, policy.first_response_minutes, calendar=calendar, pauses=pauses)
-    case.resolution_due_at = business_hours.add_minutes(case.opened_at, policy.resolution_minutes, calendar=calendar, pauses=pauses)
+    case.response_due_at = business_hours.add_minutes(
+        case.opened_at, policy.first_response_minutes, calendar=calendar, pauses=pauses
+    )
+    case.resolution_due_at = business_hours.add_minutes(
+        case.opened_at, policy.resolution_minutes, calendar=calendar, pauses=pauses
+    )
     case.breached = is_breached(case, now)
     return case
 
@@ -173,23 +198,48 @@ def refresh_clock(case: ServiceCase, *, now: datetime.datetime | None = None) ->
 def _case_snapshot(case: ServiceCase) -> dict:
     return {
         name: getattr(case, name)
-        for name in ("priority", "opened_at", "first_response_at", "resolved_at", "response_due_at", "resolution_due_at", "breached", "queue")
+        for name in (
+            "priority",
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "response_due_at",
+            "resolution_due_at",
+            "breached",
+            "queue",
+        )
     }
 
 
 def _load_case(case_id: int) -> ServiceCase:
-    return ServiceCase.objects.select_for_update().select_related("customer__segment", "customer__region").get(pk=case_id)
+    return (
+        ServiceCase.objects.select_for_update()
+        .select_related("customer__segment", "customer__region")
+        .get(pk=case_id)
+    )
 
 
-def open_case(*, actor, customer: Customer, priority: str, title: str = "", opened_at: datetime.datetime | None = None,
-              source: str = "manual", external_id: str = "") -> ServiceCase:
+def open_case(
+    *,
+    actor,
+    customer: Customer,
+    priority: str,
+    title: str = "",
+    opened_at: datetime.datetime | None = None,
+    source: str = "manual",
+    external_id: str = "",
+) -> ServiceCase:
     """Log a customer's issue; its due times follow from the customer's segment policy."""
     if not access.visible(actor, Customer).filter(pk=customer.pk).exists():
         raise errors.NotFound("No customer matches that id.")
     with transaction.atomic():
         case = ServiceCase(
-            customer=customer, priority=priority, title=title, opened_at=opened_at or timezone.now(),
-            source=source, external_id=external_id or "",
+            customer=customer,
+            priority=priority,
+            title=title,
+            opened_at=opened_at or timezone.now(),
+            source=source,
+            external_id=external_id or "",
         )
         refresh_clock(case)
         case.save()
@@ -216,7 +266,9 @@ def record_first_response(*, actor, case: ServiceCase, at: datetime.datetime | N
 
     def change(c):
         if c.first_response_at is not None:
-            raise errors.TransitionNotAllowed(action="respond", status="responded", allowed_actions=[] if c.resolved_at else ["resolve"])
+            raise errors.TransitionNotAllowed(
+                action="respond", status="responded", allowed_actions=[] if c.resolved_at else ["resolve"]
+            )
         if at < c.opened_at:
             raise errors.ValidationFailed({"first_response_at": ["Cannot be before the case was opened."]})
         c.first_response_at = at
@@ -247,7 +299,9 @@ def start_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = No
         if c.resolved_at is not None:
             raise errors.TransitionNotAllowed(action="wait_on_customer", status="resolved")
         if c.waiting.filter(ended_at__isnull=True).exists():
-            raise errors.TransitionNotAllowed(action="wait_on_customer", status="waiting_on_customer", allowed_actions=["resume", "resolve"])
+            raise errors.TransitionNotAllowed(
+                action="wait_on_customer", status="waiting_on_customer", allowed_actions=["resume", "resolve"]
+            )
         WaitingInterval.objects.create(case=c, started_at=at)
 
     return _act_on_case(actor=actor, case_id=case.pk, verb="case.waiting_on_customer", change=change)
@@ -260,7 +314,9 @@ def stop_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = Non
     def change(c):
         open_wait = c.waiting.filter(ended_at__isnull=True).first()
         if open_wait is None:
-            raise errors.TransitionNotAllowed(action="resume", status="open", allowed_actions=["wait_on_customer", "resolve"])
+            raise errors.TransitionNotAllowed(
+                action="resume", status="open", allowed_actions=["wait_on_customer", "resolve"]
+            )
         if at <= open_wait.started_at:
             raise errors.ValidationFailed({"at": ["The wait must end after it started."]})
         WaitingInterval.objects.filter(pk=open_wait.pk).update(ended_at=at)
@@ -268,10 +324,14 @@ def stop_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = Non
     return _act_on_case(actor=actor, case_id=case.pk, verb="case.resumed", change=change)
 
 
-@checks.register(name="sla_breaches", every_seconds=60, description="Marks cases whose response or resolution is now late.")
+@checks.register(
+    name="sla_breaches", every_seconds=60, description="Marks cases whose response or resolution is now late."
+)
 def mark_breaches() -> str:
     """Flip `breached` on cases whose due time has passed without the response or resolution (one UPDATE; idempotent)."""
     now = timezone.now()
-    late = Q(first_response_at__isnull=True, response_due_at__lt=now) | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+    late = Q(first_response_at__isnull=True, response_due_at__lt=now) | Q(
+        resolved_at__isnull=True, resolution_due_at__lt=now
+    )
     flipped = ServiceCase.objects.filter(late, breached=False).update(breached=True)
     return f"{flipped} case{'s' if flipped != 1 else ''} newly breached"
