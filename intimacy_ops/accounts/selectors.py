@@ -1,5 +1,6 @@
 """Reads for the role home pages."""
 
+from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 
 from intimacy_ops import access
@@ -93,8 +94,10 @@ def home_panels(user: User, role: Role) -> dict:
         from intimacy_ops.health import last_heartbeat
 
         panels["heartbeat"] = last_heartbeat()
-        panels["people_by_role"] = [
-            {"role": r.label, "count": User.objects.filter(groups__name=r.value, is_active=True).count()}
-            for r in Role
-        ]
+        counts = dict(
+            Group.objects.filter(name__in=Role.values)
+            .annotate(people=Count("user", filter=Q(user__is_active=True)))
+            .values_list("name", "people")
+        )
+        panels["people_by_role"] = [{"role": r.label, "count": counts.get(r.value, 0)} for r in Role]
     return panels
