@@ -10,7 +10,12 @@ from intimacy_ops.audit import AuditEvent
 
 @access.register_scope(Region)
 def _regions(user, queryset):
-    return queryset if access.sees_all_regions(user) else queryset.filter(users=user)
+    # A subquery rather than a join, so the scope composes with annotations over the region's users.
+    return (
+        queryset
+        if access.sees_all_regions(user)
+        else queryset.filter(pk__in=Region.objects.filter(users=user).values("id"))
+    )
 
 
 @access.register_scope(User)

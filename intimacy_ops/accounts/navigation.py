@@ -19,7 +19,9 @@ class NavItem:
 _items: dict[str, NavItem] = {}
 
 
-def register(*, key: str, label: str, url_name: str, roles: set[Role] | None = None, order: int = 100) -> None:
+def register(
+    *, key: str, label: str, url_name: str, roles: set[Role] | None = None, order: int = 100
+) -> None:
     _items[key] = NavItem(key=key, label=label, url_name=url_name, roles=frozenset(roles or ()), order=order)
 
 
@@ -38,6 +40,14 @@ def items_for(user) -> list[dict]:
     return shown
 
 
+def active_key(path: str, items: list[dict]) -> str | None:
+    """The entry the page belongs to: the longest matching prefix; Home only for `/` and the role homes."""
+    if path == "/" or path.startswith("/home/"):
+        return "home"
+    matches = [item for item in items if item["url"] != "/" and path.startswith(item["url"])]
+    return max(matches, key=lambda item: len(item["url"]))["key"] if matches else None
+
+
 def navigation(request) -> dict:
     """Template context: the navigation, the user's roles and regions, the version."""
     from django.conf import settings
@@ -49,14 +59,17 @@ def navigation(request) -> dict:
         context["user_regions"] = [region.code for region in user.regions.all()]
         context["user_roles"] = sorted(role.label for role in user.roles)
         path = request.path
-        context["nav_active"] = next(
-            (item["key"] for item in sorted(context["nav_items"], key=lambda i: -len(i["url"])) if path.startswith(item["url"])),
-            None,
-        )
+        context["nav_active"] = active_key(path, context["nav_items"])
     return context
 
 
 register(key="home", label="Home", url_name="home", order=0)
-register(key="audit", label="Audit trail", url_name="audit-trail", roles={Role.AUDITOR, Role.ADMINISTRATOR}, order=900)
+register(
+    key="audit",
+    label="Audit trail",
+    url_name="audit-trail",
+    roles={Role.AUDITOR, Role.ADMINISTRATOR},
+    order=900,
+)
 register(key="api", label="API", url_name="api-docs", order=950)
 register(key="admin", label="Admin", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=990)

@@ -75,8 +75,10 @@ ROLE_GUIDES: dict[Role, dict] = {
 
 def home_panels(user: User, role: Role) -> dict:
     """What every home page shows: the role's guide, the user's regions and who else works there."""
-    regions = access.visible(user, Region).filter(users=user).annotate(
-        people=Count("users", filter=Q(users__is_active=True))
+    regions = (
+        access.visible(user, Region)
+        .filter(pk__in=user.regions.values("id"))
+        .annotate(people=Count("users", filter=Q(users__is_active=True)))
     )
     colleagues = (
         access.visible(user, User)

@@ -51,6 +51,8 @@ def role_home(request: HttpRequest, role: str) -> HttpResponse:
     except ValueError:
         raise Http404("No such role.") from None
     if wanted not in request.user.roles:
-        raise errors.PermissionDenied(f"This is the {wanted.label.lower()}s' home page; your role is not among them.")
+        raise errors.PermissionDenied(
+            f"This is the {wanted.label.lower()}s' home page; your role is not among them."
+        )
     context = {"role": wanted, "panels": selectors.home_panels(request.user, wanted)}
     return render(request, "home/role.html", context)

@@ -74,7 +74,9 @@ def test_user_without_a_role_is_told_so(client):
 def test_layout_shows_user_regions_and_version(client):
     from django.conf import settings
 
-    user = user_with(Role.PROCESS_OWNER, regions=["EMEA", "AMER"], username="po.both", first_name="Pat", last_name="Owner")
+    user = user_with(
+        Role.PROCESS_OWNER, regions=["EMEA", "AMER"], username="po.both", first_name="Pat", last_name="Owner"
+    )
     client.login(username=user.username, password=PASSWORD)
     page = client.get("/home/process-owner/").content.decode()
     assert "Pat Owner" in page
@@ -99,3 +101,20 @@ def test_home_page_query_count_does_not_grow(rows, client, django_assert_max_num
     with django_assert_max_num_queries(25):
         response = client.get("/home/administrator/")
     assert response.status_code == 200
+
+
+def test_region_card_counts_everyone_in_the_region(client):
+    user_with(Role.ACCOUNT_MANAGER, regions=["EMEA"], username="emea.one")
+    user_with(Role.ACCOUNT_MANAGER, regions=["EMEA"], username="emea.two")
+    me = user_with(Role.OPERATIONS_LEAD, regions=["EMEA"], username="emea.lead")
+    client.login(username=me.username, password=PASSWORD)
+    regions = client.get("/home/operations-lead/").context["panels"]["regions"]
+    assert [(region.code, region.people) for region in regions] == [("EMEA", 3)]
+
+
+def test_home_is_highlighted_only_on_home_pages(client):
+    auditor = user_with(Role.AUDITOR, username="aud.nav")
+    client.login(username=auditor.username, password=PASSWORD)
+    assert client.get("/home/auditor/").context["nav_active"] == "home"
+    assert client.get("/audit/").context["nav_active"] == "audit"
+    assert client.get("/no/such/page/").context["nav_active"] is None
