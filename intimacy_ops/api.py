@@ -1,9 +1,8 @@
-"""API conventions shared by every app: pagination, strict input, scoped viewsets, the router."""
+"""API conventions shared by every app: strict input, scoped viewsets, documented error responses."""
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, viewsets
-from rest_framework.routers import DefaultRouter
 
 from intimacy_ops import access
 
@@ -55,6 +54,3 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(description="No such object within your scope."),
     409: OpenApiResponse(description="The object's current state does not allow this action."),
 }
-
-router = DefaultRouter()
-router.include_root_view = True

@@ -16,11 +16,11 @@ def _schedule_registered_checks(sender: Celery, **_kwargs) -> None:
     """Every periodic check an app registered runs on beat, unless settings already schedule it."""
     from intimacy_ops import checks
 
+    # A copy: adding to `conf.beat_schedule` in place would change settings.CELERY_BEAT_SCHEDULE itself.
+    schedule = dict(sender.conf.beat_schedule)
     for check in checks.registered():
-        key = f"check:{check.name}"
-        if key not in sender.conf.beat_schedule:
-            sender.conf.beat_schedule[key] = {
-                "task": "intimacy_ops.run_check",
-                "args": [check.name],
-                "schedule": check.every_seconds,
-            }
+        schedule.setdefault(
+            f"check:{check.name}",
+            {"task": "intimacy_ops.run_check", "args": [check.name], "schedule": check.every_seconds},
+        )
+    sender.conf.beat_schedule = schedule

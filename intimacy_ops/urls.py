@@ -5,15 +5,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from intimacy_ops import health, views
 from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
-from intimacy_ops.api import router
 
 admin.site.site_header = "Intimacy Ops administration"
 admin.site.site_title = "Intimacy Ops admin"
 
+# Built here, not at module level elsewhere, so a re-import of this module starts from an empty router.
+router = DefaultRouter()
 accounts_api.register(router)
 
 business_urls = []

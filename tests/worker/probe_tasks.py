@@ -1,0 +1,45 @@
+"""Test-only tasks a worker started by the suite imports (`--include tests.worker.probe_tasks`).
+
+They report where they ran and let a test catch a task mid-run, so the tests can kill the process
+that runs it. They go through the same broker, settings and acks_late rules as the product's tasks.
+"""
+
+import os
+import time
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.db import connection
+
+
+@shared_task(name="probe.where_am_i")
+def where_am_i() -> dict:
+    """Which database, broker and process the worker runs this task with."""
+    from intimacy_ops.celery import app
+
+    with app.connection_for_read() as conn:
+        transport = conn.transport.driver_type
+    return {
+        "database": str(connection.settings_dict["NAME"]),
+        "broker": transport,
+        "var_dir": str(settings.VAR_DIR),
+        "pid": os.getpid(),
+    }
+
+
+@shared_task(name="probe.record_then_hold")
+def record_then_hold(marker: str, hold_seconds: float) -> list[int]:
+    """Append this process's pid to `marker`; the first run then holds for `hold_seconds` (long enough to be killed).
+
+    A run that finds pids already in the marker is a re-delivery: it returns at once with every pid seen.
+    """
+    path = Path(marker)
+    with path.open("a") as handle:
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    pids = [int(line) for line in path.read_text().split()]
+    if len(pids) == 1:
+        time.sleep(hold_seconds)
+    return pids
