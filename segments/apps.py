@@ -6,6 +6,6 @@ class SegmentsConfig(AppConfig):
     verbose_name = "Segments, SLAs and service cases"
 
     def ready(self) -> None:
-        # Access rules, periodic checks and demo data register themselves on import.
-        from segments import access_rules, demo  # noqa: F401
+        # Access rules, navigation, periodic checks and demo data register themselves on import.
+        from segments import access_rules, demo, imports, navigation  # noqa: F401
         from segments.services import sla  # noqa: F401

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from intimacy_ops import access, audit, errors
@@ -192,6 +192,8 @@ def parse_proposal(proposal: list[dict]) -> list[Thresholds]:
                     value = Decimal(str(raw))
                     if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
                         raise InvalidOperation
+                    # To the cent, as stored: "5000000" and "5000000.00" are the same threshold.
+                    value = value.quantize(Decimal("0.01"))
                 else:
                     if isinstance(raw, bool) or not isinstance(raw, int):
                         raise InvalidOperation
@@ -229,6 +231,11 @@ def preview(*, user, proposal: list[dict]) -> Preview:
     thresholds = parse_proposal(proposal)
     names = dict(Segment.objects.values_list("id", "name"))
     moves = _moves(thresholds)
+    rows = list(
+        moves.values("segment_id", "target")
+        .annotate(count=Count("id"), ids=Sum("id"))
+        .order_by("segment_id", "target")
+    )
     matrix = [
         {
             "from": row["segment_id"],
@@ -237,9 +244,7 @@ def preview(*, user, proposal: list[dict]) -> Preview:
             "to_name": names[row["target"]],
             "count": row["count"],
         }
-        for row in moves.values("segment_id", "target")
-        .annotate(count=Count("id"))
-        .order_by("segment_id", "target")
+        for row in rows
     ]
     resulting = dict(
         Customer.objects.annotate(
@@ -271,16 +276,21 @@ def preview(*, user, proposal: list[dict]) -> Preview:
         .order_by("name", "id")[:SAMPLE_SIZE]
     )
     result = Preview(movements=matrix, segments=segments, sample=sample, thresholds=thresholds)
-    result.fingerprint = _fingerprint(thresholds, matrix)
+    result.fingerprint = _fingerprint(thresholds, rows, segments)
     return result
 
 
-def _fingerprint(thresholds: list[Thresholds], matrix: list[dict]) -> str:
-    """Identifies a preview: the thresholds before and after, and the moves they cause."""
+def _fingerprint(thresholds: list[Thresholds], rows: list[dict], segments: list[dict]) -> str:
+    """Identifies a preview: the thresholds before and after, who moves where, and the resulting counts.
+
+    The sum of the moving customers' ids tells a swap (one customer stops moving, another starts)
+    from no change, which the counts alone would not.
+    """
     payload = {
         "before": [t.as_dict() | {"id": t.segment_id} for t in current_thresholds()],
         "after": [t.as_dict() | {"id": t.segment_id} for t in thresholds],
-        "moves": [(row["from"], row["to"], row["count"]) for row in matrix],
+        "moves": [(row["segment_id"], row["target"], row["count"], int(row["ids"])) for row in rows],
+        "counts": [(row["id"], row["count"]) for row in segments],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

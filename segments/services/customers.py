@@ -85,7 +85,8 @@ def update_customer(*, actor, customer: Customer, **values) -> Customer:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
     with transaction.atomic():
         customer = (
-            Customer.objects.select_for_update()
+            # Lock the customer row only: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+            Customer.objects.select_for_update(of=("self",))
             .select_related("region", "account_manager")
             .get(pk=customer.pk)
         )

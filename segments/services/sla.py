@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +20,8 @@ POLICY_FIELDS = (
 )
 MIN_REASON_LENGTH = 15
 GENERAL_QUEUE = "general"
+# Who logs service cases: data stewards too, since they import them from the ticketing system.
+CASE_OPENERS = (Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
 
 
 def _policy_snapshot(policy: SlaPolicy) -> dict:
@@ -213,7 +215,8 @@ def _case_snapshot(case: ServiceCase) -> dict:
 
 def _load_case(case_id: int) -> ServiceCase:
     return (
-        ServiceCase.objects.select_for_update()
+        # Lock the case row only: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        ServiceCase.objects.select_for_update(of=("self",))
         .select_related("customer__segment", "customer__region")
         .get(pk=case_id)
     )
@@ -230,23 +233,34 @@ def open_case(
     external_id: str = "",
 ) -> ServiceCase:
     """Log a customer's issue; its due times follow from the customer's segment policy."""
-    if not access.visible(actor, Customer).filter(pk=customer.pk).exists():
+    # Reloaded: the clock must follow the customer's segment as stored now, not a stale instance's.
+    customer = (
+        access.visible(actor, Customer).select_related("segment", "region").filter(pk=customer.pk).first()
+    )
+    if customer is None:
         raise errors.NotFound("No customer matches that id.")
-    with transaction.atomic():
-        case = ServiceCase(
-            customer=customer,
-            priority=priority,
-            title=title,
-            opened_at=opened_at or timezone.now(),
-            source=source,
-            external_id=external_id or "",
-        )
-        refresh_clock(case)
-        case.save()
-        if not case.external_id:
-            ServiceCase.objects.filter(pk=case.pk).update(external_id=f"IO-{case.pk}")
-            case.external_id = f"IO-{case.pk}"
-        audit.record(actor=actor, verb="case.opened", obj=case, after=_case_snapshot(case))
+    if not actor.has_role(*CASE_OPENERS):
+        raise errors.PermissionDenied("Only account managers, operations leads and data stewards log cases.")
+    if priority not in Priority.values:
+        raise errors.ValidationFailed({"priority": ["Use P1, P2, P3 or P4."]})
+    try:
+        with transaction.atomic():
+            case = ServiceCase(
+                customer=customer,
+                priority=priority,
+                title=title,
+                opened_at=opened_at or timezone.now(),
+                source=source,
+                external_id=external_id or "",
+            )
+            refresh_clock(case)
+            case.save()
+            if not case.external_id:
+                ServiceCase.objects.filter(pk=case.pk).update(external_id=f"IO-{case.pk}")
+                case.external_id = f"IO-{case.pk}"
+            audit.record(actor=actor, verb="case.opened", obj=case, after=_case_snapshot(case))
+    except IntegrityError:
+        raise errors.ValidationFailed({"external_id": [f"{source}:{external_id} already exists."]}) from None
     return case
 
 

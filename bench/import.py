@@ -1,0 +1,273 @@
+"""Benchmark: import a 100,000-row customers CSV; print rows/s and peak memory (figures, no assertions).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/io_bench_import DJANGO_SETTINGS_MODULE=tests.settings \
+        .venv/bin/python bench/import.py [--rows 100000]
+
+Goal (issue 4): ≥ 2,000 rows/s on PostgreSQL and memory under 200 MB. The script creates the
+database if it is missing, migrates it, adds two regions, two account managers and three tiers,
+writes the CSV under var/bench/, then runs the real command (`manage.py import_data customers FILE`)
+in a child process per phase, so each phase's peak resident memory is its own (`wait4` rusage):
+
+  create     every row new (bulk inserts, then one set-based reclassification)
+  unchanged  the same file again: nothing written
+  update     the file with 10% of the rows changed
+  small      a 10,000-row file: peak memory should match the large file's (memory flat in the file size)
+"""
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+SOURCE = "bench"
+SMALL_SOURCE = "bench-small"
+
+
+def ensure_database() -> None:
+    """Create the PostgreSQL database named in DATABASE_URL when it does not exist yet."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    try:
+        psycopg2.connect(
+            dbname=config["NAME"],
+            user=config["USER"],
+            password=config["PASSWORD"],
+            host=config["HOST"],
+            port=config["PORT"],
+        ).close()
+        return
+    except psycopg2.OperationalError as problem:
+        if "does not exist" not in str(problem):
+            raise
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"],
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+    print(f"created database {config['NAME']}")
+
+
+def seed_reference_data() -> tuple[list[str], list[str]]:
+    from django.contrib.auth.models import Group
+
+    from intimacy_ops.accounts.models import Region, User
+    from intimacy_ops.accounts.roles import Role
+    from segments.models import Segment
+
+    regions = []
+    managers = []
+    group = Group.objects.get(name=Role.ACCOUNT_MANAGER.value)
+    for code, name in (("EMEA", "Europe, Middle East and Africa"), ("AMER", "Americas")):
+        region, _ = Region.objects.get_or_create(code=code, defaults={"name": name})
+        manager, _ = User.objects.get_or_create(username=f"bench.am.{code.lower()}")
+        manager.groups.add(group)
+        manager.regions.add(region)
+        regions.append(code)
+        managers.append(manager.username)
+    for name, rank, revenue, strategic, lifetime, capacity in (
+        ("Strategic", 1, 5_000_000, 4, 20_000_000, 10_000),
+        ("Premier", 2, 1_000_000, 3, 3_000_000, 30_000),
+        ("Standard", 3, 0, 1, 0, 1_000_000),
+    ):
+        if not Segment.objects.filter(rank=rank).exists():
+            Segment.objects.create(
+                name=name,
+                rank=rank,
+                min_annual_revenue=Decimal(revenue),
+                min_strategic_value=strategic,
+                min_lifetime_value=Decimal(lifetime),
+                capacity=capacity,
+            )
+    return regions, managers
+
+
+HEADER = [
+    "source",
+    "external_id",
+    "name",
+    "region",
+    "account_manager",
+    "annual_revenue",
+    "strategic_value",
+    "support_complexity",
+    "lifetime_value",
+    "contact_email",
+    "personal_notes",
+]
+
+
+def write_file(path: Path, *, rows: int, source: str, regions, managers, changed_every: int = 0) -> Path:
+    """Write the CSV a row at a time; `changed_every=10` changes the revenue of every 10th row."""
+    rng = random.Random(20261123)  # noqa: S311  (benchmark data, reproducible)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for number in range(1, rows + 1):
+            side = number % 2
+            revenue = rng.choice([150_000, 400_000, 900_000, 1_500_000, 3_000_000, 6_000_000, 12_000_000])
+            if changed_every and number % changed_every == 0:
+                revenue += 1
+            writer.writerow(
+                [
+                    source,
+                    f"B-{number:07d}",
+                    f"Bench customer {number:07d}",
+                    regions[side],
+                    managers[side],
+                    f"{revenue}.00",
+                    rng.randint(1, 5),
+                    rng.randint(1, 5),
+                    f"{revenue * rng.choice([2, 3, 4, 5])}.00",
+                    f"buyer{number}@example.com",
+                    f"Prefers calls on {rng.choice(['Monday', 'Tuesday', 'Thursday'])} mornings.",
+                ]
+            )
+    return path
+
+
+def forget_previous_runs() -> None:
+    """Remove what earlier bench runs imported, so the first phase creates every row again."""
+    from django.db import transaction
+
+    from segments.models import Customer, ImportRun, SegmentChange
+
+    with transaction.atomic():
+        bench = Customer.objects.filter(source__in=[SOURCE, SMALL_SOURCE])
+        SegmentChange.objects.filter(customer_id__in=bench.values("id"))._raw_delete(SegmentChange.objects.db)
+        bench._raw_delete(Customer.objects.db)
+        ImportRun.objects.filter(filename__startswith="bench-").delete()
+
+
+def run_phase(name: str, path: Path) -> dict:
+    """Run the real command in a child process; its wall time, the run's own timing, and the child's peak RSS."""
+    started = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "import_data", "customers", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    output = child.stdout.read().strip()
+    problems = child.stderr.read().strip()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{name}: import_data exited {child.returncode}\n{problems}")
+
+    from segments.models import ImportRun
+
+    run = ImportRun.objects.order_by("-id").first()
+    seconds = (run.finished_at - run.started_at).total_seconds()
+    return {
+        "phase": name,
+        "rows": run.rows_seen,
+        "import_s": seconds,
+        "wall_s": wall,
+        "rows_per_s": run.rows_seen / seconds if seconds else float("inf"),
+        "peak_mb": usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        "summary": output.splitlines()[-1],
+    }
+
+
+def baseline_rss_mb() -> float:
+    """Peak RSS of the same command process doing nothing but start Django (for scale)."""
+    child = subprocess.Popen(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "import_data", "--help"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, _, usage = os.wait4(child.pid, 0)
+    return usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--small-rows", type=int, default=10_000)
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    regions, managers = seed_reference_data()
+    forget_previous_runs()
+    folder = ROOT / "var" / "bench"
+    started = time.perf_counter()
+    big = write_file(
+        folder / f"bench-customers-{args.rows}.csv",
+        rows=args.rows,
+        source=SOURCE,
+        regions=regions,
+        managers=managers,
+    )
+    changed = write_file(
+        folder / f"bench-customers-{args.rows}-changed.csv",
+        rows=args.rows,
+        source=SOURCE,
+        regions=regions,
+        managers=managers,
+        changed_every=10,
+    )
+    small = write_file(
+        folder / f"bench-customers-{args.small_rows}.csv",
+        rows=args.small_rows,
+        source=SMALL_SOURCE,
+        regions=regions,
+        managers=managers,
+    )
+    print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {load} (other work on the machine slows every figure)"
+    )
+    print(
+        f"files: {big} ({big.stat().st_size / 1048576:.1f} MB), written in {time.perf_counter() - started:.1f}s"
+    )
+    print(f"baseline: a command process that only starts Django peaks at {baseline_rss_mb():.0f} MB RSS")
+    print()
+    print(f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'rows/s':>8} {'peak RSS':>9}  summary")
+    for name, path in (("create", big), ("unchanged", big), ("update", changed), ("small", small)):
+        result = run_phase(name, path)
+        print(
+            f"{result['phase']:<10} {result['rows']:>8} {result['import_s']:>9.1f} {result['wall_s']:>7.1f} "
+            f"{result['rows_per_s']:>8.0f} {result['peak_mb']:>7.0f} MB  {result['summary']}"
+        )
+    print()
+    print(
+        "goal: >= 2,000 rows/s on PostgreSQL, peak memory < 200 MB (import s: the run's own start → finish)"
+    )
+
+
+if __name__ == "__main__":
+    main()

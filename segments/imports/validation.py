@@ -1,0 +1,254 @@
+"""Validating one row of an import file: every cell checked, every problem named by its column.
+
+Rules that hold for both kinds:
+- Cells are trimmed. A column present in the file sets the field; a blank cell means empty
+  (no account manager, 0, 1, no e-mail, no response yet). A column absent from the file leaves the
+  field as it is (or its default for a new record).
+- Times are ISO 8601 with a date and a time. A time without an offset is read as UTC (the
+  application's time zone), so exports that write UTC without the "Z" import as they are meant.
+- Money is a decimal number ≥ 0 with at most 2 decimal places, written without thousands separators.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.dateparse import parse_datetime
+
+from intimacy_ops import access
+from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.roles import Role
+from segments.models import Customer, Priority, ServiceCase
+
+MAX_MONEY = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class Problems(dict):
+    """Column name → messages."""
+
+    def add(self, column: str, message: str) -> None:
+        self.setdefault(column, []).append(message)
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _required_text(row: dict, column: str, problems: Problems, *, max_length: int) -> str:
+    value = text(row.get(column))
+    if not value:
+        problems.add(column, "Required: this cell is empty.")
+    elif len(value) > max_length:
+        problems.add(column, f"At most {max_length} characters (this has {len(value)}).")
+    return value
+
+
+def _optional_text(value, column: str, problems: Problems, *, max_length: int | None = None) -> str:
+    value = text(value)
+    if max_length and len(value) > max_length:
+        problems.add(column, f"At most {max_length} characters (this has {len(value)}).")
+    return value
+
+
+def _money(value, column: str, problems: Problems) -> Decimal:
+    raw = text(value)
+    if not raw:
+        return Decimal("0")
+    try:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        amount = Decimal(raw)
+        if not amount.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.add(
+            column, f"'{raw}' is not an amount: write digits with a '.' for decimals, e.g. 1250000.00."
+        )
+        return Decimal("0")
+    if amount < 0:
+        problems.add(column, f"Cannot be negative ({raw}).")
+    elif amount >= MAX_MONEY:
+        problems.add(column, f"Too large ({raw}): at most 999999999999.99.")
+    elif amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        problems.add(column, f"At most 2 decimal places ({raw}).")
+    return amount.quantize(Decimal("0.01")) if not problems.get(column) else Decimal("0")
+
+
+def _one_to_five(value, column: str, problems: Problems) -> int:
+    raw = text(value)
+    if not raw:
+        return 1
+    try:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        number = Decimal(raw)
+        if not number.is_finite() or number != number.to_integral_value():
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.add(column, f"'{raw}' is not a whole number from 1 to 5.")
+        return 1
+    if not 1 <= number <= 5:
+        problems.add(column, f"Must be from 1 to 5 (this is {raw}).")
+        return 1
+    return int(number)
+
+
+def _moment(value, column: str, problems: Problems, *, required: bool) -> datetime.datetime | None:
+    raw = text(value)
+    if not raw:
+        if required:
+            problems.add(column, "Required: this cell is empty.")
+        return None
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:
+        moment = None
+    if moment is None:
+        problems.add(
+            column,
+            f"'{raw}' is not an ISO 8601 date and time, e.g. 2025-03-01T09:30:00Z or 2025-03-01 09:30+01:00.",
+        )
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+class References:
+    """What rows refer to, loaded once per run: regions, account managers, and the actor's scope."""
+
+    def __init__(self, actor: User | None):
+        self.actor = actor
+        self.regions = {code.upper(): (pk, code) for pk, code in Region.objects.values_list("id", "code")}
+        # Who may import where: the command line (no actor) everywhere; a person only in their regions.
+        self.allowed_region_ids = (
+            None if actor is None else set(access.visible(actor, Region).values_list("id", flat=True))
+        )
+        self.managers: dict[str, tuple[int, set[int]]] = {}
+        memberships = User.regions.through.objects.filter(
+            user__groups__name=Role.ACCOUNT_MANAGER.value, user__is_active=True
+        ).values_list("user_id", "region_id")
+        regions_of: dict[int, set[int]] = {}
+        for user_id, region_id in memberships:
+            regions_of.setdefault(user_id, set()).add(region_id)
+        for user_id, username in User.objects.filter(
+            groups__name=Role.ACCOUNT_MANAGER.value, is_active=True
+        ).values_list("id", "username"):
+            self.managers[username] = (user_id, regions_of.get(user_id, set()))
+        self._other_users: dict[str, bool] = {}
+
+    def region_codes(self) -> str:
+        return ", ".join(sorted(code for _, code in self.regions.values()))
+
+    def in_scope(self, region_id: int) -> bool:
+        return self.allowed_region_ids is None or region_id in self.allowed_region_ids
+
+    def is_user(self, username: str) -> bool:
+        if username not in self._other_users:
+            self._other_users[username] = User.objects.filter(username=username).exists()
+        return self._other_users[username]
+
+
+def clean_customer(row: dict, refs: References) -> tuple[dict, Problems]:
+    """The model values of a customers row (only for the columns present), and its problems by column."""
+    problems = Problems()
+    values: dict = {
+        "source": _required_text(row, "source", problems, max_length=_max_length(Customer, "source")),
+        "external_id": _required_text(
+            row, "external_id", problems, max_length=_max_length(Customer, "external_id")
+        ),
+        "name": _required_text(row, "name", problems, max_length=_max_length(Customer, "name")),
+    }
+    code = text(row.get("region"))
+    region_id = None
+    if not code:
+        problems.add("region", "Required: this cell is empty.")
+    elif code.upper() not in refs.regions:
+        problems.add("region", f"No region '{code}'. Known regions: {refs.region_codes()}.")
+    else:
+        region_id, code = refs.regions[code.upper()]
+        if not refs.in_scope(region_id):
+            problems.add("region", f"You do not work in {code}: ask someone of that region to import it.")
+    values["region_id"] = region_id
+    if "account_manager" in row:
+        username = text(row["account_manager"])
+        manager_id = None
+        if username:
+            manager = refs.managers.get(username)
+            if manager is None:
+                problems.add(
+                    "account_manager",
+                    f"{username} is not an account manager."
+                    if refs.is_user(username)
+                    else f"No user '{username}'.",
+                )
+            elif region_id is not None and region_id not in manager[1]:
+                problems.add("account_manager", f"{username} is not an account manager of {code}.")
+            else:
+                manager_id = manager[0]
+        values["account_manager_id"] = manager_id
+    for column in ("annual_revenue", "lifetime_value"):
+        if column in row:
+            values[column] = _money(row[column], column, problems)
+    for column in ("strategic_value", "support_complexity"):
+        if column in row:
+            values[column] = _one_to_five(row[column], column, problems)
+    if "contact_email" in row:
+        email = _optional_text(row["contact_email"], "contact_email", problems, max_length=254)
+        if email and "contact_email" not in problems:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.add("contact_email", f"'{email}' is not a valid e-mail address.")
+        values["contact_email"] = email
+    if "personal_notes" in row:
+        values["personal_notes"] = _optional_text(row["personal_notes"], "personal_notes", problems)
+    return values, problems
+
+
+def clean_case(row: dict, refs: References) -> tuple[dict, Problems]:
+    """The model values of a cases row and its problems; the customer is resolved per batch by its key."""
+    problems = Problems()
+    values: dict = {
+        "source": _required_text(row, "source", problems, max_length=_max_length(ServiceCase, "source")),
+        "external_id": _required_text(
+            row, "external_id", problems, max_length=_max_length(ServiceCase, "external_id")
+        ),
+        "customer_source": _required_text(
+            row, "customer_source", problems, max_length=_max_length(Customer, "source")
+        ),
+        "customer_external_id": _required_text(
+            row, "customer_external_id", problems, max_length=_max_length(Customer, "external_id")
+        ),
+    }
+    priority = text(row.get("priority")).upper()
+    if not priority:
+        problems.add("priority", "Required: this cell is empty.")
+    elif priority not in Priority.values:
+        problems.add("priority", f"'{text(row.get('priority'))}' is not a priority: use P1, P2, P3 or P4.")
+    values["priority"] = priority
+    opened = _moment(row.get("opened_at"), "opened_at", problems, required=True)
+    values["opened_at"] = opened
+    for column, label in (("first_response_at", "first response"), ("resolved_at", "resolution")):
+        if column in row:
+            moment = _moment(row[column], column, problems, required=False)
+            if moment is not None and opened is not None and moment < opened:
+                problems.add(
+                    column,
+                    f"The {label} cannot be before the case was opened ({text(row.get('opened_at'))}).",
+                )
+            values[column] = moment
+    if "title" in row:
+        values["title"] = _optional_text(
+            row["title"], "title", problems, max_length=_max_length(ServiceCase, "title")
+        )
+    return values, problems
