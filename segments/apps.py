@@ -7,5 +7,5 @@ class SegmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Access rules, navigation, periodic checks and demo data register themselves on import.
-        from segments import access_rules, demo, imports, navigation  # noqa: F401
+        from segments import access_rules, demo, home_cards, imports, navigation  # noqa: F401
         from segments.services import sla  # noqa: F401

@@ -1,5 +1,8 @@
 """Reads for the role home pages."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 
@@ -73,6 +76,32 @@ ROLE_GUIDES: dict[Role, dict] = {
 }
 
 
+@dataclass(frozen=True)
+class HomeCard:
+    key: str
+    title: str
+    roles: frozenset[Role]
+    template: str
+    context: Callable[[User], dict]
+    order: int
+
+
+_home_cards: dict[str, HomeCard] = {}
+
+
+def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):
+    """Decorator for `context(user) -> dict`: a card on the home page of each role in `roles`.
+
+    Business apps register theirs in AppConfig.ready(), so the kernel never imports them.
+    """
+
+    def decorate(context: Callable[[User], dict]) -> Callable[[User], dict]:
+        _home_cards[key] = HomeCard(key, title, frozenset(roles), template, context, order)
+        return context
+
+    return decorate
+
+
 def home_panels(user: User, role: Role) -> dict:
     """What every home page shows: the role's guide, the user's regions and who else works there."""
     regions = (
@@ -87,7 +116,13 @@ def home_panels(user: User, role: Role) -> dict:
         .prefetch_related("groups")
         .order_by("username")[:12]
     )
-    panels = {"guide": ROLE_GUIDES[role], "regions": list(regions), "colleagues": list(colleagues)}
+    cards = sorted((card for card in _home_cards.values() if role in card.roles), key=lambda card: (card.order, card.key))
+    panels = {
+        "guide": ROLE_GUIDES[role],
+        "regions": list(regions),
+        "colleagues": list(colleagues),
+        "cards": [{"key": card.key, "title": card.title, "template": card.template, "data": card.context(user)} for card in cards],
+    }
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         from intimacy_ops.audit import AuditEvent
 

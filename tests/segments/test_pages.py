@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-import segments.navigation  # noqa: F401  (the entries SegmentsConfig.ready() registers)
 from intimacy_ops.accounts.navigation import items_for
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.audit import AuditEvent
@@ -770,3 +769,16 @@ def test_case_list_says_so_when_nothing_is_open(scene, browse):
     ServiceCase.objects.filter(customer__region=scene.amer).update(resolved_at=timezone.now())
     response = browse(scene.bob).get(CASES)
     assert "No open cases in your regions" in text(response)
+
+
+def test_home_pages_show_the_segments_cards(client):
+    am = user_with(Role.ACCOUNT_MANAGER, regions=["EMEA"], username="home.am")
+    client.force_login(am)
+    page = client.get("/home/account-manager/").content.decode()
+    assert 'data-testid="home-card-accounts"' in page
+    assert "customers you manage" in page
+    lead = user_with(Role.OPERATIONS_LEAD, regions=["EMEA"], username="home.lead")
+    client.force_login(lead)
+    page = client.get("/home/operations-lead/").content.decode()
+    assert 'data-testid="home-card-service"' in page and 'data-testid="home-card-tiers"' in page
+    assert 'data-testid="home-card-accounts"' not in page

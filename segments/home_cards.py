@@ -1,0 +1,30 @@
+"""What segments puts on the role home pages: accounts, cases and tier load, each one query."""
+
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import register_home_card
+from segments import page_selectors
+
+
+@register_home_card(
+    key="accounts", title="Your accounts", roles={Role.ACCOUNT_MANAGER}, template="segments/home/_accounts.html", order=10
+)
+def _accounts(user) -> dict:
+    return {"customers": page_selectors.customer_counts(user), "cases": page_selectors.case_counts(user)}
+
+
+@register_home_card(
+    key="service",
+    title="Service cases in your regions",
+    roles={Role.OPERATIONS_LEAD, Role.BOARD_CHAIR, Role.BOARD_MEMBER, Role.PROCESS_OWNER, Role.AUDITOR},
+    template="segments/home/_cases.html",
+    order=20,
+)
+def _cases(user) -> dict:
+    return {"cases": page_selectors.case_counts(user)}
+
+
+@register_home_card(
+    key="tiers", title="Tier load", roles={Role.OPERATIONS_LEAD}, template="segments/home/_tiers.html", order=30
+)
+def _tiers(user) -> dict:
+    return {"tiers": page_selectors.tiers(user)}
