@@ -191,7 +191,10 @@ def seed_customers_and_cases() -> str:
         if ServiceCase.objects.filter(source="ticketing", external_id=external_id).exists():
             continue
         customer = customers[number % len(customers)]
-        opened = now - datetime.timedelta(hours=rng.randint(1, 24 * 20))
+        roll = rng.random()
+        # Handled cases span the last three weeks; untouched ones are mostly recent, so only some are late.
+        hours_ago = rng.randint(1, 24 * 20) if roll < 0.6 or roll > 0.9 else rng.randint(1, 6)
+        opened = now - datetime.timedelta(hours=hours_ago)
         case = sla_services.open_case(
             actor=admin,
             customer=customer,
@@ -210,7 +213,6 @@ def seed_customers_and_cases() -> str:
             source="ticketing",
             external_id=external_id,
         )
-        roll = rng.random()
         if roll < 0.45:
             sla_services.record_first_response(
                 actor=admin, case=case, at=opened + datetime.timedelta(minutes=rng.randint(5, 600))
