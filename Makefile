@@ -22,13 +22,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# honcho, with a longer grace between its SIGTERM and SIGKILL than its built-in 5 s: a Celery worker on
+# the embedded (polling) broker needs a few seconds for a warm shutdown. `--env /dev/null`: the processes
+# see exactly the environment `migrate` and `seed_demo` saw, never a stray .env (that is docker compose's).
+run: export HONCHO := import sys, honcho.manager, honcho.command; honcho.manager.KILL_WAIT = 20; sys.argv[0] = "honcho"; honcho.command.main()
+
 # Local development: debug on unless the environment says otherwise.
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Intimacy Ops on http://$(HOST):$(PORT)/ (demo users: see README; password intimacy-demo). Ctrl-C stops everything."
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/python -c "$$HONCHO" --env /dev/null --procfile Procfile.dev start
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,8 +1,14 @@
-"""One strict reader for settings from the environment: a value it cannot parse stops the start."""
+"""One strict reader for settings from the environment: a value it cannot parse stops the start.
+
+The refusal is one line naming the variable (SystemExit), not a traceback.
+"""
 
 import os
 
-from django.core.exceptions import ImproperlyConfigured
+
+class ImproperlyConfigured(SystemExit):
+    def __init__(self, message: str):
+        super().__init__(f"Refusing to start: {message}")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -1,0 +1,195 @@
+"""How the product starts and ships: settings that refuse bad input, deploy checks, migrations, compose, image.
+
+Each test starts the real `manage.py` in a child process with a clean environment, as an operator would,
+so nothing the test run itself configured (tests/settings.py puts a secret into os.environ) leaks in.
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = {"postgres", "redis", "web", "worker", "beat"}
+# Everything the settings read: each test starts from none of it and sets only what it means to.
+SETTINGS_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "INTIMACY_OPS_VAR_DIR",
+    "CELERY_VISIBILITY_TIMEOUT",
+    "HEARTBEAT_SECONDS",
+    "LOG_LEVEL",
+)
+
+
+def clean_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("DJANGO_") and name not in SETTINGS_VARIABLES
+    }
+    env["INTIMACY_OPS_VAR_DIR"] = str(tmp_path / "var")
+    env.update(settings)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    return clean_env(
+        tmp_path,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_SETTINGS_MODULE="intimacy_ops.settings",
+    )
+
+
+def test_debug_off_without_secret_key_refuses_to_start_with_one_line(tmp_path):
+    result = manage(
+        "check", env=clean_env(tmp_path, DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="intimacy_ops.settings")
+    )
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DJANGO_SECRET_KEY" in lines[0]
+
+
+def test_deploy_check_with_production_settings_reports_no_issues(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)" in result.stdout, result.stdout + result.stderr
+
+
+def test_garbage_debug_value_refuses_to_start_naming_the_variable(tmp_path):
+    env = clean_env(
+        tmp_path,
+        DJANGO_DEBUG="yes please",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_SETTINGS_MODULE="intimacy_ops.settings",
+    )
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DJANGO_DEBUG" in lines[0] and "yes please" in lines[0], result.stderr
+
+
+def test_no_model_change_lacks_a_migration(tmp_path):
+    result = manage("makemigrations", "--check", "--dry-run", env=production_env(tmp_path))
+
+    assert result.returncode == 0, f"missing migrations:\n{result.stdout}{result.stderr}"
+
+
+# --- docker compose -------------------------------------------------------------------------------
+
+
+def load_compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_five_services_with_healthchecks_and_ordering():
+    compose = load_compose()
+    services = compose["services"]
+
+    assert set(services) == SERVICES
+    assert "name" not in compose  # docker-compose v1 rejects a top-level name
+    assert "pg_isready" in str(services["postgres"]["healthcheck"]["test"])
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in services["postgres"]["volumes"])
+    assert "ping" in services["redis"]["healthcheck"]["test"]
+    assert "/healthz" in str(services["web"]["healthcheck"]["test"])
+    web_command = " ".join(services["web"]["command"])
+    assert web_command.index("migrate") < web_command.index("gunicorn")
+    assert "worker" in services["worker"]["command"]
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    for name in ("web", "worker", "beat"):
+        depends_on = services[name]["depends_on"]
+        assert {"postgres", "redis"} <= set(depends_on), name
+        assert all(rule["condition"] == "service_healthy" for rule in depends_on.values()), name
+        environment = services[name]["environment"]
+        assert environment["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY}", name
+        assert environment["DJANGO_DEBUG"] == "0", name
+    # Beat's database scheduler and the worker need the tables the web's migrate creates.
+    assert services["beat"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["worker"]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def compose_client() -> list[str] | None:
+    for command in (["docker", "compose"], ["docker-compose"]):
+        if shutil.which(command[0]) is None:
+            continue
+        probe = subprocess.run(
+            [*command, "version"], capture_output=True, text=True, stdin=subprocess.DEVNULL
+        )
+        if probe.returncode == 0:
+            return command
+    return None
+
+
+def test_compose_file_validates_and_refuses_without_a_secret_key(tmp_path):
+    client = compose_client()
+    if client is None:
+        pytest.skip("no docker compose client (neither `docker compose` nor `docker-compose`)")
+    empty_env_file = tmp_path / "empty.env"  # so a developer's .env beside the file cannot fill in the secret
+    empty_env_file.write_text("")
+    command = [*client, "--env-file", str(empty_env_file), "-f", "docker-compose.yml", "config", "-q"]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")}
+
+    valid = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**env, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    refused = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY" in refused.stderr + refused.stdout
+
+
+# --- the image and CI -----------------------------------------------------------------------------
+
+
+def test_image_runs_as_a_non_root_user_and_bakes_in_no_secret():
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
+    instructions = [line for line in lines if line and not line.startswith("#")]
+
+    users = [line.split()[1] for line in instructions if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+    assert not any(line.startswith(("ENV", "ARG")) and "DJANGO_SECRET_KEY" in line for line in instructions)
+    assert any("collectstatic" in line for line in instructions)
+    assert "gunicorn" in instructions[-1]
+
+
+def test_ci_script_is_an_executable_bash_script_that_parses():
+    script = ROOT / ".ci" / "run"
+
+    assert os.access(script, os.X_OK)
+    result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
