@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.roles import Role
-from segments.models import Customer, Segment, SegmentChange
+from segments.models import Customer, Segment, SegmentChange, ServiceCase
+from segments.services import sla
 
 SAMPLE_SIZE = 20
 
@@ -108,7 +109,14 @@ def reclassify(
         cursor.execute(
             f"INSERT INTO {table} (customer_id, from_segment_id, to_segment_id, cause, changed_by_id, reason, at) "  # noqa: S608
             f"SELECT m.id, m.segment_id, m.target, %s, %s, %s, %s FROM ({select_sql}) AS m",
-            [SegmentChange.Cause.RULE, getattr(actor, "pk", None), reason, now, *params],
+            # The time as the ORM would store it, so later filters on `at` match on every database.
+            [
+                SegmentChange.Cause.RULE,
+                getattr(actor, "pk", None),
+                reason,
+                connection.ops.adapt_datetimefield_value(now),
+                *params,
+            ],
         )
         moved = cursor.rowcount
     if moved:
@@ -116,6 +124,9 @@ def reclassify(
         Customer.objects.filter(segment_locked=False).exclude(segment_id=target_segment(thresholds)).update(
             segment_id=target_segment(thresholds), updated_at=now
         )
+        # Open cases of the customers who moved follow their new tier's SLA policy.
+        moved_now = SegmentChange.objects.filter(at=now, cause=SegmentChange.Cause.RULE).values("customer_id")
+        sla.reclock_open_cases(ServiceCase.objects.filter(customer_id__in=moved_now))
     return moved
 
 
@@ -144,6 +155,7 @@ def classify_one(*, customer: Customer) -> Customer:
         )
         Customer.objects.filter(pk=customer.pk).update(segment_id=target)
         customer.segment_id = target
+        sla.reclock_open_cases(ServiceCase.objects.filter(customer=customer))
     return customer
 
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
-from segments.models import Customer, Segment, SegmentChange
+from segments.models import Customer, Segment, SegmentChange, ServiceCase
+from segments.services import sla
 from segments.services.classification import classify_one
 
 EDITABLE = (
@@ -146,6 +147,7 @@ def lock_segment(*, actor, customer: Customer, segment: Segment, reason: str) ->
                 "updated_at",
             ]
         )
+        sla.reclock_open_cases(ServiceCase.objects.filter(customer=customer))
         audit.record(
             actor=actor,
             verb="customer.segment_locked",

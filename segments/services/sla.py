@@ -175,10 +175,19 @@ def is_breached(case: ServiceCase, at: datetime.datetime) -> bool:
     return False
 
 
-def refresh_clock(case: ServiceCase, *, now: datetime.datetime | None = None) -> ServiceCase:
-    """Recompute due times, breach state and queue from the policy, calendar and pauses (does not save)."""
+_LOOK_IT_UP = object()
+
+
+def refresh_clock(
+    case: ServiceCase, *, now: datetime.datetime | None = None, policy=_LOOK_IT_UP
+) -> ServiceCase:
+    """Recompute due times, breach state and queue from the policy, calendar and pauses (does not save).
+
+    Pass `policy` (or None) when the caller already knows it, to save the lookup.
+    """
     now = now or timezone.now()
-    policy = policy_for(case)
+    if policy is _LOOK_IT_UP:
+        policy = policy_for(case)
     segment = case.customer.segment
     case.queue = segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE
     if policy is None:
@@ -195,6 +204,33 @@ def refresh_clock(case: ServiceCase, *, now: datetime.datetime | None = None) ->
     )
     case.breached = is_breached(case, now)
     return case
+
+
+def reclock_open_cases(cases, *, batch_size: int = 500) -> int:
+    """Recompute the clocks of the open cases among `cases` (after their customers changed tier), in batches."""
+    policies = {(p.segment_id, p.priority): p for p in SlaPolicy.objects.all()}  # tiers × 4: a small table
+    open_cases = (
+        cases.filter(resolved_at__isnull=True)
+        .select_related("customer__segment", "customer__region__calendar")
+        .prefetch_related("waiting", "customer__region__calendar__holidays")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    batch: list[ServiceCase] = []
+    total = 0
+    for case in open_cases.iterator(chunk_size=batch_size):
+        batch.append(
+            refresh_clock(case, now=now, policy=policies.get((case.customer.segment_id, case.priority)))
+        )
+        if len(batch) == batch_size:
+            total += ServiceCase.objects.bulk_update(batch, CLOCK_FIELDS)
+            batch = []
+    if batch:
+        total += ServiceCase.objects.bulk_update(batch, CLOCK_FIELDS)
+    return total
+
+
+CLOCK_FIELDS = ["response_due_at", "resolution_due_at", "breached", "queue"]
 
 
 def _case_snapshot(case: ServiceCase) -> dict:
