@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from intimacy_ops import sensitive
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.health import Heartbeat
 
@@ -15,6 +16,39 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SensitiveReadOnlyAdmin(ReadOnlyAdmin):
+    """Read-only, and every sensitive field reads "***" unless `intimacy_ops.sensitive` shows it (logged).
+
+    List `sensitive_fields` in `list_display`/`fields` by name; they are swapped for per-request displays.
+    Never put a sensitive field in search_fields, list_filter or ordering (the matches would reveal it).
+    """
+
+    def _shown(self, request, name: str):
+        def display(obj):
+            return sensitive.show(request.user, obj, name)
+
+        display.__name__ = f"shown_{name}"
+        display.short_description = f"{name.replace('_', ' ')} ({sensitive.tier(self.model, name)})"
+        return display
+
+    def _swap(self, request, names):
+        hidden = set(sensitive.sensitive_fields(self.model))
+        return [self._shown(request, name) if name in hidden else name for name in names]
+
+    def get_list_display(self, request):
+        return self._swap(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._swap(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        sensitive.refuse_masked_query(request.user, self.model, {"q": search_term}, search_param="q")
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(AuditEvent)

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, viewsets
 
-from intimacy_ops import access
+from intimacy_ops import access, sensitive
 
 
 class StrictSerializer(serializers.Serializer):
@@ -26,6 +26,16 @@ class StrictSerializer(serializers.Serializer):
 
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
+
+
+class SensitiveListSerializer(serializers.ListSerializer):
+    """A list whose items show sensitive fields: the user's grants for the whole page are read in one query."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        user = getattr(self.context.get("request"), "user", None)
+        sensitive.prime(user, items)
+        return super().to_representation(items)
 
 
 class ScopedViewSetMixin:

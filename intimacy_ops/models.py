@@ -2,5 +2,6 @@
 
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.health import Heartbeat
+from intimacy_ops.notifications.models import Notification
 
-__all__ = ["AuditEvent", "Heartbeat"]
+__all__ = ["AuditEvent", "Heartbeat", "Notification"]

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "intimacy_ops.middleware.DomainErrorMiddleware",
+    # One access-log row per record whose sensitive values a response showed (intimacy_ops.sensitive).
+    "intimacy_ops.sensitive.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "intimacy_ops.urls"
@@ -141,6 +143,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SIGN_IN_MAX_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 15
 GUARDIAN_MONKEY_PATCH_USER = False
+# Break-glass: emergency access to one customer's sensitive fields lasts at most this many hours.
+BREAK_GLASS_MAX_HOURS = env_int("BREAK_GLASS_MAX_HOURS", 4)
+BREAK_GLASS_MIN_JUSTIFICATION = 30
 ANONYMOUS_USER_NAME = "AnonymousUser"
 
 LANGUAGE_CODE = "en-us"

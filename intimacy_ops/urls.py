@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from intimacy_ops import health, views
 from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
+from intimacy_ops.notifications import views as notification_views
 
 admin.site.site_header = "Intimacy Ops administration"
 admin.site.site_title = "Intimacy Ops admin"
@@ -32,6 +33,8 @@ urlpatterns = [
     path("accounts/", include("intimacy_ops.accounts.urls")),
     path("audit/", views.audit_trail, name="audit-trail"),
     path("audit/verify/", views.audit_verify, name="audit-verify"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -13,7 +13,13 @@ from rest_framework.response import Response
 from intimacy_ops import access, sensitive
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet, ScopedViewSetMixin, StrictSerializer
+from intimacy_ops.api import (
+    ERROR_RESPONSES,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    SensitiveListSerializer,
+    StrictSerializer,
+)
 from segments import selectors
 from segments.filters import CaseFilter, CustomerFilter, SlaPolicyFilter
 from segments.models import Customer, Priority, Segment, ServiceCase, SlaPolicy
@@ -254,6 +260,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = SensitiveListSerializer
 
     def _user(self):
         request = self.context.get("request")
@@ -393,7 +400,10 @@ class CustomerViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Customers of your regions (auditors: all). Contact email and personal notes read "***" unless they are yours."""
+    """Customers of your regions (auditors: all). Contact email (confidential) and personal notes (restricted)
+    read "***" unless they are your own account or a data steward's grant or your break-glass session opens
+    them; each response that shows them is written to the access log. Filtering, sorting or searching by them
+    is refused (400)."""
 
     queryset = Customer.objects.all()
     serializer_class = CustomerSerializer
@@ -417,6 +427,11 @@ class CustomerViewSet(
 
     def get_queryset(self):
         return selectors.customers_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # Filtering, sorting or searching by a masked field would reveal it through the matches or the order.
+        sensitive.refuse_masked_query(request.user, Customer, request.query_params)
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         return {
@@ -791,3 +806,10 @@ def register(router) -> None:
     router.register("customers", CustomerViewSet, basename="customer")
     router.register("sla-policies", SlaPolicyViewSet, basename="sla-policy")
     router.register("cases", CaseViewSet, basename="case")
+    from segments import privacy_api
+
+    privacy_api.register(router)
+    # A data subject's export (segments/api_subject_export.py): /api/v1/customers/{id}/subject-export/.
+    from segments import api_subject_export
+
+    api_subject_export.register(router)

@@ -7,5 +7,19 @@ class SegmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Access rules, navigation, periodic checks and demo data register themselves on import.
-        from segments import access_rules, demo, home_cards, imports, navigation  # noqa: F401
-        from segments.services import sla  # noqa: F401
+        # Retention kinds, checks and demo policies; who records consent and exports a data subject.
+        from segments import (  # noqa: F401
+            access_rules,
+            demo,
+            home_cards,
+            imports,
+            navigation,
+            privacy_rules,
+        )
+        from segments.retention import demo as retention_demo  # noqa: F401
+        from segments.retention import navigation as retention_navigation  # noqa: F401
+        from segments.retention import service as retention_service  # noqa: F401
+        from segments.services import privacy, sla  # noqa: F401
+
+        # Customers carry sensitive fields: the kernel's masking and access log ask segments about grants.
+        privacy.register()

@@ -113,7 +113,14 @@ class Customer(models.Model):
                 name="customer_lock_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["region", "segment"]), models.Index(fields=["account_manager"])]
+        indexes = [
+            models.Index(fields=["region", "segment"]),
+            models.Index(fields=["account_manager"]),
+            # The lists' default order: the first page walks this index instead of sorting every customer.
+            models.Index(fields=["name", "id"], name="customer_name_order"),
+        ]
+        # Given per customer (django-guardian), by a data steward's grant or a break-glass session.
+        permissions = [("view_sensitive_customer", "Can read the customer's sensitive fields")]
 
     def __str__(self) -> str:
         return self.name
@@ -239,6 +246,8 @@ class ServiceCase(models.Model):
     queue = models.CharField(
         max_length=80, default="general", help_text="The team queue the case is routed to."
     )
+    # Set by retention (segments.retention): the case's free text was blanked; it is not matched again.
+    anonymized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -338,9 +347,50 @@ class ImportRejectedRow(models.Model):
     line = models.PositiveIntegerField(help_text="Line (CSV) or item number (JSON) in the file.")
     data = models.JSONField()
     errors = models.JSONField(help_text="Field name → messages.")
+    # Set by retention (segments.retention): the row's data was emptied; it is not matched again.
+    anonymized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "line"]
 
     def __str__(self) -> str:
         return f"line {self.line} of run {self.run_id}"
+
+
+class RetentionPolicy(models.Model):
+    """Keep one kind of data this many months, then anonymize or delete it (segments.retention applies it)."""
+
+    class Action(models.TextChoices):
+        ANONYMIZE = "anonymize", "Anonymize"
+        DELETE = "delete", "Delete"
+
+    kind = models.CharField(
+        max_length=40, help_text="A retention kind (segments.retention): closed_cases, import_rejected_rows, …"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    keep_months = models.PositiveIntegerField(help_text="Rows older than this many months are processed.")
+    active = models.BooleanField(default=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "action"]
+        verbose_name_plural = "retention policies"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "action"], name="retention_one_policy_per_kind_action"),
+            models.CheckConstraint(condition=Q(keep_months__gte=1), name="retention_keep_at_least_a_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.action} after {self.keep_months} months"
+
+
+# Grants, break-glass and the access log (they reference Customer; Django finds them through this module).
+from segments.privacy_models import (  # noqa: E402, F401
+    AccessLogEntry,
+    BreakGlassSession,
+    CustomerGroupObjectPermission,
+    CustomerUserObjectPermission,
+    SensitiveAccessGrant,
+)

@@ -29,3 +29,35 @@ urlpatterns += [
     path("imports/<int:pk>/progress/", views_import.import_progress, name="import-progress"),
     path("imports/<int:pk>/rejected.csv", views_import.rejected_csv, name="import-rejected-csv"),
 ]
+
+# --- Exports and privacy (segments/views_export.py): customer list CSV, consent, data subject export ----
+from segments import views_export  # noqa: E402
+
+urlpatterns += [
+    path("customers/export.csv", views_export.customer_export_csv, name="customer-export-csv"),
+    path("customers/<int:pk>/consent/", views_export.customer_consent, name="customer-consent"),
+    path(
+        "customers/<int:pk>/subject-export/", views_export.customer_subject_export, name="customer-subject-export"
+    ),
+]
+
+# --- Sensitive data beyond the role (segments/privacy_views.py): access log, grants, break-glass ------
+from segments import privacy_views  # noqa: E402
+
+urlpatterns += [
+    path("customers/<int:pk>/break-glass/", privacy_views.customer_break_glass, name="customer-break-glass"),
+    path("privacy/access-log/", privacy_views.access_log, name="privacy-access-log"),
+    path("privacy/grants/", privacy_views.grants, name="privacy-grants"),
+    path("privacy/grants/<int:pk>/revoke/", privacy_views.revoke, name="privacy-grant-revoke"),
+    path("privacy/break-glass/", privacy_views.break_glass_list, name="privacy-break-glass"),
+    path(
+        "privacy/break-glass/<int:pk>/review/",
+        privacy_views.break_glass_review,
+        name="privacy-break-glass-review",
+    ),
+]
+
+# --- Retention (segments/retention/views.py): the policies and their dry run, for data stewards -------
+from segments.retention import views as retention_views  # noqa: E402
+
+urlpatterns += [path("retention/", retention_views.retention_page, name="retention")]

@@ -93,6 +93,8 @@ CUSTOMER_COLUMNS = [
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    # An e-mail address in the search box is a search by contact_email: refused, it would reveal it.
+    sensitive.refuse_masked_query(user, Customer, request.GET, ordering_param="sort", search_param="q")
     filters = CustomerFilterForm(request.GET, user=user).filters()
     page = Paginator(pages.customers(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     choices = pages.customer_filter_choices(user)
@@ -119,7 +121,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "segments/customer_list.html", context)
 
 
-def _customer_page(request, pk, *, lock_form=None, unlock_form=None, status=200) -> HttpResponse:
+def _customer_page(
+    request, pk, *, lock_form=None, unlock_form=None, break_glass_form=None, status=200
+) -> HttpResponse:
+    from segments.privacy_forms import BreakGlassForm
+
     user = request.user
     data = pages.customer_detail(user, pk)
     customer = data["customer"]
@@ -128,6 +134,9 @@ def _customer_page(request, pk, *, lock_form=None, unlock_form=None, status=200)
             "contact_email": sensitive.show(user, customer, "contact_email"),
             "personal_notes": sensitive.show(user, customer, "personal_notes"),
             "masked": sensitive.MASK,
+            # Why the sensitive fields are shown ("own account", "grant: …", "break-glass"), or None.
+            "sensitive_purpose": sensitive.purpose(user, customer, "personal_notes"),
+            "break_glass_form": break_glass_form or BreakGlassForm(),
             "lock_form": lock_form or LockForm(initial={"segment": customer.segment_id}),
             "unlock_form": unlock_form or UnlockForm(),
         }

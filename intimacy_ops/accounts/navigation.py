@@ -60,6 +60,9 @@ def navigation(request) -> dict:
         context["user_roles"] = sorted(role.label for role in user.roles)
         path = request.path
         context["nav_active"] = active_key(path, context["nav_items"])
+        from intimacy_ops.notifications import unread_count
+
+        context["unread_notifications"] = unread_count(user)
     return context
 
 

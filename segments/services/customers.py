@@ -25,6 +25,7 @@ EDITABLE = (
     "consent_surveys",
 )
 SENSITIVE = ("contact_email", "personal_notes")
+CONSENT = ("consent_profiling", "consent_sentiment", "consent_surveys")
 
 
 def snapshot(customer: Customer) -> dict:
@@ -95,6 +96,9 @@ def update_customer(*, actor, customer: Customer, **values) -> Customer:
         sensitive_changed = [
             name for name in SENSITIVE if name in values and values[name] != getattr(customer, name)
         ]
+        if any(name in values and values[name] != getattr(customer, name) for name in CONSENT):
+            # Consent has its own rule (segments.privacy_rules): the account manager or a data steward.
+            access.require(actor, "change_consent", customer)
         for name, value in values.items():
             setattr(customer, name, value)
         if "region" in values or "account_manager" in values:

@@ -1,0 +1,45 @@
+"""On PostgreSQL, the database itself refuses UPDATE on the access log, and DELETE unless retention says so.
+
+Retention (`AccessLogEntry.objects.purge_before(cutoff)`) sets `intimacy_ops.retention = 'on'`
+for its own transaction (SET LOCAL); nothing else can delete an entry.
+"""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION segments_access_log_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND coalesce(current_setting('intimacy_ops.retention', true), '') = 'on' THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'access-log entries are append-only: % refused on %', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS access_log_append_only ON segments_accesslogentry;
+CREATE TRIGGER access_log_append_only
+    BEFORE UPDATE OR DELETE ON segments_accesslogentry
+    FOR EACH ROW EXECUTE FUNCTION segments_access_log_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS access_log_append_only ON segments_accesslogentry;
+DROP FUNCTION IF EXISTS segments_access_log_append_only();
+"""
+
+
+def create_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE, params=None)  # no parameters: the % in RAISE are plpgsql
+
+
+def drop_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("segments", "0002_sensitive_access")]
+
+    operations = [migrations.RunPython(create_trigger, drop_trigger)]
