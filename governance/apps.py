@@ -1,5 +1,16 @@
+"""Change-control boards and the rules they enforce (DESIGN.md, "governance/")."""
+
 from django.apps import AppConfig
 
 
 class GovernanceConfig(AppConfig):
     name = "governance"
+    verbose_name = "Change-control boards and reviews"
+
+    def ready(self) -> None:
+        from exceptions import hooks
+        from governance import access_rules, demo, services  # noqa: F401
+
+        # exceptions never imports governance: it asks for a board review through hooks it owns.
+        hooks.register_board_router(services.request_review)
+        hooks.register_withdrawal_listener(services.withdraw_review)

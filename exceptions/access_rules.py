@@ -1,0 +1,84 @@
+"""Who sees and does what in exceptions (DESIGN.md, roles table). Scopes are SQL filters.
+
+- account managers: the requests they raised, and those of customers they manage (not others' drafts);
+- operations leads and board members: every request past draft of customers in their regions;
+- process owners: every request past draft on the processes they own;
+- auditors and administrators: everything. A draft is its requester's alone.
+Transitions are checked by the table in exceptions/transitions.py, not here.
+"""
+
+from django.db.models import Q
+
+from exceptions.models import (
+    CostEntry,
+    ExceptionRequest,
+    ExceptionTransition,
+    ExtensionRequest,
+    Process,
+    ProcessVersion,
+    RoutingThreshold,
+)
+from intimacy_ops import access
+from intimacy_ops.accounts.models import Region
+from intimacy_ops.accounts.roles import Role
+
+DRAFT = ExceptionRequest.Status.DRAFT
+
+
+@access.register_scope(ExceptionRequest)
+def _exceptions(user, queryset):
+    if access.sees_all_regions(user):
+        return queryset
+    seen = Q(requested_by=user) | (Q(customer__account_manager=user) & ~Q(status=DRAFT))
+    if user.has_role(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER):
+        seen |= ~Q(status=DRAFT) & Q(customer__region__in=Region.objects.filter(users=user).values("id"))
+    if user.has_role(Role.PROCESS_OWNER):
+        seen |= ~Q(status=DRAFT) & Q(process__owner=user)
+    return queryset.filter(seen)
+
+
+@access.register_scope(ExceptionTransition)
+@access.register_scope(CostEntry)
+@access.register_scope(ExtensionRequest)
+def _parts_of_exceptions(user, queryset):
+    return queryset.filter(exception__in=access.visible(user, ExceptionRequest).values("pk"))
+
+
+@access.register_scope(Process)
+@access.register_scope(ProcessVersion)
+@access.register_scope(RoutingThreshold)
+def _reference_data(user, queryset):
+    return queryset  # the catalog and the routing rules are known to everyone signed in
+
+
+@access.register_rule(ExceptionRequest, "view")
+@access.register_rule(Process, "view")
+@access.register_rule(RoutingThreshold, "view")
+def _may_view(user, obj):
+    return True
+
+
+@access.register_rule(ExceptionRequest, "change")
+def _may_change(user, exception):
+    if exception.requested_by_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, "Only the person who raised this request may change it.")
+
+
+@access.register_rule(ExceptionRequest, "record_cost")
+def _may_record_cost(user, exception):
+    if exception.requested_by_id == user.pk or exception.customer.account_manager_id == user.pk:
+        return access.ALLOW
+    if user.has_role(Role.OPERATIONS_LEAD) and exception.customer.region_id in user.region_ids:
+        return access.ALLOW
+    return access.Decision(
+        False, "Only the customer's account manager or an operations lead of the region books actual costs."
+    )
+
+
+@access.register_rule(Process, "change")
+@access.register_rule(Process, "publish_version")
+def _may_change_process(user, process):
+    if user.has_role(Role.ADMINISTRATOR) or process.owner_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, "Only the process's owner or an administrator changes a process.")

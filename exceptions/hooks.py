@@ -1,0 +1,45 @@
+"""The hand-off points exceptions owns and a higher app (governance) fills in its AppConfig.ready().
+
+exceptions never imports governance (STYLE.md, dependency direction). When a request must go to
+a change-control board, exceptions calls `request_board_review(request)`; governance registered
+the function that finds the board and opens the review. Withdrawing a request under review tells
+the same app through `review_withdrawn(request, actor)`.
+"""
+
+from collections.abc import Callable
+
+from intimacy_ops import errors
+
+_board_router: Callable | None = None
+_withdrawal_listeners: list[Callable] = []
+
+
+def register_board_router(func: Callable) -> Callable:
+    """`func(exception) -> review`: open a review on the board whose scope covers the request.
+
+    It raises a domain error (e.g. `errors.Conflict`) naming the problem when no board fits.
+    """
+    global _board_router
+    _board_router = func
+    return func
+
+
+def register_withdrawal_listener(func: Callable) -> Callable:
+    """`func(exception, actor)`: the request was withdrawn; close whatever was opened for it."""
+    if func not in _withdrawal_listeners:
+        _withdrawal_listeners.append(func)
+    return func
+
+
+def request_board_review(exception):
+    if _board_router is None:
+        raise errors.Conflict(
+            "No change-control board is set up to review requests above the threshold; "
+            "ask an administrator to install the governance app. Your request stays as it was."
+        )
+    return _board_router(exception)
+
+
+def review_withdrawn(exception, actor) -> None:
+    for listener in _withdrawal_listeners:
+        listener(exception, actor)

@@ -1,0 +1,124 @@
+"""Every read of the exceptions app that matters: scoped by `access`, with their joins, in constant queries."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from exceptions.models import (
+    CostEntry,
+    ExceptionRequest,
+    ExceptionTransition,
+    ExtensionRequest,
+    Process,
+    ProcessVersion,
+    RoutingThreshold,
+)
+from intimacy_ops import access
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+Status = ExceptionRequest.Status
+
+
+def _actual_cost():
+    # A subquery, not a join: the list stays one row per request whatever the number of entries.
+    total = (
+        CostEntry.objects.filter(exception=OuterRef("pk"))
+        .order_by()
+        .values("exception")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO)
+
+
+def exceptions_for(user) -> QuerySet:
+    """The requests this user may see, with what a list shows, and their actual cost so far."""
+    return (
+        access.visible(user, ExceptionRequest)
+        .select_related("customer__region", "process", "process_version", "requested_by")
+        .prefetch_related("scope_regions")
+        .annotate(actual_cost=_actual_cost())
+    )
+
+
+def my_requests(user, *, status: str | None = None, customer_id: int | None = None) -> QuerySet:
+    """ "My requests": the ones this user raised, newest first, optionally by status and customer."""
+    queryset = exceptions_for(user).filter(requested_by=user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if customer_id:
+        queryset = queryset.filter(customer_id=customer_id)
+    return queryset
+
+
+def timeline(user, exception: ExceptionRequest) -> QuerySet:
+    """The transitions of a request, oldest first (actor, time, from, to, comment)."""
+    return access.visible(user, ExceptionTransition).filter(exception=exception).select_related("actor")
+
+
+def cost_entries(user, exception: ExceptionRequest) -> QuerySet:
+    return access.visible(user, CostEntry).filter(exception=exception).select_related("recorded_by")
+
+
+def extensions_of(user, exception: ExceptionRequest) -> QuerySet:
+    return (
+        access.visible(user, ExtensionRequest)
+        .filter(exception=exception)
+        .select_related("requested_by", "decided_by")
+    )
+
+
+def processes_for(user) -> QuerySet:
+    return access.visible(user, Process).select_related("owner")
+
+
+def versions_of(user, process: Process) -> QuerySet:
+    return access.visible(user, ProcessVersion).filter(process=process).select_related("published_by")
+
+
+def routing_thresholds_for(user) -> QuerySet:
+    return access.visible(user, RoutingThreshold).select_related("region")
+
+
+def process_cost_summary(user) -> QuerySet:
+    """Per process, over the requests the user may see: active count, estimated monthly and one-off, actual so far."""
+    seen = access.visible(user, ExceptionRequest).values("pk")
+    active = Q(exception_requests__status=Status.ACTIVE, exception_requests__pk__in=seen)
+    actual = (
+        CostEntry.objects.filter(exception__process=OuterRef("pk"), exception__pk__in=seen)
+        .order_by()
+        .values("exception__process")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return processes_for(user).annotate(
+        active_exceptions=Count("exception_requests", filter=active),
+        estimated_monthly_cost=Coalesce(
+            Sum("exception_requests__estimated_monthly_cost", filter=active), ZERO
+        ),
+        estimated_one_off_cost=Coalesce(
+            Sum("exception_requests__estimated_one_off_cost", filter=active), ZERO
+        ),
+        actual_cost=Coalesce(Subquery(actual, output_field=money), ZERO),
+    )
+
+
+def similar_active_exceptions(user, *, process: Process, customer=None) -> QuerySet:
+    """Active exceptions on the same process that this user may see (the "similar requests" panel)."""
+    queryset = exceptions_for(user).filter(process=process, status=Status.ACTIVE)
+    if customer is not None:
+        queryset = queryset.exclude(customer=customer)
+    return queryset
+
+
+def similar_summary(*, process: Process) -> dict:
+    """How widespread deviation from a process is, in aggregate only (no customer named): for the panel's headline."""
+    figures = ExceptionRequest.objects.filter(process=process, status=Status.ACTIVE).aggregate(
+        exceptions=Count("pk"),
+        customers=Count("customer", distinct=True),
+        monthly_cost=Coalesce(Sum("estimated_monthly_cost"), ZERO),
+        one_off_cost=Coalesce(Sum("estimated_one_off_cost"), ZERO),
+    )
+    return figures

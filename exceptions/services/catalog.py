@@ -1,0 +1,142 @@
+"""The process catalog: processes and the versions of their standard operating procedure."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from exceptions.models import Process, ProcessCategory, ProcessVersion
+from intimacy_ops import access, audit, errors
+from intimacy_ops.accounts.roles import Role
+
+EDITABLE = ("name", "category", "owner", "description")
+
+
+def _snapshot(process: Process) -> dict:
+    return {
+        "name": process.name,
+        "category": process.category,
+        "owner": process.owner.username if process.owner_id else None,
+        "description": process.description,
+        "version": process.version,
+    }
+
+
+def _check(*, name: str | None = None, category: str | None = None, owner=None) -> None:
+    problems = {}
+    if name is not None and not name.strip():
+        problems["name"] = ["Give the process a name."]
+    if category is not None and category not in ProcessCategory.values:
+        problems["category"] = [f"Choose one of: {', '.join(ProcessCategory.values)}."]
+    if owner is not None and not owner.has_role(Role.PROCESS_OWNER):
+        problems["owner"] = [f"{owner.username} is not a process owner."]
+    if problems:
+        raise errors.ValidationFailed(problems)
+
+
+def create_process(
+    *,
+    actor,
+    name: str,
+    category: str,
+    owner=None,
+    description: str = "",
+    procedure: str,
+    standard_options: list | None = None,
+    effective_on: datetime.date | None = None,
+) -> Process:
+    """Add a standard process to the catalog with its first version."""
+    if not actor.has_role(Role.PROCESS_OWNER, Role.ADMINISTRATOR):
+        raise errors.PermissionDenied("Only process owners and administrators add processes to the catalog.")
+    owner = owner or (actor if actor.has_role(Role.PROCESS_OWNER) else None)
+    _check(name=name, category=category, owner=owner)
+    if not (procedure or "").strip():
+        raise errors.ValidationFailed({"procedure": ["Describe the standard operating procedure."]})
+    try:
+        with transaction.atomic():
+            process = Process.objects.create(
+                name=name.strip(), category=category, owner=owner, description=description, version=1
+            )
+            ProcessVersion.objects.create(
+                process=process,
+                number=1,
+                procedure=procedure,
+                standard_options=list(standard_options or []),
+                effective_on=effective_on or timezone.localdate(),
+                change_note="First version.",
+                published_by=actor,
+                published_at=timezone.now(),
+            )
+            audit.record(actor=actor, verb="process.created", obj=process, after=_snapshot(process))
+    except IntegrityError:
+        raise errors.ValidationFailed({"name": [f"A process named {name!r} already exists."]}) from None
+    return process
+
+
+def update_process(*, actor, process: Process, **values) -> Process:
+    """Change a process's name, category, owner or description (its owner or an administrator)."""
+    access.require(actor, "change", process)
+    unknown = sorted(set(values) - set(EDITABLE))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    _check(name=values.get("name"), category=values.get("category"), owner=values.get("owner"))
+    try:
+        with transaction.atomic():
+            process = (
+                Process.objects.select_for_update(of=("self",)).select_related("owner").get(pk=process.pk)
+            )
+            before = _snapshot(process)
+            for field, value in values.items():
+                setattr(process, field, value)
+            process.save()
+            audit.record(
+                actor=actor, verb="process.changed", obj=process, before=before, after=_snapshot(process)
+            )
+    except IntegrityError:
+        raise errors.ValidationFailed(
+            {"name": [f"A process named {values.get('name')!r} already exists."]}
+        ) from None
+    return process
+
+
+def publish_version(
+    *,
+    actor,
+    process: Process,
+    procedure: str,
+    standard_options: list | None = None,
+    effective_on: datetime.date | None = None,
+    change_note: str = "",
+) -> ProcessVersion:
+    """Publish the next version of a process's standard; new requests deviate from it."""
+    access.require(actor, "publish_version", process)
+    if not (procedure or "").strip():
+        raise errors.ValidationFailed({"procedure": ["Describe the standard operating procedure."]})
+    with transaction.atomic():
+        process = Process.objects.select_for_update(of=("self",)).get(pk=process.pk)
+        version = ProcessVersion.objects.create(
+            process=process,
+            number=process.version + 1,
+            procedure=procedure,
+            standard_options=list(standard_options or []),
+            effective_on=effective_on or timezone.localdate(),
+            change_note=change_note,
+            published_by=actor,
+            published_at=timezone.now(),
+        )
+        before = process.version
+        process.version = version.number
+        process.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor=actor,
+            verb="process.version_published",
+            obj=process,
+            before={"version": before},
+            after={"version": version.number, "standard_options": version.standard_options},
+            comment=change_note,
+        )
+    return version
+
+
+def current_version(process: Process) -> ProcessVersion:
+    return ProcessVersion.objects.get(process_id=process.pk, number=process.version)

@@ -1,0 +1,203 @@
+"""The lifecycle of a request: one function applies the transitions table; the business acts use it."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from exceptions import hooks
+from exceptions.models import ExceptionRequest, ExceptionTransition
+from exceptions.services import requests as request_services
+from exceptions.services.routing import route_request
+from exceptions.transitions import BOARD, PERSON, SYSTEM, TRANSITIONS, Transition, actions_from
+from intimacy_ops import audit, errors
+
+Status = ExceptionRequest.Status
+LEAD_DECISIONS = ("approve", "reject", "return_for_changes")
+DECISIONS = set(LEAD_DECISIONS)
+ENDINGS = ("sunset", "standardize", "revoke")
+
+
+def lock(exception: ExceptionRequest) -> ExceptionRequest:
+    """The request's row, locked until the transaction ends (the customer is a non-null join; lock only ours)."""
+    return (
+        ExceptionRequest.objects.select_for_update(of=("self",))
+        .select_related("customer__region", "process", "requested_by")
+        .get(pk=exception.pk)
+    )
+
+
+def check_transition(
+    exception: ExceptionRequest, action: str, *, actor, authority: str = PERSON
+) -> Transition:
+    """409 if the status does not allow `action` (naming what it allows), 403 if this actor may not take it."""
+    try:
+        row = TRANSITIONS[action]
+    except KeyError:
+        raise ValueError(f"No transition named {action!r}") from None
+    if exception.status not in row.sources:
+        raise errors.TransitionNotAllowed(
+            action=action, status=exception.status, allowed_actions=actions_from(exception.status)
+        )
+    decision = row.who(actor, exception, authority)
+    if not decision:
+        raise errors.PermissionDenied(decision.reason)
+    return row
+
+
+def apply_transition(
+    exception: ExceptionRequest, action: str, *, actor=None, comment: str = "", authority: str = PERSON
+) -> ExceptionTransition:
+    """The one place a request changes status: check from and who, set it, record actor, time, from, to, comment.
+
+    Call it inside a transaction on a row from `lock()`.
+    """
+    row = check_transition(exception, action, actor=actor, authority=authority)
+    now = timezone.now()
+    before = exception.status
+    exception.status = row.target
+    exception.status_changed_at = now
+    exception.save(update_fields=["status", "status_changed_at", "route", "updated_at"])
+    person = actor if authority != SYSTEM else None
+    transition = ExceptionTransition.objects.create(
+        exception=exception,
+        action=action,
+        from_status=before,
+        to_status=row.target,
+        actor=person,
+        authority=authority,
+        at=now,
+        comment=comment,
+        # A decision keeps the request as it was decided, whatever is edited later.
+        snapshot=request_services.snapshot(exception) if action in DECISIONS else None,
+    )
+    audit.record(
+        actor=person,
+        verb=f"exception.{action}",
+        obj=exception,
+        before={"status": before},
+        after={"status": row.target, "authority": authority},
+        comment=comment,
+    )
+    return transition
+
+
+def submit_request(
+    *, exception: ExceptionRequest, actor, comment: str = "", route: bool = True
+) -> ExceptionRequest:
+    """Send a draft or returned request to its approver: an operations lead or a board, by threshold.
+
+    If it cannot be routed (no threshold, no board covering it) nothing changes and the error says why.
+    `route=False` leaves it `submitted` (demo data; a hold before routing).
+    """
+    with transaction.atomic():
+        exception = lock(exception)
+        check_transition(exception, "submit", actor=actor)
+        request_services.check_stored(exception, actor)
+        apply_transition(exception, "submit", actor=actor, comment=comment)
+        if route:
+            route_request(exception)
+    return exception
+
+
+def withdraw_request(*, exception: ExceptionRequest, actor, comment: str = "") -> ExceptionRequest:
+    """The requester takes back a request that is not decided yet; an open board review closes with it."""
+    with transaction.atomic():
+        exception = lock(exception)
+        was_with_board = exception.route == ExceptionRequest.Route.BOARD and exception.status in (
+            Status.SUBMITTED,
+            Status.UNDER_REVIEW,
+        )
+        apply_transition(exception, "withdraw", actor=actor, comment=comment)
+        if was_with_board:
+            hooks.review_withdrawn(exception, actor)
+    return exception
+
+
+def _require_reason(action: str, comment: str) -> None:
+    if action in ("reject", "return_for_changes") and not (comment or "").strip():
+        word = "rejecting" if action == "reject" else "returning it"
+        raise errors.ValidationFailed({"comment": [f"Say why you are {word}: the requester reads it."]})
+
+
+def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: str = "") -> ExceptionRequest:
+    """An operations lead of the region approves, rejects or returns a request routed to them."""
+    if action not in LEAD_DECISIONS:
+        raise ValueError(action)
+    with transaction.atomic():
+        exception = lock(exception)
+        check_transition(exception, action, actor=actor)
+        _require_reason(action, comment)
+        apply_transition(exception, action, actor=actor, comment=comment)
+    return exception
+
+
+def record_decision(
+    *, exception: ExceptionRequest, outcome: str, actor, rationale: str = ""
+) -> ExceptionRequest:
+    """A change-control board's decision on a request it reviewed (governance calls this; `actor` is the chair).
+
+    `outcome`: approve, reject or return_for_changes.
+    """
+    if outcome not in LEAD_DECISIONS:
+        raise ValueError(outcome)
+    with transaction.atomic():
+        exception = lock(exception)
+        apply_transition(exception, outcome, actor=actor, comment=rationale, authority=BOARD)
+    return exception
+
+
+def end_exception(
+    *, exception: ExceptionRequest, action: str, actor=None, comment: str = "", authority: str = PERSON
+) -> ExceptionRequest:
+    """End an active exception early: sunset, standardize (folded into the standard) or revoke."""
+    if action not in ENDINGS:
+        raise ValueError(action)
+    with transaction.atomic():
+        exception = lock(exception)
+        check_transition(exception, action, actor=actor, authority=authority)
+        if authority == PERSON and not (comment or "").strip():
+            raise errors.ValidationFailed(
+                {"comment": ["Say why this exception ends now: the account manager reads it."]}
+            )
+        apply_transition(exception, action, actor=actor, comment=comment, authority=authority)
+    return exception
+
+
+def _run_due(status: str, action: str, due, comment: str) -> int:
+    done = 0
+    for pk in ExceptionRequest.objects.filter(due, status=status).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Another run of the same check may hold or have moved it: skip, never wait or repeat.
+            exception = (
+                ExceptionRequest.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("customer__region", "process")
+                .filter(pk=pk, status=status)
+                .first()
+            )
+            if exception is None:
+                continue
+            apply_transition(exception, action, comment=comment, authority=SYSTEM)
+            done += 1
+    return done
+
+
+def activate_due_exceptions(*, today: datetime.date) -> int:
+    """Approved requests whose start date has come become active. Idempotent."""
+    from django.db.models import Q
+
+    return _run_due(
+        Status.APPROVED, "activate", Q(starts_on__lte=today), f"Start date reached ({today:%Y-%m-%d})."
+    )
+
+
+def expire_due_exceptions(*, today: datetime.date) -> int:
+    """Active exceptions whose expiry date has come end as expired. Idempotent."""
+    from django.db.models import Q
+
+    return _run_due(
+        Status.ACTIVE,
+        "expire",
+        Q(expires_on__isnull=False, expires_on__lte=today),
+        f"Expiry date reached ({today:%Y-%m-%d}).",
+    )

@@ -1,0 +1,190 @@
+"""Creating and editing exception requests, and the rules every request obeys (issue 6, item 2)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from exceptions.models import ExceptionRequest, Process, RiskRating, RoutingThreshold
+from exceptions.services.catalog import current_version
+from exceptions.transitions import actions_from
+from intimacy_ops import access, audit, errors
+from intimacy_ops.accounts.models import Region
+from intimacy_ops.accounts.roles import Role
+from segments.models import Customer
+
+# What a requester fills in; status, route, requester and process version are the system's.
+FIELDS = (
+    "customer",
+    "process",
+    "title",
+    "deviation",
+    "justification",
+    "kind",
+    "permanent_reason",
+    "scope_regions",
+    "scope_sites",
+    "scope_shifts",
+    "estimated_one_off_cost",
+    "estimated_monthly_cost",
+    "revenue_at_risk",
+    "risk_rating",
+    "starts_on",
+    "expires_on",
+    "handling_procedure",
+)
+REQUIRED = ("customer", "process", "title", "deviation", "justification", "kind", "starts_on")
+COSTS = ("estimated_one_off_cost", "estimated_monthly_cost", "revenue_at_risk")
+EDITABLE_STATES = {ExceptionRequest.Status.DRAFT, ExceptionRequest.Status.CHANGES_REQUESTED}
+
+
+def snapshot(exception: ExceptionRequest) -> dict:
+    """What the audit trail keeps of a request (ids for related rows)."""
+    data = {
+        name: getattr(exception, name)
+        for name in FIELDS
+        if name not in ("customer", "process", "scope_regions")
+    }
+    data["customer"] = exception.customer_id
+    data["process"] = exception.process_id
+    data["process_version"] = exception.process_version_id
+    data["scope_regions"] = (
+        sorted(exception.scope_regions.values_list("code", flat=True)) if exception.pk else []
+    )
+    return data
+
+
+def validate(actor, values: dict) -> None:
+    """Every rule of a request, all problems at once as field errors (400); nothing is written here."""
+    problems: dict[str, list[str]] = {}
+
+    def problem(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    for field in REQUIRED:
+        value = values.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problem(field, "This field is required.")
+
+    kind = values.get("kind")
+    if kind and kind not in ExceptionRequest.Kind.values:
+        problem("kind", f"Choose one of: {', '.join(ExceptionRequest.Kind.values)}.")
+    if values.get("risk_rating") and values["risk_rating"] not in RiskRating.values:
+        problem("risk_rating", f"Choose one of: {', '.join(RiskRating.values)}.")
+
+    for field in COSTS:
+        value = values.get(field)
+        if value is not None and Decimal(value) < 0:
+            problem(field, "A cost cannot be negative.")
+
+    customer: Customer | None = values.get("customer")
+    if customer is not None:
+        if not access.visible(actor, Customer).filter(pk=customer.pk).exists():
+            problem("customer", "No customer with that id in your regions.")
+        elif customer.account_manager_id != actor.pk or customer.region_id not in actor.region_ids:
+            problem(
+                "customer",
+                f"You do not manage {customer.name}; only their account manager asks for exceptions.",
+            )
+
+    starts_on: datetime.date | None = values.get("starts_on")
+    expires_on: datetime.date | None = values.get("expires_on")
+    if kind == ExceptionRequest.Kind.PERMANENT:
+        if expires_on is not None:
+            problem(
+                "expires_on",
+                "A permanent exception has no expiry date; leave it empty or choose another kind.",
+            )
+        if not (values.get("permanent_reason") or "").strip():
+            problem("permanent_reason", "Say why the standard itself cannot change to cover this customer.")
+    elif kind:
+        if expires_on is None:
+            problem("expires_on", "An expiry date is required unless the exception is permanent.")
+        elif starts_on is not None and expires_on <= starts_on:
+            problem("expires_on", "The expiry date must be after the start date.")
+        elif starts_on is not None and customer is not None:
+            policy = RoutingThreshold.objects.filter(region_id=customer.region_id).first()
+            if policy is not None and (expires_on - starts_on).days > policy.max_duration_days:
+                problem(
+                    "expires_on",
+                    f"At most {policy.max_duration_days} days from the start in {customer.region.code}; "
+                    f"this asks for {(expires_on - starts_on).days}.",
+                )
+
+    regions = values.get("scope_regions") or []
+    if customer is not None and regions:
+        outside = [region.code for region in regions if region.pk not in actor.region_ids]
+        if outside:
+            problem("scope_regions", f"You do not work in {', '.join(sorted(outside))}.")
+    for field in ("scope_sites", "scope_shifts"):
+        items = values.get(field)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(i, str) for i in items)):
+            problem(field, "Give a list of names.")
+    if problems:
+        raise errors.ValidationFailed(problems)
+
+
+def _values_of(exception: ExceptionRequest) -> dict:
+    values = {name: getattr(exception, name) for name in FIELDS if name != "scope_regions"}
+    values["scope_regions"] = list(exception.scope_regions.all())
+    return values
+
+
+def check_stored(exception: ExceptionRequest, actor) -> None:
+    """Re-check a saved request against today's rules (a region's maximum may have changed since)."""
+    validate(actor, _values_of(exception))
+
+
+def create_request(*, actor, customer: Customer, process: Process, **values) -> ExceptionRequest:
+    """Log a draft request to deviate from a standard process for one customer."""
+    if not actor.has_role(Role.ACCOUNT_MANAGER):
+        raise errors.PermissionDenied(
+            "Only account managers ask for exceptions, for the customers they manage."
+        )
+    unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    values = {"customer": customer, "process": process, **values}
+    values.setdefault("risk_rating", RiskRating.LOW)
+    validate(actor, values)
+    regions: list[Region] = list(values.pop("scope_regions", None) or [])
+    with transaction.atomic():
+        exception = ExceptionRequest(requested_by=actor, process_version=current_version(process), **values)
+        exception.save()
+        exception.scope_regions.set(regions)
+        audit.record(actor=actor, verb="exception.created", obj=exception, after=snapshot(exception))
+    return exception
+
+
+def update_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionRequest:
+    """Change a draft, or a request returned for changes; it keeps deviating from the version it named."""
+    unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    with transaction.atomic():
+        exception = (
+            ExceptionRequest.objects.select_for_update(of=("self",))
+            .select_related("customer__region", "process")
+            .get(pk=exception.pk)
+        )
+        if exception.status not in EDITABLE_STATES:
+            raise errors.TransitionNotAllowed(
+                action="edit", status=exception.status, allowed_actions=actions_from(exception.status)
+            )
+        if exception.requested_by_id != actor.pk:
+            raise errors.PermissionDenied("Only the person who raised this request may change it.")
+        before = snapshot(exception)
+        merged = {**_values_of(exception), **values}
+        validate(actor, merged)
+        regions = values.pop("scope_regions", None)
+        for field, value in values.items():
+            setattr(exception, field, value)
+        if "process" in values:
+            exception.process_version = current_version(exception.process)
+        exception.save()
+        if regions is not None:
+            exception.scope_regions.set(regions)
+        audit.record(
+            actor=actor, verb="exception.changed", obj=exception, before=before, after=snapshot(exception)
+        )
+    return exception

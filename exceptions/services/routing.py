@@ -1,0 +1,108 @@
+"""Routing by threshold: below a region's limits a request goes to an operations lead, otherwise to a board."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from exceptions import hooks
+from exceptions.models import ExceptionRequest, RiskRating, RoutingThreshold
+from intimacy_ops import audit, errors
+from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.roles import Role
+
+THRESHOLD_FIELDS = (
+    "monthly_cost_below",
+    "one_off_cost_below",
+    "risk_below",
+    "max_duration_days",
+    "max_extensions",
+)
+
+
+def is_below_threshold(exception: ExceptionRequest, threshold: RoutingThreshold) -> bool:
+    """All three under the limits: monthly cost, one-off cost and risk rating."""
+    return (
+        exception.estimated_monthly_cost < threshold.monthly_cost_below
+        and exception.estimated_one_off_cost < threshold.one_off_cost_below
+        and RiskRating.rank(exception.risk_rating) < RiskRating.rank(threshold.risk_below)
+    )
+
+
+def leads_of(region_id: int):
+    return User.objects.filter(
+        is_active=True, groups__name=Role.OPERATIONS_LEAD.value, regions__id=region_id
+    ).distinct()
+
+
+def route_request(exception: ExceptionRequest) -> str:
+    """Move a submitted request (a locked row) to `under_review` with the right approver; returns the route."""
+    # The lifecycle calls routing and routing applies a row of the table: imported here, not at the top.
+    from exceptions.services.lifecycle import apply_transition
+
+    region = exception.customer.region
+    threshold = RoutingThreshold.objects.filter(region=region).first()
+    if threshold is None:
+        raise errors.Conflict(
+            f"No routing threshold is set for {region.code}, so nobody knows who decides this request. "
+            "Ask an operations lead of the region to set one; your request stays as it was."
+        )
+    if is_below_threshold(exception, threshold):
+        if leads_of(region.pk).exists():
+            exception.route = ExceptionRequest.Route.LEAD
+            comment = (
+                f"Below the {region.code} threshold (monthly < {threshold.monthly_cost_below}, "
+                f"one-off < {threshold.one_off_cost_below}, risk below {threshold.risk_below}): "
+                f"an operations lead of {region.code} decides."
+            )
+        else:
+            exception.route = ExceptionRequest.Route.BOARD
+            comment = f"Below the {region.code} threshold, but {region.code} has no operations lead: the board decides."
+    else:
+        exception.route = ExceptionRequest.Route.BOARD
+        comment = f"Above the {region.code} threshold: the change-control board decides."
+    if exception.route == ExceptionRequest.Route.BOARD:
+        review = hooks.request_board_review(exception)  # raises, naming the problem, when no board covers it
+        comment += f" Review opened on {review.board}." if getattr(review, "board", None) else ""
+    apply_transition(exception, "route", comment=comment, authority="system")
+    return exception.route
+
+
+def set_routing_threshold(*, actor, region: Region, **values) -> RoutingThreshold:
+    """Set a region's routing limits and duration policy (an operations lead of the region)."""
+    unknown = sorted(set(values) - set(THRESHOLD_FIELDS))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    if not (
+        actor.has_role(Role.ADMINISTRATOR)
+        or (actor.has_role(Role.OPERATIONS_LEAD) and region.pk in actor.region_ids)
+    ):
+        raise errors.PermissionDenied(f"Only an operations lead of {region.code} sets its routing threshold.")
+    problems = {
+        name: ["Cannot be negative."]
+        for name in ("monthly_cost_below", "one_off_cost_below")
+        if name in values and Decimal(values[name]) < 0
+    }
+    if "risk_below" in values and values["risk_below"] not in RiskRating.values:
+        problems["risk_below"] = [f"Choose one of: {', '.join(RiskRating.values)}."]
+    if problems:
+        raise errors.ValidationFailed(problems)
+    with transaction.atomic():
+        threshold = RoutingThreshold.objects.select_for_update().filter(region=region).first()
+        before = {name: getattr(threshold, name) for name in THRESHOLD_FIELDS} if threshold else None
+        if threshold is None:
+            if not {"monthly_cost_below", "one_off_cost_below"} <= set(values):
+                raise errors.ValidationFailed(
+                    {"monthly_cost_below": ["Give both cost limits for a new threshold."]}
+                )
+            threshold = RoutingThreshold(region=region)
+        for name, value in values.items():
+            setattr(threshold, name, value)
+        threshold.save()
+        audit.record(
+            actor=actor,
+            verb="routing_threshold.set",
+            obj=threshold,
+            before=before,
+            after={name: getattr(threshold, name) for name in THRESHOLD_FIELDS},
+        )
+    return threshold

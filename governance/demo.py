@@ -1,0 +1,60 @@
+"""Demo board and the board-decided exception requests (CONTRACT.md, "Demo data"). Idempotent."""
+
+from exceptions.demo import seed_requests_for
+from exceptions.models import ExceptionRequest, ProcessCategory
+from exceptions.services import lifecycle
+from governance import services
+from governance.models import Board, Review
+from intimacy_ops import audit, seeding
+from intimacy_ops.accounts.models import Region, User
+
+BOARD_NAME = "Customer Intimacy Change Board"
+
+
+@seeding.register(name="change-control board", order=45)
+def seed_board() -> str:
+    if Board.objects.filter(name=BOARD_NAME).exists():
+        return f"board {BOARD_NAME!r} already there"
+    carol = User.objects.get(username="ccb.carol")
+    board = Board.objects.create(
+        name=BOARD_NAME,
+        chair=carol,
+        categories=list(ProcessCategory.values),
+        quorum=2,
+        rule=Board.Rule.SIMPLE_MAJORITY,
+    )
+    board.members.set(User.objects.filter(username__in=["ccb.carol", "ccb.dan", "ccb.erin"]))
+    board.regions.set(Region.objects.filter(code__in=["EMEA", "AMER"]))
+    audit.record(
+        actor=None,
+        verb="board.created",
+        obj=board,
+        after={"name": board.name, "chair": carol.username},
+        comment="demo data",
+    )
+    return f"board {BOARD_NAME!r} (carol chair; dan, erin members; quorum 2, simple majority)"
+
+
+OUTCOMES = {
+    "approve": Review.Outcome.APPROVE,
+    "reject": Review.Outcome.REJECT,
+    "return_for_changes": Review.Outcome.RETURN_FOR_CHANGES,
+}
+
+
+@seeding.register(name="exception requests of AMER (decided by the board)", order=55)
+def seed_board_requests() -> str:
+    bob = User.objects.get(username="am.bob")
+    carol = User.objects.get(username="ccb.carol")
+
+    def decide(exception, action, rationale):
+        review = Review.objects.get(exception=exception, status=Review.Status.OPEN)
+        services.decide_review(review=review, actor=carol, outcome=OUTCOMES[action], rationale=rationale)
+
+    def end(exception, action, comment):
+        lifecycle.end_exception(
+            exception=exception, action=action, actor=carol, comment=comment, authority="board"
+        )
+
+    created = seed_requests_for(requester=bob, decide=decide, end=end)
+    return f"{ExceptionRequest.objects.filter(requested_by=bob).count()} requests of am.bob ({created} new)"

@@ -1,0 +1,45 @@
+"""Two submits of the same draft at once (PostgreSQL, two threads with their own connections): the row lock
+lets one through; the other sees the new status and gets a 409. One submit row in the timeline."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from exceptions.models import ExceptionRequest, ExceptionTransition
+from tests.exceptions.factories import ExceptionRequestFactory, scenario
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks (SELECT … FOR UPDATE) need PostgreSQL"
+    ),
+]
+
+
+def test_two_concurrent_submits_of_one_draft_one_succeeds_one_gets_409(transactional_db, signed_in_api):
+    s = scenario()
+    draft = ExceptionRequestFactory(customer=s.acme, process=s.fulfilment, requested_by=s.alice)
+    clients = [signed_in_api(s.alice), signed_in_api(s.alice)]
+    barrier = threading.Barrier(2)
+    statuses: list[int | Exception | None] = [None, None]
+
+    def submit(index):
+        try:
+            barrier.wait()
+            response = clients[index].post(f"/api/v1/exceptions/{draft.pk}/submit/", {}, format="json")
+            statuses[index] = response.status_code
+        except Exception as error:  # reported below
+            statuses[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses, key=str) == [200, 409], statuses
+    assert ExceptionTransition.objects.filter(exception=draft, action="submit").count() == 1
+    assert ExceptionRequest.objects.get(pk=draft.pk).status == "under_review"

@@ -1,0 +1,188 @@
+"""The lifecycle table, exhaustively: every (status, action) pair outside the table is a 409 naming the allowed
+actions; every pair inside it taken by a wrong role is a 403; either way nothing changes (status, transition
+rows, audit trail). Every pair inside it taken by the right actor moves the request and records one row."""
+
+import pytest
+from django.db import transaction
+
+from exceptions.models import ExceptionRequest, ExceptionTransition
+from exceptions.services import lifecycle
+from exceptions.transitions import BOARD, PERSON, SYSTEM, TRANSITIONS, actions_from
+from intimacy_ops import errors
+from intimacy_ops.audit import AuditEvent
+from tests.exceptions.factories import ExceptionRequestFactory, scenario
+
+pytestmark = pytest.mark.django_db
+
+STATUSES = list(ExceptionRequest.Status.values)
+ACTIONS = list(TRANSITIONS)
+# Actions a person takes through the API; the others are the system's or a board's (services only).
+API_ACTIONS = {"submit", "withdraw", "approve", "reject", "return_for_changes", "sunset", "revoke"}
+
+OUTSIDE = [
+    (status, action) for status in STATUSES for action in ACTIONS if status not in TRANSITIONS[action].sources
+]
+INSIDE = [(status, action) for action in ACTIONS for status in sorted(TRANSITIONS[action].sources)]
+
+
+def test_the_table_matches_design_md():
+    table = {action: (set(row.sources), row.target) for action, row in TRANSITIONS.items()}
+    assert table == {
+        "submit": ({"draft", "changes_requested"}, "submitted"),
+        "route": ({"submitted"}, "under_review"),
+        "approve": ({"under_review"}, "approved"),
+        "reject": ({"under_review"}, "rejected"),
+        "return_for_changes": ({"under_review"}, "changes_requested"),
+        "activate": ({"approved"}, "active"),
+        "expire": ({"active"}, "expired"),
+        "sunset": ({"active"}, "sunset"),
+        "standardize": ({"active"}, "standardized"),
+        "revoke": ({"active"}, "revoked"),
+        "withdraw": ({"draft", "submitted", "under_review", "changes_requested"}, "withdrawn"),
+    }
+    reachable = {row.target for row in TRANSITIONS.values()} | {"draft"}
+    assert reachable == set(STATUSES)
+
+
+@pytest.fixture
+def s():
+    return scenario()
+
+
+def _request(s, status, route="lead"):
+    return ExceptionRequestFactory(customer=s.acme, process=s.fulfilment, status=status, route=route)
+
+
+def _unchanged(exception, status, audit_before):
+    exception.refresh_from_db()
+    assert exception.status == status
+    assert not ExceptionTransition.objects.filter(exception=exception).exists()
+    assert AuditEvent.objects.count() == audit_before
+
+
+def _service_call(exception, action, *, actor, authority):
+    with transaction.atomic():
+        lifecycle.apply_transition(
+            lifecycle.lock(exception), action, actor=actor, comment="because", authority=authority
+        )
+
+
+@pytest.mark.parametrize("status, action", OUTSIDE, ids=[f"{s}-{a}" for s, a in OUTSIDE])
+def test_a_pair_outside_the_table_is_409_and_changes_nothing(s, signed_in_api, status, action):
+    exception = _request(s, status)
+    audit_before = AuditEvent.objects.count()
+    if action in API_ACTIONS:
+        # The requester sees her request in every status (even a draft), so the answer is about the state.
+        response = signed_in_api(s.alice).post(
+            f"/api/v1/exceptions/{exception.pk}/{action.replace('_', '-')}/",
+            {"comment": "because"},
+            format="json",
+        )
+        assert response.status_code == 409, response.content
+        body = response.json()
+        assert body["code"] == "transition_not_allowed"
+        assert body["allowed_actions"] == actions_from(status)
+        assert status in body["detail"]
+    else:
+        with pytest.raises(errors.TransitionNotAllowed) as refused:
+            _service_call(exception, action, actor=None, authority=SYSTEM)
+        assert refused.value.extra["allowed_actions"] == actions_from(status)
+    _unchanged(exception, status, audit_before)
+
+
+def _wrong_actors(s, action, route):
+    """People who can see the request but whose role may not take the action, with the authority they hold."""
+    wrong = {
+        "submit": [s.ada, s.oscar],
+        "withdraw": [s.ada, s.oscar],
+        "approve": [s.alice, s.ada, s.olivia, s.dan],
+        "sunset": [s.alice, s.ada, s.olivia],
+        "revoke": [s.alice, s.ada, s.olivia],
+    }
+    wrong["reject"] = wrong["return_for_changes"] = wrong["approve"]
+    if route == "board":
+        wrong["approve"] = wrong["reject"] = wrong["return_for_changes"] = [s.oscar, s.alice]
+    return wrong.get(action, [s.oscar, s.alice, s.ada])
+
+
+CASES = [(status, action, route) for status, action in INSIDE for route in ("lead", "board")]
+
+
+@pytest.mark.parametrize("status, action, route", CASES, ids=[f"{s}-{a}-{r}" for s, a, r in CASES])
+def test_a_pair_inside_the_table_by_a_wrong_role_is_403_and_changes_nothing(
+    s, signed_in_api, status, action, route
+):
+    exception = _request(s, status, route=route)
+    audit_before = AuditEvent.objects.count()
+    for actor in _wrong_actors(s, action, route):
+        if status == "draft" and actor.pk != s.alice.pk and not actor.has_role("auditor"):
+            continue  # a draft is invisible to them: that is a 404, tested in test_api
+        if action in API_ACTIONS:
+            response = signed_in_api(actor).post(
+                f"/api/v1/exceptions/{exception.pk}/{action.replace('_', '-')}/",
+                {"comment": "because"},
+                format="json",
+            )
+            assert response.status_code == 403, (actor.username, response.content)
+            assert response.json()["code"] == "permission_denied"
+        else:
+            with pytest.raises(errors.PermissionDenied):
+                _service_call(exception, action, actor=actor, authority=PERSON)
+        _unchanged(exception, status, audit_before)
+
+
+def _right_actor(s, action, route):
+    if action in ("submit", "withdraw"):
+        return s.alice, PERSON
+    if action in ("approve", "reject", "return_for_changes"):
+        return (s.oscar, PERSON) if route == "lead" else (s.carol, BOARD)
+    if action in ("sunset", "revoke"):
+        return s.oscar, PERSON
+    if action == "standardize":
+        return s.carol, BOARD
+    return None, SYSTEM
+
+
+@pytest.mark.parametrize("status, action", INSIDE, ids=[f"{s}-{a}" for s, a in INSIDE])
+def test_a_pair_inside_the_table_by_the_right_actor_moves_and_records_once(s, status, action):
+    exception = _request(s, status)
+    actor, authority = _right_actor(s, action, "lead")
+    _service_call(exception, action, actor=actor, authority=authority)
+    exception.refresh_from_db()
+    assert exception.status == TRANSITIONS[action].target
+    row = ExceptionTransition.objects.get(exception=exception)
+    assert (row.action, row.from_status, row.to_status, row.actor, row.authority, row.comment) == (
+        action,
+        status,
+        TRANSITIONS[action].target,
+        actor if authority != SYSTEM else None,
+        authority,
+        "because",
+    )
+    assert row.at is not None
+    assert AuditEvent.objects.filter(verb=f"exception.{action}", object_id=str(exception.pk)).count() == 1
+
+
+def test_a_lead_of_another_region_may_not_decide(s, signed_in_api, make_user):
+    exception = _request(s, "under_review")
+    amer_lead = make_user("operations lead", regions=["AMER"], username="ops.amer")
+    with pytest.raises(errors.PermissionDenied):
+        _service_call(exception, "approve", actor=amer_lead, authority=PERSON)
+    assert (
+        signed_in_api(amer_lead)
+        .post(f"/api/v1/exceptions/{exception.pk}/approve/", {}, format="json")
+        .status_code
+        == 404
+    )
+
+
+def test_the_board_decision_goes_through_record_decision(s):
+    exception = _request(s, "under_review", route="board")
+    lifecycle.record_decision(exception=exception, outcome="approve", actor=s.carol, rationale="Votes 3-0")
+    row = ExceptionTransition.objects.get(exception=exception)
+    assert (row.to_status, row.authority, row.actor, row.comment) == (
+        "approved",
+        "board",
+        s.carol,
+        "Votes 3-0",
+    )
