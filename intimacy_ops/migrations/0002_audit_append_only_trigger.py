@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from intimacy_ops.migration_helpers import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION intimacy_ops_audit_append_only() RETURNS trigger AS $$
 BEGIN
@@ -22,17 +24,7 @@ DROP FUNCTION IF EXISTS intimacy_ops_audit_append_only();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)  # no parameters: the % in RAISE are plpgsql
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("intimacy_ops", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [postgresql_only(CREATE, DROP)]

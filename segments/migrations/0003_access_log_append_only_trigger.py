@@ -6,6 +6,8 @@ for its own transaction (SET LOCAL); nothing else can delete an entry.
 
 from django.db import migrations
 
+from intimacy_ops.migration_helpers import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION segments_access_log_append_only() RETURNS trigger AS $$
 BEGIN
@@ -29,17 +31,7 @@ DROP FUNCTION IF EXISTS segments_access_log_append_only();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)  # no parameters: the % in RAISE are plpgsql
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("segments", "0002_sensitive_access")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [postgresql_only(CREATE, DROP)]
