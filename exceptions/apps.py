@@ -8,5 +8,6 @@ class ExceptionsConfig(AppConfig):
     verbose_name = "Processes and exception requests"
 
     def ready(self) -> None:
-        # Access rules, the periodic start/expiry check and the demo data register themselves on import.
-        from exceptions import access_rules, checks, demo  # noqa: F401
+        # Access rules, the periodic start/expiry check, the demo data, the navigation entry and the home
+        # cards register themselves on import.
+        from exceptions import access_rules, checks, demo, home_cards, navigation  # noqa: F401

@@ -1,8 +1,12 @@
-"""The periodic check of exceptions: start and expiry dates (DESIGN.md, "Background work")."""
+"""The periodic checks of exceptions (DESIGN.md, "Background work"): start and expiry dates, expiry
+reminders, and similar exceptions that call for a standard option. Each is idempotent and safe to run
+twice at once."""
 
 from django.utils import timezone
 
 from exceptions.services.lifecycle import activate_due_exceptions, expire_due_exceptions
+from exceptions.services.reminders import send_expiry_reminders
+from exceptions.services.similar import signal_standard_options
 from intimacy_ops import checks
 
 
@@ -16,3 +20,21 @@ def start_and_expiry() -> str:
     activated = activate_due_exceptions(today=today)
     expired = expire_due_exceptions(today=today)
     return f"activated {activated}, expired {expired} exception(s)"
+
+
+@checks.register(
+    name="exceptions.expiry_reminders",
+    every_seconds=3600,
+    description="Requesters are reminded, once per expiry date, N days (per region) before their exception expires.",
+)
+def expiry_reminders() -> str:
+    return f"reminded {send_expiry_reminders(today=timezone.localdate())} requester(s) of an expiry"
+
+
+@checks.register(
+    name="exceptions.standard_options",
+    every_seconds=3600,
+    description="Process owners are told, once, when enough customers hold alike exceptions to propose a standard option.",
+)
+def standard_options() -> str:
+    return f"proposed {signal_standard_options()} standard option(s) to process owners"

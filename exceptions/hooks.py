@@ -3,7 +3,10 @@
 exceptions never imports governance (STYLE.md, dependency direction). When a request must go to
 a change-control board, exceptions calls `request_board_review(request)`; governance registered
 the function that finds the board and opens the review. Withdrawing a request under review tells
-the same app through `review_withdrawn(request, actor)`.
+the same app through `review_withdrawn(request, actor)`. An extension beyond the region's maximum
+duration (or in a region without an operations lead) goes to the board through
+`request_extension_review(extension)`: the review targets the extension (and, for scope and the
+one-open-review rule, its exception); the board's decision comes back through `decide_extension`.
 """
 
 from collections.abc import Callable
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from intimacy_ops import errors
 
 _board_router: Callable | None = None
+_extension_router: Callable | None = None
 _withdrawal_listeners: list[Callable] = []
 
 
@@ -21,6 +25,13 @@ def register_board_router(func: Callable) -> Callable:
     """
     global _board_router
     _board_router = func
+    return func
+
+
+def register_extension_router(func: Callable) -> Callable:
+    """`func(extension) -> review`: open a board review of an extension only a board may allow."""
+    global _extension_router
+    _extension_router = func
     return func
 
 
@@ -38,6 +49,15 @@ def request_board_review(exception):
             "ask an administrator to install the governance app. Your request stays as it was."
         )
     return _board_router(exception)
+
+
+def request_extension_review(extension):
+    if _extension_router is None:
+        raise errors.Conflict(
+            "This extension goes beyond what an operations lead may allow, and no change-control board is set "
+            "up to review it; ask an administrator to install the governance app."
+        )
+    return _extension_router(extension)
 
 
 def review_withdrawn(exception, actor) -> None:

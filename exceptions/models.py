@@ -39,6 +39,13 @@ class Process(models.Model):
     )
     description = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Number of the current version.")
+    standard_option_customers = models.PositiveSmallIntegerField(
+        default=3,
+        help_text=(
+            "When this many distinct customers hold active exceptions of this process with the same "
+            "deviation tag, the owner is asked to propose a standard option."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +113,9 @@ class RoutingThreshold(models.Model):
         default=365, help_text="Longest time from start to expiry."
     )
     max_extensions = models.PositiveSmallIntegerField(default=2)
+    expiry_reminder_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days before an exception expires that its requester is reminded."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -156,6 +166,15 @@ class ExceptionRequest(models.Model):
     )
     title = models.CharField(max_length=200)
     deviation = models.TextField(help_text="What deviates from the standard, and how.")
+    deviation_tag = models.SlugField(
+        max_length=50,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "A short name for the kind of deviation (e.g. saturday-delivery): requests of one process with "
+            "the same tag count as similar when proposing a standard option."
+        ),
+    )
     justification = models.TextField(help_text="The business justification.")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     permanent_reason = models.TextField(
@@ -291,3 +310,47 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exception_id}: extend to {self.new_expires_on}"
+
+
+class ExpiryReminder(models.Model):
+    """The marker that the requester was reminded of one expiry date: at most one per exception and date.
+
+    Keyed by the expiry date, so an exception extended to a later date is reminded again of the new one.
+    """
+
+    exception = models.ForeignKey(ExceptionRequest, on_delete=models.CASCADE, related_name="expiry_reminders")
+    expires_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["exception", "expires_on"], name="one_expiry_reminder_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exception_id}: reminded of {self.expires_on}"
+
+
+class StandardOptionSignal(models.Model):
+    """Enough customers hold active exceptions of one process with one deviation tag: the owner was told, once."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="standard_option_signals")
+    deviation_tag = models.SlugField(max_length=50)
+    customers = models.PositiveIntegerField(
+        help_text="Distinct customers holding it when the line was crossed."
+    )
+    raised_at = models.DateTimeField()
+    notified = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "deviation_tag"], name="one_standard_option_signal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.deviation_tag} ({self.customers} customers)"

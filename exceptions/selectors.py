@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from exceptions.models import (
@@ -13,6 +13,7 @@ from exceptions.models import (
     Process,
     ProcessVersion,
     RoutingThreshold,
+    StandardOptionSignal,
 )
 from intimacy_ops import access
 
@@ -122,3 +123,41 @@ def similar_summary(*, process: Process) -> dict:
         one_off_cost=Coalesce(Sum("estimated_one_off_cost"), ZERO),
     )
     return figures
+
+
+def standard_option_candidates(user) -> list[dict]:
+    """For a process owner's "propose a standard option" card: per process they own and deviation tag, the
+    alike active exceptions once distinct customers reach the process's line (aggregates only, no customer
+    named). Each: process, process_name, deviation_tag, customers, exceptions, monthly_cost, threshold,
+    signalled_at. Two queries, whatever the number of groups."""
+    groups = list(
+        ExceptionRequest.objects.filter(status=Status.ACTIVE, process__owner=user)
+        .exclude(deviation_tag="")
+        .values("process", "process__name", "deviation_tag", "process__standard_option_customers")
+        .annotate(
+            customers=Count("customer", distinct=True),
+            exceptions=Count("pk"),
+            monthly_cost=Coalesce(Sum("estimated_monthly_cost"), ZERO),
+        )
+        .filter(customers__gte=F("process__standard_option_customers"))
+        .order_by("-customers", "process__name", "deviation_tag")
+    )
+    if not groups:
+        return []
+    signalled = {
+        (signal.process_id, signal.deviation_tag): signal.raised_at
+        for signal in StandardOptionSignal.objects.filter(process__owner=user)
+    }
+    return [
+        {
+            "process": group["process"],
+            "process_name": group["process__name"],
+            "deviation_tag": group["deviation_tag"],
+            "customers": group["customers"],
+            "exceptions": group["exceptions"],
+            "monthly_cost": group["monthly_cost"],
+            "threshold": group["process__standard_option_customers"],
+            "signalled_at": signalled.get((group["process"], group["deviation_tag"])),
+        }
+        for group in groups
+    ]

@@ -22,6 +22,16 @@ Who may act, and with what authority:
 | standardize         | active                                             | standardized      | the board or system (a standardization outcome)       |
 | revoke              | active                                             | revoked           | an operations lead of the region or the board         |
 | withdraw            | draft, submitted, under_review, changes_requested  | withdrawn         | the requester                                         |
+| amend               | approved, active                                   | submitted         | the requester (a material change, see below)          |
+
+`amend` is the one edge added to DESIGN.md's lifecycle (issue 6, item 7). Changing what was decided
+(`MATERIAL_FIELDS` in services/requests.py: customer, process, what deviates, kind, scope, costs, risk,
+dates) on an approved or active exception sends it back: `amend` → `submitted`, then routed like a
+submit (`route` → `under_review`, lead or board by today's threshold). The earlier decision's row keeps
+its snapshot of the request as decided. An active exception is *not* in force while re-approved (its
+status says so to every list, count and check); once approved again, the start/expiry check makes it
+active again on its (past) start date. Open extension requests are withdrawn with it. Edits of anything
+else (title, justification, handling procedure…) change the request in place, status untouched.
 """
 
 from collections.abc import Callable
@@ -115,6 +125,7 @@ TRANSITIONS: dict[str, Transition] = {
     "standardize": _row({"active"}, "standardized", is_board_or_system, "Standardize"),
     "revoke": _row({"active"}, "revoked", is_lead_or_board, "Revoke"),
     "withdraw": _row(OPEN_STATES, "withdrawn", is_requester, "Withdraw"),
+    "amend": _row({"approved", "active"}, "submitted", is_requester, "Change and re-submit"),
 }
 
 

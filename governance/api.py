@@ -25,6 +25,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "exception",
+            "extension",
             "board",
             "status",
             "due_on",

@@ -13,4 +13,5 @@ class GovernanceConfig(AppConfig):
 
         # exceptions never imports governance: it asks for a board review through hooks it owns.
         hooks.register_board_router(services.request_review)
+        hooks.register_extension_router(services.request_extension_review)
         hooks.register_withdrawal_listener(services.withdraw_review)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from exceptions.models import ExceptionRequest
+from exceptions.models import ExceptionRequest, ExtensionRequest
 from intimacy_ops.accounts.models import Region
 
 
@@ -57,6 +57,14 @@ class Review(models.Model):
 
     exception = models.ForeignKey(ExceptionRequest, on_delete=models.PROTECT, related_name="reviews")
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reviews")
+    extension = models.ForeignKey(
+        ExtensionRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="Set when the review decides an extension beyond the region's maximum, not the request itself.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     due_on = models.DateField()
     outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.NONE, blank=True)

@@ -39,6 +39,7 @@ class ProcessSerializer(serializers.ModelSerializer):
             "description",
             "procedure",
             "standard_options",
+            "standard_option_customers",
         ]
         read_only_fields = fields
 
@@ -58,6 +59,12 @@ class ProcessUpdateSerializer(StrictSerializer):
     category = serializers.ChoiceField(choices=ProcessCategory.choices, required=False)
     owner = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(), required=False)
     description = serializers.CharField(required=False, allow_blank=True)
+    standard_option_customers = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text="Customers holding alike active exceptions before the owner is asked to propose a standard option.",
+    )
 
 
 class ProcessVersionSerializer(serializers.ModelSerializer):
@@ -103,6 +110,17 @@ def _with_current_version(queryset):
         current_procedure=Subquery(current.values("procedure")[:1]),
         current_options=Subquery(current.values("standard_options")[:1]),
     )
+
+
+class StandardOptionCandidateSerializer(serializers.Serializer):
+    process = serializers.IntegerField(read_only=True)
+    process_name = serializers.CharField(read_only=True)
+    deviation_tag = serializers.CharField(read_only=True)
+    customers = serializers.IntegerField(read_only=True, help_text="Distinct customers holding it, active.")
+    exceptions = serializers.IntegerField(read_only=True)
+    monthly_cost = serializers.DecimalField(**MONEY, read_only=True)
+    threshold = serializers.IntegerField(read_only=True, help_text="The process's line (customers).")
+    signalled_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class ProcessViewSet(
@@ -178,6 +196,22 @@ class ProcessViewSet(
     def cost_summary(self, request):
         """Per process: active exceptions, their estimated monthly and one-off cost, and actual cost booked."""
         return Response(ProcessCostSerializer(selectors.process_cost_summary(request.user), many=True).data)
+
+    @extend_schema(responses={200: StandardOptionCandidateSerializer(many=True), **_errors(401)})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="standard-option-candidates",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def standard_option_candidates(self, request):
+        """For process owners: deviations enough customers hold on your processes to propose a standard option."""
+        return Response(
+            StandardOptionCandidateSerializer(
+                selectors.standard_option_candidates(request.user), many=True
+            ).data
+        )
 
 
 # --- routing thresholds -------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class ExceptionSerializer(serializers.ModelSerializer):
             "process_version",
             "title",
             "deviation",
+            "deviation_tag",
             "justification",
             "kind",
             "permanent_reason",
@@ -79,6 +80,12 @@ class ExceptionInputSerializer(StrictSerializer):
     process = serializers.PrimaryKeyRelatedField(queryset=Process.objects.all())
     title = serializers.CharField(max_length=200)
     deviation = serializers.CharField()
+    deviation_tag = serializers.SlugField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        help_text="A short name for the kind of deviation (e.g. saturday-delivery); alike tags count as similar.",
+    )
     justification = serializers.CharField()
     kind = serializers.ChoiceField(choices=ExceptionRequest.Kind.choices)
     permanent_reason = serializers.CharField(required=False, allow_blank=True)
@@ -219,7 +226,9 @@ class ExceptionViewSet(
     Account managers create drafts for the customers they manage and submit or withdraw them; on
     submit the request is routed by the region's threshold to an operations lead (who approves,
     rejects or returns it for changes) or to the change-control board. `allowed_actions` says what
-    you may do now. Drafts are visible to their requester only.
+    you may do now. Drafts are visible to their requester only. On an approved or active exception,
+    `amend` in `allowed_actions` means: PATCH it; a material change (customer, process, deviation, kind,
+    scope, costs, risk, dates) sends it back for re-approval, anything else changes it in place.
     """
 
     queryset = ExceptionRequest.objects.all()
@@ -264,7 +273,9 @@ class ExceptionViewSet(
         responses={200: ExceptionSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def partial_update(self, request, *args, **kwargs):
-        """Change a draft, or a request returned for changes (its requester)."""
+        """Change a request (its requester): a draft or returned one freely; an approved or active one in place,
+        unless the change is material (customer, process, deviation, kind, scope, costs, risk, dates) — then it
+        goes back for re-approval (`status` reads `under_review`, the timeline shows `amend`)."""
         exception = self.get_object()
         payload = ExceptionInputSerializer(
             data=request.data, partial=True, context=self.get_serializer_context()

@@ -9,7 +9,7 @@ from exceptions.models import Process, ProcessCategory, ProcessVersion
 from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.roles import Role
 
-EDITABLE = ("name", "category", "owner", "description")
+EDITABLE = ("name", "category", "owner", "description", "standard_option_customers")
 
 
 def _snapshot(process: Process) -> dict:
@@ -18,6 +18,7 @@ def _snapshot(process: Process) -> dict:
         "category": process.category,
         "owner": process.owner.username if process.owner_id else None,
         "description": process.description,
+        "standard_option_customers": process.standard_option_customers,
         "version": process.version,
     }
 
@@ -74,12 +75,16 @@ def create_process(
 
 
 def update_process(*, actor, process: Process, **values) -> Process:
-    """Change a process's name, category, owner or description (its owner or an administrator)."""
+    """Change a process's name, category, owner, description or standard-option line (its owner or an administrator)."""
     access.require(actor, "change", process)
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
     _check(name=values.get("name"), category=values.get("category"), owner=values.get("owner"))
+    if "standard_option_customers" in values and not 1 <= int(values["standard_option_customers"]) <= 10000:
+        raise errors.ValidationFailed(
+            {"standard_option_customers": ["Give a number of customers between 1 and 10000."]}
+        )
     try:
         with transaction.atomic():
             process = (
@@ -92,6 +97,11 @@ def update_process(*, actor, process: Process, **values) -> Process:
             audit.record(
                 actor=actor, verb="process.changed", obj=process, before=before, after=_snapshot(process)
             )
+            if "standard_option_customers" in values:
+                # A lowered line may be crossed already: the owner hears now, not at the next check.
+                from exceptions.services.similar import signal_standard_options
+
+                signal_standard_options(process_id=process.pk)
     except IntegrityError:
         raise errors.ValidationFailed(
             {"name": [f"A process named {values.get('name')!r} already exists."]}

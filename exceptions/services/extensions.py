@@ -1,8 +1,9 @@
 """Extensions: an active exception runs longer only through a decided extension request (issue 6, item 7).
 
-Within the region's maximum duration an operations lead of the region decides (the board where the
-region has none); beyond it only a board may (governance calls `decide_extension` with authority
-"board"). At most `max_extensions` approved extensions per exception, by region policy.
+Within the region's maximum duration an operations lead of the region decides (they are notified);
+beyond it, or where the region has no lead, only a board may: a review opens on the board covering the
+process and region (`hooks.request_extension_review`), and governance calls `decide_extension` with
+authority "board" when the chair records the board's decision. At most `max_extensions` approved extensions per exception, by region policy.
 """
 
 import datetime
@@ -10,7 +11,9 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from exceptions import hooks
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
+from exceptions.services import notifications
 from exceptions.services.lifecycle import lock
 from exceptions.services.routing import leads_of
 from exceptions.transitions import BOARD, PERSON
@@ -65,6 +68,10 @@ def request_extension(
             raise errors.Conflict(
                 "An extension of this exception is already waiting for a decision."
             ) from None
+        if needs_board:
+            hooks.request_extension_review(extension)  # no board covers it: a 409 and nothing is kept
+        else:
+            notifications.extension_requested(extension)
         audit.record(
             actor=actor,
             verb="exception.extension_requested",
@@ -134,4 +141,6 @@ def decide_extension(
                 after={"extension": extension.pk},
                 comment=comment,
             )
+        extension.exception = exception
+        notifications.extension_decided(extension)
     return extension

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from exceptions import hooks
-from exceptions.models import ExceptionRequest, ExceptionTransition
+from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
+from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
 from exceptions.services.routing import route_request
 from exceptions.transitions import BOARD, PERSON, SYSTEM, TRANSITIONS, Transition, actions_from
@@ -79,6 +80,11 @@ def apply_transition(
         after={"status": row.target, "authority": authority},
         comment=comment,
     )
+    notifications.status_changed(exception, transition)
+    if row.target == Status.ACTIVE:
+        similar.signal_standard_options(
+            process_id=exception.process_id, deviation_tag=exception.deviation_tag
+        )
     return transition
 
 
@@ -112,6 +118,83 @@ def withdraw_request(*, exception: ExceptionRequest, actor, comment: str = "") -
         if was_with_board:
             hooks.review_withdrawn(exception, actor)
     return exception
+
+
+def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionRequest:
+    """The requester edits an approved or active exception: a material change sends it back for re-approval.
+
+    Material (requests.MATERIAL_FIELDS): `amend` → submitted, routed again like a submit; open extension
+    requests are withdrawn; the earlier decision's snapshot stays on its row. Anything else: changed in place.
+    """
+    unknown = sorted(set(values) - set(request_services.FIELDS))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    with transaction.atomic():
+        exception = lock(exception)
+        if exception.status not in request_services.AMENDABLE_STATES:
+            raise errors.TransitionNotAllowed(
+                action="amend", status=exception.status, allowed_actions=actions_from(exception.status)
+            )
+        if exception.requested_by_id != actor.pk:
+            raise errors.PermissionDenied("Only the person who raised this request may change it.")
+        changed = request_services.changed_fields(exception, values)
+        material = [name for name in changed if name in request_services.MATERIAL_FIELDS]
+        if material:
+            check_transition(exception, "amend", actor=actor)
+        request_services.validate(actor, {**request_services._values_of(exception), **values})
+        before = request_services.snapshot(exception)
+        regions = values.pop("scope_regions", None)
+        for field, value in values.items():
+            setattr(exception, field, value)
+        if "process" in material:
+            exception.process_version = request_services.current_version(exception.process)
+        exception.save()
+        if regions is not None:
+            exception.scope_regions.set(regions)
+        after = request_services.snapshot(exception)
+        if not material:
+            audit.record(actor=actor, verb="exception.changed", obj=exception, before=before, after=after)
+            if "deviation_tag" in changed and exception.status == Status.ACTIVE:
+                similar.signal_standard_options(
+                    process_id=exception.process_id, deviation_tag=exception.deviation_tag
+                )
+            return exception
+        labels = ", ".join(name.replace("_", " ") for name in material)
+        audit.record(
+            actor=actor,
+            verb="exception.amended",
+            obj=exception,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+            comment=f"Material change: {labels}.",
+        )
+        was_active = exception.status == Status.ACTIVE
+        apply_transition(
+            exception,
+            "amend",
+            actor=actor,
+            comment=(
+                f"Changed {labels} after the decision: back for re-approval."
+                + (" Not in force until approved again." if was_active else "")
+            ),
+        )
+        _withdraw_open_extensions(exception, actor)
+        route_request(exception)
+    return exception
+
+
+def _withdraw_open_extensions(exception: ExceptionRequest, actor) -> None:
+    open_extensions = list(
+        ExtensionRequest.objects.select_for_update().filter(
+            exception=exception, status=ExtensionRequest.Status.OPEN
+        )
+    )
+    for extension in open_extensions:
+        extension.status = ExtensionRequest.Status.WITHDRAWN
+        extension.decision_comment = "Withdrawn: the exception was changed and goes back for re-approval."
+        extension.save(update_fields=["status", "decision_comment"])
+    if any(extension.needs_board for extension in open_extensions):
+        hooks.review_withdrawn(exception, actor)  # closes the board's open extension review
 
 
 def _require_reason(action: str, comment: str) -> None:

@@ -1,6 +1,7 @@
 """Creating and editing exception requests, and the rules every request obeys (issue 6, item 2)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,6 +20,7 @@ FIELDS = (
     "process",
     "title",
     "deviation",
+    "deviation_tag",
     "justification",
     "kind",
     "permanent_reason",
@@ -36,6 +38,24 @@ FIELDS = (
 REQUIRED = ("customer", "process", "title", "deviation", "justification", "kind", "starts_on")
 COSTS = ("estimated_one_off_cost", "estimated_monthly_cost", "revenue_at_risk")
 EDITABLE_STATES = {ExceptionRequest.Status.DRAFT, ExceptionRequest.Status.CHANGES_REQUESTED}
+# Decided requests: a change to what was decided sends them back for re-approval (transitions.py, "amend").
+AMENDABLE_STATES = {ExceptionRequest.Status.APPROVED, ExceptionRequest.Status.ACTIVE}
+# What the approver decided on: who it is for, what deviates and how far, what it costs and risks, how long.
+# Wording (title, justification, handling procedure), revenue at risk and the tag are not material.
+MATERIAL_FIELDS = (
+    "customer",
+    "process",
+    "deviation",
+    "kind",
+    "scope_regions",
+    "scope_sites",
+    "scope_shifts",
+    "estimated_one_off_cost",
+    "estimated_monthly_cost",
+    "risk_rating",
+    "starts_on",
+    "expires_on",
+)
 
 
 def snapshot(exception: ExceptionRequest) -> dict:
@@ -65,6 +85,13 @@ def validate(actor, values: dict) -> None:
         value = values.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             problem(field, "This field is required.")
+
+    tag = values.get("deviation_tag")
+    if tag and not re.fullmatch(r"[-a-z0-9_]{1,50}", tag):
+        problem(
+            "deviation_tag",
+            "Use a short name of lowercase letters, digits and hyphens, e.g. saturday-delivery.",
+        )
 
     kind = values.get("kind")
     if kind and kind not in ExceptionRequest.Kind.values:
@@ -156,8 +183,28 @@ def create_request(*, actor, customer: Customer, process: Process, **values) -> 
     return exception
 
 
+def changed_fields(exception: ExceptionRequest, values: dict) -> list[str]:
+    """The names in `values` that differ from the stored request (regions compared as sets)."""
+    changed = []
+    for name, value in values.items():
+        if name == "scope_regions":
+            if {region.pk for region in value or []} != set(
+                exception.scope_regions.values_list("pk", flat=True)
+            ):
+                changed.append(name)
+        elif name in ("customer", "process"):
+            if getattr(value, "pk", value) != getattr(exception, f"{name}_id"):
+                changed.append(name)
+        elif value != getattr(exception, name):
+            changed.append(name)
+    return changed
+
+
 def update_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionRequest:
-    """Change a draft, or a request returned for changes; it keeps deviating from the version it named."""
+    """Change a draft, or a request returned for changes; it keeps deviating from the version it named.
+
+    On an approved or active exception a material change sends it back for re-approval (lifecycle.amend_request).
+    """
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
@@ -167,6 +214,11 @@ def update_request(*, actor, exception: ExceptionRequest, **values) -> Exception
             .select_related("customer__region", "process")
             .get(pk=exception.pk)
         )
+        if exception.status in AMENDABLE_STATES:
+            # The lifecycle imports this module: imported here, not at the top.
+            from exceptions.services.lifecycle import amend_request
+
+            return amend_request(actor=actor, exception=exception, **values)
         if exception.status not in EDITABLE_STATES:
             raise errors.TransitionNotAllowed(
                 action="edit", status=exception.status, allowed_actions=actions_from(exception.status)

@@ -39,6 +39,8 @@ def test_the_table_matches_design_md():
         "standardize": ({"active"}, "standardized"),
         "revoke": ({"active"}, "revoked"),
         "withdraw": ({"draft", "submitted", "under_review", "changes_requested"}, "withdrawn"),
+        # The one edge DESIGN.md lacks: a material change to a decided exception (transitions.py, "amend").
+        "amend": ({"approved", "active"}, "submitted"),
     }
     reachable = {row.target for row in TRANSITIONS.values()} | {"draft"}
     assert reachable == set(STATUSES)
@@ -95,6 +97,7 @@ def _wrong_actors(s, action, route):
     wrong = {
         "submit": [s.ada, s.oscar],
         "withdraw": [s.ada, s.oscar],
+        "amend": [s.ada, s.oscar],
         "approve": [s.alice, s.ada, s.olivia, s.dan],
         "sunset": [s.alice, s.ada, s.olivia],
         "revoke": [s.alice, s.ada, s.olivia],
@@ -132,7 +135,7 @@ def test_a_pair_inside_the_table_by_a_wrong_role_is_403_and_changes_nothing(
 
 
 def _right_actor(s, action, route):
-    if action in ("submit", "withdraw"):
+    if action in ("submit", "withdraw", "amend"):
         return s.alice, PERSON
     if action in ("approve", "reject", "return_for_changes"):
         return (s.oscar, PERSON) if route == "lead" else (s.carol, BOARD)

@@ -1,0 +1,169 @@
+"""Forms of the exceptions pages: the request form in plain words, its filters, and decision comments.
+
+The form only parses what the browser sends; the rules a request obeys are the service's
+(`exceptions.services.requests.validate`), whose field errors the page shows beside each field.
+"""
+
+from django import forms
+
+from exceptions import selectors
+from exceptions.models import ExceptionRequest, RiskRating
+from exceptions.services import requests as request_services
+from intimacy_ops import access, errors
+from intimacy_ops.accounts.models import Region
+from segments.models import Customer
+
+Status = ExceptionRequest.Status
+MONEY = {"max_digits": 14, "decimal_places": 2, "required": False}
+
+
+class ListField(forms.CharField):
+    """Sites or shifts typed as one line, separated by commas."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+
+class ExceptionRequestForm(forms.Form):
+    """What an account manager fills in to ask for an exception, labelled as they would say it."""
+
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(), label="Customer", empty_label="Choose one of your customers…"
+    )
+    process = forms.ModelChoiceField(
+        queryset=selectors.Process.objects.none(),
+        label="Standard process it deviates from",
+        empty_label="Choose a process…",
+    )
+    title = forms.CharField(max_length=200, label="Short title", required=False)
+    deviation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What will be done differently, and how",
+        required=False,
+    )
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why the business needs it", required=False
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "Choose…"), *ExceptionRequest.Kind.choices], label="How long", required=False
+    )
+    permanent_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the standard itself cannot change (permanent only)",
+        required=False,
+    )
+    starts_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Starts on", required=False
+    )
+    expires_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Ends on", required=False
+    )
+    estimated_one_off_cost = forms.DecimalField(**MONEY, label="One-off cost (estimate)")
+    estimated_monthly_cost = forms.DecimalField(**MONEY, label="Monthly cost (estimate)")
+    revenue_at_risk = forms.DecimalField(**MONEY, label="Revenue at risk without it")
+    risk_rating = forms.ChoiceField(choices=RiskRating.choices, label="Risk", initial=RiskRating.LOW)
+    scope_regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Regions",
+    )
+    scope_sites = ListField(required=False, label="Sites", help_text="Separate with commas.")
+    scope_shifts = ListField(required=False, label="Shifts", help_text="Separate with commas.")
+    handling_procedure = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What each shift and location does to carry it out",
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Only the customers she manages: the service would refuse any other.
+        self.fields["customer"].queryset = (
+            access.visible(user, Customer)
+            .filter(account_manager=user)
+            .select_related("region")
+            .order_by("name")
+        )
+        self.fields["process"].queryset = selectors.processes_for(user).order_by("name")
+        self.fields["scope_regions"].queryset = Region.objects.filter(users=user).order_by("code")
+
+    def values(self) -> dict:
+        """The cleaned values in the service's vocabulary (empty costs count as zero)."""
+        data = dict(self.cleaned_data)
+        for name in request_services.COSTS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        data["scope_regions"] = list(data.get("scope_regions") or [])
+        return data
+
+    def check_rules(self) -> bool:
+        """Parse, then apply every business rule; each problem lands on its field. Nothing is written."""
+        if not self.is_valid():
+            return False
+        try:
+            request_services.validate(self.user, self.values())
+        except errors.ValidationFailed as problem:
+            self.add_problem(problem)
+            return False
+        return True
+
+    def add_problem(self, problem: errors.ValidationFailed) -> None:
+        for name, messages in problem.fields.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        if not problem.fields:
+            self.add_error(None, problem.message)
+
+
+def initial_from(exception: ExceptionRequest) -> dict:
+    """A saved request as the form's initial values."""
+    initial = {name: getattr(exception, name) for name in request_services.FIELDS if name != "scope_regions"}
+    initial["scope_regions"] = list(exception.scope_regions.all())
+    return initial
+
+
+class RequestFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(), required=False, empty_label="Any customer"
+    )
+
+    def __init__(self, *args, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"status": "", "customer": None}
+        return {"status": self.cleaned_data["status"], "customer": self.cleaned_data["customer"]}
+
+
+class DecisionForm(forms.Form):
+    """An operations lead's decision on a request routed to them; the comment is read by the requester."""
+
+    action = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject"), ("return_for_changes", "Return for changes")]
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        label="Comment for the requester",
+        help_text="Required when you reject or return it.",
+    )
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, withdraw this request",
+        error_messages={"required": "Tick the box to confirm the withdrawal."},
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000, label="Why (optional)"
+    )

@@ -1,0 +1,37 @@
+"""What exceptions puts on the role home pages: an account manager's requests, an operations lead's queue."""
+
+from exceptions import page_selectors
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import register_home_card
+
+
+@register_home_card(
+    key="my-requests",
+    title="Your requests",
+    roles={Role.ACCOUNT_MANAGER},
+    template="exceptions/home/_my_requests.html",
+    order=15,
+)
+def _my_requests(user) -> dict:
+    counts = page_selectors.status_counts(page_selectors.request_list(user))
+    return {
+        "open": sum(counts.get(status, 0) for status in page_selectors.OPEN),
+        "drafts": counts.get("draft", 0),
+        "returned": counts.get("changes_requested", 0),
+        "under_review": counts.get("submitted", 0) + counts.get("under_review", 0),
+        "active": counts.get("active", 0),
+        "approved": counts.get("approved", 0),
+    }
+
+
+@register_home_card(
+    key="waiting-for-me",
+    title="Waiting for your decision",
+    roles={Role.OPERATIONS_LEAD},
+    template="exceptions/home/_waiting.html",
+    order=5,
+)
+def _waiting(user) -> dict:
+    waiting = page_selectors.waiting_for(user)
+    rows = list(waiting[:5])
+    return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}

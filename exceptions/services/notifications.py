@@ -1,0 +1,177 @@
+"""Who hears about a request, in plain words (issue 6, item 9): in the app and by e-mail.
+
+- The requester, on every status change of their request they did not make themselves (their own
+  submit or withdraw is confirmed on the page they clicked; the routing right after a submit tells them
+  who decides), and on reminders and extension decisions.
+- The approver, when something waits for them: a request or an extension routed to the operations
+  lead → every operations lead of the customer's region. A board's members are told by governance when
+  it opens the review (exceptions does not know boards).
+
+`notify` stores the rows in the caller's transaction and mails on commit: a rolled-back act tells nobody.
+"""
+
+from intimacy_ops.notifications import notify
+
+WHO_DECIDES = {"lead": "an operations lead of {region}", "board": "the change-control board"}
+
+
+def link(exception) -> str:
+    """The request's page (built by the pages of exceptions)."""
+    return f"/exceptions/{exception.pk}/"
+
+
+def _by(transition) -> str:
+    if transition.authority == "system":
+        return "automatically"
+    if transition.authority == "board":
+        return "by the change-control board"
+    actor = transition.actor
+    return f"by {actor.get_full_name() or actor.username}" if actor else ""
+
+
+def _with_comment(text: str, comment: str) -> str:
+    return f"{text}\n\nComment: {comment}" if (comment or "").strip() else text
+
+
+def _requester_message(exception, transition) -> tuple[str, str] | None:
+    title = f"“{exception.title}”"
+    customer = exception.customer.name
+    region = exception.customer.region.code
+    to = transition.to_status
+    if to == "under_review":
+        who = WHO_DECIDES.get(exception.route, "its approver").format(region=region)
+        return (
+            f"Your request {title} waits for {who}",
+            f"Your exception request {title} for {customer} was sent to {who} for a decision.",
+        )
+    if to == "approved":
+        return (
+            f"Your request {title} was approved",
+            _with_comment(
+                f"Your exception request {title} for {customer} was approved {_by(transition)}. "
+                f"It takes effect on {exception.starts_on:%d %B %Y}.",
+                transition.comment,
+            ),
+        )
+    if to == "rejected":
+        return (
+            f"Your request {title} was rejected",
+            _with_comment(
+                f"Your exception request {title} for {customer} was rejected {_by(transition)}.",
+                transition.comment,
+            ),
+        )
+    if to == "changes_requested":
+        return (
+            f"Your request {title} needs changes",
+            _with_comment(
+                f"Your exception request {title} for {customer} was returned for changes {_by(transition)}. "
+                "Change it and submit it again.",
+                transition.comment,
+            ),
+        )
+    if to == "active":
+        until = f" until {exception.expires_on:%d %B %Y}" if exception.expires_on else ""
+        return (
+            f"Your exception {title} is now in force",
+            f"The exception {title} for {customer} is active from today{until}.",
+        )
+    if to in ("expired", "sunset", "standardized", "revoked", "withdrawn", "submitted"):
+        label = exception.Status(to).label.lower()
+        return (
+            f"Your exception {title} is {label}",
+            _with_comment(
+                f"The exception {title} for {customer} is now {label} ({_by(transition)}).",
+                transition.comment,
+            ),
+        )
+    return None
+
+
+def status_changed(exception, transition) -> None:
+    """Called by `apply_transition` for every status change, inside its transaction."""
+    from exceptions.services.routing import leads_of
+
+    if transition.actor_id is None or transition.actor_id != exception.requested_by_id:
+        message = _requester_message(exception, transition)
+        if message:
+            notify([exception.requested_by], subject=message[0], body=message[1], link=link(exception))
+    if transition.action == "route" and exception.route == "lead":
+        notify(
+            leads_of(exception.customer.region_id),
+            subject=f"Waiting for your decision: “{exception.title}”",
+            body=(
+                f"{exception.requested_by.get_full_name() or exception.requested_by.username} asks for an "
+                f"exception to {exception.process.name} for {exception.customer.name}. "
+                f"It is below the {exception.customer.region.code} threshold, so an operations lead decides: "
+                "approve, reject or return it for changes."
+            ),
+            link=link(exception),
+        )
+    elif (
+        transition.action == "withdraw"
+        and transition.from_status in ("submitted", "under_review")
+        and exception.route == "lead"
+    ):
+        notify(
+            leads_of(exception.customer.region_id),
+            subject=f"No longer waiting for you: “{exception.title}”",
+            body=f"The request “{exception.title}” for {exception.customer.name} was withdrawn by its requester.",
+            link=link(exception),
+        )
+
+
+def extension_requested(extension) -> None:
+    """An extension within the maximum waits for the region's operations leads (a board's is governance's)."""
+    from exceptions.services.routing import leads_of
+
+    exception = extension.exception
+    notify(
+        leads_of(exception.customer.region_id),
+        subject=f"Extension waiting for your decision: “{exception.title}”",
+        body=(
+            f"The exception “{exception.title}” for {exception.customer.name} should run until "
+            f"{extension.new_expires_on:%d %B %Y} instead of {exception.expires_on:%d %B %Y}.\n\n"
+            f"Why: {extension.reason}"
+        ),
+        link=link(exception),
+    )
+
+
+def extension_decided(extension) -> None:
+    exception = extension.exception
+    word = "approved" if extension.status == "approved" else "refused"
+    body = f"Your request to run “{exception.title}” until {extension.new_expires_on:%d %B %Y} was {word}."
+    notify(
+        [exception.requested_by],
+        subject=f"Extension {word}: “{exception.title}”",
+        body=_with_comment(body, extension.decision_comment),
+        link=link(exception),
+    )
+
+
+def expiry_reminder(exception, days_left: int) -> None:
+    notify(
+        [exception.requested_by],
+        subject=f"“{exception.title}” expires in {days_left} day{'s' if days_left != 1 else ''}",
+        body=(
+            f"The exception “{exception.title}” for {exception.customer.name} ends on "
+            f"{exception.expires_on:%d %B %Y}. If the customer still needs it, ask for an extension "
+            "now; otherwise tell the teams that follow its handling procedure."
+        ),
+        link=link(exception),
+    )
+
+
+def standard_option_proposed(process, deviation_tag: str, customers: int) -> None:
+    if process.owner is None:
+        return
+    notify(
+        [process.owner],
+        subject=f"Propose a standard option for {process.name}?",
+        body=(
+            f"{customers} customers now hold active exceptions to {process.name} tagged “{deviation_tag}”. "
+            "So many alike suggest the standard should offer it as an option instead of one exception each."
+        ),
+        link=f"/exceptions/processes/{process.pk}/",
+    )

@@ -1,0 +1,21 @@
+"""`{% customer_exceptions customer %}`: the Exceptions section of a customer's page (segments' template).
+
+A template tag, not an import: segments never imports exceptions (STYLE.md, dependency direction).
+"""
+
+from django import template
+
+from exceptions import page_selectors
+from intimacy_ops.accounts.roles import Role
+
+register = template.Library()
+
+
+@register.inclusion_tag("exceptions/_customer_exceptions.html", takes_context=True)
+def customer_exceptions(context, customer) -> dict:
+    user = context["request"].user
+    return {
+        "customer": customer,
+        "rows": page_selectors.for_customer(user, customer),
+        "may_request": user.has_role(Role.ACCOUNT_MANAGER) and customer.account_manager_id == user.pk,
+    }
