@@ -166,6 +166,16 @@ def seed_catalog() -> str:
     return f"{Process.objects.count()} processes ({created} new), {thresholds} new routing thresholds"
 
 
+def _goes_to_a_lead(exception: ExceptionRequest) -> bool:
+    region = exception.customer.region
+    threshold = RoutingThreshold.objects.filter(region=region).first()
+    return bool(
+        threshold
+        and routing.is_below_threshold(exception, threshold)
+        and routing.leads_of(region.pk).exists()
+    )
+
+
 def ensure_request(
     *,
     requester: User,
@@ -210,9 +220,10 @@ def ensure_request(
             exception=exception, actor=requester, comment="The customer changed their mind."
         )
         return True
-    exception = lifecycle.submit_request(
-        exception=exception, actor=requester, route=status != Status.SUBMITTED
-    )
+    # A lead-routed request waits `submitted` for its lead anyway; a board-routed one would go straight
+    # to `under_review`, so the planned `submitted` one is held before routing.
+    hold = status == Status.SUBMITTED and not _goes_to_a_lead(exception)
+    exception = lifecycle.submit_request(exception=exception, actor=requester, route=not hold)
     if status in (Status.SUBMITTED, Status.UNDER_REVIEW):
         return True
     if status == Status.REJECTED:

@@ -1,6 +1,7 @@
-"""What exceptions puts on the role home pages: an account manager's requests, an operations lead's queue."""
+"""What exceptions puts on the role home pages: an account manager's requests, an operations lead's queue,
+a process owner's standard options to propose."""
 
-from exceptions import page_selectors
+from exceptions import page_selectors, selectors
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
 
@@ -18,6 +19,7 @@ def _my_requests(user) -> dict:
         "open": sum(counts.get(status, 0) for status in page_selectors.OPEN),
         "drafts": counts.get("draft", 0),
         "returned": counts.get("changes_requested", 0),
+        # Waiting for a lead (`submitted`) or under a board's review: both await a decision.
         "under_review": counts.get("submitted", 0) + counts.get("under_review", 0),
         "active": counts.get("active", 0),
         "approved": counts.get("approved", 0),
@@ -35,3 +37,14 @@ def _waiting(user) -> dict:
     waiting = page_selectors.waiting_for(user)
     rows = list(waiting[:5])
     return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}
+
+
+@register_home_card(
+    key="standard-options",
+    title="Propose a standard option",
+    roles={Role.PROCESS_OWNER},
+    template="exceptions/home/_standard_options.html",
+    order=10,
+)
+def _standard_options(user) -> dict:
+    return {"candidates": selectors.standard_option_candidates(user)}

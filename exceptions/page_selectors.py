@@ -21,12 +21,14 @@ def request_list(user) -> QuerySet:
 
 
 def waiting_for(user) -> QuerySet:
-    """Requests routed to a single approver and under review in this operations lead's regions."""
+    """Requests routed to a single approver in this operations lead's regions, waiting (submitted) or taken up."""
     if not user.has_role(Role.OPERATIONS_LEAD):
         return ExceptionRequest.objects.none()
     return access.in_user_regions(
         user,
-        selectors.exceptions_for(user).filter(status=Status.UNDER_REVIEW, route=ExceptionRequest.Route.LEAD),
+        selectors.exceptions_for(user).filter(
+            status__in=(Status.SUBMITTED, Status.UNDER_REVIEW), route=ExceptionRequest.Route.LEAD
+        ),
         field="customer__region",
     ).order_by("status_changed_at", "id")
 
@@ -50,5 +52,5 @@ def for_customer(user, customer: Customer) -> list:
 
 
 def approvers(exception: ExceptionRequest) -> list:
-    """Who a request under review waits for, by name (the operations leads of its region)."""
+    """Who a lead-routed request waits for, by name (the operations leads of its region)."""
     return list(leads_of(exception.customer.region_id).order_by("username"))

@@ -316,7 +316,8 @@ def _detail_page(request, exception, *, decision_form=None, status=200) -> HttpR
         "decide": [a for a in actions if a in lifecycle.LEAD_DECISIONS],
         "decision_form": decision_form or DecisionForm(),
         "approvers": pages.approvers(exception)
-        if exception.route == ExceptionRequest.Route.LEAD and exception.status == Status.UNDER_REVIEW
+        if exception.route == ExceptionRequest.Route.LEAD
+        and exception.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         else [],
     }
     return render(request, "exceptions/request_detail.html", context, status=status)
@@ -399,5 +400,9 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": next((version for version in versions if version.number == process.version), None),
         "active": list(active[:25]),
         "summary": selectors.similar_summary(process=process),
+        # Its owner sees which alike deviations are common enough to become a standard option.
+        "candidates": [c for c in selectors.standard_option_candidates(user) if c["process"] == process.pk]
+        if process.owner_id == user.pk
+        else None,
     }
     return render(request, "exceptions/process_detail.html", context)

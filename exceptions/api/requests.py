@@ -225,7 +225,9 @@ class ExceptionViewSet(
 
     Account managers create drafts for the customers they manage and submit or withdraw them; on
     submit the request is routed by the region's threshold to an operations lead (who approves,
-    rejects or returns it for changes) or to the change-control board. `allowed_actions` says what
+    rejects or returns it for changes; the request stays `submitted` until they decide, and their decision
+    records the take-up `route` → `under_review` and the decision together) or to the change-control
+    board (`under_review` at once, a review opened). `allowed_actions` says what
     you may do now. Drafts are visible to their requester only. On an approved or active exception,
     `amend` in `allowed_actions` means: PATCH it; a material change (customer, process, deviation, kind,
     scope, costs, risk, dates) sends it back for re-approval, anything else changes it in place.
@@ -275,7 +277,8 @@ class ExceptionViewSet(
     def partial_update(self, request, *args, **kwargs):
         """Change a request (its requester): a draft or returned one freely; an approved or active one in place,
         unless the change is material (customer, process, deviation, kind, scope, costs, risk, dates) — then it
-        goes back for re-approval (`status` reads `under_review`, the timeline shows `amend`)."""
+        goes back for re-approval (`status` reads `submitted` for an operations lead, `under_review` for the
+        board; the timeline shows `amend`)."""
         exception = self.get_object()
         payload = ExceptionInputSerializer(
             data=request.data, partial=True, context=self.get_serializer_context()
@@ -285,11 +288,13 @@ class ExceptionViewSet(
         return self._present(exception)
 
     submit = _transition_action(
-        "submit", "Submit a draft or a returned request; it is routed to its approver at once."
+        "submit", "Submit a draft or a returned request; it is routed to its approver at once "
+        "(a lead: stays `submitted` until decided; the board: `under_review`)."
     )
     withdraw = _transition_action("withdraw", "Take back a request not decided yet (its requester).")
     approve = _transition_action(
-        "approve", "Approve a request routed to you (an operations lead of the region)."
+        "approve", "Approve a request routed to you (an operations lead of the region); a `submitted` one is taken up "
+        "(`route` → `under_review`) and approved in one go."
     )
     reject = _transition_action("reject", "Reject a request routed to you, saying why in `comment`.")
     return_for_changes = _transition_action(

@@ -10,11 +10,19 @@ from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRe
 from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
 from exceptions.services.routing import route_request
-from exceptions.transitions import BOARD, PERSON, SYSTEM, TRANSITIONS, Transition, actions_from
+from exceptions.transitions import (
+    BOARD,
+    LEAD_DECISIONS,
+    PERSON,
+    SYSTEM,
+    TRANSITIONS,
+    Transition,
+    actions_from,
+    takes_up_first,
+)
 from intimacy_ops import audit, errors
 
 Status = ExceptionRequest.Status
-LEAD_DECISIONS = ("approve", "reject", "return_for_changes")
 DECISIONS = set(LEAD_DECISIONS)
 ENDINGS = ("sunset", "standardize", "revoke")
 
@@ -94,7 +102,8 @@ def submit_request(
     """Send a draft or returned request to its approver: an operations lead or a board, by threshold.
 
     If it cannot be routed (no threshold, no board covering it) nothing changes and the error says why.
-    `route=False` leaves it `submitted` (demo data; a hold before routing).
+    Board-routed: `under_review` at once. Lead-routed: stays `submitted` until a lead decides (decide_request).
+    `route=False` leaves it `submitted` and unrouted (a hold before routing).
     """
     with transaction.atomic():
         exception = lock(exception)
@@ -204,13 +213,29 @@ def _require_reason(action: str, comment: str) -> None:
 
 
 def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: str = "") -> ExceptionRequest:
-    """An operations lead of the region approves, rejects or returns a request routed to them."""
+    """An operations lead of the region approves, rejects or returns a request routed to them.
+
+    A lead-routed request waits `submitted`: the lead takes it up (`route` → under_review, the lead as
+    actor) and decides, in one transaction; the timeline shows both rows.
+    """
     if action not in LEAD_DECISIONS:
         raise ValueError(action)
     with transaction.atomic():
         exception = lock(exception)
-        check_transition(exception, action, actor=actor)
+        take_up = takes_up_first(exception, action)
+        check_transition(exception, "route" if take_up else action, actor=actor)
         _require_reason(action, comment)
+        if take_up:
+            who = actor.get_full_name() or actor.username
+            apply_transition(
+                exception,
+                "route",
+                actor=actor,
+                comment=(
+                    f"Below the {exception.customer.region.code} threshold: taken up by {who}, "
+                    f"operations lead of {exception.customer.region.code}."
+                ),
+            )
         apply_transition(exception, action, actor=actor, comment=comment)
     return exception
 

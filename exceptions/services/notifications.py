@@ -4,7 +4,8 @@
   submit or withdraw is confirmed on the page they clicked; the routing right after a submit tells them
   who decides), and on reminders and extension decisions.
 - The approver, when something waits for them: a request or an extension routed to the operations
-  lead → every operations lead of the customer's region. A board's members are told by governance when
+  lead → every operations lead of the customer's region, at submit (the request stays `submitted`
+  until a lead takes it up by deciding; that take-up tells nobody, the decision tells the requester). A board's members are told by governance when
   it opens the review (exceptions does not know boards).
 
 `notify` stores the rows in the caller's transaction and mails on commit: a rolled-back act tells nobody.
@@ -39,6 +40,8 @@ def _requester_message(exception, transition) -> tuple[str, str] | None:
     region = exception.customer.region.code
     to = transition.to_status
     if to == "under_review":
+        if transition.authority != "system":
+            return None  # a lead taking it up as they decide: the decision right after tells the requester
         who = WHO_DECIDES.get(exception.route, "its approver").format(region=region)
         return (
             f"Your request {title} waits for {who}",
@@ -96,19 +99,7 @@ def status_changed(exception, transition) -> None:
         message = _requester_message(exception, transition)
         if message:
             notify([exception.requested_by], subject=message[0], body=message[1], link=link(exception))
-    if transition.action == "route" and exception.route == "lead":
-        notify(
-            leads_of(exception.customer.region_id),
-            subject=f"Waiting for your decision: “{exception.title}”",
-            body=(
-                f"{exception.requested_by.get_full_name() or exception.requested_by.username} asks for an "
-                f"exception to {exception.process.name} for {exception.customer.name}. "
-                f"It is below the {exception.customer.region.code} threshold, so an operations lead decides: "
-                "approve, reject or return it for changes."
-            ),
-            link=link(exception),
-        )
-    elif (
+    if (
         transition.action == "withdraw"
         and transition.from_status in ("submitted", "under_review")
         and exception.route == "lead"
@@ -119,6 +110,31 @@ def status_changed(exception, transition) -> None:
             body=f"The request “{exception.title}” for {exception.customer.name} was withdrawn by its requester.",
             link=link(exception),
         )
+
+
+def waiting_for_lead(exception, comment: str = "") -> None:
+    """Routing sent a submitted request to the operations leads: tell them, and the requester who decides."""
+    from exceptions.services.routing import leads_of
+
+    region = exception.customer.region.code
+    who = WHO_DECIDES["lead"].format(region=region)
+    notify(
+        [exception.requested_by],
+        subject=f"Your request “{exception.title}” waits for {who}",
+        body=f"Your exception request “{exception.title}” for {exception.customer.name} was sent to {who} for a decision.",
+        link=link(exception),
+    )
+    notify(
+        leads_of(exception.customer.region_id),
+        subject=f"Waiting for your decision: “{exception.title}”",
+        body=(
+            f"{exception.requested_by.get_full_name() or exception.requested_by.username} asks for an "
+            f"exception to {exception.process.name} for {exception.customer.name}. "
+            f"It is below the {region} threshold, so an operations lead decides: "
+            "approve, reject or return it for changes."
+        ),
+        link=link(exception),
+    )
 
 
 def extension_requested(extension) -> None:

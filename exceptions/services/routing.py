@@ -6,6 +6,7 @@ from django.db import transaction
 
 from exceptions import hooks
 from exceptions.models import ExceptionRequest, RiskRating, RoutingThreshold
+from exceptions.services import notifications
 from intimacy_ops import audit, errors
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
@@ -35,7 +36,12 @@ def leads_of(region_id: int):
 
 
 def route_request(exception: ExceptionRequest) -> str:
-    """Move a submitted request (a locked row) to `under_review` with the right approver; returns the route."""
+    """Pick the approver of a submitted request (a locked row); returns the route.
+
+    Board: `route` → `under_review` now and the board's review opens. Lead: it stays `submitted` with
+    `route` = lead and the region's operations leads are told; the lead's decision takes it up
+    (lifecycle.decide_request applies `route`, then the decision).
+    """
     # The lifecycle calls routing and routing applies a row of the table: imported here, not at the top.
     from exceptions.services.lifecycle import apply_transition
 
@@ -60,9 +66,12 @@ def route_request(exception: ExceptionRequest) -> str:
     else:
         exception.route = ExceptionRequest.Route.BOARD
         comment = f"Above the {region.code} threshold: the change-control board decides."
-    if exception.route == ExceptionRequest.Route.BOARD:
-        review = hooks.request_board_review(exception)  # raises, naming the problem, when no board covers it
-        comment += f" Review opened on {review.board}." if getattr(review, "board", None) else ""
+    if exception.route == ExceptionRequest.Route.LEAD:
+        exception.save(update_fields=["route", "updated_at"])
+        notifications.waiting_for_lead(exception, comment)
+        return exception.route
+    review = hooks.request_board_review(exception)  # raises, naming the problem, when no board covers it
+    comment += f" Review opened on {review.board}." if getattr(review, "board", None) else ""
     apply_transition(exception, "route", comment=comment, authority="system")
     return exception.route
 

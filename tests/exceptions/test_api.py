@@ -209,7 +209,8 @@ def test_below_the_threshold_goes_to_the_regions_operations_lead(s, signed_in_ap
     )
     response = client.post(f"/api/v1/exceptions/{body['id']}/submit/", {"comment": "Please"}, format="json")
     assert response.status_code == 200, response.content
-    assert response.json()["status"] == "under_review"
+    # A single approver: it waits `submitted` for the region's operations leads, who are told.
+    assert response.json()["status"] == "submitted"
     assert response.json()["route"] == "lead"
     assert not Review.objects.exists()
     steps = list(
@@ -217,7 +218,7 @@ def test_below_the_threshold_goes_to_the_regions_operations_lead(s, signed_in_ap
             "action", "from_status", "to_status"
         )
     )
-    assert steps == [("submit", "draft", "submitted"), ("route", "submitted", "under_review")]
+    assert steps == [("submit", "draft", "submitted")]
     oscar = signed_in_api(s.oscar)
     assert oscar.get(f"/api/v1/exceptions/{body['id']}/").json()["allowed_actions"] == [
         "approve",
@@ -227,6 +228,17 @@ def test_below_the_threshold_goes_to_the_regions_operations_lead(s, signed_in_ap
     approved = oscar.post(f"/api/v1/exceptions/{body['id']}/approve/", {"comment": "Fine"}, format="json")
     assert approved.status_code == 200, approved.content
     assert approved.json()["status"] == "approved"
+    # Taken up by the lead (route, under_review), then decided, in one go: the timeline shows both.
+    steps = list(
+        ExceptionTransition.objects.filter(exception_id=body["id"])
+        .order_by("at", "id")
+        .values_list("action", "from_status", "to_status", "actor__username", "authority")
+    )
+    assert steps == [
+        ("submit", "draft", "submitted", "am.alice", "person"),
+        ("route", "submitted", "under_review", "ops.oscar", "person"),
+        ("approve", "under_review", "approved", "ops.oscar", "person"),
+    ]
     # The decision keeps the request as it was decided; later edits cannot rewrite it.
     decision = ExceptionTransition.objects.get(exception_id=body["id"], action="approve")
     assert decision.snapshot["title"] == "Saturday deliveries"
@@ -328,17 +340,19 @@ def test_a_returned_request_is_changed_and_resubmitted(s, signed_in_api):
         == 200
     )
     again = client.post(f"/api/v1/exceptions/{body['id']}/submit/", {}, format="json")
-    assert again.json()["status"] == "under_review"
+    assert (again.json()["status"], again.json()["route"]) == ("submitted", "lead")
 
 
 def test_the_timeline_lists_actor_time_from_to_comment(s, signed_in_api):
     client = signed_in_api(s.alice)
     body = _create(client, s)
     client.post(f"/api/v1/exceptions/{body['id']}/submit/", {"comment": "Urgent for Q3"}, format="json")
+    signed_in_api(s.oscar).post(f"/api/v1/exceptions/{body['id']}/approve/", {}, format="json")
     timeline = client.get(f"/api/v1/exceptions/{body['id']}/transitions/").json()
     assert [(t["action"], t["from_status"], t["to_status"], t["actor"]) for t in timeline] == [
         ("submit", "draft", "submitted", "am.alice"),
-        ("route", "submitted", "under_review", None),
+        ("route", "submitted", "under_review", "ops.oscar"),
+        ("approve", "under_review", "approved", "ops.oscar"),
     ]
     assert timeline[0]["comment"] == "Urgent for Q3"
     assert timeline[0]["at"]

@@ -47,8 +47,9 @@ def test_changing_what_deviates_on_an_approved_exception_sends_it_back_and_keeps
         f"/api/v1/exceptions/{exception.pk}/", {"deviation": "Ship on Saturdays and Sundays."}, format="json"
     )
     assert response.status_code == 200, response.content
-    assert (response.json()["status"], response.json()["route"]) == ("under_review", "lead")
-    assert _actions(exception) == ["submit", "route", "approve", "amend", "route"]
+    # Back to its lead: it waits `submitted` until the lead takes it up by deciding again.
+    assert (response.json()["status"], response.json()["route"]) == ("submitted", "lead")
+    assert _actions(exception) == ["submit", "route", "approve", "amend"]
     decision = ExceptionTransition.objects.get(exception=exception, action="approve")
     assert decision.snapshot["deviation"] == "Ship on Saturdays."  # as it was decided
     amend = ExceptionTransition.objects.get(exception=exception, action="amend")
@@ -135,7 +136,7 @@ def test_customer_and_scope_are_material(s, field, value):
         value = s.borealis
     request_services.update_request(actor=s.alice, exception=exception, **{field: value})
     exception.refresh_from_db()
-    assert exception.status == "under_review"
+    assert (exception.status, exception.route) == ("submitted", "lead")
 
 
 def test_only_the_requester_amends_and_only_a_decided_exception(s, signed_in_api):

@@ -73,6 +73,7 @@ def test_a_big_request_waits_for_the_boards_members_and_chair(
     assert _mailed_to(mailoutbox) == sorted(u.email for u in (s.alice, s.carol, s.dan, s.erin))
 
 
+@pytest.mark.parametrize("status", ["submitted", "under_review"])  # submitted: taken up on the way
 @pytest.mark.parametrize(
     "action, subject, words",
     [
@@ -82,13 +83,13 @@ def test_a_big_request_waits_for_the_boards_members_and_chair(
     ],
 )
 def test_the_requester_hears_the_leads_decision_with_its_comment(
-    s, signed_in_api, mailoutbox, django_capture_on_commit_callbacks, action, subject, words
+    s, signed_in_api, mailoutbox, django_capture_on_commit_callbacks, action, subject, words, status
 ):
     exception = ExceptionRequestFactory(
         customer=s.acme,
         process=s.fulfilment,
         title="Saturday deliveries",
-        status="under_review",
+        status=status,
         route="lead",
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,9 +122,8 @@ def test_the_boards_decision_reaches_the_requester(s, mailoutbox, django_capture
 def test_withdrawing_tells_the_approver_it_no_longer_waits_and_not_the_requester(
     s, signed_in_api, mailoutbox, django_capture_on_commit_callbacks
 ):
-    small = ExceptionRequestFactory(
-        customer=s.acme, process=s.fulfilment, status="under_review", route="lead"
-    )
+    small = ExceptionRequestFactory(customer=s.acme, process=s.fulfilment)
+    lifecycle.submit_request(exception=small, actor=s.alice)  # waits `submitted` for the leads
     big = ExceptionRequestFactory(customer=s.acme, process=s.fulfilment, estimated_monthly_cost=9000)
     lifecycle.submit_request(exception=big, actor=s.alice)
     Notification.objects.all().delete()

@@ -260,18 +260,16 @@ def test_submit_routes_the_request_and_its_page_shows_status_waiting_for_and_tim
     response = client.post(f"/exceptions/{exception.pk}/submit/", {"comment": "Urgent for the renewal."})
     assert response.status_code == 302
     exception.refresh_from_db()
-    assert exception.status == "under_review" and exception.route == "lead"
+    # Routed to a single approver: it waits `submitted` until the lead takes it up by deciding.
+    assert exception.status == "submitted" and exception.route == "lead"
 
     page = client.get(f"/exceptions/{exception.pk}/")
     words = text(page)
-    assert 'data-status="under_review"' in page.content.decode()
+    assert 'data-status="submitted"' in page.content.decode()
     assert "Waiting for the operations lead of EMEA" in words and s.oscar.display_name in words
     steps = page.context["timeline"]
-    assert [(step.from_status, step.to_status) for step in steps] == [
-        ("draft", "submitted"),
-        ("submitted", "under_review"),
-    ]
-    assert "Draft → Submitted" in words and "Submitted → Under review" in words
+    assert [(step.from_status, step.to_status) for step in steps] == [("draft", "submitted")]
+    assert "Draft → Submitted" in words and "Submitted → Under review" not in words
     assert "Urgent for the renewal." in words and s.alice.display_name in words
     assert "Estimated monthly" in words and "Actual so far" in words
     assert 'data-testid="withdraw-link"' in page.content.decode()
@@ -318,8 +316,14 @@ def test_ops_lead_sees_it_waiting_and_approves_a_small_request_in_his_region(s, 
     assert response.status_code == 302
     exception.refresh_from_db()
     assert exception.status == "approved"
-    last = exception.transitions.order_by("-at", "-id").first()
-    assert (last.actor, last.from_status, last.to_status) == (s.oscar, "under_review", "approved")
+    steps = list(exception.transitions.order_by("at", "id"))
+    assert [(step.action, step.actor, step.from_status, step.to_status) for step in steps] == [
+        ("submit", s.alice, "draft", "submitted"),
+        ("route", s.oscar, "submitted", "under_review"),
+        ("approve", s.oscar, "under_review", "approved"),
+    ]
+    words = text(client.get(f"/exceptions/{exception.pk}/"))
+    assert "Submitted → Under review" in words and "Under review → Approved" in words
     assert client.get("/exceptions/waiting/").context["page"].paginator.count == 0
 
 
@@ -331,7 +335,8 @@ def test_rejecting_needs_a_comment_shown_on_the_form(s, browse):
     assert response.status_code == 400
     assert "Say why you are rejecting" in text(response)
     exception.refresh_from_db()
-    assert exception.status == "under_review"
+    assert exception.status == "submitted"
+    assert exception.transitions.count() == 1  # not even taken up
 
 
 def test_the_requester_cannot_decide_her_own_request(s, browse):
@@ -339,7 +344,8 @@ def test_the_requester_cannot_decide_her_own_request(s, browse):
     response = browse(s.alice).post(f"/exceptions/{exception.pk}/decide/", {"action": "approve"})
     assert response.status_code == 403
     exception.refresh_from_db()
-    assert exception.status == "under_review"
+    assert exception.status == "submitted"
+    assert exception.transitions.count() == 1
 
 
 def test_am_bob_gets_404_for_alices_request_page(s, browse):
@@ -463,3 +469,42 @@ def test_process_page_shows_the_standard_and_its_versions_history(s, browse):
     assert "Ship the same day, Saturdays included." in words and "Saturdays became standard." in words
     assert "Saturday delivery" in words
     assert browse(s.alice).get("/exceptions/processes/999999/").status_code == 404
+
+
+# --- the process owner's standard options --------------------------------------------------------------
+
+
+def test_process_owner_home_card_and_process_page_list_standard_option_candidates(s, browse):
+    olivia = browse(s.olivia)
+    empty = olivia.get("/", follow=True).content.decode()
+    assert 'data-testid="standard-options-card"' in empty and 'data-testid="standard-option-empty"' in empty
+    assert 'data-testid="standard-options-card"' not in browse(s.alice).get("/", follow=True).content.decode()
+
+    s.fulfilment.standard_option_customers = 2
+    s.fulfilment.save()
+    for customer, monthly in ((s.acme, 1200), (s.borealis, 800)):
+        ExceptionRequestFactory(
+            customer=customer,
+            process=s.fulfilment,
+            status="active",
+            deviation_tag="saturday-delivery",
+            estimated_monthly_cost=monthly,
+        )
+    olivia = browse(s.olivia)  # one test client: sign her in again after alice
+    home = olivia.get("/", follow=True)
+    card = home.content.decode()
+    assert card.count('data-testid="standard-option-candidate"') == 1
+    words = text(home)
+    assert "Fulfilment" in words and "saturday-delivery" in words and "2 customers" in words
+    assert "2,000 a month" in words
+    assert f'href="/exceptions/processes/{s.fulfilment.pk}/"' in card
+
+    page = olivia.get(f"/exceptions/processes/{s.fulfilment.pk}/")
+    assert [c["deviation_tag"] for c in page.context["candidates"]] == ["saturday-delivery"]
+    assert 'data-testid="process-standard-options"' in page.content.decode()
+    billing = olivia.get(f"/exceptions/processes/{s.billing.pk}/")
+    assert billing.context["candidates"] == [] and 'data-testid="standard-option-empty"' in billing.content.decode()
+    # Not its owner: no such card on the process page.
+    other = browse(s.alice).get(f"/exceptions/processes/{s.fulfilment.pk}/")
+    assert other.context["candidates"] is None
+    assert 'data-testid="process-standard-options"' not in other.content.decode()

@@ -7,7 +7,16 @@ from django.db import transaction
 
 from exceptions.models import ExceptionRequest, ExceptionTransition
 from exceptions.services import lifecycle
-from exceptions.transitions import BOARD, PERSON, SYSTEM, TRANSITIONS, actions_from
+from exceptions.transitions import (
+    BOARD,
+    LEAD_DECISIONS,
+    PERSON,
+    SYSTEM,
+    TRANSITIONS,
+    actions_for,
+    actions_from,
+    takes_up_first,
+)
 from intimacy_ops import errors
 from intimacy_ops.audit import AuditEvent
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
@@ -71,7 +80,11 @@ def _service_call(exception, action, *, actor, authority):
 
 @pytest.mark.parametrize("status, action", OUTSIDE, ids=[f"{s}-{a}" for s, a in OUTSIDE])
 def test_a_pair_outside_the_table_is_409_and_changes_nothing(s, signed_in_api, status, action):
+    # A lead's decision on a lead-routed `submitted` request takes it up on the way (tested below, with its
+    # own 403s); routed to the board, the same pair is outside the table like every other.
     exception = _request(s, status)
+    if takes_up_first(exception, action):
+        exception = _request(s, status, route="board")
     audit_before = AuditEvent.objects.count()
     if action in API_ACTIONS:
         # The requester sees her request in every status (even a draft), so the answer is about the state.
@@ -105,6 +118,9 @@ def _wrong_actors(s, action, route):
     wrong["reject"] = wrong["return_for_changes"] = wrong["approve"]
     if route == "board":
         wrong["approve"] = wrong["reject"] = wrong["return_for_changes"] = [s.oscar, s.alice]
+    else:
+        # A lead-routed request is taken up by an operations lead of its region as they decide.
+        wrong["route"] = wrong["approve"]
     return wrong.get(action, [s.oscar, s.alice, s.ada])
 
 
@@ -164,6 +180,57 @@ def test_a_pair_inside_the_table_by_the_right_actor_moves_and_records_once(s, st
     )
     assert row.at is not None
     assert AuditEvent.objects.filter(verb=f"exception.{action}", object_id=str(exception.pk)).count() == 1
+
+
+@pytest.mark.parametrize("action", LEAD_DECISIONS)
+def test_a_lead_routed_submitted_request_by_a_wrong_role_is_403_and_changes_nothing(s, signed_in_api, action):
+    exception = _request(s, "submitted", route="lead")
+    audit_before = AuditEvent.objects.count()
+    for actor in _wrong_actors(s, action, "lead"):
+        response = signed_in_api(actor).post(
+            f"/api/v1/exceptions/{exception.pk}/{action.replace('_', '-')}/",
+            {"comment": "because"},
+            format="json",
+        )
+        assert response.status_code == 403, (actor.username, response.content)
+        assert response.json()["code"] == "permission_denied"
+        with pytest.raises(errors.PermissionDenied):
+            lifecycle.decide_request(exception=exception, actor=actor, action=action, comment="because")
+        _unchanged(exception, "submitted", audit_before)
+
+
+@pytest.mark.parametrize("action", LEAD_DECISIONS)
+def test_the_lead_takes_up_a_submitted_lead_routed_request_and_decides_in_one_go(s, signed_in_api, action):
+    exception = _request(s, "submitted", route="lead")
+    assert actions_for(s.oscar, exception) == sorted(LEAD_DECISIONS)
+    assert "route" not in actions_for(s.alice, exception)
+    response = signed_in_api(s.oscar).post(
+        f"/api/v1/exceptions/{exception.pk}/{action.replace('_', '-')}/",
+        {"comment": "because"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    target = TRANSITIONS[action].target
+    assert response.json()["status"] == target
+    rows = list(
+        ExceptionTransition.objects.filter(exception=exception)
+        .order_by("at", "id")
+        .values_list("action", "from_status", "to_status", "actor", "authority")
+    )
+    assert rows == [
+        ("route", "submitted", "under_review", s.oscar.pk, PERSON),
+        (action, "under_review", target, s.oscar.pk, PERSON),
+    ]
+    for verb in ("route", action):
+        assert AuditEvent.objects.filter(verb=f"exception.{verb}", object_id=str(exception.pk)).count() == 1
+
+
+def test_the_lead_cannot_take_up_a_board_routed_request(s):
+    exception = _request(s, "submitted", route="board")
+    audit_before = AuditEvent.objects.count()
+    with pytest.raises(errors.PermissionDenied):
+        _service_call(exception, "route", actor=s.oscar, authority=PERSON)
+    _unchanged(exception, "submitted", audit_before)
 
 
 def test_a_lead_of_another_region_may_not_decide(s, signed_in_api, make_user):
