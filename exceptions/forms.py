@@ -11,6 +11,7 @@ from exceptions.models import ExceptionRequest, RiskRating
 from exceptions.services import requests as request_services
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import Region
+from intimacy_ops.forms import add_domain_errors
 from segments.models import Customer
 
 Status = ExceptionRequest.Status
@@ -114,11 +115,7 @@ class ExceptionRequestForm(forms.Form):
         return True
 
     def add_problem(self, problem: errors.ValidationFailed) -> None:
-        for name, messages in problem.fields.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-        if not problem.fields:
-            self.add_error(None, problem.message)
+        add_domain_errors(self, problem)
 
 
 def initial_from(exception: ExceptionRequest) -> dict:

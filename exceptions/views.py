@@ -26,6 +26,7 @@ from exceptions.services.routing import is_below_threshold
 from exceptions.transitions import actions_for
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.forms import add_domain_errors
 from segments.models import Customer
 
 PAGE_SIZE = 25
@@ -343,9 +344,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             exception=exception, actor=request.user, action=action, comment=form.cleaned_data["comment"]
         )
     except errors.ValidationFailed as problem:
-        for name, problems in problem.fields.items():
-            for message in problems:
-                form.add_error(name if name in form.fields else None, message)
+        add_domain_errors(form, problem)
         return _detail_page(request, exception, decision_form=form, status=400)
     messages.success(request, f"{exception.title}: {exception.get_status_display().lower()}.")
     return redirect("exceptions:detail", pk=pk)

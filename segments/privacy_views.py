@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import User
+from intimacy_ops.forms import add_domain_errors
 from segments import access_rules
 from segments.models import Customer
 from segments.privacy_filters import parse_moment
@@ -78,9 +79,7 @@ def grants(request: HttpRequest) -> HttpResponse:
                     expires_at=form.expires_at(),
                 )
             except errors.ValidationFailed as problem:
-                for name, texts in problem.fields.items():
-                    for text in texts:
-                        form.add_error(name if name in form.fields else None, text)
+                add_domain_errors(form, problem)
             else:
                 messages.success(
                     request,
@@ -162,9 +161,7 @@ def customer_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 hours=form.cleaned_data["hours"],
             )
         except errors.ValidationFailed as problem:
-            for name, texts in problem.fields.items():
-                for text in texts:
-                    form.add_error(name if name in form.fields else None, text)
+            add_domain_errors(form, problem)
         else:
             messages.warning(
                 request,

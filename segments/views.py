@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intimacy_ops import access, errors, sensitive
+from intimacy_ops.forms import add_domain_errors
 from segments import page_selectors as pages
 from segments.forms import (
     WHAT_IF_FIELDS,
@@ -165,9 +166,7 @@ def customer_lock(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except errors.ValidationFailed as problem:
-            for name, messages_ in problem.fields.items():
-                for message in messages_:
-                    form.add_error(name if name in form.fields else None, message)
+            add_domain_errors(form, problem)
         else:
             messages.success(
                 request,

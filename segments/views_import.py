@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intimacy_ops import errors
+from intimacy_ops.forms import add_domain_errors
 from segments import imports  # noqa: F401  (the navigation entry)
 from segments.forms_import import ImportUploadForm
 from segments.imports import selectors, service
@@ -53,9 +54,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
                 )
             except errors.ValidationFailed as invalid:
-                for name, problems in invalid.fields.items():
-                    for problem in problems:
-                        form.add_error(name if name in form.fields else None, problem)
+                add_domain_errors(form, invalid)
             else:
                 messages.success(
                     request, f"{run.filename} is queued for import: this page follows its progress."
