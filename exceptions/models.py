@@ -200,6 +200,12 @@ class ExceptionRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    sunset_on = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Set by a board's sunset decision: the exception moves to sunset on this date.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -55,6 +55,7 @@ def _board_covering(exception: ExceptionRequest, what: str) -> Board:
 
 def _open(exception: ExceptionRequest, board: Board, extension: ExtensionRequest | None = None) -> Review:
     review = Review.objects.create(
+        kind=Review.Kind.EXTENSION if extension else Review.Kind.EXCEPTION,
         exception=exception,
         board=board,
         extension=extension,

@@ -61,7 +61,11 @@ def _is_active_user(user) -> bool:
 
 def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
     """The objects this user may see, as a queryset scoped in SQL (never filtered in Python later)."""
-    queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    queryset = (
+        model_or_queryset
+        if isinstance(model_or_queryset, QuerySet)
+        else model_or_queryset._default_manager.all()
+    )
     if not _is_active_user(user):
         return queryset.none()
     try:
@@ -83,7 +87,11 @@ def allowed(user, action: str, obj: Model) -> Decision:
     result = rule(user, obj)
     if isinstance(result, Decision):
         return result
-    return ALLOW if result else Decision(False, f"Your role may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
+    return (
+        ALLOW
+        if result
+        else Decision(False, f"Your role may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
+    )
 
 
 def get_visible(user, model_or_queryset: type[Model] | QuerySet, **lookup) -> Model:

@@ -40,7 +40,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_username = models.CharField(max_length=150, blank=True, help_text="Kept as it was when the event happened.")
+    actor_username = models.CharField(
+        max_length=150, blank=True, help_text="Kept as it was when the event happened."
+    )
     verb = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=100, db_index=True, help_text="app_label.model")
     object_id = models.CharField(max_length=64, db_index=True)
@@ -167,9 +169,16 @@ def verify_chain(batch_size: int = 2000) -> ChainReport:
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != expected_prev:
-            return ChainReport(False, checked, event.id, "its link does not match the previous event's hash (an event was removed or inserted)")
+            return ChainReport(
+                False,
+                checked,
+                event.id,
+                "its link does not match the previous event's hash (an event was removed or inserted)",
+            )
         if event.compute_hash() != event.hash:
-            return ChainReport(False, checked, event.id, "its content no longer matches its hash (the row was altered)")
+            return ChainReport(
+                False, checked, event.id, "its content no longer matches its hash (the row was altered)"
+            )
         expected_prev = event.hash
         checked += 1
     return ChainReport(True, checked)

@@ -20,7 +20,9 @@ class Check:
 _registry: dict[str, Check] = {}
 
 
-def register(*, name: str, every_seconds: int, description: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
+def register(
+    *, name: str, every_seconds: int, description: str
+) -> Callable[[Callable[[], str]], Callable[[], str]]:
     """Decorator: add a function to the periodic checks under `name`."""
 
     def decorate(func: Callable[[], str]) -> Callable[[], str]:
@@ -38,7 +40,9 @@ def get(name: str) -> Check:
     try:
         return _registry[name]
     except KeyError:
-        raise LookupError(f"No periodic check named {name!r}; known: {', '.join(sorted(_registry))}") from None
+        raise LookupError(
+            f"No periodic check named {name!r}; known: {', '.join(sorted(_registry))}"
+        ) from None
 
 
 def run(name: str) -> str:

@@ -10,6 +10,7 @@ class ImproperlyConfigured(SystemExit):
     def __init__(self, message: str):
         super().__init__(f"Refusing to start: {message}")
 
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

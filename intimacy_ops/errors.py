@@ -35,12 +35,16 @@ class ValidationFailed(DomainError):
     default_message = "Some fields need attention."
 
     def __init__(self, fields: dict[str, list[str] | str] | None = None, message: str | None = None):
-        self.fields = {name: [msgs] if isinstance(msgs, str) else list(msgs) for name, msgs in (fields or {}).items()}
+        self.fields = {
+            name: [msgs] if isinstance(msgs, str) else list(msgs) for name, msgs in (fields or {}).items()
+        }
         super().__init__(message)
 
     def as_dict(self) -> dict:
         # The same shape DRF gives serializer errors: field name → list of messages.
-        return {**self.fields, "detail": self.message, "code": self.code} if self.fields else super().as_dict()
+        return (
+            {**self.fields, "detail": self.message, "code": self.code} if self.fields else super().as_dict()
+        )
 
 
 class NotAuthenticated(DomainError):

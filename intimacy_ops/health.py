@@ -29,6 +29,29 @@ class Heartbeat(models.Model):
         return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"
 
 
+class CheckRun(models.Model):
+    """One run of a periodic check: when, how long, what it found and did, or the error it met."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(
+        blank=True, help_text="The check's own line, e.g. '3 breached, 2 escalations raised'."
+    )
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    trigger = models.CharField(max_length=20, default="beat", help_text="beat, command or page (run now).")
+    hostname = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        app_label = "intimacy_ops"
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="check_run_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
 @checks.register(name="heartbeat", every_seconds=60, description="Records that beat and a worker are alive.")
 def beat() -> str:
     """Record one heartbeat; safe to run twice at once (a single upsert-style update)."""
@@ -62,7 +85,9 @@ def broker_ok() -> bool:
     try:
         # Read the URL at call time, so the answer follows the settings in force (and tests can point it elsewhere).
         with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS)
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
+            )
             if conn.transport.driver_type == "filesystem":
                 # The embedded broker is a folder: it is up when the folder is there and writable.
                 folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]

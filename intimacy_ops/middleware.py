@@ -16,7 +16,9 @@ class RequestContext:
     ip: str | None
 
 
-current_request: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("current_request", default=None)
+current_request: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "current_request", default=None
+)
 
 
 class RequestContextMiddleware:
@@ -54,5 +56,7 @@ class DomainErrorMiddleware:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        template = f"errors/{exception.status}.html" if exception.status in (403, 404, 409) else "errors/error.html"
+        template = (
+            f"errors/{exception.status}.html" if exception.status in (403, 404, 409) else "errors/error.html"
+        )
         return render(request, template, {"error": exception}, status=exception.status)

@@ -1,7 +1,8 @@
 """The kernel's models live beside the code that owns them; Django finds them here."""
 
 from intimacy_ops.audit import AuditEvent
-from intimacy_ops.health import Heartbeat
+from intimacy_ops.escalations.models import Escalation
+from intimacy_ops.health import CheckRun, Heartbeat
 from intimacy_ops.notifications.models import Notification
 
-__all__ = ["AuditEvent", "Heartbeat", "Notification"]
+__all__ = ["AuditEvent", "CheckRun", "Escalation", "Heartbeat", "Notification"]

@@ -177,7 +177,9 @@ if EMAIL_URL:
     if _mail.scheme in {"smtp", "smtps", "submission"}:
         EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         EMAIL_HOST = _mail.hostname or "localhost"
-        EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 587 if _mail.scheme == "submission" else 25)
+        EMAIL_PORT = _mail.port or (
+            465 if _mail.scheme == "smtps" else 587 if _mail.scheme == "submission" else 25
+        )
         EMAIL_HOST_USER = unquote(_mail.username or "")
         EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
         EMAIL_USE_SSL = _mail.scheme == "smtps"
@@ -188,7 +190,9 @@ if EMAIL_URL:
         EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
         EMAIL_FILE_PATH = _mail.path
     else:
-        raise SystemExit(f"EMAIL_URL scheme {_mail.scheme!r} is not supported: use smtp://, smtps://, submission://, console:// or file://.")
+        raise SystemExit(
+            f"EMAIL_URL scheme {_mail.scheme!r} is not supported: use smtp://, smtps://, submission://, console:// or file://."
+        )
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")

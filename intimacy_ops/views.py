@@ -27,7 +27,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if filters["actor"]:
         events = events.filter(actor_username=filters["actor"])
     if filters["q"]:
-        events = events.filter(object_repr__icontains=filters["q"]) | events.filter(comment__icontains=filters["q"])
+        events = events.filter(object_repr__icontains=filters["q"]) | events.filter(
+            comment__icontains=filters["q"]
+        )
     problems = []
     for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
         if filters[key]:
@@ -37,7 +39,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             else:
                 events = events.filter(**{lookup: day})
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    verbs = access.visible(request.user, audit.AuditEvent).order_by("verb").values_list("verb", flat=True).distinct()
+    verbs = (
+        access.visible(request.user, audit.AuditEvent)
+        .order_by("verb")
+        .values_list("verb", flat=True)
+        .distinct()
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -6,7 +6,11 @@ from segments import page_selectors
 
 
 @register_home_card(
-    key="accounts", title="Your accounts", roles={Role.ACCOUNT_MANAGER}, template="segments/home/_accounts.html", order=10
+    key="accounts",
+    title="Your accounts",
+    roles={Role.ACCOUNT_MANAGER},
+    template="segments/home/_accounts.html",
+    order=10,
 )
 def _accounts(user) -> dict:
     return {"customers": page_selectors.customer_counts(user), "cases": page_selectors.case_counts(user)}
@@ -24,7 +28,11 @@ def _cases(user) -> dict:
 
 
 @register_home_card(
-    key="tiers", title="Tier load", roles={Role.OPERATIONS_LEAD}, template="segments/home/_tiers.html", order=30
+    key="tiers",
+    title="Tier load",
+    roles={Role.OPERATIONS_LEAD},
+    template="segments/home/_tiers.html",
+    order=30,
 )
 def _tiers(user) -> dict:
     return {"tiers": page_selectors.tiers(user)}

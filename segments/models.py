@@ -365,7 +365,8 @@ class RetentionPolicy(models.Model):
         DELETE = "delete", "Delete"
 
     kind = models.CharField(
-        max_length=40, help_text="A retention kind (segments.retention): closed_cases, import_rejected_rows, …"
+        max_length=40,
+        help_text="A retention kind (segments.retention): closed_cases, import_rejected_rows, …",
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     keep_months = models.PositiveIntegerField(help_text="Rows older than this many months are processed.")

@@ -37,7 +37,9 @@ urlpatterns += [
     path("customers/export.csv", views_export.customer_export_csv, name="customer-export-csv"),
     path("customers/<int:pk>/consent/", views_export.customer_consent, name="customer-consent"),
     path(
-        "customers/<int:pk>/subject-export/", views_export.customer_subject_export, name="customer-subject-export"
+        "customers/<int:pk>/subject-export/",
+        views_export.customer_subject_export,
+        name="customer-subject-export",
     ),
 ]
 

@@ -51,7 +51,9 @@ def signed_in_api(db):
 
     def sign_in(user):
         client = APIClient()
-        response = client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
+        response = client.post(
+            "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+        )
         assert response.status_code == 200, response.content
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
         return client

@@ -38,7 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def regions(self, create, extracted, **kwargs):
         if create and extracted:
-            self.regions.set([RegionFactory(code=code) if isinstance(code, str) else code for code in extracted])
+            self.regions.set(
+                [RegionFactory(code=code) if isinstance(code, str) else code for code in extracted]
+            )
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

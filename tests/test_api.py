@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_token_for_right_password_opens_the_api(api):
     user = user_with(Role.ACCOUNT_MANAGER)
-    response = api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -56,7 +58,9 @@ def test_bogus_token_is_401(api):
 def test_five_failures_lock_the_username_from_that_address_for_15_minutes(api):
     user = user_with(Role.ACCOUNT_MANAGER)
     for _ in range(4):
-        assert api.post("/api/v1/auth/token/", {"username": user.username, "password": "bad"}).status_code == 400
+        assert (
+            api.post("/api/v1/auth/token/", {"username": user.username, "password": "bad"}).status_code == 400
+        )
     fifth = api.post("/api/v1/auth/token/", {"username": user.username, "password": "bad"})
     assert fifth.status_code == 429
     # Locked: even the right password is refused, with a message that says why and for how long.
@@ -70,7 +74,10 @@ def test_five_failures_lock_the_username_from_that_address_for_15_minutes(api):
     )
     assert other.status_code == 200
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
-        assert api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}).status_code == 200
+        assert (
+            api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}).status_code
+            == 200
+        )
 
 
 def test_sign_in_form_is_locked_too(client):
@@ -87,9 +94,13 @@ def test_success_clears_earlier_failures(api):
     user = user_with(Role.ACCOUNT_MANAGER)
     for _ in range(4):
         api.post("/api/v1/auth/token/", {"username": user.username, "password": "bad"})
-    assert api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}).status_code == 200
+    assert (
+        api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}).status_code == 200
+    )
     for _ in range(4):
-        assert api.post("/api/v1/auth/token/", {"username": user.username, "password": "bad"}).status_code == 400
+        assert (
+            api.post("/api/v1/auth/token/", {"username": user.username, "password": "bad"}).status_code == 400
+        )
 
 
 def test_api_root_lists_resources(signed_in_api):
@@ -128,7 +139,9 @@ def test_bad_input_gets_clear_errors_never_500(api, signed_in_api):
     assert "JSON parse error" in malformed.json()["detail"]
     # Unknown fields are named, not silently dropped.
     unknown = api.post(
-        "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD, "remember": True}, format="json"
+        "/api/v1/auth/token/",
+        {"username": user.username, "password": PASSWORD, "remember": True},
+        format="json",
     )
     assert unknown.status_code == 400
     assert unknown.json()["remember"] == ["Unknown field."]

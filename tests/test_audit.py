@@ -18,7 +18,14 @@ def trail():
     actor = user_with(Role.OPERATIONS_LEAD, username="ops.one")
     region = actor.regions.get()
     return [
-        audit.record(actor=actor, verb="region.renamed", obj=region, before={"name": "Old"}, after={"name": f"New {n}"}, comment=f"step {n}")
+        audit.record(
+            actor=actor,
+            verb="region.renamed",
+            obj=region,
+            before={"name": "Old"},
+            after={"name": f"New {n}"},
+            comment=f"step {n}",
+        )
         for n in range(5)
     ]
 
@@ -66,7 +73,11 @@ def test_orm_cannot_update_or_delete_an_event(trail):
 def test_postgresql_refuses_raw_update_and_delete(trail):
     table = AuditEvent._meta.db_table
     for sql in (f"UPDATE {table} SET comment = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):  # noqa: S608
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [trail[0].pk])
     assert AuditEvent.objects.get(pk=trail[0].pk).comment == "step 0"
 
@@ -95,7 +106,7 @@ def test_verify_audit_reports_a_removed_row(trail):
 
 
 def test_verify_page_shows_the_break_to_an_auditor(trail, client):
-    _tamper("UPDATE {table} SET after = '{{\"name\": \"Forged\"}}' WHERE id = %s", [trail[3].pk])
+    _tamper('UPDATE {table} SET after = \'{{"name": "Forged"}}\' WHERE id = %s', [trail[3].pk])
     auditor = user_with(Role.AUDITOR)
     client.login(username=auditor.username, password=PASSWORD)
     page = client.get("/audit/verify/").content.decode()
@@ -110,7 +121,10 @@ def test_admin_shows_events_read_only(trail, client):
     change = client.get(f"/admin/intimacy_ops/auditevent/{trail[0].pk}/change/")
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
-    assert client.post(f"/admin/intimacy_ops/auditevent/{trail[0].pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/intimacy_ops/auditevent/{trail[0].pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get("/admin/intimacy_ops/auditevent/add/").status_code == 403
     assert AuditEvent.objects.filter(pk=trail[0].pk).exists()
 

@@ -30,7 +30,13 @@ def snapshot() -> dict:
     people = User.objects.exclude(username="AnonymousUser").prefetch_related("groups", "regions")
     return {
         "users": sorted(
-            (u.username, u.password, u.is_superuser, tuple(sorted(g.name for g in u.groups.all())), tuple(sorted(r.code for r in u.regions.all())))
+            (
+                u.username,
+                u.password,
+                u.is_superuser,
+                tuple(sorted(g.name for g in u.groups.all())),
+                tuple(sorted(r.code for r in u.regions.all())),
+            )
             for u in people
         ),
         "regions": sorted(Region.objects.values_list("code", "name")),
@@ -41,8 +47,14 @@ def snapshot() -> dict:
 
 def test_eight_roles_exist_as_groups_from_migrations():
     assert set(Group.objects.values_list("name", flat=True)) >= {
-        "account manager", "process owner", "board member", "board chair",
-        "operations lead", "data steward", "auditor", "administrator",
+        "account manager",
+        "process owner",
+        "board member",
+        "board chair",
+        "operations lead",
+        "data steward",
+        "auditor",
+        "administrator",
     }
 
 

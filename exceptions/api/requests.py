@@ -288,13 +288,15 @@ class ExceptionViewSet(
         return self._present(exception)
 
     submit = _transition_action(
-        "submit", "Submit a draft or a returned request; it is routed to its approver at once "
-        "(a lead: stays `submitted` until decided; the board: `under_review`)."
+        "submit",
+        "Submit a draft or a returned request; it is routed to its approver at once "
+        "(a lead: stays `submitted` until decided; the board: `under_review`).",
     )
     withdraw = _transition_action("withdraw", "Take back a request not decided yet (its requester).")
     approve = _transition_action(
-        "approve", "Approve a request routed to you (an operations lead of the region); a `submitted` one is taken up "
-        "(`route` → `under_review`) and approved in one go."
+        "approve",
+        "Approve a request routed to you (an operations lead of the region); a `submitted` one is taken up "
+        "(`route` → `under_review`) and approved in one go.",
     )
     reject = _transition_action("reject", "Reject a request routed to you, saying why in `comment`.")
     return_for_changes = _transition_action(

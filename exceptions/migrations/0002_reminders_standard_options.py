@@ -6,55 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exceptions', '0001_initial'),
+        ("exceptions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exceptionrequest',
-            name='deviation_tag',
-            field=models.SlugField(blank=True, help_text='A short name for the kind of deviation (e.g. saturday-delivery): requests of one process with the same tag count as similar when proposing a standard option.'),
+            model_name="exceptionrequest",
+            name="deviation_tag",
+            field=models.SlugField(
+                blank=True,
+                help_text="A short name for the kind of deviation (e.g. saturday-delivery): requests of one process with the same tag count as similar when proposing a standard option.",
+            ),
         ),
         migrations.AddField(
-            model_name='process',
-            name='standard_option_customers',
-            field=models.PositiveSmallIntegerField(default=3, help_text='When this many distinct customers hold active exceptions of this process with the same deviation tag, the owner is asked to propose a standard option.'),
+            model_name="process",
+            name="standard_option_customers",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="When this many distinct customers hold active exceptions of this process with the same deviation tag, the owner is asked to propose a standard option.",
+            ),
         ),
         migrations.AddField(
-            model_name='routingthreshold',
-            name='expiry_reminder_days',
-            field=models.PositiveSmallIntegerField(default=14, help_text='Days before an exception expires that its requester is reminded.'),
+            model_name="routingthreshold",
+            name="expiry_reminder_days",
+            field=models.PositiveSmallIntegerField(
+                default=14, help_text="Days before an exception expires that its requester is reminded."
+            ),
         ),
         migrations.CreateModel(
-            name='ExpiryReminder',
+            name="ExpiryReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_on', models.DateField()),
-                ('days_before', models.PositiveSmallIntegerField()),
-                ('sent_at', models.DateTimeField()),
-                ('exception', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expiry_reminders', to='exceptions.exceptionrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("expires_on", models.DateField()),
+                ("days_before", models.PositiveSmallIntegerField()),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "exception",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expiry_reminders",
+                        to="exceptions.exceptionrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('exception', 'expires_on'), name='one_expiry_reminder_per_date')],
+                "ordering": ["-sent_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("exception", "expires_on"), name="one_expiry_reminder_per_date"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StandardOptionSignal',
+            name="StandardOptionSignal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deviation_tag', models.SlugField()),
-                ('customers', models.PositiveIntegerField(help_text='Distinct customers holding it when the line was crossed.')),
-                ('raised_at', models.DateTimeField()),
-                ('notified', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standard_option_signals', to='exceptions.process')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("deviation_tag", models.SlugField()),
+                (
+                    "customers",
+                    models.PositiveIntegerField(
+                        help_text="Distinct customers holding it when the line was crossed."
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "notified",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standard_option_signals",
+                        to="exceptions.process",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('process', 'deviation_tag'), name='one_standard_option_signal')],
+                "ordering": ["-raised_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("process", "deviation_tag"), name="one_standard_option_signal"
+                    )
+                ],
             },
         ),
     ]

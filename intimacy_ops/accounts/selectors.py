@@ -116,12 +116,17 @@ def home_panels(user: User, role: Role) -> dict:
         .prefetch_related("groups")
         .order_by("username")[:12]
     )
-    cards = sorted((card for card in _home_cards.values() if role in card.roles), key=lambda card: (card.order, card.key))
+    cards = sorted(
+        (card for card in _home_cards.values() if role in card.roles), key=lambda card: (card.order, card.key)
+    )
     panels = {
         "guide": ROLE_GUIDES[role],
         "regions": list(regions),
         "colleagues": list(colleagues),
-        "cards": [{"key": card.key, "title": card.title, "template": card.template, "data": card.context(user)} for card in cards],
+        "cards": [
+            {"key": card.key, "title": card.title, "template": card.template, "data": card.context(user)}
+            for card in cards
+        ],
     }
     if role in (Role.AUDITOR, Role.ADMINISTRATOR):
         from intimacy_ops.audit import AuditEvent

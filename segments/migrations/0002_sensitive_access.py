@@ -6,105 +6,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('segments', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("segments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='customer',
-            options={'ordering': ['name', 'id'], 'permissions': [('view_sensitive_customer', "Can read the customer's sensitive fields")]},
+            name="customer",
+            options={
+                "ordering": ["name", "id"],
+                "permissions": [("view_sensitive_customer", "Can read the customer's sensitive fields")],
+            },
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['name', 'id'], name='customer_name_order'),
+            model_name="customer",
+            index=models.Index(fields=["name", "id"], name="customer_name_order"),
         ),
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fields', models.JSONField(help_text='The sensitive fields shown unmasked.')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('purpose', models.CharField(help_text='"own account", "grant: …" or "break-glass".', max_length=250)),
-                ('channel', models.CharField(choices=[('page', 'Page'), ('api', 'API'), ('export', 'Export')], max_length=10)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_log', to='segments.customer')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fields", models.JSONField(help_text="The sensitive fields shown unmasked.")),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "purpose",
+                    models.CharField(help_text='"own account", "grant: …" or "break-glass".', max_length=250),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("page", "Page"), ("api", "API"), ("export", "Export")], max_length=10
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_log",
+                        to="segments.customer",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'access log entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['customer', 'at'], name='accesslog_customer_at'), models.Index(fields=['user', 'at'], name='accesslog_user_at')],
+                "verbose_name_plural": "access log entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["customer", "at"], name="accesslog_customer_at"),
+                    models.Index(fields=["user", "at"], name="accesslog_user_at"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlassSession',
+            name="BreakGlassSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('justification', models.TextField()),
-                ('opened_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_outcome', models.CharField(blank=True, choices=[('accept', 'Accepted'), ('flag', 'Flagged')], max_length=10)),
-                ('review_comment', models.TextField(blank=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_sessions', to='segments.customer')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("justification", models.TextField()),
+                ("opened_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_outcome",
+                    models.CharField(
+                        blank=True, choices=[("accept", "Accepted"), ("flag", "Flagged")], max_length=10
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_sessions",
+                        to="segments.customer",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'customer', 'expires_at'], name='breakglass_user_customer')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('opened_at'))), name='breakglass_expires_after_open'), models.CheckConstraint(condition=models.Q(models.Q(('review_outcome', ''), ('reviewed_at__isnull', True)), models.Q(models.Q(('review_outcome', ''), _negated=True), ('reviewed_at__isnull', False)), _connector='OR'), name='breakglass_review_complete')],
+                "ordering": ["-opened_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "customer", "expires_at"], name="breakglass_user_customer")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("opened_at"))),
+                        name="breakglass_expires_after_open",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("review_outcome", ""), ("reviewed_at__isnull", True)),
+                            models.Q(
+                                models.Q(("review_outcome", ""), _negated=True),
+                                ("reviewed_at__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="breakglass_review_complete",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CustomerGroupObjectPermission',
+            name="CustomerGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='segments.customer')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="segments.customer"),
+                ),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                (
+                    "permission",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission"),
+                ),
             ],
             options={
-                'verbose_name': 'customer permission of a group',
-                'abstract': False,
-                'unique_together': {('group', 'permission', 'content_object')},
+                "verbose_name": "customer permission of a group",
+                "abstract": False,
+                "unique_together": {("group", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='CustomerUserObjectPermission',
+            name="CustomerUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='segments.customer')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="segments.customer"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer permission of a user',
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "verbose_name": "customer permission of a user",
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='SensitiveAccessGrant',
+            name="SensitiveAccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=200)),
-                ('granted_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoke_reason', models.TextField(blank=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sensitive_grants', to='segments.customer')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sensitive_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=200)),
+                ("granted_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoke_reason", models.TextField(blank=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sensitive_grants",
+                        to="segments.customer",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sensitive_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-granted_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'customer', 'expires_at'], name='grant_user_customer_expiry')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('granted_at'))), name='grant_expires_after_start'), models.CheckConstraint(condition=models.Q(('purpose', ''), _negated=True), name='grant_has_purpose')],
+                "ordering": ["-granted_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "customer", "expires_at"], name="grant_user_customer_expiry")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("granted_at"))),
+                        name="grant_expires_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("purpose", ""), _negated=True), name="grant_has_purpose"
+                    ),
+                ],
             },
         ),
     ]

@@ -4,38 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('segments', '0003_access_log_append_only_trigger'),
+        ("segments", "0003_access_log_append_only_trigger"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrejectedrow',
-            name='anonymized_at',
+            model_name="importrejectedrow",
+            name="anonymized_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='servicecase',
-            name='anonymized_at',
+            model_name="servicecase",
+            name="anonymized_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='RetentionPolicy',
+            name="RetentionPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(help_text='A retention kind (segments.retention): closed_cases, import_rejected_rows, …', max_length=40)),
-                ('action', models.CharField(choices=[('anonymize', 'Anonymize'), ('delete', 'Delete')], max_length=10)),
-                ('keep_months', models.PositiveIntegerField(help_text='Rows older than this many months are processed.')),
-                ('active', models.BooleanField(default=True)),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="A retention kind (segments.retention): closed_cases, import_rejected_rows, …",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("anonymize", "Anonymize"), ("delete", "Delete")], max_length=10
+                    ),
+                ),
+                (
+                    "keep_months",
+                    models.PositiveIntegerField(help_text="Rows older than this many months are processed."),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'retention policies',
-                'ordering': ['kind', 'action'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'action'), name='retention_one_policy_per_kind_action'), models.CheckConstraint(condition=models.Q(('keep_months__gte', 1)), name='retention_keep_at_least_a_month')],
+                "verbose_name_plural": "retention policies",
+                "ordering": ["kind", "action"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "action"), name="retention_one_policy_per_kind_action"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("keep_months__gte", 1)), name="retention_keep_at_least_a_month"
+                    ),
+                ],
             },
         ),
     ]

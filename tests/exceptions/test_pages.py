@@ -503,7 +503,10 @@ def test_process_owner_home_card_and_process_page_list_standard_option_candidate
     assert [c["deviation_tag"] for c in page.context["candidates"]] == ["saturday-delivery"]
     assert 'data-testid="process-standard-options"' in page.content.decode()
     billing = olivia.get(f"/exceptions/processes/{s.billing.pk}/")
-    assert billing.context["candidates"] == [] and 'data-testid="standard-option-empty"' in billing.content.decode()
+    assert (
+        billing.context["candidates"] == []
+        and 'data-testid="standard-option-empty"' in billing.content.decode()
+    )
     # Not its owner: no such card on the process page.
     other = browse(s.alice).get(f"/exceptions/processes/{s.fulfilment.pk}/")
     assert other.context["candidates"] is None

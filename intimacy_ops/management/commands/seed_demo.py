@@ -9,4 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for seed in seeding.registered():
             self.stdout.write(f"{seed.name}: {seed.func()}")
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Every demo user's password is 'intimacy-demo'."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Every demo user's password is 'intimacy-demo'.")
+        )
