@@ -1,5 +1,4 @@
-"""The governance API (CONTRACT.md): boards and reviews, read-only for now (votes and decide come with
-the governance issue)."""
+"""The reviews API (CONTRACT.md): boards and reviews; votes and decide come with the governance issue."""
 
 from rest_framework import serializers
 

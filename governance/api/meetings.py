@@ -1,0 +1,5 @@
+"""The meetings API of governance."""
+
+
+def register(router) -> None:
+    """Add this module's viewsets to the API router."""

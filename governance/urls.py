@@ -1,0 +1,16 @@
+"""Pages of governance, under /governance/ (intimacy_ops/urls.py includes every business app's urls)."""
+
+from django.urls import path  # noqa: F401
+
+from governance.views import meetings, policies, reviews  # noqa: F401
+
+app_name = "governance"
+
+urlpatterns = [
+    # Reviews: the member's queue, a review with its votes, the chair's decision, the decision history.
+    # -- end of reviews --
+    # Meetings, agendas, minutes, iCalendar exports and calendar feeds.
+    # -- end of meetings --
+    # Threshold policies and proposals.
+    # -- end of policies --
+]
