@@ -168,6 +168,6 @@ def customer_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Break-glass open until {session.expires_at:%H:%M} UTC. The data stewards have been told; every look is logged.",
             )
             return redirect("segments:customer-detail", pk=customer.pk)
-    from segments.views import _customer_page
+    from segments.views.customers import _customer_page
 
     return _customer_page(request, pk, break_glass_form=form, status=400)
