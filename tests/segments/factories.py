@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import factory
 from django.utils import timezone
@@ -166,3 +167,71 @@ STANDARD_FIGURES = {
     "support_complexity": 1,
     "lifetime_value": Decimal("800000"),
 }
+
+
+def five_customers() -> SimpleNamespace:
+    """EMEA and AMER with the demo's cast, three tiers classified by the rules with 24×7 SLA policies, and
+    five customers: Acme (strategic), Borealis (premier) and Cobalt (standard, another manager) in EMEA;
+    Delta (premier) and Evergreen (standard) in AMER. Callers add the cases their tests need."""
+    from segments.services.classification import reclassify
+
+    cast = people()
+    strategic, premier, standard = tiers()
+    emea, amer = RegionFactory(code="EMEA"), RegionFactory(code="AMER")
+    customer = {"region": emea, "account_manager": cast["alice"]}
+    customers = {
+        "acme": CustomerFactory(
+            name="Acme Logistics",
+            external_id="CRM-0001",
+            contact_email="ceo@acme.example",
+            personal_notes="Prefers calls on Monday mornings.",
+            **customer,
+            **STRATEGIC_FIGURES,
+        ),
+        "borealis": CustomerFactory(
+            name="Borealis Foods", external_id="CRM-0002", **customer, **PREMIER_FIGURES
+        ),
+        "cobalt": CustomerFactory(
+            name="Cobalt Pharma",
+            external_id="CRM-0003",
+            region=emea,
+            account_manager=cast["amy"],
+            contact_email="it@cobalt.example",
+            **STANDARD_FIGURES,
+        ),
+        "delta": CustomerFactory(
+            name="Delta Retail",
+            external_id="CRM-0004",
+            region=amer,
+            account_manager=cast["bob"],
+            contact_email="ops@delta.example",
+            **PREMIER_FIGURES,
+        ),
+        "evergreen": CustomerFactory(
+            name="Evergreen Energy",
+            external_id="CRM-0005",
+            region=amer,
+            account_manager=cast["bob"],
+            **STANDARD_FIGURES,
+        ),
+    }
+    reclassify()
+    for segment in (strategic, premier, standard):
+        for priority, minutes in (("P1", 60), ("P2", 120), ("P3", 240), ("P4", 480)):
+            SlaPolicyFactory(
+                segment=segment,
+                priority=priority,
+                first_response_minutes=minutes * segment.rank,
+                resolution_minutes=minutes * segment.rank * 8,
+                clock="24x7",
+            )
+    return SimpleNamespace(
+        **cast,
+        admin=user_with(Role.ADMINISTRATOR, regions=[], username="the.admin"),
+        strategic=strategic,
+        premier=premier,
+        standard=standard,
+        emea=emea,
+        amer=amer,
+        customers=customers,
+    )

@@ -3,7 +3,6 @@
 import datetime
 from collections import Counter
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -18,16 +17,12 @@ from segments.services import sla
 from segments.services.classification import reclassify
 from tests.factories import RegionFactory, user_with
 from tests.segments.factories import (
-    PREMIER_FIGURES,
-    STANDARD_FIGURES,
-    STRATEGIC_FIGURES,
     CustomerFactory,
     SegmentFactory,
     ServiceCaseFactory,
     SlaPolicyFactory,
     WaitingIntervalFactory,
-    people,
-    tiers,
+    five_customers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,78 +31,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def scene():
     """EMEA and AMER with the demo's cast, three tiers, five customers classified by the rules, one case each."""
-    cast = people()
-    strategic, premier, standard = tiers()
-    emea, amer = RegionFactory(code="EMEA"), RegionFactory(code="AMER")
-    alice, bob = cast["alice"], cast["bob"]
-    customers = {
-        "acme": CustomerFactory(
-            name="Acme Logistics",
-            external_id="CRM-0001",
-            region=emea,
-            account_manager=alice,
-            contact_email="ceo@acme.example",
-            personal_notes="Prefers calls on Monday mornings.",
-            **STRATEGIC_FIGURES,
-        ),
-        "borealis": CustomerFactory(
-            name="Borealis Foods",
-            external_id="CRM-0002",
-            region=emea,
-            account_manager=alice,
-            **PREMIER_FIGURES,
-        ),
-        "cobalt": CustomerFactory(
-            name="Cobalt Pharma",
-            external_id="CRM-0003",
-            region=emea,
-            account_manager=cast["amy"],
-            **STANDARD_FIGURES,
-        ),
-        "delta": CustomerFactory(
-            name="Delta Retail",
-            external_id="CRM-0004",
-            region=amer,
-            account_manager=bob,
-            contact_email="ops@delta.example",
-            **PREMIER_FIGURES,
-        ),
-        "evergreen": CustomerFactory(
-            name="Evergreen Energy",
-            external_id="CRM-0005",
-            region=amer,
-            account_manager=bob,
-            **STANDARD_FIGURES,
-        ),
-    }
-    reclassify()
-    for segment in (strategic, premier, standard):
-        for priority, minutes in (("P1", 60), ("P2", 120), ("P3", 240), ("P4", 480)):
-            SlaPolicyFactory(
-                segment=segment,
-                priority=priority,
-                first_response_minutes=minutes * segment.rank,
-                resolution_minutes=minutes * segment.rank * 8,
-                clock="24x7",
-            )
-    admin = user_with(Role.ADMINISTRATOR, regions=[], username="the.admin")
+    world = five_customers()
+    customers, admin = world.customers, world.admin
     cases = {
         name: sla.open_case(actor=admin, customer=customer, priority="P2", title=f"{customer.name} issue")
         for name, customer in customers.items()
     }
     for customer in customers.values():
         customer.refresh_from_db()
-    return SimpleNamespace(
-        **cast,
-        admin=admin,
-        strategic=strategic,
-        premier=premier,
-        standard=standard,
-        emea=emea,
-        amer=amer,
-        customers=customers,
-        cases=cases,
-    )
+    world.cases = cases
+    return world
 
 
 def ids(response) -> list[int]:

@@ -4,7 +4,6 @@ import datetime
 import json
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -17,17 +16,13 @@ from intimacy_ops.audit import AuditEvent
 from segments.models import Customer, Segment, SegmentChange, ServiceCase, SlaPolicy
 from segments.services import sla
 from segments.services.classification import reclassify
-from tests.factories import RegionFactory, user_with
+from tests.factories import user_with
 from tests.segments.factories import (
-    PREMIER_FIGURES,
     STANDARD_FIGURES,
-    STRATEGIC_FIGURES,
     CustomerFactory,
     ServiceCaseFactory,
-    SlaPolicyFactory,
     WaitingIntervalFactory,
-    people,
-    tiers,
+    five_customers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,61 +39,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def scene():
     """EMEA and AMER with the demo's cast, three tiers with SLA policies, five customers, a case each."""
-    cast = people()
-    strategic, premier, standard = tiers()
-    emea, amer = RegionFactory(code="EMEA"), RegionFactory(code="AMER")
-    customers = {
-        "acme": CustomerFactory(
-            name="Acme Logistics",
-            external_id="CRM-0001",
-            region=emea,
-            account_manager=cast["alice"],
-            contact_email="ceo@acme.example",
-            personal_notes="Prefers calls on Monday mornings.",
-            **STRATEGIC_FIGURES,
-        ),
-        "borealis": CustomerFactory(
-            name="Borealis Foods",
-            external_id="CRM-0002",
-            region=emea,
-            account_manager=cast["alice"],
-            **PREMIER_FIGURES,
-        ),
-        "cobalt": CustomerFactory(
-            name="Cobalt Pharma",
-            external_id="CRM-0003",
-            region=emea,
-            account_manager=cast["amy"],
-            contact_email="it@cobalt.example",
-            **STANDARD_FIGURES,
-        ),
-        "delta": CustomerFactory(
-            name="Delta Retail",
-            external_id="CRM-0004",
-            region=amer,
-            account_manager=cast["bob"],
-            contact_email="ops@delta.example",
-            **PREMIER_FIGURES,
-        ),
-        "evergreen": CustomerFactory(
-            name="Evergreen Energy",
-            external_id="CRM-0005",
-            region=amer,
-            account_manager=cast["bob"],
-            **STANDARD_FIGURES,
-        ),
-    }
-    reclassify()
-    for segment in (strategic, premier, standard):
-        for priority, minutes in (("P1", 60), ("P2", 120), ("P3", 240), ("P4", 480)):
-            SlaPolicyFactory(
-                segment=segment,
-                priority=priority,
-                first_response_minutes=minutes * segment.rank,
-                resolution_minutes=minutes * segment.rank * 8,
-                clock="24x7",
-            )
-    admin = user_with(Role.ADMINISTRATOR, regions=[], username="the.admin")
+    world = five_customers()
+    customers, admin = world.customers, world.admin
     now = timezone.now()
     # Acme: breached (opened long ago, nobody answered); Borealis: on track; Cobalt: waiting on the customer;
     # Delta (AMER): breached; Evergreen (AMER): resolved.
@@ -136,17 +78,8 @@ def scene():
     sla.mark_breaches()
     for customer in customers.values():
         customer.refresh_from_db()
-    return SimpleNamespace(
-        **cast,
-        admin=admin,
-        strategic=strategic,
-        premier=premier,
-        standard=standard,
-        emea=emea,
-        amer=amer,
-        customers=customers,
-        cases=cases,
-    )
+    world.cases = cases
+    return world
 
 
 @pytest.fixture
