@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exceptions import views
+from exceptions import views, views_ledger
 
 app_name = "exceptions"
 
@@ -18,6 +18,15 @@ urlpatterns = [
     path("<int:pk>/submit/", views.request_submit, name="submit"),
     path("<int:pk>/decide/", views.request_decide, name="decide"),
     path("<int:pk>/withdraw/", views.request_withdraw, name="withdraw"),
+    path("<int:pk>/costs/", views_ledger.cost_add, name="cost-add"),
+    path("<int:pk>/extensions/", views_ledger.extension_request, name="extension-request"),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/decide/",
+        views_ledger.extension_decide,
+        name="extension-decide",
+    ),
     path("processes/", views.process_list, name="process-list"),
     path("processes/<int:pk>/", views.process_detail, name="process-detail"),
+    path("processes/<int:pk>/edit/", views_ledger.process_edit, name="process-edit"),
+    path("processes/<int:pk>/publish/", views_ledger.process_publish, name="process-publish"),
 ]

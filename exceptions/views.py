@@ -24,6 +24,7 @@ from exceptions.services import lifecycle
 from exceptions.services import requests as request_services
 from exceptions.services.routing import is_below_threshold
 from exceptions.transitions import actions_for
+from exceptions.views_ledger import ledger_context
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.forms import add_domain_errors
@@ -229,6 +230,7 @@ def _similar_context(user, process_id, customer_id) -> dict | None:
         "process": process,
         "customer": customer,
         "summary": selectors.similar_summary(process=process),
+        "may_change": bool(access.allowed(user, "change", process)),
         "rows": list(similar[:8]),
         "more": max(similar.count() - 8, 0),
         "standard_options": version.standard_options if version else [],
@@ -300,7 +302,7 @@ STEP_LABELS = {
 }
 
 
-def _detail_page(request, exception, *, decision_form=None, status=200) -> HttpResponse:
+def _detail_page(request, exception, *, decision_form=None, forms=None, status=200) -> HttpResponse:
     user = request.user
     actions = actions_for(user, exception)
     entries = list(selectors.cost_entries(user, exception))
@@ -320,6 +322,7 @@ def _detail_page(request, exception, *, decision_form=None, status=200) -> HttpR
         if exception.route == ExceptionRequest.Route.LEAD
         and exception.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         else [],
+        **ledger_context(user, exception, forms),
     }
     return render(request, "exceptions/request_detail.html", context, status=status)
 
@@ -399,6 +402,7 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": next((version for version in versions if version.number == process.version), None),
         "active": list(active[:25]),
         "summary": selectors.similar_summary(process=process),
+        "may_change": bool(access.allowed(user, "change", process)),
         # Its owner sees which alike deviations are common enough to become a standard option.
         "candidates": [c for c in selectors.standard_option_candidates(user) if c["process"] == process.pk]
         if process.owner_id == user.pk
