@@ -7,10 +7,11 @@ and per review, and SEQUENCE grows with each change a calendar shows, so subscri
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from governance.meeting_selectors import review_title
+from governance.meeting_selectors import review_path, review_title
 from governance.models import Meeting, Review
 
 PRODID = "-//Intimacy Ops//Governance meetings//EN"
@@ -54,10 +55,13 @@ def meeting_event(
     meeting: Meeting, *, base_url: str, sequence: int = 0, modified: datetime.datetime | None = None
 ) -> Event:
     """One meeting as a VEVENT (its agenda prefetched as `items`)."""
-    url = f"{base_url}/governance/meetings/{meeting.pk}/"
+    url = f"{base_url}{reverse('governance:meeting', args=[meeting.pk])}"
     agenda = agenda_lines(meeting)
     description = [f"{meeting.board.name}", ""]
-    description += ["Agenda:", *agenda] if agenda else ["Agenda: not set yet."]
+    if agenda:
+        description += ["Agenda:", *agenda]
+    else:
+        description.append("Agenda: none." if meeting.starts_at <= timezone.now() else "Agenda: not set yet.")
     description += ["", url]
     event = Event()
     event.add("uid", meeting_uid(meeting))
@@ -79,9 +83,7 @@ def meeting_event(
 
 def review_due_event(review: Review, *, base_url: str) -> Event:
     """An open review's due date as an all-day VEVENT."""
-    url = (
-        f"{base_url}/exceptions/{review.exception_id}/" if review.exception_id else f"{base_url}/governance/"
-    )
+    url = f"{base_url}{review_path(review)}"
     title = review_title(review)
     customer = f" for {review.exception.customer.name}" if review.exception_id else ""
     event = Event()

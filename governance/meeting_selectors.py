@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from governance.access_meetings import boards_of
@@ -21,6 +22,16 @@ def review_title(review: Review) -> str:
     if review.exception_id:
         return review.exception.title
     return f"{review.get_kind_display()} {review.pk}"
+
+
+def review_path(review: Review) -> str:
+    """The review's page when governance's review pages exist (`governance:review`), else the request's page."""
+    try:
+        return reverse("governance:review", args=[review.pk])
+    except NoReverseMatch:
+        if review.exception_id:
+            return reverse("exceptions:detail", args=[review.exception_id])
+        return reverse("governance:meetings")
 
 
 def agenda_prefetch() -> Prefetch:

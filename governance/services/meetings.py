@@ -100,6 +100,11 @@ def _require_upcoming(meeting: Meeting, action: str) -> None:
         )
 
 
+def require_upcoming(meeting: Meeting, action: str) -> None:
+    """409 unless the meeting is still ahead and not cancelled (pages ask before showing a form)."""
+    _require_upcoming(meeting, action)
+
+
 def _require_started(meeting: Meeting, what: str) -> None:
     _require_not_cancelled(meeting, f"record {what}")
     if meeting.starts_at > timezone.now():

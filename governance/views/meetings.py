@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,19 +37,9 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def review_url(review: Review) -> str:
-    """The review's page when governance's review pages exist, else the request's page."""
-    try:
-        return reverse("governance:review", args=[review.pk])
-    except NoReverseMatch:
-        if review.exception_id:
-            return reverse("exceptions:detail", args=[review.exception_id])
-        return reverse("governance:meetings")
-
-
 def _shown(reviews) -> list[Review]:
     for review in reviews:
-        review.page_url = review_url(review)
+        review.page_url = selectors.review_path(review)
         review.display_title = selectors.review_title(review)
     return reviews
 
@@ -149,6 +139,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_page(request.user, pk)
     if meeting.board.chair_id != request.user.pk:
         raise errors.PermissionDenied(f"Only the chair of {meeting.board.name} changes its meetings.")
+    services.require_upcoming(meeting, "change")
     if request.method == "GET":
         initial = {
             "title": meeting.title,
@@ -180,6 +171,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_page(request.user, pk)
     if meeting.board.chair_id != request.user.pk:
         raise errors.PermissionDenied(f"Only the chair of {meeting.board.name} cancels its meetings.")
+    services.require_upcoming(meeting, "cancel")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.cancel_meeting(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])

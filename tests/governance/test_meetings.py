@@ -504,3 +504,12 @@ def test_demo_meetings_are_seeded_once(s):
     assert set(past.attendees.values_list("username", flat=True)) == {"ccb.carol", "ccb.dan", "ccb.erin"}
     assert past.minutes
     assert Meeting.objects.count() == 2
+
+
+def test_a_held_meeting_offers_no_change_or_cancel_form(s, browse):
+    meeting = held(s)
+    client = browse(s.carol)
+    assert client.get(f"/governance/meetings/{meeting.pk}/edit/").status_code == 409
+    assert client.get(f"/governance/meetings/{meeting.pk}/cancel/").status_code == 409
+    page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert 'data-testid="cancel-meeting"' not in page and 'data-testid="minutes-form"' in page
