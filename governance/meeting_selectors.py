@@ -124,3 +124,23 @@ def feed_contents(user) -> tuple[list[Meeting], list[Review]]:
         .order_by("due_on", "id")
     )
     return meetings, reviews
+
+
+def meeting_in_session(review: Review) -> Meeting | None:
+    """The meeting a decision on this review is taken in, if any: the latest meeting of its board with the
+    review on its agenda that has started, is not cancelled, and ended less than a day ago.
+
+    For the decide service: it sets `Review.meeting` to this, so the meeting page lists the decision.
+    """
+    now = timezone.now()
+    return (
+        Meeting.objects.filter(
+            board_id=review.board_id,
+            items__review=review,
+            cancelled_at__isnull=True,
+            starts_at__lte=now,
+            ends_at__gte=now - datetime.timedelta(days=1),
+        )
+        .order_by("-starts_at", "-id")
+        .first()
+    )

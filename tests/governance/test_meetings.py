@@ -513,3 +513,32 @@ def test_a_held_meeting_offers_no_change_or_cancel_form(s, browse):
     assert client.get(f"/governance/meetings/{meeting.pk}/cancel/").status_code == 409
     page = client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
     assert 'data-testid="cancel-meeting"' not in page and 'data-testid="minutes-form"' in page
+
+
+def test_the_meeting_in_session_is_the_one_with_the_review_on_its_agenda(s):
+    from governance.meeting_selectors import meeting_in_session
+
+    review = open_review(s)
+    assert meeting_in_session(review) is None
+    upcoming = schedule(s)
+    services.add_to_agenda(meeting=upcoming, review=review, actor=s.carol)
+    assert meeting_in_session(review) is None  # not started yet
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=2), tick=False):
+        now = timezone.now()
+        today = services.schedule_meeting(
+            board=s.board,
+            actor=s.carol,
+            title="Today",
+            starts_at=now + datetime.timedelta(minutes=30),
+            ends_at=now + datetime.timedelta(hours=3),
+        )
+        services.add_to_agenda(meeting=today, review=review, actor=s.carol)
+    assert meeting_in_session(review) == today
+
+
+def test_board_members_see_their_next_meetings_on_their_home_page(s, browse):
+    schedule(s, title="Next monthly review")
+    schedule(s, board=other_board(s), title="Not mine")
+    page = browse(s.dan).get("/home/board-member/")
+    card = page.content.decode().split('data-testid="next-meetings-card"')[1].split("</div>")[0]
+    assert "Next monthly review" in card and "Not mine" not in card
