@@ -15,3 +15,6 @@ class GovernanceConfig(AppConfig):
         hooks.register_board_router(services.request_review)
         hooks.register_extension_router(services.request_extension_review)
         hooks.register_withdrawal_listener(services.withdraw_review)
+
+        # Meetings: their access scope, demo meetings and navigation entry register themselves on import.
+        from governance import access_meetings, demo_meetings, navigation_meetings  # noqa: F401

@@ -10,6 +10,24 @@ urlpatterns = [
     # Reviews: the member's queue, a review with its votes, the chair's decision, the decision history.
     # -- end of reviews --
     # Meetings, agendas, minutes, iCalendar exports and calendar feeds.
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_new, name="meeting-new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>.ics", meetings.meeting_ics, name="meeting-ics"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
+    path("meetings/<int:pk>/agenda/", meetings.agenda_add, name="meeting-agenda-add"),
+    path(
+        "meetings/<int:pk>/agenda/<int:review_id>/remove/",
+        meetings.agenda_remove,
+        name="meeting-agenda-remove",
+    ),
+    path("meetings/<int:pk>/agenda/<int:review_id>/move/", meetings.agenda_move, name="meeting-agenda-move"),
+    path("meetings/<int:pk>/attendance/", meetings.meeting_attendance, name="meeting-attendance"),
+    path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting-minutes"),
+    path("calendar/", meetings.calendar_page, name="calendar"),
+    path("calendar/reset/", meetings.calendar_reset, name="calendar-reset"),
+    path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar-feed"),
     # -- end of meetings --
     # Threshold policies and proposals.
     # -- end of policies --

@@ -1,0 +1,32 @@
+"""Who sees a board's meetings: its members and chair, and auditors (and administrators), who read
+across boards. Everyone else gets a 404, never a hint that the meeting exists. Only the chair runs a
+meeting (schedule, change, cancel, agenda, attendance, minutes)."""
+
+from django.db.models import Q
+
+from governance.models import Board, Meeting
+from intimacy_ops import access
+
+
+def boards_of(user):
+    """The boards a user sits on, as member or chair (a subquery)."""
+    return Board.objects.filter(Q(members=user) | Q(chair=user)).values("id")
+
+
+@access.register_scope(Meeting)
+def _meetings(user, queryset):
+    if access.sees_all_regions(user):
+        return queryset
+    return queryset.filter(board__in=boards_of(user))
+
+
+@access.register_rule(Meeting, "view")
+def _may_view(user, meeting):
+    return True
+
+
+@access.register_rule(Meeting, "change")
+def _may_change(user, meeting):
+    if meeting.board.chair_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, f"Only the chair of {meeting.board.name} runs its meetings.")
