@@ -197,7 +197,7 @@ def policy_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Switch a policy off, after a confirmation."""
     policy = access.get_visible(request.user, ThresholdPolicy, pk=pk)
     _require_keeper(request.user)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.deactivate_policy(actor=request.user, policy=policy)
         messages.success(request, f"Policy “{policy.name}” is off: it opens nothing more.")
