@@ -41,14 +41,16 @@ class PolicyForm(forms.Form):
     process = forms.ModelChoiceField(
         queryset=Process.objects.order_by("name"),
         required=False,
+        empty_label="— no process —",
         label="Process",
         help_text="Process scope only.",
     )
     segment = forms.ModelChoiceField(
         queryset=Segment.objects.order_by("rank"),
         required=False,
+        empty_label="— no segment —",
         label="Segment",
-        help_text="Segment scope only.",
+        help_text="Segment scope only: an exception budget for a tier.",
     )
     max_active_exceptions = forms.IntegerField(
         required=False,
