@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from governance.models import Review
+from governance.models import Review, ThresholdPolicy
 from governance.services.policies import evaluate_threshold_policies
 from intimacy_ops import checks
 from intimacy_ops.audit import AuditEvent
@@ -238,3 +238,19 @@ def test_the_periodic_check_says_what_it_did_in_one_line(s):
     policy("Similar", min_similar_customers=5)
     assert checks.run("governance.threshold_policies") == "3 policies: 2 reviews opened, 0 already open"
     assert checks.run("governance.threshold_policies") == "3 policies: 0 reviews opened, 2 already open"
+
+
+def test_the_demo_policies_are_seeded_once_and_open_the_budget_proposal():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert set(ThresholdPolicy.objects.values_list("name", flat=True)) == {
+        "Standardize when 3 customers share a deviation",
+        "Sunset review 30 days before expiry",
+        "Exception budget: Warehouse picking and shipping",
+    }
+    proposal = Review.objects.get(policy__name="Exception budget: Warehouse picking and shipping")
+    assert (proposal.kind, proposal.status, proposal.covered.count()) == ("sunset", "open", 2)
