@@ -136,3 +136,22 @@ def test_the_page_takes_a_fixed_number_of_queries(s, client, django_assert_max_n
         response = client.get(PAGE)
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="proposal-row"') == min(rows, 25)
+
+
+def test_the_process_owner_told_of_a_proposal_can_open_it(s, client, make_user):
+    owner = make_user("process owner", regions=["APAC"], username="owner.apac")
+    s.fulfilment.owner = owner
+    s.fulfilment.save()
+    active(s, customer=s.acme, started_days_ago=400, runs_days=800)
+    policy("Age", max_age_days=365)
+    from governance.services.policies import evaluate_threshold_policies
+
+    evaluate_threshold_policies()
+    review = Review.objects.get()
+    from intimacy_ops.notifications.models import Notification
+
+    told = Notification.objects.get(recipient=owner)
+    page = _signed_in(client, owner).get(told.link)
+    assert page.status_code == 200
+    assert "Sunset exceptions to Fulfilment" in page.content.decode()
+    assert review.title in page.content.decode()
