@@ -78,6 +78,9 @@ class EvaluationSerializer(serializers.Serializer):
     policies_evaluated = serializers.IntegerField()
     reviews_opened = serializers.IntegerField()
     already_open = serializers.IntegerField()
+    unchanged_since_decided = serializers.IntegerField(
+        help_text="Crossings the board already decided on the same exceptions: not reopened."
+    )
     skipped = serializers.ListField(child=serializers.CharField(), help_text="Crossings no board covers.")
     opened = serializers.ListField(
         child=serializers.DictField(), help_text="The reviews opened: id, kind, title, board."

@@ -16,8 +16,10 @@ Where each line is crossed (the figures are of active exceptions in scope):
   review of that one exception.
 
 Subjects: `process:3`, `segment:2:process:3`, `process:3:tag:saturday-delivery` (segment-prefixed in a
-segment's scope) and `exception:12`. A decided or withdrawn review frees its subject: crossing again later
-opens a new one.
+segment's scope) and `exception:12`. A decided or withdrawn review frees its subject (the constraint holds
+only on open reviews): crossing again later opens a new one. "Later" means on new facts: a subject the board
+decided stays quiet while the exceptions crossing are ones that review covered (and, for one exception, its
+expiry date is the same), so a rejected proposal is not reopened every hour.
 """
 
 import datetime
@@ -214,6 +216,7 @@ class Crossing:
     exception_ids: list[int]
     deviation_tag: str = ""
     exception_id: int | None = None
+    expires_on: datetime.date | None = None
 
 
 @dataclass
@@ -221,6 +224,7 @@ class EvaluationSummary:
     policies: int = 0
     opened: list[Review] = field(default_factory=list)
     already_open: int = 0
+    unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -228,6 +232,7 @@ class EvaluationSummary:
             "policies_evaluated": self.policies,
             "reviews_opened": len(self.opened),
             "already_open": self.already_open,
+            "unchanged_since_decided": self.unchanged,
             "skipped": self.skipped,
             "opened": [
                 {"id": review.pk, "kind": review.kind, "title": review.title, "board": review.board.name}
@@ -241,6 +246,8 @@ class EvaluationSummary:
             f"{len(self.opened)} review{'' if len(self.opened) == 1 else 's'} opened, "
             f"{self.already_open} already open"
         )
+        if self.unchanged:
+            line += f", {self.unchanged} unchanged since the board decided"
         if self.skipped:
             line += f", {len(self.skipped)} skipped ({'; '.join(self.skipped)})"
         return line
@@ -389,6 +396,7 @@ def _expiry_crossings(policy: ThresholdPolicy, base: QuerySet, today: datetime.d
             subject_key=f"exception:{pk}",
             process_id=process_id,
             exception_id=pk,
+            expires_on=expires_on,
             lines=[
                 f"it expires on {expires_on:%d %B %Y}, within the {policy.sunset_lead_days}-day lead time "
                 "for a sunset review"
@@ -489,7 +497,10 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
                 board=board,
                 title=headline[:200],
                 summary=text,
-                impact=_impact(exceptions),
+                impact={
+                    **_impact(exceptions),
+                    **({"expires_on": crossing.expires_on.isoformat()} if crossing.expires_on else {}),
+                },
                 due_on=today + datetime.timedelta(days=board.review_days),
                 opened_at=timezone.now(),
             )
@@ -521,6 +532,35 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
     summary.opened.append(review)
 
 
+def _decided_unchanged(policy: ThresholdPolicy, crossings: list[Crossing]) -> set[str]:
+    """Subjects the board already decided on the same facts: nothing joined since (and, for one exception, its
+    expiry date is the one it was reviewed for). They stay quiet until something changes, not every hour."""
+    keys = {crossing.subject_key for crossing in crossings}
+    latest: dict[str, tuple[int, dict]] = {}
+    decided = Review.objects.filter(policy=policy, status=Review.Status.DECIDED, subject_key__in=keys)
+    for key, pk, impact in decided.order_by("subject_key", "-closed_at", "-pk").values_list(
+        "subject_key", "pk", "impact"
+    ):
+        latest.setdefault(key, (pk, impact or {}))
+    if not latest:
+        return set()
+    covered: dict[int, set[int]] = defaultdict(set)
+    through = Review.covered.through.objects.filter(review_id__in=[pk for pk, _ in latest.values()])
+    for review_id, exception_id in through.values_list("review_id", "exceptionrequest_id"):
+        covered[review_id].add(exception_id)
+    quiet = set()
+    for crossing in crossings:
+        if crossing.subject_key not in latest:
+            continue
+        pk, impact = latest[crossing.subject_key]
+        same_expiry = (
+            crossing.expires_on is None or impact.get("expires_on") == crossing.expires_on.isoformat()
+        )
+        if set(crossing.exception_ids) <= covered[pk] and same_expiry:
+            quiet.add(crossing.subject_key)
+    return quiet
+
+
 def evaluate_threshold_policies(*, today: datetime.date | None = None) -> EvaluationSummary:
     """Open one review per crossed line and subject, on the board covering it. Idempotent, safe to run twice at once."""
     today = today or timezone.localdate()
@@ -544,9 +584,13 @@ def evaluate_threshold_policies(*, today: datetime.date | None = None) -> Evalua
                 "subject_key", flat=True
             )
         )
+        quiet = _decided_unchanged(policy, crossings)
         for crossing in crossings:
             if crossing.subject_key in open_now:
                 summary.already_open += 1
+                continue
+            if crossing.subject_key in quiet:
+                summary.unchanged += 1
                 continue
             _open_for(crossing, today, summary)
     return summary

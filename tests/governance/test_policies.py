@@ -187,17 +187,38 @@ def test_only_active_exceptions_count_and_inactive_policies_open_nothing(s):
     assert not Review.objects.exists()
 
 
-def test_a_decided_proposal_lets_a_new_one_open_later(s):
+def _decide(review, outcome="reject"):
+    review.status, review.outcome, review.closed_at = "decided", outcome, timezone.now()
+    review.save()
+
+
+def test_a_decided_proposal_lets_a_new_one_open_later_on_new_facts_not_every_hour(s):
     active(s, started_days_ago=100)
     policy("Age", max_age_days=90)
     evaluate_threshold_policies()
-    first = Review.objects.get()
-    first.status, first.outcome, first.closed_at = "decided", "reject", timezone.now()
-    first.save()
-    summary = evaluate_threshold_policies()
-    assert len(summary.opened) == 1
+    _decide(Review.objects.get())
+    # The same exceptions over the same line: the board has spoken; nothing reopens.
+    quiet = evaluate_threshold_policies()
+    assert (len(quiet.opened), quiet.unchanged) == (0, 1)
+    assert "1 unchanged since the board decided" in str(quiet)
+    # Another one crosses the line later: a new proposal opens (the constraint holds only on open reviews).
+    active(s, customer=s.borealis, started_days_ago=95)
+    later = evaluate_threshold_policies()
+    assert len(later.opened) == 1
     assert Review.objects.filter(status="open").count() == 1
     assert Review.objects.count() == 2
+    assert Review.objects.get(status="open").covered.count() == 2
+
+
+def test_a_sunset_review_of_one_exception_reopens_only_for_a_new_expiry_date(s):
+    expiring = active(s, started_days_ago=100, runs_days=110)
+    policy("Lead 30", sunset_lead_days=30)
+    evaluate_threshold_policies()
+    _decide(Review.objects.get(), outcome="reject")
+    assert len(evaluate_threshold_policies().opened) == 0
+    expiring.expires_on += datetime.timedelta(days=5)  # extended, still within the lead time
+    expiring.save()
+    assert len(evaluate_threshold_policies().opened) == 1
 
 
 def test_no_board_covering_the_region_is_skipped_and_reported_not_a_crash(s):
