@@ -4,7 +4,11 @@ twice at once."""
 
 from django.utils import timezone
 
-from exceptions.services.lifecycle import activate_due_exceptions, expire_due_exceptions
+from exceptions.services.lifecycle import (
+    activate_due_exceptions,
+    expire_due_exceptions,
+    sunset_due_exceptions,
+)
 from exceptions.services.reminders import send_expiry_reminders
 from exceptions.services.similar import signal_standard_options
 from intimacy_ops import checks
@@ -13,13 +17,18 @@ from intimacy_ops import checks
 @checks.register(
     name="exceptions.start_and_expiry",
     every_seconds=3600,
-    description="Approved exceptions become active on their start date; active ones expire on their expiry date.",
+    description=(
+        "Approved exceptions become active on their start date; active ones end on the sunset date a board "
+        "set, or expire on their expiry date."
+    ),
 )
 def start_and_expiry() -> str:
     today = timezone.localdate()
     activated = activate_due_exceptions(today=today)
+    # Before expiry: a board's sunset date (never after the expiry date) is the reason it ends.
+    sunset = sunset_due_exceptions(today=today)
     expired = expire_due_exceptions(today=today)
-    return f"activated {activated}, expired {expired} exception(s)"
+    return f"activated {activated}, sunset {sunset}, expired {expired} exception(s)"
 
 
 @checks.register(

@@ -9,7 +9,14 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from exceptions import hooks
-        from governance import access_rules, demo, services  # noqa: F401
+        from governance import (  # noqa: F401
+            access_policies,
+            access_rules,
+            checks_policies,
+            demo,
+            demo_policies,
+            services,
+        )
 
         # exceptions never imports governance: it asks for a board review through hooks it owns.
         hooks.register_board_router(services.request_review)

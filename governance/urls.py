@@ -30,5 +30,11 @@ urlpatterns = [
     path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar-feed"),
     # -- end of meetings --
     # Threshold policies and proposals.
+    path("policies/", policies.policy_list, name="policies"),
+    path("policies/new/", policies.policy_new, name="policy-new"),
+    path("policies/evaluate/", policies.policy_evaluate, name="policy-evaluate"),
+    path("policies/<int:pk>/edit/", policies.policy_edit, name="policy-edit"),
+    path("policies/<int:pk>/deactivate/", policies.policy_deactivate, name="policy-deactivate"),
+    path("policies/proposals/<int:pk>/", policies.proposal_detail, name="proposal"),
     # -- end of policies --
 ]

@@ -117,9 +117,18 @@ def publish_version(
     standard_options: list | None = None,
     effective_on: datetime.date | None = None,
     change_note: str = "",
+    authority: str = "person",
 ) -> ProcessVersion:
-    """Publish the next version of a process's standard; new requests deviate from it."""
-    access.require(actor, "publish_version", process)
+    """Publish the next version of a process's standard; new requests deviate from it.
+
+    `authority="board"`: governance carries out a change-control board's standardization decision (the
+    chair is the actor); the board's decision is the authority, not the chair's role on the process. A
+    person publishing in their own right stays bound by the owner-or-administrator rule.
+    """
+    if authority not in ("person", "board"):
+        raise ValueError(authority)
+    if authority == "person":
+        access.require(actor, "publish_version", process)
     if not (procedure or "").strip():
         raise errors.ValidationFailed({"procedure": ["Describe the standard operating procedure."]})
     with transaction.atomic():
@@ -142,7 +151,11 @@ def publish_version(
             verb="process.version_published",
             obj=process,
             before={"version": before},
-            after={"version": version.number, "standard_options": version.standard_options},
+            after={
+                "version": version.number,
+                "standard_options": version.standard_options,
+                "authority": authority,
+            },
             comment=change_note,
         )
     return version

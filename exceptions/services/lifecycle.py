@@ -272,6 +272,41 @@ def end_exception(
     return exception
 
 
+def schedule_sunset(
+    *,
+    exception: ExceptionRequest,
+    sunset_on: datetime.date,
+    actor=None,
+    comment: str = "",
+    authority: str = BOARD,
+) -> ExceptionRequest:
+    """Set the date an active exception ends as `sunset` (a board's sunset decision); its account manager hears.
+
+    Never after the exception's own expiry date, never before today. 409 unless active; the start/expiry
+    check moves it to `sunset` on that date (`sunset_due_exceptions`).
+    """
+    with transaction.atomic():
+        exception = lock(exception)
+        check_transition(exception, "sunset", actor=actor, authority=authority)
+        today = timezone.localdate()
+        date = max(sunset_on, today)
+        if exception.expires_on is not None:
+            date = min(date, exception.expires_on)
+        before = exception.sunset_on
+        exception.sunset_on = date
+        exception.save(update_fields=["sunset_on", "updated_at"])
+        audit.record(
+            actor=actor if authority != SYSTEM else None,
+            verb="exception.sunset_scheduled",
+            obj=exception,
+            before={"sunset_on": before},
+            after={"sunset_on": date, "authority": authority},
+            comment=comment,
+        )
+        notifications.sunset_scheduled(exception, comment)
+    return exception
+
+
 def _run_due(status: str, action: str, due, comment: str) -> int:
     done = 0
     for pk in ExceptionRequest.objects.filter(due, status=status).values_list("pk", flat=True):
@@ -296,6 +331,18 @@ def activate_due_exceptions(*, today: datetime.date) -> int:
 
     return _run_due(
         Status.APPROVED, "activate", Q(starts_on__lte=today), f"Start date reached ({today:%Y-%m-%d})."
+    )
+
+
+def sunset_due_exceptions(*, today: datetime.date) -> int:
+    """Active exceptions whose sunset date (a board's sunset decision) has come end as `sunset`. Idempotent."""
+    from django.db.models import Q
+
+    return _run_due(
+        Status.ACTIVE,
+        "sunset",
+        Q(sunset_on__isnull=False, sunset_on__lte=today),
+        f"Sunset date reached ({today:%Y-%m-%d}), as the change-control board decided.",
     )
 
 

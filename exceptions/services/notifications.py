@@ -191,3 +191,18 @@ def standard_option_proposed(process, deviation_tag: str, customers: int) -> Non
         ),
         link=f"/exceptions/processes/{process.pk}/",
     )
+
+
+def sunset_scheduled(exception, comment: str = "") -> None:
+    """A board set the date an active exception ends: its account manager (and requester) hear the date."""
+    notify(
+        [exception.customer.account_manager, exception.requested_by],
+        subject=f"“{exception.title}” ends on {exception.sunset_on:%d %B %Y}",
+        body=_with_comment(
+            f"The change-control board decided to sunset the exception “{exception.title}” for "
+            f"{exception.customer.name}: it ends on {exception.sunset_on:%d %B %Y}. Tell the customer and plan "
+            "the return to the standard process before then.",
+            comment,
+        ),
+        link=link(exception),
+    )

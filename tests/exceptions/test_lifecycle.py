@@ -72,6 +72,6 @@ def test_the_periodic_check_is_registered_and_idempotent(s):
     with time_machine.travel(datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC), tick=False):
         first = checks.run("exceptions.start_and_expiry")
         second = checks.run("exceptions.start_and_expiry")
-    assert first == "activated 2, expired 1 exception(s)"
-    assert second == "activated 0, expired 0 exception(s)"
+    assert first == "activated 2, sunset 0, expired 1 exception(s)"
+    assert second == "activated 0, sunset 0, expired 0 exception(s)"
     assert ExceptionTransition.objects.count() == 3
