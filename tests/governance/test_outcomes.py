@@ -158,6 +158,17 @@ def test_sunset_uses_the_proposals_date_never_after_expiry(s):
     ) == {date}
 
 
+def test_the_account_manager_sees_the_sunset_date_on_the_request_page(s, client):
+    date = timezone.localdate() + datetime.timedelta(days=10)
+    review, old = _sunset_proposal(s, sunset_on=date)
+    client.force_login(s.alice)
+    before = client.get(f"/exceptions/{old[0].pk}/")
+    assert b'data-testid="sunset-on"' not in before.content
+    outcomes.carry_out(review=_decided(review, s.carol), actor=s.carol)
+    after = client.get(f"/exceptions/{old[0].pk}/")
+    assert f"Sunset on {date.day} {date:%b %Y}".encode() in after.content
+
+
 def test_the_chair_revokes_one_exception_at_once_with_a_reason(s):
     exception = active(s, customer=s.acme)
     with pytest.raises(errors.PermissionDenied):
