@@ -48,7 +48,8 @@ def _may_view(user, escalation):
 
 
 @access.register_rule(Escalation, "acknowledge", "resolve")
-def _may_act(user, escalation):
+def may_act(user, escalation) -> access.Decision:
+    """The rule alone, for an escalation already known visible (a page's rows: no query per row)."""
     if user.has_role(Role.ADMINISTRATOR) or is_target(user, escalation):
         return access.ALLOW
     if user.has_role(Role.OPERATIONS_LEAD) and (

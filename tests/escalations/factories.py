@@ -48,14 +48,14 @@ def breached_case(manager, region: str = "EMEA", title: str = "Checkout down"):
 
 def escalate(case, *, reason: str = "sla_resolution_breached", ladder=LADDER, named=True, **extra):
     """Raise the escalation a check would raise on a breached case; returns (escalation, created)."""
+    values = {"region": case.customer.region, **extra}
     return raise_escalation(
         subject=case,
         reason=reason,
         detail=f"{case.title}: the resolution target passed.",
         subject_label=f"Case {case.external_id}: {case.title}",
         subject_link=f"/segments/cases/{case.pk}/",
-        region=case.customer.region,
         ladder=ladder,
         target_user=case.customer.account_manager if named else None,
-        **extra,
+        **values,
     )

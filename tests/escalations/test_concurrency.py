@@ -16,7 +16,8 @@ from tests.escalations.factories import breached_case, cast, escalate
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks (SELECT … FOR UPDATE SKIP LOCKED) need PostgreSQL"
+        connection.vendor != "postgresql",
+        reason="row locks (SELECT … FOR UPDATE SKIP LOCKED) need PostgreSQL",
     ),
 ]
 
