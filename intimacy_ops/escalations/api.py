@@ -1,7 +1,7 @@
 """`/api/v1/escalations/` (CONTRACT.md): list and read the escalations in your scope, acknowledge, resolve."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -95,6 +95,12 @@ class EscalationFilter(filters.FilterSet):
         return queryset.filter(resolved_at__isnull=value)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: EscalationSerializer(many=True), 401: ERROR_RESPONSES[401]}),
+    retrieve=extend_schema(
+        responses={200: EscalationSerializer, 401: ERROR_RESPONSES[401], 404: ERROR_RESPONSES[404]}
+    ),
+)
 class EscalationViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -20,7 +20,7 @@ navigation.register(
 
 @register_home_card(
     key="escalations-for-me",
-    title="Escalations",
+    title="Escalations for you",
     roles=ROLES,
     template="escalations/home/_for_me.html",
     order=3,

@@ -55,8 +55,11 @@ def targets_of(escalation: Escalation) -> QuerySet:
     return people.distinct()
 
 
-def _humanize(reason: str) -> str:
-    return reason.replace("_", " ").replace(".", ": ")
+def reason_label(reason: str) -> str:
+    """`sla_resolution_breached` → "SLA resolution breached": what a person reads for a check's reason code."""
+    words = reason.replace(".", " ").replace("_", " ").split()
+    text = " ".join("SLA" if word.lower() == "sla" else word for word in words)
+    return text[:1].upper() + text[1:]
 
 
 def _tell_targets(escalation: Escalation) -> None:
@@ -82,7 +85,7 @@ def _tell_targets(escalation: Escalation) -> None:
     )
     notify(
         targets_of(escalation),
-        subject=f"Escalation, level {escalation.level}: {_humanize(escalation.reason)} — {escalation.subject_label}",
+        subject=f"Escalation, level {escalation.level}: {reason_label(escalation.reason)} — {escalation.subject_label}",
         body=body,
         link=escalation.subject_link or "/escalations/",
         urgent=True,
