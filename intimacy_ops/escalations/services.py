@@ -210,7 +210,9 @@ def _climb(escalation: Escalation, *, now: datetime.datetime) -> None:
 
 
 def _lock(escalation: Escalation) -> Escalation:
-    return Escalation.objects.select_for_update().select_related("target_user").get(pk=escalation.pk)
+    return (
+        Escalation.objects.select_for_update(of=("self",)).select_related("target_user").get(pk=escalation.pk)
+    )
 
 
 def acknowledge(*, escalation: Escalation, actor, note: str = "") -> Escalation:

@@ -50,7 +50,9 @@ def test_a_mail_server_that_keeps_failing_costs_a_dead_letter_never_the_notifica
 
 
 @override_settings(EMAIL_BACKEND="tests.notifications.backends.FlakyBackend")
-def test_a_passing_smtp_failure_is_retried_and_the_mail_arrives_once(sam, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_passing_smtp_failure_is_retried_and_the_mail_arrives_once(
+    sam, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         notify([sam], subject="Something happened", body="Details.")
     assert len(backends.attempts) == 3
@@ -68,7 +70,10 @@ def test_a_digest_reader_gets_urgent_mail_at_once_and_the_rest_in_one_daily_dige
         notify([sam], subject="Escalation, level 2: purge overdue", body="Act now.", urgent=True)
     assert [mail.subject for mail in mailoutbox] == ["[Intimacy Ops] Escalation, level 2: purge overdue"]
 
-    with time_machine.travel(DAY + datetime.timedelta(hours=1), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(DAY + datetime.timedelta(hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert checks.run("notifications.digest") == "1 digest(s) sent"
         assert checks.run("notifications.digest") == "0 digest(s) sent"  # a second run sends nothing
     digest = mailoutbox[1]
@@ -78,16 +83,24 @@ def test_a_digest_reader_gets_urgent_mail_at_once_and_the_rest_in_one_daily_dige
     assert len(mailoutbox) == 2
 
     # Later the same day: held until tomorrow's digest (one per person and day).
-    with time_machine.travel(DAY + datetime.timedelta(hours=5), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(DAY + datetime.timedelta(hours=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         notify([sam], subject="Another thing", body="")
         assert checks.run("notifications.digest") == "0 digest(s) sent"
-    with time_machine.travel(DAY + datetime.timedelta(days=1), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(DAY + datetime.timedelta(days=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert checks.run("notifications.digest") == "1 digest(s) sent"
     assert "Another thing" in mailoutbox[2].body and "Grant expires" not in mailoutbox[2].body
     assert NotificationDigest.objects.filter(recipient=sam).count() == 2
 
 
-def test_off_means_no_mail_for_non_urgent_but_urgent_still_goes(sam, mailoutbox, django_capture_on_commit_callbacks):
+def test_off_means_no_mail_for_non_urgent_but_urgent_still_goes(
+    sam, mailoutbox, django_capture_on_commit_callbacks
+):
     set_preference(user=sam, email="off")
     with django_capture_on_commit_callbacks(execute=True):
         notify([sam], subject="Routine", body="")
