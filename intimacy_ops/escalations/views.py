@@ -69,11 +69,18 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _get(request.user, pk)
-    services.acknowledge(escalation=escalation, actor=request.user)
+    htmx = request.headers.get("HX-Request") == "true"
+    problem = ""
+    try:
+        services.acknowledge(escalation=escalation, actor=request.user)
+    except errors.Conflict as conflict:
+        if not htmx:
+            raise
+        problem = conflict.message  # someone was quicker: show the row as it is now, saying so
     escalation = _get(request.user, pk)
-    if request.headers.get("HX-Request") == "true":
+    if htmx:
         escalation.may_act = _may_act(request.user, escalation)
-        return render(request, "escalations/_row.html", {"escalation": escalation, "state": "any"})
+        return render(request, "escalations/_row.html", {"escalation": escalation, "problem": problem})
     messages.success(
         request, f"You acknowledged the escalation on {escalation.subject_label}; it stops climbing."
     )

@@ -45,6 +45,8 @@ def test_acknowledge_in_place_with_htmx_then_the_row_says_who(people):
     escalation.refresh_from_db()
     assert escalation.acknowledged_by == people.alice
     assert client.post(f"/escalations/{escalation.pk}/acknowledge/").status_code == 409
+    late = browse(people.oscar).post(f"/escalations/{escalation.pk}/acknowledge/", HTTP_HX_REQUEST="true")
+    assert f"already acknowledged by {people.alice.display_name}" in late.content.decode()  # said in place
     listed = client.get("/escalations/?state=acknowledged").content.decode()
     assert "Checkout down" in listed
 
