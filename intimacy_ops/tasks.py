@@ -5,12 +5,6 @@ from celery import Task, shared_task
 from intimacy_ops import checks
 
 
-@shared_task(name="intimacy_ops.run_check")
-def run_check(name: str) -> str:
-    """Run one registered periodic check (beat sends one of these per schedule entry)."""
-    return checks.run(name)
-
-
 # --- e-mail copies of notifications --------------------------------------------------------------------
 # Retried with exponential backoff while the mail server or the network fails (SMTPException and socket
 # errors are OSErrors); after the last retry the e-mail becomes a dead letter. acks_late: a worker that dies
@@ -63,3 +57,9 @@ def send_digest_email(digest_id: int) -> bool:
     from intimacy_ops.notifications import services
 
     return services.deliver_digest(digest_id=digest_id)
+
+
+@shared_task(name="intimacy_ops.run_check")
+def run_check(name: str) -> str:
+    """Run one registered periodic check (beat sends one of these per schedule entry)."""
+    return checks.run(name)
