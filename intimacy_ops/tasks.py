@@ -4,7 +4,6 @@ from celery import Task, shared_task
 
 from intimacy_ops import checks
 
-
 # --- e-mail copies of notifications --------------------------------------------------------------------
 # Retried with exponential backoff while the mail server or the network fails (SMTPException and socket
 # errors are OSErrors); after the last retry the e-mail becomes a dead letter. acks_late: a worker that dies
