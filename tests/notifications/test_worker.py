@@ -9,7 +9,9 @@ from intimacy_ops.notifications.models import Notification
 from tests.factories import user_with
 from tests.worker.conftest import celery_log_dir, celery_processes, wait_until  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.worker
+# Serialized rollback: this test runs mid-suite (the worker folder's own tests run last), so it must leave the
+# database as a later serialized-rollback test expects it.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_real_worker_sends_the_notification_email_enqueued_on_commit(celery_processes, tmp_path):  # noqa: F811
