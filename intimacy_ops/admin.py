@@ -2,7 +2,9 @@ from django.contrib import admin
 
 from intimacy_ops import sensitive
 from intimacy_ops.audit import AuditEvent
+from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.health import Heartbeat
+from intimacy_ops.notifications.models import EmailDeadLetter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,3 +65,34 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_run_at", "hostname", "runs"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    """Escalations are acknowledged and resolved on /escalations/ or the API (audited), never edited here."""
+
+    list_display = [
+        "id",
+        "reason",
+        "subject_label",
+        "level",
+        "target_role",
+        "target_user",
+        "region",
+        "raised_at",
+        "acknowledged_at",
+        "resolved_at",
+    ]
+    list_filter = ["reason", "level", "region"]
+    search_fields = ["subject_label", "reason"]
+    list_select_related = ["target_user", "region"]
+    date_hierarchy = "raised_at"
+
+
+@admin.register(EmailDeadLetter)
+class EmailDeadLetterAdmin(ReadOnlyAdmin):
+    """E-mails the mail server refused after every retry; the in-app notifications were kept."""
+
+    list_display = ["failed_at", "address", "subject", "attempts", "error"]
+    search_fields = ["address", "subject"]
+    date_hierarchy = "failed_at"

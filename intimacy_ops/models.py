@@ -3,6 +3,20 @@
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.health import CheckRun, Heartbeat
-from intimacy_ops.notifications.models import Notification
+from intimacy_ops.notifications.models import (
+    EmailDeadLetter,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+)
 
-__all__ = ["AuditEvent", "CheckRun", "Escalation", "Heartbeat", "Notification"]
+__all__ = [
+    "AuditEvent",
+    "CheckRun",
+    "EmailDeadLetter",
+    "Escalation",
+    "Heartbeat",
+    "Notification",
+    "NotificationDigest",
+    "NotificationPreference",
+]

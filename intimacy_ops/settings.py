@@ -197,6 +197,13 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Intimacy Ops <intimacy-ops@localhost>")
+# Notification e-mails leave through a Celery task ("worker"); "inline" runs that task, with its retries and
+# dead letter, in the process that committed the notification (the tests, and a setup without a worker).
+NOTIFICATION_EMAIL_DELIVERY = env_str("NOTIFICATION_EMAIL_DELIVERY", "worker")
+if NOTIFICATION_EMAIL_DELIVERY not in {"worker", "inline"}:
+    raise SystemExit(
+        f"NOTIFICATION_EMAIL_DELIVERY={NOTIFICATION_EMAIL_DELIVERY!r}: use 'worker' or 'inline'."
+    )
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

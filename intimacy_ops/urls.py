@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from intimacy_ops import health, views
 from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
+from intimacy_ops.escalations import api as escalations_api
 from intimacy_ops.notifications import views as notification_views
 
 admin.site.site_header = "Intimacy Ops administration"
@@ -18,6 +19,7 @@ admin.site.site_title = "Intimacy Ops admin"
 # Built here, not at module level elsewhere, so a re-import of this module starts from an empty router.
 router = DefaultRouter()
 accounts_api.register(router)
+escalations_api.register(router)
 
 business_urls = []
 for app in settings.BUSINESS_APPS:
@@ -35,6 +37,8 @@ urlpatterns = [
     path("audit/verify/", views.audit_verify, name="audit-verify"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
+    path("notifications/settings/", notification_views.preferences, name="notification-settings"),
+    path("escalations/", include("intimacy_ops.escalations.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),

@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + secrets.token_urlsafe
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 os.environ.setdefault("INTIMACY_OPS_VAR_DIR", str(_ROOT / "var" / "test"))
+# Notification e-mails run their Celery task in-process on commit, so tests read them in mail.outbox.
+os.environ.setdefault("NOTIFICATION_EMAIL_DELIVERY", "inline")
 
 from intimacy_ops.settings import *  # noqa: E402,F403
 

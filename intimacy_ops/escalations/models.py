@@ -11,7 +11,8 @@ class Escalation(models.Model):
     Subject: any object (a case, a review, an exception…). Exactly one open (unresolved) escalation per
     subject and reason, enforced by the database, so a check may run as often as it likes.
     `ladder` is the list of rungs `[{"role": "operations lead", "after_minutes": 60}, …]`: level N targets
-    rung N-1; unacknowledged `after_minutes` past `level_raised_at`, it climbs to the next rung.
+    rung N-1; still unacknowledged `after_minutes` of rung N past `raised_at` (cumulative from the raise),
+    it climbs to rung N (see escalations/services.py).
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

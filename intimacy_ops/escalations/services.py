@@ -1,13 +1,95 @@
-"""Writes of escalations. `raise_escalation` is what a check calls when it sees a line crossed."""
+"""Writes of escalations: raise (what a check calls when it sees a line crossed), climb, acknowledge, resolve.
+
+The ladder (`Escalation.ladder`, the format of SlaPolicy.escalation_ladder) is a list of rungs
+`[{"role": "account manager", "after_minutes": 0}, {"role": "operations lead", "after_minutes": 60}, …]`:
+
+- rung 0 is level 1: its targets are told when the escalation is raised (`target_user` if the check names
+  one, otherwise the active holders of rung 0's role in the escalation's region — every region when it has
+  none). Rung 0's `after_minutes` is the raising check's business (when to raise), not the climb's.
+- rung k (k ≥ 1) is level k+1, reached when the escalation is still unacknowledged `after_minutes` after it
+  was **raised** (cumulative from `raised_at`, not per level; SlaPolicy's validation keeps the minutes
+  increasing). `next_level_at` is when the next rung is due; empty at the top, once acknowledged or resolved.
+- one climb run moves an escalation up one rung, telling the new targets; an escalation overdue for several
+  rungs (workers were down) climbs one more rung per run, each level told in turn.
+- an empty ladder: level 1 goes to the operations leads of the region, and never climbs.
+"""
 
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intimacy_ops import audit
+from intimacy_ops import access, audit, errors
+from intimacy_ops.accounts.models import User
+from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
+from intimacy_ops.notifications import notify
+
+CLIMB_BATCH = 200
+DEFAULT_ROLE = Role.OPERATIONS_LEAD.value
+
+
+def due_at(*, raised_at: datetime.datetime, ladder: list[dict], level: int) -> datetime.datetime | None:
+    """When an escalation at `level` climbs to the next rung if nobody acknowledges it (None at the top)."""
+    if level >= len(ladder):
+        return None
+    return raised_at + datetime.timedelta(minutes=int(ladder[level]["after_minutes"]))
+
+
+def targets_of(escalation: Escalation) -> QuerySet:
+    """The people its current level is raised to: the named user, else the role's holders in its region."""
+    people = User.objects.filter(is_active=True)
+    if escalation.target_user_id:
+        return people.filter(pk=escalation.target_user_id)
+    role = escalation.target_role
+    if not role:
+        return people.none()
+    if role == Role.ADMINISTRATOR:
+        return people.filter(Q(is_superuser=True) | Q(groups__name=role)).distinct()
+    names = [role, Role.BOARD_CHAIR.value] if role == Role.BOARD_MEMBER else [role]
+    people = people.filter(groups__name__in=names)
+    if escalation.region_id is not None:
+        people = people.filter(regions=escalation.region_id)
+    return people.distinct()
+
+
+def reason_label(reason: str) -> str:
+    """`sla_resolution_breached` → "SLA resolution breached": what a person reads for a check's reason code."""
+    words = reason.replace(".", " ").replace("_", " ").split()
+    text = " ".join("SLA" if word.lower() == "sla" else word for word in words)
+    return text[:1].upper() + text[1:]
+
+
+def _tell_targets(escalation: Escalation) -> None:
+    """An urgent notification to the targets of the current level: what crossed, what to do, where."""
+    next_role = (
+        escalation.ladder[escalation.level]["role"] if escalation.level < len(escalation.ladder) else ""
+    )
+    climb = (
+        f" Unacknowledged, it goes to the {next_role} at {escalation.next_level_at:%Y-%m-%d %H:%M} UTC."
+        if escalation.next_level_at and next_role
+        else ""
+    )
+    body = "\n\n".join(
+        part
+        for part in [
+            escalation.detail,
+            f"What to do: open {escalation.subject_label}"
+            + (f" ({escalation.subject_link})" if escalation.subject_link else "")
+            + " and deal with it; then acknowledge the escalation on /escalations/ so it stops climbing,"
+            " and resolve it there with a note once the cause is fixed." + climb,
+        ]
+        if part
+    )
+    notify(
+        targets_of(escalation),
+        subject=f"Escalation, level {escalation.level}: {reason_label(escalation.reason)} — {escalation.subject_label}",
+        body=body,
+        link=escalation.subject_link or "/escalations/",
+        urgent=True,
+    )
 
 
 def raise_escalation(
@@ -24,7 +106,7 @@ def raise_escalation(
     """Raise an escalation on a subject for a reason, once: returns (escalation, created).
 
     The open escalation of the same subject and reason is returned as is when one exists (the database's
-    partial unique constraint decides between two concurrent callers).
+    partial unique constraint decides between two concurrent callers). Level 1's targets are told at once.
     """
     content_type = ContentType.objects.get_for_model(type(subject))
     open_one = Escalation.objects.filter(
@@ -34,7 +116,7 @@ def raise_escalation(
     if existing is not None:
         return existing, False
     now = timezone.now()
-    ladder = list(ladder or [])
+    ladder = [dict(rung) for rung in (ladder or [])]
     first = ladder[0] if ladder else {}
     try:
         with transaction.atomic():
@@ -49,16 +131,150 @@ def raise_escalation(
                 ladder=ladder,
                 level=1,
                 target_user=target_user,
-                target_role=first.get("role", ""),
+                target_role=first.get("role", "" if target_user else DEFAULT_ROLE),
                 raised_at=now,
                 level_raised_at=now,
-                next_level_at=(
-                    now + datetime.timedelta(minutes=int(ladder[1]["after_minutes"]))
-                    if len(ladder) > 1
-                    else None
-                ),
+                next_level_at=due_at(raised_at=now, ladder=ladder, level=1),
             )
+            audit.record(
+                actor=None,
+                verb="escalation.raised",
+                obj=escalation,
+                after={"reason": reason, "level": 1, "target": _target_text(escalation)},
+            )
+            _tell_targets(escalation)
     except IntegrityError:
         return open_one.get(), False
-    audit.record(actor=None, verb="escalation.raised", obj=escalation, after={"reason": reason, "level": 1})
     return escalation, True
+
+
+def _target_text(escalation: Escalation) -> str:
+    if escalation.target_user_id:
+        return escalation.target_user.get_username()
+    return escalation.target_role
+
+
+def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Every open, unacknowledged escalation whose next rung is due climbs one rung; its new targets are told.
+
+    One indexed query finds what is due; batches lock their rows with skip_locked, and each row climbs only
+    from the level it was selected at, so two runs at once neither wait for each other nor climb twice.
+    """
+    now = now or timezone.now()
+    due = Escalation.objects.filter(
+        next_level_at__lte=now, acknowledged_at__isnull=True, resolved_at__isnull=True
+    )
+    selected = list(due.order_by("next_level_at", "id").values_list("pk", "level"))
+    climbed = 0
+    for start in range(0, len(selected), CLIMB_BATCH):
+        batch = dict(selected[start : start + CLIMB_BATCH])
+        with transaction.atomic():
+            rows = (
+                due.filter(pk__in=list(batch))
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("target_user")
+                .order_by("id")
+            )
+            for escalation in rows:
+                if escalation.level != batch[escalation.pk]:
+                    continue  # another run climbed it since we looked
+                _climb(escalation, now=now)
+                climbed += 1
+    return {"climbed": climbed}
+
+
+def _climb(escalation: Escalation, *, now: datetime.datetime) -> None:
+    before = {"level": escalation.level, "target": _target_text(escalation)}
+    if escalation.level >= len(escalation.ladder):  # at the top already: nothing above, stop asking
+        escalation.next_level_at = None
+        escalation.save(update_fields=["next_level_at"])
+        return
+    rung = escalation.ladder[escalation.level]
+    escalation.level += 1
+    escalation.target_user = None
+    escalation.target_role = rung["role"]
+    escalation.level_raised_at = now
+    escalation.next_level_at = due_at(
+        raised_at=escalation.raised_at, ladder=escalation.ladder, level=escalation.level
+    )
+    escalation.save(update_fields=["level", "target_user", "target_role", "level_raised_at", "next_level_at"])
+    audit.record(
+        actor=None,
+        verb="escalation.climbed",
+        obj=escalation,
+        before=before,
+        after={"level": escalation.level, "target": escalation.target_role},
+        comment="Nobody acknowledged it in time.",
+    )
+    _tell_targets(escalation)
+
+
+def _lock(escalation: Escalation) -> Escalation:
+    return (
+        Escalation.objects.select_for_update(of=("self",)).select_related("target_user").get(pk=escalation.pk)
+    )
+
+
+def acknowledge(*, escalation: Escalation, actor, note: str = "") -> Escalation:
+    """Someone took it up: the escalation stops climbing (it stays open until resolved)."""
+    with transaction.atomic():
+        escalation = _lock(escalation)
+        access.require(actor, "acknowledge", escalation)
+        if escalation.resolved_at:
+            raise errors.Conflict("This escalation is already resolved.")
+        if escalation.acknowledged_at:
+            raise errors.Conflict(
+                f"This escalation was already acknowledged by {escalation.acknowledged_by.display_name}"
+                f" at {escalation.acknowledged_at:%Y-%m-%d %H:%M} UTC."
+            )
+        escalation.acknowledged_at = timezone.now()
+        escalation.acknowledged_by = actor
+        escalation.next_level_at = None
+        escalation.save(update_fields=["acknowledged_at", "acknowledged_by", "next_level_at"])
+        audit.record(
+            actor=actor,
+            verb="escalation.acknowledged",
+            obj=escalation,
+            after={"level": escalation.level},
+            comment=note.strip(),
+        )
+    return escalation
+
+
+def resolve(*, escalation: Escalation, actor, resolution: str) -> Escalation:
+    """The cause is dealt with: the escalation closes with what was done (a new one may be raised later)."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise errors.ValidationFailed({"resolution": "Say what was done about it."})
+    with transaction.atomic():
+        escalation = _lock(escalation)
+        access.require(actor, "resolve", escalation)
+        if escalation.resolved_at:
+            raise errors.Conflict(
+                f"This escalation was already resolved at {escalation.resolved_at:%Y-%m-%d %H:%M} UTC."
+            )
+        now = timezone.now()
+        if not escalation.acknowledged_at:
+            escalation.acknowledged_at = now
+            escalation.acknowledged_by = actor
+        escalation.resolved_at = now
+        escalation.resolved_by = actor
+        escalation.resolution = resolution
+        escalation.next_level_at = None
+        escalation.save(
+            update_fields=[
+                "acknowledged_at",
+                "acknowledged_by",
+                "resolved_at",
+                "resolved_by",
+                "resolution",
+                "next_level_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            verb="escalation.resolved",
+            obj=escalation,
+            after={"level": escalation.level, "resolution": resolution},
+        )
+    return escalation

@@ -1,51 +1,80 @@
-"""In-app notifications and their e-mail copies: `notify(users, subject, body, link)`.
+"""In-app notifications and their e-mail copies: `notify(users, subject, body, link, urgent)`.
 
-Stored at once (in the caller's transaction); the e-mails leave when that transaction commits,
-so nobody is told about something that was rolled back.
+Stored at once (in the caller's transaction). The e-mail copies leave through a Celery task enqueued when
+that transaction commits, so nobody is told about something that was rolled back, and a mail server that
+keeps failing costs a dead letter, never the notification. Each person chooses how non-urgent copies reach
+them (immediately, in a daily digest, or not at all); urgent ones (escalations) are always mailed at once.
 """
 
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 log = logging.getLogger(__name__)
 
 
-def notify(users: Iterable, *, subject: str, body: str, link: str = "") -> list:
-    """Tell each user (in the app, and by e-mail when they have an address); returns the notifications."""
-    from intimacy_ops.notifications.models import Notification
+def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False) -> list:
+    """Tell each active user in the app, and by e-mail as their preference says; returns the notifications."""
+    from intimacy_ops.notifications.models import (
+        EmailPreference,
+        EmailState,
+        Notification,
+        NotificationPreference,
+    )
 
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    if not recipients:
+        return []
+    preferences = dict(
+        NotificationPreference.objects.filter(user_id__in=recipients).values_list("user_id", "email")
+    )
+
+    def email_state(user) -> str:
+        if not user.email:
+            return EmailState.NONE
+        preference = preferences.get(user.pk, EmailPreference.IMMEDIATE)
+        if urgent or preference == EmailPreference.IMMEDIATE:
+            return EmailState.QUEUED
+        return EmailState.HELD if preference == EmailPreference.DIGEST else EmailState.NONE
+
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, subject=subject[:200], body=body, link=link)
+            Notification(
+                recipient=user,
+                subject=subject[:200],
+                body=body,
+                link=link,
+                urgent=urgent,
+                email_state=email_state(user),
+            )
             for user in recipients.values()
         ]
     )
-    addresses = [user.email for user in recipients.values() if user.email]
-    if addresses:
-        transaction.on_commit(lambda: _send(addresses, subject, body, link))
+    queued = [item.pk for item in notifications if item.email_state == EmailState.QUEUED]
+    if queued:
+        transaction.on_commit(lambda: enqueue_emails(notification_ids=queued))
     return notifications
 
 
-def _send(addresses: list[str], subject: str, body: str, link: str) -> None:
-    text = f"{body}\n\n{link}" if link else body
-    messages = [
-        EmailMessage(
-            subject=f"[Intimacy Ops] {subject}",
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
-        )
-        for address in addresses
+def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = ()) -> None:
+    """Hand each e-mail to the worker (or, with NOTIFICATION_EMAIL_DELIVERY=inline, run its task here)."""
+    from django.conf import settings
+
+    from intimacy_ops.tasks import send_digest_email, send_notification_email
+
+    inline = settings.NOTIFICATION_EMAIL_DELIVERY == "inline"
+    jobs = [(send_notification_email, pk) for pk in notification_ids] + [
+        (send_digest_email, pk) for pk in digest_ids
     ]
-    try:
-        get_connection().send_messages(messages)
-    except Exception:  # the in-app notification is stored; a mail server hiccup must not undo the act
-        log.exception("could not send %d notification e-mail(s): %s", len(messages), subject)
+    for task, pk in jobs:
+        try:
+            if inline:
+                task.apply(args=[pk])  # the same retries and dead letter, in this process
+            else:
+                task.apply_async(args=[pk])
+        except Exception:  # the act is committed and the in-app notification stored: never undo them
+            log.exception("could not enqueue e-mail %s(%s)", task.name, pk)
 
 
 def mark_all_read(user) -> int:

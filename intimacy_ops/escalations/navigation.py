@@ -1,0 +1,31 @@
+"""The escalations page in the navigation, and the home card "N open escalations for you"."""
+
+from intimacy_ops.accounts import navigation
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import register_home_card
+from intimacy_ops.escalations import selectors
+
+ROLES = {
+    Role.OPERATIONS_LEAD,
+    Role.ACCOUNT_MANAGER,
+    Role.BOARD_CHAIR,
+    Role.BOARD_MEMBER,
+    Role.ADMINISTRATOR,
+}
+
+navigation.register(
+    key="escalations", label="Escalations", url_name="escalations:list", roles=ROLES, order=70
+)
+
+
+@register_home_card(
+    key="escalations-for-me",
+    title="Escalations for you",
+    roles=ROLES,
+    template="escalations/home/_for_me.html",
+    order=3,
+)
+def _for_me(user) -> dict:
+    mine = selectors.open_for_me(user)
+    rows = list(mine[:5])
+    return {"rows": rows, "count": mine.count() if len(rows) == 5 else len(rows)}

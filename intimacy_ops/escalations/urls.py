@@ -1,0 +1,13 @@
+"""Pages of escalations, under /escalations/."""
+
+from django.urls import path
+
+from intimacy_ops.escalations import views
+
+app_name = "escalations"
+
+urlpatterns = [
+    path("", views.escalation_list, name="list"),
+    path("<int:pk>/acknowledge/", views.escalation_acknowledge, name="acknowledge"),
+    path("<int:pk>/resolve/", views.escalation_resolve, name="resolve"),
+]
