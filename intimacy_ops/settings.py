@@ -241,6 +241,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; each enum gets a name a client can read instead of a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "ExceptionStatusEnum": "exceptions.models.ExceptionRequest.Status",
+        "ExtensionStatusEnum": "exceptions.models.ExtensionRequest.Status",
+        "ReviewStatusEnum": "governance.models.Review.Status",
+        "ImportRunStatusEnum": "segments.models.ImportRun.Status",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------------
