@@ -35,6 +35,11 @@ def seed_board() -> str:
     return f"board {BOARD_NAME!r} (carol chair; dan, erin members; quorum 2, simple majority)"
 
 
+VOTE_WORDS = {
+    "approve": "The customer's case is sound and the cost is within what the segment carries.",
+    "reject": "The deviation costs more than it returns; the standard process covers the need.",
+}
+
 OUTCOMES = {
     "approve": Review.Outcome.APPROVE,
     "reject": Review.Outcome.REJECT,
@@ -47,8 +52,13 @@ def seed_board_requests() -> str:
     bob = User.objects.get(username="am.bob")
     carol = User.objects.get(username="ccb.carol")
 
+    members = list(User.objects.filter(username__in=["ccb.dan", "ccb.erin"]).order_by("username"))
+
     def decide(exception, action, rationale):
         review = Review.objects.get(exception=exception, status=Review.Status.OPEN)
+        choice = "approve" if action == "approve" else "reject"
+        for member in members:
+            services.cast_vote(review=review, member=member, choice=choice, rationale=VOTE_WORDS[choice])
         services.decide_review(review=review, actor=carol, outcome=OUTCOMES[action], rationale=rationale)
 
     def end(exception, action, comment):
