@@ -22,10 +22,7 @@ def _reviews(user, queryset):
     co_opted = Q(pk__in=CoOptedMember.objects.filter(member=user).values("review_id"))
     owner = Q(exception__process__owner=user) | Q(process__owner=user)
     return queryset.filter(
-        on_board
-        | co_opted
-        | owner
-        | Q(exception__in=access.visible(user, ExceptionRequest).values("pk"))
+        on_board | co_opted | owner | Q(exception__in=access.visible(user, ExceptionRequest).values("pk"))
     )
 
 

@@ -293,7 +293,8 @@ def decide_review(
             body=(
                 f"{actor.display_name}, chair of {review.board.name}, recorded the decision: {label} "
                 f"({current.approve} approve, {current.reject} reject, {current.abstain} abstain).\n\n"
-                f"Rationale: {rationale}" + (f"\n\nConditions: {review.conditions}" if review.conditions else "")
+                f"Rationale: {rationale}"
+                + (f"\n\nConditions: {review.conditions}" if review.conditions else "")
             ),
             link=voting.exception_link(review),
         )
@@ -310,7 +311,11 @@ def _defer(review: Review, actor, rationale: str, meeting) -> Review:
         verb="review.deferred",
         obj=review,
         before=before,
-        after={"due_on": review.due_on, "deferrals": review.deferrals, "meeting": meeting.pk if meeting else None},
+        after={
+            "due_on": review.due_on,
+            "deferrals": review.deferrals,
+            "meeting": meeting.pk if meeting else None,
+        },
         comment=rationale,
     )
     notify(

@@ -269,7 +269,9 @@ def cast_vote(*, review: Review, member, choice: str, rationale: str) -> Vote:
             vote = Vote.objects.create(
                 review=review, member=member, choice=choice, rationale=rationale, cast_at=now
             )
-            audit.record(actor=member, verb="review.vote_cast", obj=review, after={"choice": choice}, comment=rationale)
+            audit.record(
+                actor=member, verb="review.vote_cast", obj=review, after={"choice": choice}, comment=rationale
+            )
         else:
             before = {"choice": vote.choice, "rationale": vote.rationale}
             vote.choice, vote.rationale, vote.changed_at = choice, rationale, now
@@ -363,7 +365,11 @@ def co_opt_member(*, review: Review, actor, member, reason: str) -> CoOptedMembe
             review=review, member=member, co_opted_by=actor, reason=reason, co_opted_at=timezone.now()
         )
         audit.record(
-            actor=actor, verb="review.member_co_opted", obj=review, after={"member": member.username}, comment=reason
+            actor=actor,
+            verb="review.member_co_opted",
+            obj=review,
+            after={"member": member.username},
+            comment=reason,
         )
         notify(
             [member],
@@ -404,7 +410,11 @@ def waiting_for_vote(user) -> QuerySet:
         | Q(extension__requested_by=user)
         | Q(pk__in=Vote.objects.filter(member=user).values("review_id"))
         | Q(pk__in=DeclaredInterest.objects.filter(member=user).values("review_id"))
-        | Q(pk__in=Review.covered.through.objects.filter(exceptionrequest__customer__account_manager=user).values("review_id"))
+        | Q(
+            pk__in=Review.covered.through.objects.filter(
+                exceptionrequest__customer__account_manager=user
+            ).values("review_id")
+        )
     )
     return mine.exclude(conflicted).order_by("due_on", "id")
 
@@ -413,5 +423,7 @@ def other_open_reviews(user) -> QuerySet:
     """Open reviews of this user's boards that do not wait for their vote (voted, recused), due soonest first."""
     waiting = waiting_for_vote(user).values("pk")
     return (
-        Review.objects.filter(sits_on(user), status=Review.Status.OPEN).exclude(pk__in=waiting).order_by("due_on", "id")
+        Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
+        .exclude(pk__in=waiting)
+        .order_by("due_on", "id")
     )

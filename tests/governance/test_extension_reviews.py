@@ -75,7 +75,10 @@ def test_the_boards_decision_settles_the_extension(s, outcome, status):
     review = Review.objects.get(extension=extension)
     for member in (s.dan, s.erin):
         services.cast_vote(
-            review=review, member=member, choice="approve" if status == "approved" else "reject", rationale="Ok."
+            review=review,
+            member=member,
+            choice="approve" if status == "approved" else "reject",
+            rationale="Ok.",
         )
     services.decide_review(
         review=review, actor=s.carol, outcome=outcome, rationale="Discussed.", conditions="Monthly report."
