@@ -80,6 +80,12 @@ class TallySerializer(serializers.Serializer):
 
 
 class ReviewSerializer(serializers.ModelSerializer):
+    # Plain strings: the schema names each choice set once (outcome on decide's input, kind here in the help).
+    kind = serializers.CharField(read_only=True, help_text="exception | extension | standardization | sunset")
+    outcome = serializers.CharField(
+        read_only=True,
+        help_text="Empty until decided: approve | approve_with_conditions | reject | return_for_changes.",
+    )
     votes = serializers.SerializerMethodField()
     recused = serializers.SerializerMethodField()
     co_opted = serializers.SerializerMethodField()
@@ -172,7 +178,7 @@ class ImpactInputSerializer(StrictSerializer):
     monthly_cost_similar = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False
     )
-    risk = serializers.ChoiceField(choices=RiskRating.choices, required=False)
+    risk = serializers.CharField(required=False, help_text="One of: " + ", ".join(RiskRating.values) + ".")
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
