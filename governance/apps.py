@@ -21,3 +21,7 @@ class GovernanceConfig(AppConfig):
         # An administrators' alert raised in a transaction that rolled back is written once the request is over.
         request_started.connect(reviews.forget_pending_alerts, dispatch_uid="governance-forget-alerts")
         request_finished.connect(reviews.send_pending_alerts, dispatch_uid="governance-send-alerts")
+        # …and once a Celery task is over (its transaction too), for work done by the worker.
+        from celery.signals import task_postrun
+
+        task_postrun.connect(reviews.send_pending_alerts, dispatch_uid="governance-send-alerts-after-task")

@@ -257,6 +257,20 @@ def test_declaring_an_interest_removes_the_vote_and_tells_the_chair_when_quorum_
     assert _vote(dan, review).status_code == 403
 
 
+def test_the_chair_is_told_at_opening_when_too_few_members_may_vote(s):
+    s.board.members.add(s.alice)  # she raises the request: recused, 3 of 4 members may vote
+    s.board.quorum = 3
+    s.board.save()
+    _open_review(s)
+    assert not Notification.objects.filter(recipient=s.carol, subject__startswith="Co-opt").exists()
+    s.board.quorum = 4
+    s.board.save()
+    review = _open_review(s)
+    told = Notification.objects.get(recipient=s.carol, subject__startswith="Co-opt a substitute")
+    assert f"{s.alice.display_name} raised the request" in told.body
+    assert told.link == f"/governance/reviews/{review.pk}/"
+
+
 def test_co_opting_only_by_the_chair_only_when_quorum_is_out_of_reach_and_never_a_conflicted_person(
     s, signed_in_api
 ):
