@@ -287,8 +287,16 @@ def decide_review(
             comment=rationale,
         )
         label = Review.Outcome(outcome).label.lower()
+        # The requester hears of their request's new status (or their extension's decision) from exceptions.
+        told = (
+            {review.extension.requested_by_id}
+            if review.extension_id
+            else {review.exception.requested_by_id}
+            if review.exception_id
+            else set()
+        )
         notify(
-            people_concerned(review, current),
+            [person for person in people_concerned(review, current) if person.pk not in told],
             subject=f"{review.board.name} decided: {label} — “{voting.review_title(review)}”",
             body=(
                 f"{actor.display_name}, chair of {review.board.name}, recorded the decision: {label} "

@@ -125,10 +125,13 @@ def test_approve_drives_the_exception_to_approved_and_tells_everyone_concerned(s
     assert (answer.json()["status"], answer.json()["outcome"]) == ("decided", "approve")
     exception = signed_in_api(s.alice).get(f"/api/v1/exceptions/{review.exception_id}/").json()
     assert exception["status"] == "approved"
-    for person in (s.alice, s.olivia, s.dan, s.erin, s.carol):  # requester + manager, owner, board
+    for person in (s.olivia, s.dan, s.erin, s.carol):  # the process owner, the board
         assert Notification.objects.filter(recipient=person, subject__contains="decided: approve").exists(), (
             person
         )
+    # alice, requester and account manager, hears it once, from exceptions, with the board's rationale
+    told = list(Notification.objects.filter(recipient=s.alice, body__contains="Both votes for"))
+    assert [n.subject for n in told] == [f"Your request “{exception['title']}” was approved"]
     again = carol.post(
         _url(review, "decide"), {"outcome": "reject", "rationale": "Changed my mind."}, format="json"
     )
