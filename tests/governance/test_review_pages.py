@@ -203,3 +203,12 @@ def test_navigation_and_home_card_for_board_members(s, client):
     assert 'href="/governance/"' in home
     assert 'data-testid="vote-card"' in home and "review wait" in home
     assert 'href="/governance/"' not in _signed_in(client, s.bob).get("/", follow=True).content.decode()
+
+
+def test_the_admin_shows_a_review_with_its_votes_and_tally_read_only(s, client, make_user):
+    review = _open_review(s)
+    services.cast_vote(review=review, member=s.dan, choice="approve", rationale="Fine by me.")
+    admin = make_user("administrator", regions=[], username="root")
+    html = _signed_in(client, admin).get(f"/admin/governance/review/{review.pk}/change/").content.decode()
+    assert "1 approve, 0 reject, 0 abstain; quorum 1/2" in html and "Fine by me." in html
+    assert client.get("/admin/governance/review/add/").status_code == 403
