@@ -212,3 +212,26 @@ def test_the_admin_shows_a_review_with_its_votes_and_tally_read_only(s, client, 
     html = _signed_in(client, admin).get(f"/admin/governance/review/{review.pk}/change/").content.decode()
     assert "1 approve, 0 reject, 0 abstain; quorum 1/2" in html and "Fine by me." in html
     assert client.get("/admin/governance/review/add/").status_code == 403
+
+
+def test_declaring_on_the_page_then_the_chair_co_opts_a_substitute(s, client):
+    review = _open_review(s)
+    for member in (s.dan, s.erin):
+        page = _signed_in(client, member)
+        answer = page.post(
+            f"/governance/reviews/{review.pk}/declare-interest/", {"statement": "I advise them."}
+        )
+        assert answer.status_code == 302
+        assert "declared an interest: I advise them." in page.get(answer.url).content.decode()
+    chair = _signed_in(client, s.carol)
+    html = chair.get(f"/governance/reviews/{review.pk}/").content.decode()
+    assert 'data-testid="co-opt-form"' in html and "co-opt a substitute" in html
+    missing = chair.post(f"/governance/reviews/{review.pk}/co-opt/", {"member": s.olivia.pk, "reason": ""})
+    assert missing.status_code == 400 and not review.co_opted.exists()
+    answer = chair.post(
+        f"/governance/reviews/{review.pk}/co-opt/",
+        {"member": s.olivia.pk, "reason": "Knows fulfilment."},
+        follow=True,
+    )
+    assert "is co-opted to this review" in answer.content.decode()
+    assert list(review.co_opted.values_list("member__username", flat=True)) == ["owner.olivia"]
