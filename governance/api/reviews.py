@@ -1,10 +1,22 @@
-"""The reviews API (CONTRACT.md): boards and reviews; votes and decide come with the governance issue."""
+"""The reviews API (CONTRACT.md): boards, and reviews with their votes, recusals, co-opted members, tally and
+impact assessment; a member votes or declares an interest, the chair co-opts and decides, the process owner
+edits the impact assessment."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from governance.models import Board, Review
-from intimacy_ops import access
-from intimacy_ops.api import ScopedReadOnlyViewSet
+from exceptions.models import RiskRating
+from governance.models import Board, Meeting, Review, Vote
+from governance.services import impact, reviews, voting
+from intimacy_ops import access, errors
+from intimacy_ops.accounts.models import User
+from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet, StrictSerializer
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 class BoardSerializer(serializers.ModelSerializer):
@@ -18,23 +30,156 @@ class BoardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VoteSerializer(serializers.ModelSerializer):
+    member = serializers.CharField(source="member.username", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = ["member", "choice", "rationale", "cast_at", "changed_at"]
+        read_only_fields = fields
+
+
+class RecusalSerializer(serializers.Serializer):
+    member = serializers.CharField(source="member.username")
+    reason = serializers.CharField(
+        help_text="raised the request | manages the customer | declared an interest: …"
+    )
+
+
+class TallySerializer(serializers.Serializer):
+    quorum = serializers.IntegerField(help_text="Votes needed (approve, reject and abstain all count).")
+    eligible = serializers.IntegerField(help_text="Members who may vote: board ∪ chair ∪ co-opted − recused.")
+    voted = serializers.IntegerField()
+    approve = serializers.IntegerField()
+    reject = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    quorum_met = serializers.BooleanField()
+    rule = serializers.CharField()
+    rule_supports_approval = serializers.BooleanField()
+    allowed_outcomes = serializers.ListField(
+        child=serializers.CharField(), help_text="What the chair may record now."
+    )
+    refused = serializers.DictField(
+        child=serializers.CharField(), help_text="outcome → why it is refused now."
+    )
+
+    def to_representation(self, tally):
+        return {
+            "quorum": tally.quorum,
+            "eligible": len(tally.eligible),
+            "voted": tally.voted,
+            "approve": tally.approve,
+            "reject": tally.reject,
+            "abstain": tally.abstain,
+            "quorum_met": tally.quorum_met,
+            "rule": tally.rule,
+            "rule_supports_approval": tally.rule_supports_approval,
+            "allowed_outcomes": list(tally.allowed_outcomes),
+            "refused": dict(tally.refused),
+        }
+
+
 class ReviewSerializer(serializers.ModelSerializer):
+    # Plain strings: the schema names each choice set once (outcome on decide's input, kind here in the help).
+    kind = serializers.CharField(read_only=True, help_text="exception | extension | standardization | sunset")
+    outcome = serializers.CharField(
+        read_only=True,
+        help_text="Empty until decided: approve | approve_with_conditions | reject | return_for_changes.",
+    )
+    votes = serializers.SerializerMethodField()
+    recused = serializers.SerializerMethodField()
+    co_opted = serializers.SerializerMethodField()
+    tally = serializers.SerializerMethodField()
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
     class Meta:
         model = Review
         fields = [
             "id",
+            "kind",
             "exception",
             "extension",
+            "process",
             "board",
             "status",
             "due_on",
+            "deferrals",
             "outcome",
             "rationale",
             "conditions",
+            "decided_by",
+            "meeting",
+            "impact",
+            "impact_updated_at",
+            "votes",
+            "recused",
+            "co_opted",
+            "tally",
             "opened_at",
             "closed_at",
         ]
         read_only_fields = fields
+
+    def _tally(self, review):
+        if not hasattr(review, "_tally"):
+            review._tally = voting.tally(review)
+        return review._tally
+
+    @extend_schema_field(VoteSerializer(many=True))
+    def get_votes(self, review):
+        return VoteSerializer(self._tally(review).votes, many=True).data
+
+    @extend_schema_field(RecusalSerializer(many=True))
+    def get_recused(self, review):
+        return RecusalSerializer(self._tally(review).recused, many=True).data
+
+    def get_co_opted(self, review) -> list[dict]:
+        return [
+            {"member": row.member.username, "co_opted_by": row.co_opted_by.username, "reason": row.reason}
+            for row in review.co_opted.all()
+        ]
+
+    @extend_schema_field(TallySerializer)
+    def get_tally(self, review):
+        return TallySerializer(self._tally(review)).data
+
+
+class VoteInputSerializer(StrictSerializer):
+    choice = serializers.ChoiceField(choices=Vote.Choice.choices)
+    rationale = serializers.CharField(max_length=4000)
+
+
+class DecideInputSerializer(StrictSerializer):
+    outcome = serializers.ChoiceField(choices=[c for c in Review.Outcome.choices if c[0]])
+    rationale = serializers.CharField(max_length=4000)
+    conditions = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class InterestInputSerializer(StrictSerializer):
+    statement = serializers.CharField(max_length=4000)
+
+
+class CoOptInputSerializer(StrictSerializer):
+    member = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+    reason = serializers.CharField(max_length=4000)
+
+
+class ImpactInputSerializer(StrictSerializer):
+    similar_active = serializers.IntegerField(min_value=0, required=False)
+    similar_same_tag = serializers.IntegerField(min_value=0, required=False)
+    customers_holding = serializers.IntegerField(min_value=0, required=False)
+    capacity_effect = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    monthly_cost_request = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    monthly_cost_similar = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    risk = serializers.CharField(required=False, help_text="One of: " + ", ".join(RiskRating.values) + ".")
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
 class BoardViewSet(ScopedReadOnlyViewSet):
@@ -53,16 +198,94 @@ class BoardViewSet(ScopedReadOnlyViewSet):
 
 
 class ReviewViewSet(ScopedReadOnlyViewSet):
-    """Reviews of exception requests by a board: open, decided or withdrawn, with due date and outcome."""
+    """Reviews by a change-control board of an exception request, an extension, or a standardization or sunset
+    proposal: open, decided or withdrawn, with due date, impact assessment, votes, recused members (and why),
+    co-opted members, the tally (quorum, rule, the outcomes the chair may record now) and the decision.
+
+    Visible to the board's members and chair, members co-opted to the review, the process's owner, and whoever
+    may see the request under review."""
 
     queryset = Review.objects.all()
     serializer_class = ReviewSerializer
-    filterset_fields = ["status", "board", "exception"]
-    ordering_fields = ["due_on", "opened_at"]
+    filterset_fields = ["status", "board", "exception", "kind", "outcome"]
+    ordering_fields = ["due_on", "opened_at", "closed_at"]
     ordering = ["due_on", "id"]
 
     def get_queryset(self):
-        return access.visible(self.request.user, Review)
+        return voting.with_tally_data(access.visible(self.request.user, Review))
+
+    def _present(self, review, code=200):
+        fresh = self.get_queryset().get(pk=review.pk)
+        return Response(ReviewSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        request=VoteInputSerializer, responses={200: ReviewSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"])
+    def votes(self, request, pk=None):
+        """Vote approve, reject or abstain with a rationale (a member who may vote); voting again changes the vote.
+
+        403 with `reason` for a recused member (raised the request, manages the customer, declared an interest)
+        and for anyone not on the review; 409 once the review is decided or withdrawn."""
+        review = self.get_object()
+        payload = VoteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        voting.cast_vote(review=review, member=request.user, **payload.validated_data)
+        return self._present(review)
+
+    @extend_schema(
+        request=DecideInputSerializer, responses={200: ReviewSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record the board's decision (the chair): approve, approve_with_conditions (`conditions` required),
+        reject, defer (due date moves by the board's review SLA), or return_for_changes; `meeting` optional, one
+        of the board's. 409 with a message when quorum is not met or the votes do not support the outcome under
+        the board's rule (see `tally.refused`)."""
+        review = self.get_object()
+        payload = DecideInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reviews.decide_review(review=review, actor=request.user, **payload.validated_data)
+        return self._present(review)
+
+    @extend_schema(
+        request=InterestInputSerializer, responses={200: ReviewSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"], url_path="declare-interest", url_name="declare-interest")
+    def declare_interest(self, request, pk=None):
+        """Declare an interest and step aside (a member of the review): recorded; your vote, if any, is removed."""
+        review = self.get_object()
+        payload = InterestInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        voting.declare_interest(review=review, member=request.user, **payload.validated_data)
+        return self._present(review)
+
+    @extend_schema(
+        request=CoOptInputSerializer, responses={200: ReviewSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"], url_path="co-opt", url_name="co-opt")
+    def co_opt(self, request, pk=None):
+        """Co-opt a substitute member (the chair) by username, when fewer eligible members remain than the
+        quorum (409 otherwise); the person must not be conflicted (400)."""
+        review = self.get_object()
+        payload = CoOptInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        voting.co_opt_member(review=review, actor=request.user, **payload.validated_data)
+        return self._present(review)
+
+    @extend_schema(
+        request=ImpactInputSerializer, responses={200: ReviewSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    @action(detail=True, methods=["post", "patch"])
+    def impact(self, request, pk=None):
+        """Correct or complete the impact assessment (the process's owner, while the review is open)."""
+        review = self.get_object()
+        payload = ImpactInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if not payload.validated_data:
+            raise errors.ValidationFailed(message="Send at least one field of the impact assessment.")
+        impact.update_impact(review=review, actor=request.user, **payload.validated_data)
+        return self._present(review)
 
 
 def register(router) -> None:

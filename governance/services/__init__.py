@@ -1,13 +1,16 @@
 """Every write of governance, one module per sub-domain (STYLE.md):
 
 - reviews: opening, withdrawing and deciding reviews (exceptions reaches them through its hooks);
-- voting: votes, declared interests, co-opted members, quorum and the decision rule;
+- voting: votes, declared interests, co-opted members, quorum and the decision rule (`tally`);
+- impact: the process owner's impact assessment (prefilled, then edited);
 - meetings: meetings, agendas, attendance, minutes, calendar feeds;
 - policies: threshold policies and `evaluate_threshold_policies()`;
 - outcomes: what an approved standardization or sunset proposal does, and revoking one exception.
 """
 
+from governance.services.impact import assess_impact, update_impact
 from governance.services.reviews import (
+    alert_administrators,
     board_for,
     board_people,
     decide_review,
@@ -15,12 +18,20 @@ from governance.services.reviews import (
     request_review,
     withdraw_review,
 )
+from governance.services.voting import cast_vote, co_opt_member, declare_interest, tally
 
 __all__ = [
+    "alert_administrators",
+    "assess_impact",
     "board_for",
     "board_people",
+    "cast_vote",
+    "co_opt_member",
     "decide_review",
+    "declare_interest",
     "request_extension_review",
     "request_review",
+    "tally",
+    "update_impact",
     "withdraw_review",
 ]

@@ -1,16 +1,24 @@
 """Writes of governance: opening, closing and deciding reviews. Exceptions reach them through its hooks."""
 
 import datetime
+import logging
+import threading
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import extensions, lifecycle
 from exceptions.services.notifications import link
 from governance.models import Board, Review
+from governance.services import voting
+from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
+from intimacy_ops.accounts.roles import Role
 from intimacy_ops.notifications import notify
+
+log = logging.getLogger(__name__)
 
 # A board's decision → the request's transition (defer leaves it under review).
 OUTCOME_TO_ACTION = {
@@ -44,13 +52,79 @@ def _board_covering(exception: ExceptionRequest, what: str) -> Board:
     region = exception.customer.region
     board = board_for(category=exception.process.category, region_id=region.pk)
     if board is None:
+        category = exception.process.get_category_display().lower()
+        alert_administrators(
+            subject=f"No board covers {category} processes in {region.code}",
+            body=(
+                f"{exception.requested_by.display_name if exception.requested_by_id else 'Someone'} could not send "
+                f"“{exception.title}” (request #{exception.pk}, {exception.customer.name}) to a change-control "
+                f"board: no board covers {category} processes in {region.code}, and {what}. The request stays "
+                "as it was; extend a board's scope (categories, regions) and ask them to submit again."
+            ),
+            link=link(exception),
+        )
         raise errors.Conflict(
-            f"No change-control board covers {exception.process.get_category_display().lower()} processes in "
+            f"No change-control board covers {category} processes in "
             f"{region.code}, and {what}. Ask an administrator to extend a board's "
-            "scope; your request stays as it was.",
+            "scope; your request stays as it was. The administrators have been alerted.",
             problem="no_board",
         )
     return board
+
+
+# --- the administrators' alert that survives the caller's rollback ----------------------------------------
+#
+# `notify()` writes in the caller's transaction, and a 409 rolls that back: an alert written there would be
+# lost with the request it is about. A second database connection is no way out on SQLite (the caller holds
+# the write lock until it rolls back). So the alert waits, per thread, until the caller's transaction is
+# over: written at once when no transaction is open, otherwise when the HTTP request finishes
+# (`request_finished`, after the view's transaction ended either way). It is also logged at once.
+
+_pending = threading.local()
+
+
+def _pending_alerts() -> list:
+    if not hasattr(_pending, "alerts"):
+        _pending.alerts = []
+    return _pending.alerts
+
+
+def alert_administrators(*, subject: str, body: str, link: str = "") -> None:
+    """Tell the administrators (active superusers and the administrator role), even if the caller rolls back."""
+    log.error("%s: %s", subject, body)
+    if transaction.get_connection().in_atomic_block:
+        _pending_alerts().append((subject, body, link))
+    else:
+        _send_alert(subject, body, link)
+
+
+def administrators() -> list:
+    from intimacy_ops.accounts.models import User
+
+    group = Role.ADMINISTRATOR.value
+    return list(User.objects.filter(Q(is_superuser=True) | Q(groups__name=group), is_active=True).distinct())
+
+
+def _send_alert(subject: str, body: str, link: str) -> None:
+    with transaction.atomic():
+        notify(administrators(), subject=subject, body=body, link=link)
+
+
+def forget_pending_alerts(**kwargs) -> None:
+    """A new request starts: alerts left by work outside any HTTP request are not carried into it."""
+    _pending_alerts().clear()
+
+
+def send_pending_alerts(**kwargs) -> int:
+    """The HTTP request is over, and with it the view's transaction: write the alerts it raised."""
+    alerts = list(_pending_alerts())
+    _pending_alerts().clear()
+    for subject, body, link_ in alerts:
+        try:
+            _send_alert(subject, body, link_)
+        except Exception:  # the response is gone; never fail the request cycle for an alert (it is logged)
+            log.exception("could not store the administrators' alert: %s", subject)
+    return len(alerts)
 
 
 def _open(exception: ExceptionRequest, board: Board, extension: ExtensionRequest | None = None) -> Review:
@@ -62,6 +136,8 @@ def _open(exception: ExceptionRequest, board: Board, extension: ExtensionRequest
         due_on=timezone.localdate() + datetime.timedelta(days=board.review_days),
         opened_at=timezone.now(),
     )
+    review.impact = assess_impact(review)
+    review.save(update_fields=["impact"])
     audit.record(
         actor=None,
         verb="review.opened",
@@ -73,6 +149,7 @@ def _open(exception: ExceptionRequest, board: Board, extension: ExtensionRequest
             "due_on": review.due_on,
         },
     )
+    voting.tell_chair_if_quorum_impossible(voting.with_tally_data(Review.objects.all()).get(pk=review.pk))
     return review
 
 
@@ -137,21 +214,25 @@ def withdraw_review(exception: ExceptionRequest, actor) -> None:
         )
 
 
-def decide_review(*, review: Review, actor, outcome: str, rationale: str, conditions: str = "") -> Review:
-    """The chair records the board's decision; approve or reject settles the request.
+def decide_review(
+    *, review: Review, actor, outcome: str, rationale: str, conditions: str = "", meeting=None
+) -> Review:
+    """The chair records the board's decision, within what the votes allow (quorum and the board's rule).
 
-    Minimal for now: the governance issue adds votes, quorum and the decision rule before this is exposed.
+    approve / approve_with_conditions → the request approved (an extension allowed; a proposal carried out);
+    reject → rejected; return_for_changes → back to its requester; defer → stays open, due one SLA later.
     """
     if outcome not in Review.Outcome.values or not outcome:
         raise errors.ValidationFailed(
             {"outcome": [f"Choose one of: {', '.join(v for v in Review.Outcome.values if v)}."]}
         )
-    if not (rationale or "").strip():
+    rationale, conditions = (rationale or "").strip(), (conditions or "").strip()
+    if not rationale:
         raise errors.ValidationFailed({"rationale": ["Say why the board decided so."]})
-    if outcome == Review.Outcome.APPROVE_WITH_CONDITIONS and not (conditions or "").strip():
+    if outcome == Review.Outcome.APPROVE_WITH_CONDITIONS and not conditions:
         raise errors.ValidationFailed({"conditions": ["State the conditions of the approval."]})
     with transaction.atomic():
-        review = Review.objects.select_for_update(of=("self",)).select_related("board").get(pk=review.pk)
+        review = voting._locked(review)
         if review.board.chair_id != actor.pk:
             raise errors.PermissionDenied("Only the board's chair records its decision.")
         if review.status != Review.Status.OPEN:
@@ -160,17 +241,22 @@ def decide_review(*, review: Review, actor, outcome: str, rationale: str, condit
             raise errors.ValidationFailed(
                 {"outcome": ["An extension is approved or rejected (or deferred); it cannot be returned."]}
             )
+        if meeting is not None and meeting.board_id != review.board_id:
+            raise errors.ValidationFailed({"meeting": [f"Choose a meeting of {review.board.name}."]})
+        current = voting.tally(review)
+        if outcome in current.refused:
+            raise errors.Conflict(current.refused[outcome], problem="votes_do_not_allow", outcome=outcome)
         if outcome == Review.Outcome.DEFER:
-            audit.record(actor=actor, verb="review.deferred", obj=review, comment=rationale)
-            return review
+            return _defer(review, actor, rationale, meeting)
         review.status = Review.Status.DECIDED
         review.outcome = outcome
         review.rationale = rationale
-        review.conditions = conditions
+        review.conditions = conditions if outcome == Review.Outcome.APPROVE_WITH_CONDITIONS else ""
         review.decided_by = actor
+        review.meeting = meeting
         review.closed_at = timezone.now()
         review.save()
-        text = rationale + (f"\nConditions: {conditions}" if conditions else "")
+        text = rationale + (f"\nConditions: {review.conditions}" if review.conditions else "")
         if review.extension_id:
             extensions.decide_extension(
                 actor=actor,
@@ -179,11 +265,93 @@ def decide_review(*, review: Review, actor, outcome: str, rationale: str, condit
                 comment=text,
                 authority="board",
             )
+        elif review.kind in (Review.Kind.STANDARDIZATION, Review.Kind.SUNSET):
+            if OUTCOME_TO_ACTION[outcome] == "approve":
+                from governance.services import outcomes
+
+                outcomes.carry_out(review=review, actor=actor)
         else:
             lifecycle.record_decision(
                 exception=review.exception, outcome=OUTCOME_TO_ACTION[outcome], actor=actor, rationale=text
             )
         audit.record(
-            actor=actor, verb="review.decided", obj=review, after={"outcome": outcome}, comment=rationale
+            actor=actor,
+            verb="review.decided",
+            obj=review,
+            after={
+                "outcome": outcome,
+                "conditions": review.conditions,
+                "meeting": meeting.pk if meeting else None,
+                "votes": {"approve": current.approve, "reject": current.reject, "abstain": current.abstain},
+            },
+            comment=rationale,
+        )
+        label = Review.Outcome(outcome).label.lower()
+        # The requester hears of their request's new status (or their extension's decision) from exceptions.
+        told = (
+            {review.extension.requested_by_id}
+            if review.extension_id
+            else {review.exception.requested_by_id}
+            if review.exception_id
+            else set()
+        )
+        notify(
+            [person for person in people_concerned(review, current) if person.pk not in told],
+            subject=f"{review.board.name} decided: {label} — “{voting.review_title(review)}”",
+            body=(
+                f"{actor.display_name}, chair of {review.board.name}, recorded the decision: {label} "
+                f"({current.approve} approve, {current.reject} reject, {current.abstain} abstain).\n\n"
+                f"Rationale: {rationale}"
+                + (f"\n\nConditions: {review.conditions}" if review.conditions else "")
+            ),
+            link=voting.exception_link(review),
         )
     return review
+
+
+def _defer(review: Review, actor, rationale: str, meeting) -> Review:
+    before = {"due_on": review.due_on, "deferrals": review.deferrals}
+    review.due_on = voting.due_after_deferral(review)
+    review.deferrals += 1
+    review.save(update_fields=["due_on", "deferrals"])
+    audit.record(
+        actor=actor,
+        verb="review.deferred",
+        obj=review,
+        before=before,
+        after={
+            "due_on": review.due_on,
+            "deferrals": review.deferrals,
+            "meeting": meeting.pk if meeting else None,
+        },
+        comment=rationale,
+    )
+    notify(
+        people_concerned(review),
+        subject=f"{review.board.name} deferred “{voting.review_title(review)}” to {review.due_on:%d %B %Y}",
+        body=f"{actor.display_name} deferred the decision; it is now due by {review.due_on:%d %B %Y}.\n\nWhy: {rationale}",
+        link=voting.exception_link(review),
+    )
+    return review
+
+
+def people_concerned(review: Review, current=None) -> list:
+    """Who hears of a decision: the requester, the customer's account manager, the board, the process owner."""
+    current = current or voting.tally(review)
+    people = {member.pk: member for member in current.members}
+    if review.exception_id:
+        exception = review.exception
+        people.setdefault(exception.requested_by_id, exception.requested_by)
+        if exception.customer.account_manager_id:
+            people.setdefault(exception.customer.account_manager_id, exception.customer.account_manager)
+        if exception.process.owner_id:
+            people.setdefault(exception.process.owner_id, exception.process.owner)
+    if review.extension_id:
+        people.setdefault(review.extension.requested_by_id, review.extension.requested_by)
+    if review.process_id and review.process.owner_id:
+        people.setdefault(review.process.owner_id, review.process.owner)
+    for covered in review.covered.all():
+        manager = covered.customer.account_manager
+        if manager is not None:
+            people.setdefault(manager.pk, manager)
+    return list(people.values())

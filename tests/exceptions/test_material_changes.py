@@ -121,6 +121,8 @@ def test_a_cost_rise_on_an_active_exception_goes_to_the_board_and_it_is_not_in_f
     review = Review.objects.get(exception=exception, status="open")
     from governance import services as governance
 
+    for member in (s.dan, s.erin):  # quorum 2: the board votes before the chair decides
+        governance.cast_vote(review=review, member=member, choice="approve", rationale="Worth it.")
     governance.decide_review(review=review, actor=s.carol, outcome="approve", rationale="Worth it.")
     assert lifecycle.activate_due_exceptions(today=today) == 1
     exception.refresh_from_db()

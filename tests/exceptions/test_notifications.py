@@ -112,11 +112,14 @@ def test_the_boards_decision_reaches_the_requester(s, mailoutbox, django_capture
     lifecycle.submit_request(exception=exception, actor=s.alice)
     Notification.objects.all().delete()
     review = Review.objects.get(exception=exception)
+    for member in (s.carol, s.dan, s.erin):
+        governance.cast_vote(review=review, member=member, choice="approve", rationale="Yes.")
     with django_capture_on_commit_callbacks(execute=True):
         governance.decide_review(review=review, actor=s.carol, outcome="approve", rationale="Votes 3-0.")
     assert _inbox(s.alice) == [f"Your request “{exception.title}” was approved"]
     assert "by the change-control board" in Notification.objects.get(recipient=s.alice).body
-    assert _mailed_to(mailoutbox) == [s.alice.email]
+    # Governance tells the board and the process owner too (issue 7); the requester hears it once.
+    assert _mailed_to(mailoutbox).count(s.alice.email) == 1
 
 
 def test_withdrawing_tells_the_approver_it_no_longer_waits_and_not_the_requester(

@@ -73,6 +73,13 @@ def test_the_boards_decision_settles_the_extension(s, outcome, status):
     exception = _active(s)
     extension = _ask(s, exception, 400)
     review = Review.objects.get(extension=extension)
+    for member in (s.dan, s.erin):
+        services.cast_vote(
+            review=review,
+            member=member,
+            choice="approve" if status == "approved" else "reject",
+            rationale="Ok.",
+        )
     services.decide_review(
         review=review, actor=s.carol, outcome=outcome, rationale="Discussed.", conditions="Monthly report."
     )

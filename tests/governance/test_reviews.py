@@ -34,6 +34,11 @@ def _submitted_big(s, customer=None, process=None):
     return exception
 
 
+def _votes(s, review, choice):
+    for member in (s.dan, s.erin):
+        services.cast_vote(review=review, member=member, choice=choice, rationale="Discussed.")
+
+
 def test_exceptions_never_imports_governance():
     for path in (ROOT / "exceptions").rglob("*.py"):
         tree = ast.parse(path.read_text())
@@ -82,6 +87,7 @@ def test_no_board_in_the_region_is_a_409_naming_category_and_region(s):
 def test_the_chairs_decision_settles_the_request(s, outcome, status):
     exception = _submitted_big(s)
     review = Review.objects.get(exception=exception)
+    _votes(s, review, "approve" if outcome.startswith("approve") else "reject")
     services.decide_review(
         review=review, actor=s.carol, outcome=outcome, rationale="Votes 2-1", conditions="Review in 6 months"
     )
@@ -106,6 +112,7 @@ def test_defer_leaves_the_review_open(s):
 def test_only_the_chair_records_a_decision_and_only_once(s):
     exception = _submitted_big(s)
     review = Review.objects.get(exception=exception)
+    _votes(s, review, "approve")
     with pytest.raises(errors.PermissionDenied):
         services.decide_review(review=review, actor=s.dan, outcome="approve", rationale="x")
     services.decide_review(review=review, actor=s.carol, outcome="approve", rationale="x")
@@ -125,6 +132,7 @@ def test_a_request_has_at_most_one_open_review(s):
 
 def test_a_returned_request_resubmitted_gets_a_fresh_review(s):
     exception = _submitted_big(s)
+    _votes(s, Review.objects.get(exception=exception), "reject")
     services.decide_review(
         review=Review.objects.get(exception=exception),
         actor=s.carol,

@@ -1,0 +1,18 @@
+"""What governance puts on the board members' and chairs' home pages: the reviews waiting for their vote."""
+
+from governance.services import voting
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import register_home_card
+
+
+@register_home_card(
+    key="reviews-waiting-for-vote",
+    title="Reviews waiting for your vote",
+    roles={Role.BOARD_MEMBER, Role.BOARD_CHAIR},
+    template="governance/home/_waiting_for_vote.html",
+    order=5,
+)
+def _waiting_for_vote(user) -> dict:
+    waiting = voting.with_tally_data(voting.waiting_for_vote(user))
+    rows = list(waiting[:5])
+    return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}

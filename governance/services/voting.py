@@ -1,0 +1,429 @@
+"""Votes, declared interests, co-opted members, quorum and the decision rule of a review.
+
+Who may vote (eligible members) = the board's members ∪ its chair ∪ members co-opted to this review,
+minus the recused: whoever raised the request (or the extension), whoever manages the customer (for a
+proposal: the customer of any covered exception), and whoever declared an interest.
+
+The decision table (`tally(review).allowed_outcomes`; `reviews.decide_review` refuses the rest with 409):
+
+    quorum met      = eligible members who voted (approve, reject and abstain all count) >= board.quorum
+    the rule is computed on approve (A) vs reject (R) votes only; abstentions count for quorum, not the rule:
+
+    rule              | the votes support approval when
+    ------------------+------------------------------------------
+    simple_majority   | A > R
+    two_thirds        | A > 0 and A >= 2/3 of (A + R)
+    unanimous         | A > 0 and R == 0
+
+    outcome                  | allowed while the review is open when
+    -------------------------+---------------------------------------------------------------
+    approve                  | quorum met and the rule supports approval
+    approve_with_conditions  | quorum met and the rule supports approval
+    reject                   | quorum met, the rule does not support approval, and R >= 1
+    return_for_changes       | as reject (exception reviews only: an extension or a proposal cannot be returned)
+    defer                    | always (what a chair does without quorum)
+
+    All-abstain with quorum: only defer. A decided or withdrawn review: nothing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from exceptions.services.notifications import link
+from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
+from intimacy_ops import audit, errors
+from intimacy_ops.notifications import notify
+
+Outcome = Review.Outcome
+RULE_NAMES = {
+    Board.Rule.SIMPLE_MAJORITY: "simple majority",
+    Board.Rule.TWO_THIRDS: "two-thirds",
+    Board.Rule.UNANIMOUS: "unanimity",
+}
+DECISIONS = [
+    Outcome.APPROVE,
+    Outcome.APPROVE_WITH_CONDITIONS,
+    Outcome.REJECT,
+    Outcome.RETURN_FOR_CHANGES,
+    Outcome.DEFER,
+]
+
+
+def rule_supports_approval(rule: str, approve: int, reject: int) -> bool:
+    """The board's decision rule on approve vs reject votes (abstentions are not counted here)."""
+    if rule == Board.Rule.TWO_THIRDS:
+        return approve > 0 and 3 * approve >= 2 * (approve + reject)
+    if rule == Board.Rule.UNANIMOUS:
+        return approve > 0 and reject == 0
+    return approve > reject
+
+
+@dataclass(frozen=True)
+class Recusal:
+    member: object
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    rule: str
+    quorum: int
+    members: list  # everyone who may sit on this review: board members, chair, co-opted
+    eligible: list
+    recused: list[Recusal]
+    co_opted: list
+    votes: list  # the eligible members' votes
+    approve: int
+    reject: int
+    abstain: int
+    allowed_outcomes: list[str]
+    refused: dict[str, str] = field(default_factory=dict)  # outcome → why the chair may not record it now
+
+    @property
+    def voted(self) -> int:
+        return len(self.votes)
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.voted >= self.quorum
+
+    @property
+    def rule_name(self) -> str:
+        return RULE_NAMES.get(self.rule, self.rule)
+
+    @property
+    def rule_supports_approval(self) -> bool:
+        return rule_supports_approval(self.rule, self.approve, self.reject)
+
+    @property
+    def quorum_possible(self) -> bool:
+        return len(self.eligible) >= self.quorum
+
+    def recusal_of(self, user) -> str:
+        return next((r.reason for r in self.recused if r.member.pk == user.pk), "")
+
+    def vote_of(self, user):
+        return next((vote for vote in self.votes if vote.member_id == user.pk), None)
+
+    def is_member(self, user) -> bool:
+        return any(member.pk == user.pk for member in self.members)
+
+    def is_eligible(self, user) -> bool:
+        return any(member.pk == user.pk for member in self.eligible)
+
+
+def with_tally_data(queryset: QuerySet) -> QuerySet:
+    """Reviews with everything `tally` reads, in a fixed number of queries whatever the number of rows."""
+    return queryset.select_related(
+        "board__chair",
+        "exception__requested_by",
+        "exception__customer__account_manager",
+        "exception__customer__region",
+        "exception__process__owner",
+        "extension__requested_by",
+        "process__owner",
+        "decided_by",
+        "meeting",
+    ).prefetch_related(
+        "board__members",
+        Prefetch("votes", queryset=Vote.objects.select_related("member")),
+        Prefetch("declared_interests", queryset=DeclaredInterest.objects.select_related("member")),
+        Prefetch("co_opted", queryset=CoOptedMember.objects.select_related("member", "co_opted_by")),
+        "covered__customer__account_manager",
+    )
+
+
+def conflicts(review: Review) -> dict[int, str]:
+    """Members who may not vote because of who they are to the request: user id → reason."""
+    reasons: dict[int, str] = {}
+    if review.extension_id and review.extension.requested_by_id:
+        reasons[review.extension.requested_by_id] = "raised the request"
+    if review.exception_id:
+        reasons.setdefault(review.exception.requested_by_id, "raised the request")
+        manager_id = review.exception.customer.account_manager_id
+        if manager_id:
+            reasons.setdefault(manager_id, "manages the customer")
+    if review.kind in (Review.Kind.STANDARDIZATION, Review.Kind.SUNSET) and review.pk:
+        for covered in review.covered.all():
+            if covered.customer.account_manager_id:
+                reasons.setdefault(covered.customer.account_manager_id, "manages the customer")
+    return reasons
+
+
+def tally(review: Review) -> Tally:
+    """Who may vote, who is recused and why, the votes, quorum, and the outcomes the chair may record now."""
+    board = review.board
+    people = {member.pk: member for member in board.members.all()}
+    people.setdefault(board.chair_id, board.chair)
+    co_opted = [row.member for row in review.co_opted.all()]
+    for member in co_opted:
+        people.setdefault(member.pk, member)
+    reasons = {pk: reason for pk, reason in conflicts(review).items() if pk in people}
+    for interest in review.declared_interests.all():
+        if interest.member_id in people:
+            reasons.setdefault(interest.member_id, f"declared an interest: {interest.statement}")
+    members = sorted(people.values(), key=lambda user: user.username)
+    recused = [Recusal(member, reasons[member.pk]) for member in members if member.pk in reasons]
+    eligible = [member for member in members if member.pk not in reasons]
+    eligible_ids = {member.pk for member in eligible}
+    votes = [vote for vote in review.votes.all() if vote.member_id in eligible_ids]
+    counts = {choice: sum(1 for vote in votes if vote.choice == choice) for choice in Vote.Choice.values}
+    approve, reject, abstain = counts["approve"], counts["reject"], counts["abstain"]
+    refused = _refusals(review, board, len(votes), approve, reject, abstain)
+    return Tally(
+        rule=board.rule,
+        quorum=board.quorum,
+        members=members,
+        eligible=eligible,
+        recused=recused,
+        co_opted=co_opted,
+        votes=votes,
+        approve=approve,
+        reject=reject,
+        abstain=abstain,
+        allowed_outcomes=[outcome for outcome in DECISIONS if outcome not in refused],
+        refused=refused,
+    )
+
+
+def _refusals(review, board, voted, approve, reject, abstain) -> dict[str, str]:
+    if review.status != Review.Status.OPEN:
+        why = f"The review is {review.get_status_display().lower()}: nothing more can be recorded."
+        return dict.fromkeys(DECISIONS, why)
+    refused: dict[str, str] = {}
+    counts = f"{approve} approve, {reject} reject" + (f", {abstain} abstain" if abstain else "")
+    rule = RULE_NAMES.get(board.rule, board.rule)
+    if voted < board.quorum:
+        why = (
+            f"Quorum not met: {voted} of {board.quorum} eligible votes. Wait for the members' votes, "
+            "co-opt a substitute if too few can vote, or defer."
+        )
+        refused.update(dict.fromkeys(DECISIONS[:4], why))
+    elif rule_supports_approval(board.rule, approve, reject):
+        why = f"The votes support approval under {rule}, not a refusal: {counts}."
+        refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))
+    else:
+        why = f"The votes do not support approval under {rule}: {counts}."
+        refused.update(dict.fromkeys([Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS], why))
+        if reject == 0:
+            why = f"Nobody voted to reject: {counts}. Only defer is possible."
+            refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))
+    if review.kind != Review.Kind.EXCEPTION:
+        refused.setdefault(
+            Outcome.RETURN_FOR_CHANGES,
+            f"A {review.get_kind_display().lower()} is approved, rejected or deferred; it cannot be returned.",
+        )
+    return refused
+
+
+def _locked(review: Review) -> Review:
+    """The review, row-locked for the rest of the transaction, with what `tally` reads."""
+    Review.objects.select_for_update(of=("self",)).filter(pk=review.pk).get()
+    return with_tally_data(Review.objects.all()).get(pk=review.pk)
+
+
+def _require_open(review: Review, action: str) -> None:
+    if review.status != Review.Status.OPEN:
+        raise errors.TransitionNotAllowed(action=action, status=review.status, allowed_actions=[])
+
+
+def review_link(review: Review) -> str:
+    return f"/governance/reviews/{review.pk}/"
+
+
+def review_title(review: Review) -> str:
+    if review.exception_id:
+        return review.exception.title
+    return review.title or str(review)
+
+
+def _check_may_sit(review: Review, tally_: Tally, member) -> None:
+    if not tally_.is_member(member):
+        raise errors.PermissionDenied(
+            "Only the board's members, its chair and members co-opted to this review take part in it."
+        )
+
+
+def cast_vote(*, review: Review, member, choice: str, rationale: str) -> Vote:
+    """A board member votes approve, reject or abstain with a rationale; a second vote changes the first."""
+    if choice not in Vote.Choice.values:
+        raise errors.ValidationFailed({"choice": [f"Choose one of: {', '.join(Vote.Choice.values)}."]})
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise errors.ValidationFailed({"rationale": ["Say why: the chair and the requester read it."]})
+    with transaction.atomic():
+        review = _locked(review)
+        _require_open(review, "vote")
+        current = tally(review)
+        _check_may_sit(review, current, member)
+        reason = current.recusal_of(member)
+        if reason:
+            raise errors.PermissionDenied(f"You cannot vote on this review: you {reason}.", reason=reason)
+        now = timezone.now()
+        vote = Vote.objects.filter(review=review, member=member).first()
+        if vote is None:
+            vote = Vote.objects.create(
+                review=review, member=member, choice=choice, rationale=rationale, cast_at=now
+            )
+            audit.record(
+                actor=member, verb="review.vote_cast", obj=review, after={"choice": choice}, comment=rationale
+            )
+        else:
+            before = {"choice": vote.choice, "rationale": vote.rationale}
+            vote.choice, vote.rationale, vote.changed_at = choice, rationale, now
+            vote.save(update_fields=["choice", "rationale", "changed_at"])
+            audit.record(
+                actor=member,
+                verb="review.vote_changed",
+                obj=review,
+                before=before,
+                after={"choice": choice, "rationale": rationale},
+            )
+    return vote
+
+
+def declare_interest(*, review: Review, member, statement: str) -> DeclaredInterest:
+    """A member declares an interest and steps aside from the review; their vote, if any, is removed."""
+    statement = (statement or "").strip()
+    if not statement:
+        raise errors.ValidationFailed({"statement": ["Say what your interest is: it is recorded."]})
+    with transaction.atomic():
+        review = _locked(review)
+        _require_open(review, "declare an interest")
+        current = tally(review)
+        _check_may_sit(review, current, member)
+        if any(interest.member_id == member.pk for interest in review.declared_interests.all()):
+            raise errors.Conflict("You already declared an interest in this review.")
+        interest = DeclaredInterest.objects.create(
+            review=review, member=member, statement=statement, declared_at=timezone.now()
+        )
+        removed = Vote.objects.filter(review=review, member=member).first()
+        if removed is not None:
+            removed.delete()
+        audit.record(
+            actor=member,
+            verb="review.interest_declared",
+            obj=review,
+            before={"vote": removed.choice} if removed else None,
+            after={"member": member.username},
+            comment=statement,
+        )
+        review = _locked(review)
+        tell_chair_if_quorum_impossible(review)
+    return interest
+
+
+def tell_chair_if_quorum_impossible(review: Review) -> bool:
+    """Too few eligible members remain for a quorum: the chair is told they can co-opt a substitute."""
+    current = tally(review)
+    if current.quorum_possible or review.status != Review.Status.OPEN:
+        return False
+    notify(
+        [review.board.chair],
+        subject=f"Co-opt a substitute for “{review_title(review)}”",
+        body=(
+            f"Only {len(current.eligible)} member(s) of {review.board.name} may vote on this review, for a "
+            f"quorum of {current.quorum} (recused: "
+            + "; ".join(f"{r.member.display_name} {r.reason}" for r in current.recused)
+            + "). As chair, you can co-opt a substitute member for this review."
+        ),
+        link=review_link(review),
+    )
+    return True
+
+
+def co_opt_member(*, review: Review, actor, member, reason: str) -> CoOptedMember:
+    """The chair adds a substitute member to one review when too few eligible members remain for quorum."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise errors.ValidationFailed({"reason": ["Say why this person joins the review."]})
+    if member is None or not member.is_active:
+        raise errors.ValidationFailed({"member": ["Choose an active user."]})
+    with transaction.atomic():
+        review = _locked(review)
+        if review.board.chair_id != actor.pk:
+            raise errors.PermissionDenied("Only the board's chair co-opts a member.")
+        _require_open(review, "co-opt a member")
+        current = tally(review)
+        if current.quorum_possible:
+            raise errors.Conflict(
+                f"{len(current.eligible)} eligible members remain for a quorum of {current.quorum}: "
+                "co-opting is for when too few can vote."
+            )
+        if current.is_member(member):
+            raise errors.ValidationFailed({"member": [f"{member.display_name} already sits on this review."]})
+        conflict = conflicts(review).get(member.pk)
+        if conflict:
+            raise errors.ValidationFailed(
+                {"member": [f"{member.display_name} cannot be co-opted: they {conflict}."]}
+            )
+        row = CoOptedMember.objects.create(
+            review=review, member=member, co_opted_by=actor, reason=reason, co_opted_at=timezone.now()
+        )
+        audit.record(
+            actor=actor,
+            verb="review.member_co_opted",
+            obj=review,
+            after={"member": member.username},
+            comment=reason,
+        )
+        notify(
+            [member],
+            subject=f"You are co-opted to review “{review_title(review)}”",
+            body=(
+                f"{actor.display_name}, chair of {review.board.name}, asks you to sit on this review as a "
+                f"substitute member and vote by {review.due_on:%d %B %Y}.\n\nWhy: {reason}"
+            ),
+            link=review_link(review),
+        )
+    return row
+
+
+def due_after_deferral(review: Review) -> datetime.date:
+    return review.due_on + datetime.timedelta(days=review.board.review_days)
+
+
+def exception_link(review: Review) -> str:
+    return link(review.exception) if review.exception_id else review_link(review)
+
+
+# --- reads for the member's queue ----------------------------------------------------------------------------
+
+
+def sits_on(user) -> Q:
+    """Reviews this user sits on: their boards' (as member or chair) and those they are co-opted to."""
+    boards = Board.objects.filter(Q(members=user) | Q(chair=user)).values("id")
+    co_opted = CoOptedMember.objects.filter(member=user).values("review_id")
+    return Q(board__in=boards) | Q(pk__in=co_opted)
+
+
+def waiting_for_vote(user) -> QuerySet:
+    """Open reviews this user may vote on and has not: due soonest first (recused ones are not waiting)."""
+    mine = Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
+    conflicted = (
+        Q(exception__requested_by=user)
+        | Q(exception__customer__account_manager=user)
+        | Q(extension__requested_by=user)
+        | Q(pk__in=Vote.objects.filter(member=user).values("review_id"))
+        | Q(pk__in=DeclaredInterest.objects.filter(member=user).values("review_id"))
+        | Q(
+            pk__in=Review.covered.through.objects.filter(
+                exceptionrequest__customer__account_manager=user
+            ).values("review_id")
+        )
+    )
+    return mine.exclude(conflicted).order_by("due_on", "id")
+
+
+def other_open_reviews(user) -> QuerySet:
+    """Open reviews of this user's boards that do not wait for their vote (voted, recused), due soonest first."""
+    waiting = waiting_for_vote(user).values("pk")
+    return (
+        Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
+        .exclude(pk__in=waiting)
+        .order_by("due_on", "id")
+    )
