@@ -33,7 +33,9 @@ from exceptions.models import ExceptionRequest, Process
 from governance.access_policies import may_manage_policies
 from governance.models import Review, ThresholdPolicy
 from governance.services.crossings import Crossing, crossings_of, decided_unchanged, money
+from governance.services.impact import assess_impact
 from governance.services.reviews import board_for, board_people
+from governance.services.voting import review_link, tell_chair_if_quorum_impossible
 from intimacy_ops import audit, errors
 from intimacy_ops.notifications import notify
 from segments.models import Segment
@@ -248,6 +250,10 @@ def _impact(exceptions: list[ExceptionRequest]) -> dict:
         "monthly_cost": str(
             sum((exception.estimated_monthly_cost for exception in exceptions), Decimal("0"))
         ),
+        # The review page's "this request" figure is, for a proposal, what it covers.
+        "monthly_cost_request": str(
+            sum((exception.estimated_monthly_cost for exception in exceptions), Decimal("0"))
+        ),
         "one_off_cost": str(
             sum((exception.estimated_one_off_cost for exception in exceptions), Decimal("0"))
         ),
@@ -327,14 +333,19 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
                 board=board,
                 title=headline[:200],
                 summary=text,
-                impact={
-                    **_impact(exceptions),
-                    **({"expires_on": crossing.expires_on.isoformat()} if crossing.expires_on else {}),
-                },
+                impact={},
                 due_on=today + datetime.timedelta(days=board.review_days),
                 opened_at=timezone.now(),
             )
             review.covered.set(exceptions)
+            # One impact assessment for every kind of review (the review page shows it, the owner edits it),
+            # with the covered exceptions' own figures on top.
+            review.impact = {
+                **assess_impact(review),
+                **_impact(exceptions),
+                **({"expires_on": crossing.expires_on.isoformat()} if crossing.expires_on else {}),
+            }
+            review.save(update_fields=["impact"])
             audit.record(
                 actor=None,
                 verb="review.opened",
@@ -353,8 +364,9 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
                 [*board_people(board), process.owner],
                 subject=f"{review.get_kind_display()} for {board.name}: {headline}"[:200],
                 body=f"{text}\n\nThe board decides by {review.due_on:%d %B %Y}.",
-                link=f"/governance/policies/proposals/{review.pk}/",
+                link=review_link(review),
             )
+            tell_chair_if_quorum_impossible(review)
     except IntegrityError:
         # Another run opened it first (or it was open already): the partial unique constraint decided.
         summary.already_open += 1

@@ -243,6 +243,11 @@ def decide_review(
             )
         if meeting is not None and meeting.board_id != review.board_id:
             raise errors.ValidationFailed({"meeting": [f"Choose a meeting of {review.board.name}."]})
+        if meeting is None:
+            # Decided while a meeting with it on the agenda is in session: the decision belongs to its minutes.
+            from governance.meeting_selectors import meeting_in_session
+
+            meeting = meeting_in_session(review)
         current = voting.tally(review)
         if outcome in current.refused:
             raise errors.Conflict(current.refused[outcome], problem="votes_do_not_allow", outcome=outcome)

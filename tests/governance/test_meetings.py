@@ -542,3 +542,36 @@ def test_board_members_see_their_next_meetings_on_their_home_page(s, browse):
     page = browse(s.dan).get("/home/board-member/")
     card = page.content.decode().split('data-testid="next-meetings-card"')[1].split("</div>")[0]
     assert "Next monthly review" in card and "Not mine" not in card
+
+
+def test_a_decision_taken_while_the_meeting_is_in_session_belongs_to_it(s, browse):
+    """The chair decides from the review page during the meeting: the meeting's page lists the decision."""
+    from governance.services import decide_review, voting
+
+    review = open_review(s, title="Saturday deliveries")
+    started = timezone.now() - datetime.timedelta(minutes=20)
+    with time_machine.travel(started - datetime.timedelta(days=1), tick=False):
+        meeting = schedule(s, days=1)
+        services.add_to_agenda(meeting=meeting, review=review, actor=s.carol)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=started, ends_at=started + datetime.timedelta(hours=1)
+    )
+    for member in (s.dan, s.erin):
+        voting.cast_vote(review=review, member=member, choice="approve", rationale="Contained.")
+    decide_review(review=review, actor=s.carol, outcome="approve", rationale="Both members approve.")
+    review.refresh_from_db()
+    assert review.meeting == meeting
+    page = browse(s.dan).get(f"/governance/meetings/{meeting.pk}/")
+    assert "Saturday deliveries" in page.content.decode().split('data-testid="decisions"')[1]
+
+
+def test_a_decision_outside_any_meeting_belongs_to_none(s):
+    from governance.services import decide_review, voting
+
+    review = open_review(s)
+    schedule(s, days=3)  # upcoming, not in session
+    for member in (s.dan, s.erin):
+        voting.cast_vote(review=review, member=member, choice="approve", rationale="Contained.")
+    decide_review(review=review, actor=s.carol, outcome="approve", rationale="Both members approve.")
+    review.refresh_from_db()
+    assert review.meeting is None

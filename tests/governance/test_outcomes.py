@@ -82,6 +82,31 @@ def test_standardize_publishes_the_variation_and_standardizes_each_covered_excep
     assert Notification.objects.filter(recipient=s.amy, subject__contains="saturday-delivery").exists()
 
 
+def test_the_boards_decision_carries_out_the_standardization_end_to_end(s, signed_in_api):
+    """Through the API, as the board works: two members vote approve, the chair decides approve."""
+    review, covered = _standardization(s)
+    assert review.impact["similar_active_exceptions"] == 3  # the covered figures, on the review page too
+    for member in (s.dan, s.erin):
+        voted = signed_in_api(member).post(
+            f"/api/v1/reviews/{review.pk}/votes/",
+            {"choice": "approve", "rationale": "Common now."},
+            format="json",
+        )
+        assert voted.status_code in (200, 201), voted.content
+    decided = signed_in_api(s.carol).post(
+        f"/api/v1/reviews/{review.pk}/decide/",
+        {"outcome": "approve", "rationale": "Three customers hold it: make it standard."},
+        format="json",
+    )
+    assert decided.status_code == 200, decided.content
+    s.fulfilment.refresh_from_db()
+    assert s.fulfilment.version == 2
+    assert set(
+        ExceptionRequest.objects.filter(pk__in=[e.pk for e in covered]).values_list("status", flat=True)
+    ) == {"standardized"}
+    assert AuditEvent.objects.filter(verb="exception.standardize").count() == 3
+
+
 def test_the_owner_rule_for_publishing_still_holds_for_people(s):
     with pytest.raises(errors.PermissionDenied):
         catalog.publish_version(actor=s.carol, process=s.fulfilment, procedure="New way.")
