@@ -260,7 +260,6 @@ def _impact(exceptions: list[ExceptionRequest]) -> dict:
         "revenue_at_risk": str(sum((exception.revenue_at_risk for exception in exceptions), Decimal("0"))),
         "risk": max(risks, key=RISK_ORDER.index) if risks else "",
         "capacity_effect": "",
-        "notes": "Prefilled from the exceptions covered when the policy's line was crossed.",
         "prefilled": True,
     }
 
