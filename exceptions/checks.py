@@ -15,11 +15,14 @@ from intimacy_ops import checks
     every_seconds=3600,
     description="Approved exceptions become active on their start date; active ones expire on their expiry date.",
 )
-def start_and_expiry() -> str:
+def start_and_expiry() -> checks.CheckResult:
     today = timezone.localdate()
     activated = activate_due_exceptions(today=today)
     expired = expire_due_exceptions(today=today)
-    return f"activated {activated}, expired {expired} exception(s)"
+    return checks.CheckResult(
+        summary=f"activated {activated}, expired {expired} exception(s)",
+        counts={"activated": activated, "expired": expired},
+    )
 
 
 @checks.register(

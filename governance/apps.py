@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Change-control boards and reviews"
 
     def ready(self) -> None:
+        import governance.checks  # noqa: F401  (registers governance.reviews_overdue)
         from exceptions import hooks
         from governance import access_rules, demo, services  # noqa: F401
 

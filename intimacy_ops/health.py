@@ -1,4 +1,12 @@
-"""Liveness: `/healthz` really queries the database and talks to the broker; the heartbeat shows beat and a worker run."""
+"""Liveness: `/healthz` really queries the database and talks to the broker; the heartbeat shows beat and a worker run.
+
+`/healthz` answers `{"database", "broker", "beat"}`. `database` and `broker` are what the web process
+needs: either down makes it 503 (CONTRACT.md). `beat` is "ok" when the heartbeat check ran within 3
+heartbeat intervals, "stale" when older, "unknown" when it never ran (a fresh start): it is reported,
+never a 503 — a stale beat is the worker's or beat's trouble, and a web container restarted or held
+back by its healthcheck for it would fix nothing (and on a fresh start, web must be healthy before
+anyone can look).
+"""
 
 import socket
 
@@ -70,6 +78,27 @@ def last_heartbeat() -> Heartbeat | None:
     return Heartbeat.objects.filter(name="worker").first()
 
 
+STALE_AFTER_INTERVALS = 3
+
+
+def heartbeat_seconds() -> int:
+    """How often beat sends the heartbeat: the schedule in settings (HEARTBEAT_SECONDS), else the check's own."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("check:heartbeat") or {}
+    seconds = entry.get("schedule")
+    if isinstance(seconds, int | float) and seconds > 0:
+        return int(seconds)
+    return checks.get("heartbeat").every_seconds
+
+
+def beat_status(now=None) -> str:
+    """'ok', 'stale' (heartbeat older than 3 intervals) or 'unknown' (no heartbeat yet)."""
+    heartbeat = last_heartbeat()
+    if heartbeat is None:
+        return "unknown"
+    age = ((now or timezone.now()) - heartbeat.last_run_at).total_seconds()
+    return "ok" if age <= STALE_AFTER_INTERVALS * heartbeat_seconds() else "stale"
+
+
 def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
@@ -104,9 +133,11 @@ def broker_ok() -> bool:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    status = {
-        "database": "ok" if database_ok() else "down",
-        "broker": "ok" if broker_ok() else "down",
-    }
+    database = database_ok()
+    status = {"database": "ok" if database else "down", "broker": "ok" if broker_ok() else "down"}
     healthy = all(value == "ok" for value in status.values())
+    try:
+        status["beat"] = beat_status() if database else "unknown"
+    except Exception:  # e.g. the table is not migrated yet: say so, do not fail the probe
+        status["beat"] = "unknown"
     return JsonResponse(status, status=200 if healthy else 503)
