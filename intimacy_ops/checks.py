@@ -118,3 +118,28 @@ def _prune(name: str) -> None:
     boundary = next(iter(oldest_kept), None)
     if boundary is not None:
         CheckRun.objects.filter(name=name, id__lt=boundary).delete()
+
+
+def request_run(*, actor, name: str) -> Check:
+    """An administrator asks for a check to run now: a `run_check` task (trigger "page") once this commits."""
+    from django.db import transaction
+
+    from intimacy_ops import audit, errors
+    from intimacy_ops.accounts.roles import Role
+
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise errors.PermissionDenied("Only administrators run a check by hand.")
+    try:
+        check = get(name)
+    except LookupError:
+        raise errors.NotFound("No periodic check has that name.") from None
+    with transaction.atomic():
+        audit.record(actor=actor, verb="check.run_requested", object_type="check", object_id=name)
+
+        def enqueue() -> None:
+            from intimacy_ops.tasks import run_check
+
+            run_check.apply_async((name, "page"))
+
+        transaction.on_commit(enqueue)
+    return check

@@ -59,6 +59,23 @@ class CheckRun(models.Model):
     def __str__(self) -> str:
         return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M:%S}"
 
+    @property
+    def outcome(self) -> str:
+        """running (or never finished: its worker died), failed or ok."""
+        if self.error:
+            return "failed"
+        return "ok" if self.finished_at else "running"
+
+    @property
+    def duration_text(self) -> str:
+        if self.finished_at is None:
+            return ""
+        seconds = (self.finished_at - self.started_at).total_seconds()
+        if seconds < 10:
+            return f"{seconds:.2f} s"
+        minutes, seconds = divmod(round(seconds), 60)
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
 
 @checks.register(name="heartbeat", every_seconds=60, description="Records that beat and a worker are alive.")
 def beat() -> str:
