@@ -131,6 +131,10 @@ def test_run_checks_prints_the_sweeps_line_and_records_the_run():
 
     assert out.getvalue() == "sla_sweep: 1 breached, 1 escalation raised, 1 reminder\n"
     run = CheckRun.objects.get(name="sla_sweep")
-    assert (run.trigger, run.summary, run.error) == ("command", "1 breached, 1 escalation raised, 1 reminder", "")
+    assert (run.trigger, run.summary, run.error) == (
+        "command",
+        "1 breached, 1 escalation raised, 1 reminder",
+        "",
+    )
     assert run.counts == {"breached": 1, "escalations_raised": 1, "reminders": 1}
     assert run.started_at == run.finished_at == minutes(95)
