@@ -84,14 +84,15 @@ def check_list(request: HttpRequest) -> HttpResponse:
     _require_viewer(request.user)
     runs, entries = _latest_runs(), _periodic_tasks()
     rows = [_row(check, runs.get(check.name), entries.get(check.name)) for check in checks.registered()]
+    heartbeat = last_heartbeat()
     return render(
         request,
         "checks/list.html",
         {
             "rows": rows,
             "can_run": request.user.has_role(Role.ADMINISTRATOR),
-            "beat": beat_status(),
-            "heartbeat": last_heartbeat(),
+            "beat": beat_status(heartbeat=heartbeat),
+            "heartbeat": heartbeat,
         },
     )
 
