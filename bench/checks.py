@@ -366,7 +366,7 @@ def run(args) -> None:
             list(query.order_by("pk").values_list("pk", flat=True))
         return (time.perf_counter() - started) * 1000
 
-    results: dict[int, dict[str, tuple[float, float, str]]] = {}
+    results: dict[int, dict[str, tuple[float, float, float]]] = {}
     for round_number in (1, 2):
         build(round_number)
         results[round_number] = {}
@@ -374,8 +374,16 @@ def run(args) -> None:
             select = selection_ms(name)
             started = time.perf_counter()
             line = checks.run(name, trigger="command")
-            results[round_number][name] = (select, time.perf_counter() - started, line.summary)
-            print(f"    {name}: {time.perf_counter() - started:.2f} s (selection {select:.1f} ms) — {line}")
+            took = time.perf_counter() - started
+            # Right after: nothing is left to do, so this run costs only what the table sizes make it cost.
+            started = time.perf_counter()
+            idle = checks.run(name, trigger="command")
+            idle_ms = (time.perf_counter() - started) * 1000
+            results[round_number][name] = (select, took, idle_ms)
+            print(
+                f"    {name}: {took:.2f} s (selection {select:.1f} ms) — {line}; "
+                f"run again at once: {idle_ms:.1f} ms — {idle}"
+            )
 
     sizes = {
         round_number: f"{args.exceptions * round_number:,} exceptions / {args.cases * round_number:,} cases / "
@@ -384,13 +392,33 @@ def run(args) -> None:
     }
     print()
     print(f"round 1: {sizes[1]}; round 2: {sizes[2]}; {args.crossed:.0%} of a round's rows crossed a line")
-    print(f"{'check':32} {'round 1':>10} {'round 2':>10} {'ratio':>7}   selection query r1 → r2")
+    print(
+        f"{'check':30} {'round 1':>9} {'round 2':>9} {'ratio':>6}   {'selection query':>26}   "
+        f"{'second (idle) run':>26}"
+    )
     for name in CHECKS:
-        (select1, took1, _), (select2, took2, _) = results[1][name], results[2][name]
+        (select1, took1, idle1), (select2, took2, idle2) = results[1][name], results[2][name]
         print(
-            f"{name:32} {took1:>9.2f}s {took2:>9.2f}s {took2 / took1:>6.2f}×   "
-            f"{select1:.1f} ms → {select2:.1f} ms ({select2 / select1:.2f}×)"
+            f"{name:30} {took1:>8.2f}s {took2:>8.2f}s {took2 / took1:>5.2f}×   "
+            f"{select1:>7.1f} → {select2:>7.1f} ms ({select2 / select1:.2f}×)   "
+            f"{idle1:>7.1f} → {idle2:>7.1f} ms ({idle2 / idle1:.2f}×)"
         )
+    # exceptions' start/expiry selects by status (indexed alone), then filters the dates: the scan covers
+    # every approved/active request. What a composite index would make of it (not in the migrations:
+    # exceptions/ is another owner's; see bench/README.md).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'CREATE INDEX bench_exception_status_starts ON "exceptions_exceptionrequest" (status, starts_on)'
+        )
+        cursor.execute(
+            'CREATE INDEX bench_exception_status_expires ON "exceptions_exceptionrequest" (status, expires_on)'
+        )
+        cursor.execute("ANALYZE exceptions_exceptionrequest")
+    with_index = selection_ms("exceptions.start_and_expiry")
+    print(
+        f"exceptions.start_and_expiry selection with (status, starts_on) and (status, expires_on) indexes: "
+        f"{with_index:.1f} ms (without: {results[2]['exceptions.start_and_expiry'][0]:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":
