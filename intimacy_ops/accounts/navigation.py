@@ -76,7 +76,7 @@ register(
 )
 register(
     key="checks",
-    label="Background checks",
+    label="Checks",
     url_name="checks",
     roles={Role.OPERATIONS_LEAD, Role.ADMINISTRATOR},
     order=920,

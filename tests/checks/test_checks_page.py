@@ -72,7 +72,7 @@ def test_an_administrator_sees_every_check_with_its_schedule_and_last_run(client
     assert "paused" in page  # beat's entry was disabled in the admin
     assert "Every minute" in page
     assert page.count('data-testid="run-now"') == len(checks.registered())
-    assert '"/checks/"' in page  # the navigation entry
+    assert 'href="/checks/" data-nav="checks"' in page  # the navigation entry
 
 
 def test_an_operations_lead_sees_the_page_without_run_now(client):
@@ -82,6 +82,7 @@ def test_an_operations_lead_sees_the_page_without_run_now(client):
 
     assert response.status_code == 200
     assert 'data-testid="run-now"' not in response.content.decode()
+    assert 'data-nav="checks"' in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["account manager", "auditor", "board chair"])
@@ -91,7 +92,7 @@ def test_other_roles_get_403_and_no_navigation_entry(client, role):
     assert client.get("/checks/").status_code == 403
     assert client.get("/checks/sla_sweep/").status_code == 403
     assert client.post("/checks/sla_sweep/run/").status_code == 403
-    assert "Background checks" not in client.get("/notifications/").content.decode()
+    assert 'data-nav="checks"' not in client.get("/notifications/").content.decode()
 
 
 def test_run_now_queues_the_check_after_commit_and_the_row_polls_until_it_ran(
