@@ -4,6 +4,7 @@ import datetime
 from types import SimpleNamespace
 
 import time_machine
+from django.contrib.auth.models import Group
 
 from intimacy_ops.accounts.roles import Role
 from segments.models import SlaPolicy
@@ -21,6 +22,9 @@ def minutes(count: float) -> datetime.datetime:
 
 def sla_scene(*, update_interval_minutes: int | None = 120) -> SimpleNamespace:
     """P1 on a 24×7 clock: response in 60 min, resolution in 240, a proactive update every 2 h."""
+    # The role groups come with the migrations; a transactional test after another was flushed lacks them.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
     emea = RegionFactory(code="EMEA")
     alice = user_with(Role.ACCOUNT_MANAGER, regions=["EMEA"], username="am.alice")
     oscar = user_with(Role.OPERATIONS_LEAD, regions=["EMEA"], username="ops.oscar")
