@@ -22,13 +22,16 @@ from intimacy_ops import checks
         "set, or expire on their expiry date."
     ),
 )
-def start_and_expiry() -> str:
+def start_and_expiry() -> checks.CheckResult:
     today = timezone.localdate()
     activated = activate_due_exceptions(today=today)
     # Before expiry: a board's sunset date (never after the expiry date) is the reason it ends.
     sunset = sunset_due_exceptions(today=today)
     expired = expire_due_exceptions(today=today)
-    return f"activated {activated}, sunset {sunset}, expired {expired} exception(s)"
+    return checks.CheckResult(
+        summary=f"activated {activated}, sunset {sunset}, expired {expired} exception(s)",
+        counts={"activated": activated, "sunset": sunset, "expired": expired},
+    )
 
 
 @checks.register(

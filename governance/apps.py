@@ -10,6 +10,7 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
+        import governance.checks  # noqa: F401  (registers governance.reviews_overdue)
         from exceptions import hooks
         from governance import (  # noqa: F401
             access_policies,

@@ -1,12 +1,47 @@
 """The registry of periodic checks: each app registers its checks in AppConfig.ready().
 
 Beat runs each on its schedule through the `intimacy_ops.run_check` task; `python manage.py
-run_checks` runs them all once, synchronously. A check returns one line saying what it did and
-must be idempotent and safe to run twice at once.
+run_checks` runs them all once, synchronously; administrators can "run now" from /checks/. A check
+returns one line saying what it did — a `str`, or a `CheckResult` (a `str` that also carries counts)
+— and must be idempotent and safe to run twice at once.
+
+`run()` records every run as a `CheckRun` (start, end, summary, counts, error, trigger, host) and keeps
+the last `KEEP_RUNS` of each check.
 """
 
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+KEEP_RUNS = 200
+TRIGGERS = ("beat", "command", "page")
+
+
+class CheckResult(str):
+    """What a check found and did: its line (`summary`, also the string itself) and counts by name.
+
+    A `str` so that a check's result reads and compares as its line: `CheckResult(summary="3 breached",
+    counts={"breached": 3}) == "3 breached"`.
+    """
+
+    counts: dict[str, int]
+
+    def __new__(cls, summary: str = "", counts: Mapping[str, int] | None = None) -> "CheckResult":
+        result = super().__new__(cls, summary)
+        result.counts = dict(counts or {})
+        return result
+
+    @property
+    def summary(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"CheckResult(summary={self.summary!r}, counts={self.counts!r})"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 reminder`, `2 reminders`: for check lines."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 @dataclass(frozen=True)
@@ -45,5 +80,66 @@ def get(name: str) -> Check:
         ) from None
 
 
-def run(name: str) -> str:
-    return get(name).func()
+def run(name: str, *, trigger: str = "beat") -> CheckResult:
+    """Run one check now, recording the run (and its error, re-raised) as a `CheckRun`."""
+    from django.utils import timezone
+
+    from intimacy_ops.health import CheckRun
+
+    check = get(name)
+    record = CheckRun.objects.create(
+        name=name, started_at=timezone.now(), trigger=trigger, hostname=socket.gethostname()[:255]
+    )
+    try:
+        outcome = check.func()
+    except Exception as error:
+        CheckRun.objects.filter(pk=record.pk).update(
+            finished_at=timezone.now(), error=f"{error.__class__.__name__}: {error}"
+        )
+        raise
+    finally:
+        _prune(name)
+    result = outcome if isinstance(outcome, CheckResult) else CheckResult(str(outcome))
+    CheckRun.objects.filter(pk=record.pk).update(
+        finished_at=timezone.now(), summary=result.summary, counts=result.counts
+    )
+    return result
+
+
+def _prune(name: str) -> None:
+    """Keep the last KEEP_RUNS runs of a check (one indexed lookup and one delete)."""
+    from intimacy_ops.health import CheckRun
+
+    oldest_kept = (
+        CheckRun.objects.filter(name=name)
+        .order_by("-id")
+        .values_list("id", flat=True)[KEEP_RUNS - 1 : KEEP_RUNS]
+    )
+    boundary = next(iter(oldest_kept), None)
+    if boundary is not None:
+        CheckRun.objects.filter(name=name, id__lt=boundary).delete()
+
+
+def request_run(*, actor, name: str) -> Check:
+    """An administrator asks for a check to run now: a `run_check` task (trigger "page") once this commits."""
+    from django.db import transaction
+
+    from intimacy_ops import audit, errors
+    from intimacy_ops.accounts.roles import Role
+
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise errors.PermissionDenied("Only administrators run a check by hand.")
+    try:
+        check = get(name)
+    except LookupError:
+        raise errors.NotFound("No periodic check has that name.") from None
+    with transaction.atomic():
+        audit.record(actor=actor, verb="check.run_requested", object_type="check", object_id=name)
+
+        def enqueue() -> None:
+            from intimacy_ops.tasks import run_check
+
+            run_check.apply_async((name, "page"))
+
+        transaction.on_commit(enqueue)
+    return check

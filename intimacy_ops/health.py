@@ -1,4 +1,12 @@
-"""Liveness: `/healthz` really queries the database and talks to the broker; the heartbeat shows beat and a worker run."""
+"""Liveness: `/healthz` really queries the database and talks to the broker; the heartbeat shows beat and a worker run.
+
+`/healthz` answers `{"database", "broker", "beat"}`. `database` and `broker` are what the web process
+needs: either down makes it 503 (CONTRACT.md). `beat` is "ok" when the heartbeat check ran within 3
+heartbeat intervals, "stale" when older, "unknown" when it never ran (a fresh start): it is reported,
+never a 503 — a stale beat is the worker's or beat's trouble, and a web container restarted or held
+back by its healthcheck for it would fix nothing (and on a fresh start, web must be healthy before
+anyone can look).
+"""
 
 import socket
 
@@ -51,6 +59,23 @@ class CheckRun(models.Model):
     def __str__(self) -> str:
         return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M:%S}"
 
+    @property
+    def outcome(self) -> str:
+        """running (or never finished: its worker died), failed or ok."""
+        if self.error:
+            return "failed"
+        return "ok" if self.finished_at else "running"
+
+    @property
+    def duration_text(self) -> str:
+        if self.finished_at is None:
+            return ""
+        seconds = (self.finished_at - self.started_at).total_seconds()
+        if seconds < 10:
+            return f"{seconds:.2f} s"
+        minutes, seconds = divmod(round(seconds), 60)
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
 
 @checks.register(name="heartbeat", every_seconds=60, description="Records that beat and a worker are alive.")
 def beat() -> str:
@@ -68,6 +93,31 @@ def beat() -> str:
 
 def last_heartbeat() -> Heartbeat | None:
     return Heartbeat.objects.filter(name="worker").first()
+
+
+STALE_AFTER_INTERVALS = 3
+
+
+def heartbeat_seconds() -> int:
+    """How often beat sends the heartbeat: the schedule in settings (HEARTBEAT_SECONDS), else the check's own."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("check:heartbeat") or {}
+    seconds = entry.get("schedule")
+    if isinstance(seconds, int | float) and seconds > 0:
+        return int(seconds)
+    return checks.get("heartbeat").every_seconds
+
+
+_LOOK_IT_UP = object()
+
+
+def beat_status(now=None, heartbeat=_LOOK_IT_UP) -> str:
+    """'ok', 'stale' (heartbeat older than 3 intervals) or 'unknown' (no heartbeat yet)."""
+    if heartbeat is _LOOK_IT_UP:
+        heartbeat = last_heartbeat()
+    if heartbeat is None:
+        return "unknown"
+    age = ((now or timezone.now()) - heartbeat.last_run_at).total_seconds()
+    return "ok" if age <= STALE_AFTER_INTERVALS * heartbeat_seconds() else "stale"
 
 
 def database_ok() -> bool:
@@ -104,9 +154,11 @@ def broker_ok() -> bool:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    status = {
-        "database": "ok" if database_ok() else "down",
-        "broker": "ok" if broker_ok() else "down",
-    }
+    database = database_ok()
+    status = {"database": "ok" if database else "down", "broker": "ok" if broker_ok() else "down"}
     healthy = all(value == "ok" for value in status.values())
+    try:
+        status["beat"] = beat_status() if database else "unknown"
+    except Exception:  # e.g. the table is not migrated yet: say so, do not fail the probe
+        status["beat"] = "unknown"
     return JsonResponse(status, status=200 if healthy else 503)

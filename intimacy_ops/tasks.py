@@ -59,6 +59,9 @@ def send_digest_email(digest_id: int) -> bool:
 
 
 @shared_task(name="intimacy_ops.run_check")
-def run_check(name: str) -> str:
-    """Run one registered periodic check (beat sends one of these per schedule entry)."""
-    return checks.run(name)
+def run_check(name: str, trigger: str = "beat") -> str:
+    """Run one registered periodic check (beat sends one of these per schedule entry; "run now" too).
+
+    The run is recorded as a CheckRun; an error is recorded there and re-raised, so Celery sees it.
+    """
+    return checks.run(name, trigger=trigger).summary

@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from intimacy_ops import health, views
+from intimacy_ops import health, views, views_checks
 from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
 from intimacy_ops.escalations import api as escalations_api
@@ -40,6 +40,10 @@ urlpatterns = [
     path("notifications/settings/", notification_views.preferences, name="notification-settings"),
     path("escalations/", include("intimacy_ops.escalations.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("checks/", views_checks.check_list, name="checks"),
+    path("checks/<str:name>/", views_checks.check_history, name="check-history"),
+    path("checks/<str:name>/row/", views_checks.check_row, name="check-row"),
+    path("checks/<str:name>/run/", views_checks.check_run_now, name="check-run"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),

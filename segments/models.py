@@ -248,9 +248,36 @@ class ServiceCase(models.Model):
     )
     # Set by retention (segments.retention): the case's free text was blanked; it is not matched again.
     anonymized_at = models.DateTimeField(null=True, blank=True)
+    # Set by the SLA sweep (segments.services.sla.sweep) as it sees a due time pass unanswered and
+    # escalates it: once per case and line, so a second sweep finds nothing left to do.
+    response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    # Proactive updates (the policy's update interval): when the account manager is next reminded,
+    # and when they last were. Kept by refresh_clock and the sweep; empty when closed or no interval.
+    update_reminder_at = models.DateTimeField(null=True, blank=True)
+    update_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
+        # What the SLA sweep looks for, indexed on just the rows still to act on: its cost follows
+        # what crossed the line, not how many cases there are.
+        indexes = [
+            models.Index(
+                fields=["response_due_at"],
+                condition=Q(first_response_at__isnull=True, response_breached_at__isnull=True),
+                name="case_response_to_sweep",
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=Q(resolved_at__isnull=True, resolution_breached_at__isnull=True),
+                name="case_resolution_to_sweep",
+            ),
+            models.Index(
+                fields=["update_reminder_at"],
+                condition=Q(resolved_at__isnull=True),
+                name="case_update_reminder_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"], name="case_unique_external_id_per_source"

@@ -307,21 +307,28 @@ def schedule_sunset(
     return exception
 
 
+DUE_BATCH_SIZE = 200
+
+
 def _run_due(status: str, action: str, due, comment: str) -> int:
+    """Apply `action` to the `status` requests that are `due`: their ids in one indexed query, then in batches,
+    each one transaction whose rows are locked (rows another run holds are skipped, never waited for)."""
     done = 0
-    for pk in ExceptionRequest.objects.filter(due, status=status).values_list("pk", flat=True):
+    ids = list(
+        ExceptionRequest.objects.filter(due, status=status).order_by("pk").values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), DUE_BATCH_SIZE):
         with transaction.atomic():
-            # Another run of the same check may hold or have moved it: skip, never wait or repeat.
-            exception = (
+            # Another run of the same check may hold or have moved them: skip, never wait or repeat.
+            batch = (
                 ExceptionRequest.objects.select_for_update(of=("self",), skip_locked=True)
                 .select_related("customer__region", "process")
-                .filter(pk=pk, status=status)
-                .first()
+                .filter(pk__in=ids[start : start + DUE_BATCH_SIZE], status=status)
+                .order_by("pk")
             )
-            if exception is None:
-                continue
-            apply_transition(exception, action, comment=comment, authority=SYSTEM)
-            done += 1
+            for exception in batch:
+                apply_transition(exception, action, comment=comment, authority=SYSTEM)
+                done += 1
     return done
 
 

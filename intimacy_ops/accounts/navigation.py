@@ -74,5 +74,12 @@ register(
     roles={Role.AUDITOR, Role.ADMINISTRATOR},
     order=900,
 )
+register(
+    key="checks",
+    label="Checks",
+    url_name="checks",
+    roles={Role.OPERATIONS_LEAD, Role.ADMINISTRATOR},
+    order=920,
+)
 register(key="api", label="API", url_name="api-docs", order=950)
 register(key="admin", label="Admin", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=990)

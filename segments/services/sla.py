@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from intimacy_ops import access, audit, checks, errors
+from intimacy_ops import access, audit, checks, errors, notifications
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.escalations import services as escalations
 from segments import business_hours
 from segments.models import Customer, Priority, ServiceCase, SlaPolicy, WaitingInterval
 
@@ -193,6 +195,7 @@ def refresh_clock(
     if policy is None:
         case.response_due_at = case.resolution_due_at = None
         case.breached = False
+        case.update_reminder_at = None
         return case
     calendar = _calendar_for(case.customer, policy)
     pauses = [(w.started_at, w.ended_at) for w in case.waiting.all()] if case.pk else []
@@ -203,7 +206,30 @@ def refresh_clock(
         case.opened_at, policy.resolution_minutes, calendar=calendar, pauses=pauses
     )
     case.breached = is_breached(case, now)
+    case.update_reminder_at = next_update_reminder(case, policy)
     return case
+
+
+UPDATE_REMINDER_LEAD_SHARE = 4  # "near" the proactive-update deadline: a quarter of the interval before it
+
+
+def next_update_reminder(case: ServiceCase, policy: SlaPolicy | None) -> datetime.datetime | None:
+    """When the account manager is next reminded to update the customer, or None (closed, no interval).
+
+    The customer must hear from us every `update_interval_minutes` since the first response (or the
+    opening): deadlines at anchor + k × interval. The reminder for a deadline comes a quarter of the
+    interval before it, once: the next one is the first deadline whose reminder time is after the
+    last reminder sent.
+    """
+    if case.resolved_at is not None or policy is None or not policy.update_interval_minutes:
+        return None
+    interval = datetime.timedelta(minutes=policy.update_interval_minutes)
+    lead = interval / UPDATE_REMINDER_LEAD_SHARE
+    anchor = case.first_response_at or case.opened_at
+    step = 1
+    if case.update_reminded_at is not None:
+        step = max(1, (case.update_reminded_at + lead - anchor) // interval + 1)
+    return anchor + step * interval - lead
 
 
 def reclock_open_cases(cases, *, batch_size: int = 500) -> int:
@@ -230,7 +256,7 @@ def reclock_open_cases(cases, *, batch_size: int = 500) -> int:
     return total
 
 
-CLOCK_FIELDS = ["response_due_at", "resolution_due_at", "breached", "queue"]
+CLOCK_FIELDS = ["response_due_at", "resolution_due_at", "breached", "queue", "update_reminder_at"]
 
 
 def _case_snapshot(case: ServiceCase) -> dict:
@@ -374,14 +400,167 @@ def stop_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = Non
     return _act_on_case(actor=actor, case_id=case.pk, verb="case.resumed", change=change)
 
 
-@checks.register(
-    name="sla_breaches", every_seconds=60, description="Marks cases whose response or resolution is now late."
-)
-def mark_breaches() -> str:
-    """Flip `breached` on cases whose due time has passed without the response or resolution (one UPDATE; idempotent)."""
-    now = timezone.now()
-    late = Q(first_response_at__isnull=True, response_due_at__lt=now) | Q(
-        resolved_at__isnull=True, resolution_due_at__lt=now
+# --- the SLA sweep (a periodic check) -------------------------------------------------------------
+
+SWEEP_BATCH_SIZE = 200
+BREACH_REASONS = {"response": "sla_response_breached", "resolution": "sla_resolution_breached"}
+ACCOUNT_MANAGER_RUNG = {"role": Role.ACCOUNT_MANAGER.value, "after_minutes": 0}
+
+
+def _crossed(line: str, now: datetime.datetime) -> Q:
+    """Cases whose `line` (response or resolution) due time passed unanswered and is not yet escalated.
+
+    The very condition of the partial indexes case_response_to_sweep / case_resolution_to_sweep.
+    """
+    if line == "response":
+        return Q(first_response_at__isnull=True, response_breached_at__isnull=True, response_due_at__lt=now)
+    return Q(resolved_at__isnull=True, resolution_breached_at__isnull=True, resolution_due_at__lt=now)
+
+
+def _lock(queryset):
+    """Lock the rows for this batch; rows another sweep holds are skipped, never waited for (PostgreSQL)."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset  # SQLite: one writer at a time anyway
+
+
+def _batches(ids: list[int]):
+    for start in range(0, len(ids), SWEEP_BATCH_SIZE):
+        yield ids[start : start + SWEEP_BATCH_SIZE]
+
+
+def _ladder(policy: SlaPolicy | None) -> list[dict]:
+    """The account manager first, then the policy's own ladder (operations lead, head of region…)."""
+    return [ACCOUNT_MANAGER_RUNG, *(policy.escalation_ladder if policy else [])]
+
+
+def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int]:
+    """Mark and escalate what crossed a due time; returns (cases newly breached, escalations raised)."""
+    wanted = _crossed("response", now) | _crossed("resolution", now)
+    # Two indexed range scans on the partial indexes: only rows still to act on.
+    ids = sorted(
+        set(ServiceCase.objects.filter(_crossed("response", now)).values_list("pk", flat=True))
+        | set(ServiceCase.objects.filter(_crossed("resolution", now)).values_list("pk", flat=True))
     )
-    flipped = ServiceCase.objects.filter(late, breached=False).update(breached=True)
-    return f"{flipped} case{'s' if flipped != 1 else ''} newly breached"
+    breached = raised = 0
+    for batch in _batches(ids):
+        with transaction.atomic():
+            # Re-checked under the lock: a concurrent sweep may have done (or be doing) some of them.
+            cases = list(
+                _lock(ServiceCase.objects.filter(wanted, pk__in=batch))
+                .select_related("customer__region", "customer__account_manager")
+                .order_by("pk")
+            )
+            for line, field in (
+                ("response", "response_breached_at"),
+                ("resolution", "resolution_breached_at"),
+            ):
+                crossed = [case for case in cases if _is_crossed(case, line, now)]
+                if crossed:
+                    ServiceCase.objects.filter(pk__in=[case.pk for case in crossed]).update(
+                        **{field: now}, breached=True
+                    )
+                for case in crossed:
+                    raised += _raise_breach(
+                        case, line, policies.get((case.customer.segment_id, case.priority))
+                    )
+            breached += len(cases)
+    return breached, raised
+
+
+def _is_crossed(case: ServiceCase, line: str, now: datetime.datetime) -> bool:
+    if line == "response":
+        done, marked, due = case.first_response_at, case.response_breached_at, case.response_due_at
+    else:
+        done, marked, due = case.resolved_at, case.resolution_breached_at, case.resolution_due_at
+    return done is None and marked is None and due is not None and due < now
+
+
+def _raise_breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> int:
+    due = case.response_due_at if line == "response" else case.resolution_due_at
+    customer = case.customer
+    _, created = escalations.raise_escalation(
+        subject=case,
+        reason=BREACH_REASONS[line],
+        detail=(
+            f"{customer.name}: the {line} to case {case.external_id} ({case.priority}) was due "
+            f"{due:%Y-%m-%d %H:%M} UTC and has not come."
+        ),
+        subject_label=f"Case {case.external_id}: {case.title or customer.name}",
+        subject_link=reverse("segments:customer-detail", args=[customer.pk]),
+        region=customer.region,
+        ladder=_ladder(policy),
+        target_user=customer.account_manager,
+    )
+    return int(created)
+
+
+def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
+    """Remind account managers of the open cases near a proactive-update deadline, once per interval."""
+    ids = list(
+        ServiceCase.objects.filter(resolved_at__isnull=True, update_reminder_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for batch in _batches(ids):
+        with transaction.atomic():
+            cases = list(
+                _lock(
+                    ServiceCase.objects.filter(
+                        pk__in=batch, resolved_at__isnull=True, update_reminder_at__lte=now
+                    )
+                )
+                .select_related("customer__account_manager")
+                .order_by("pk")
+            )
+            for case in cases:
+                policy = policies.get((case.customer.segment_id, case.priority))
+                deadline = case.update_reminder_at + (
+                    datetime.timedelta(minutes=policy.update_interval_minutes) / UPDATE_REMINDER_LEAD_SHARE
+                    if policy and policy.update_interval_minutes
+                    else datetime.timedelta()
+                )
+                manager = case.customer.account_manager
+                if manager is not None and manager.is_active:
+                    notifications.notify(
+                        [manager],
+                        subject=f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
+                        body=(
+                            f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
+                            f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC."
+                        ),
+                        link=reverse("segments:customer-detail", args=[case.customer_id]),
+                    )
+                    sent += 1
+                case.update_reminded_at = now
+                case.update_reminder_at = next_update_reminder(case, policy)
+            ServiceCase.objects.bulk_update(cases, ["update_reminded_at", "update_reminder_at"])
+    return sent
+
+
+@checks.register(
+    name="sla_sweep",
+    every_seconds=60,
+    description=(
+        "Cases whose response or resolution due time passed are marked breached and escalated (account "
+        "manager, then the policy's ladder); account managers are reminded before a proactive-update deadline."
+    ),
+)
+def sweep() -> checks.CheckResult:
+    """The SLA sweep: set-based (indexed on what crossed), in locked batches, idempotent, safe twice at once."""
+    now = timezone.now()
+    policies = {(p.segment_id, p.priority): p for p in SlaPolicy.objects.all()}  # tiers × 4: a small table
+    breached, raised = _escalate_breaches(now, policies)
+    reminders = _send_update_reminders(now, policies)
+    return checks.CheckResult(
+        summary=(
+            f"{breached} breached, {checks.plural(raised, 'escalation')} raised, "
+            f"{checks.plural(reminders, 'reminder')}"
+        ),
+        counts={"breached": breached, "escalations_raised": raised, "reminders": reminders},
+    )
+
+
+# The sweep's former name (the demo and older callers).
+mark_breaches = sweep

@@ -152,17 +152,17 @@ def test_breached_flips_exactly_at_the_due_time(clock_scene, signed_in_api):
     client = signed_in_api(clock_scene["alice"])
 
     with time_machine.travel(due, tick=False):
-        assert sla.mark_breaches() == "0 cases newly breached"
+        assert sla.sweep() == "0 breached, 0 escalations raised, 0 reminders"
         assert client.get(f"/api/v1/cases/{case.pk}/").json()["breached"] is False
         assert client.get("/api/v1/cases/?breached=true").json()["count"] == 0
 
     with time_machine.travel(due + datetime.timedelta(seconds=1), tick=False):
-        assert sla.mark_breaches() == "1 case newly breached"
+        assert sla.sweep() == "1 breached, 1 escalation raised, 0 reminders"
         assert client.get(f"/api/v1/cases/{case.pk}/").json()["breached"] is True
         assert [row["id"] for row in client.get("/api/v1/cases/?breached=true").json()["results"]] == [
             case.pk
         ]
-        assert sla.mark_breaches() == "0 cases newly breached"  # idempotent
+        assert sla.sweep() == "0 breached, 0 escalations raised, 0 reminders"  # idempotent
 
 
 def test_a_response_in_time_is_never_breached_later(clock_scene):

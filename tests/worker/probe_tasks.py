@@ -43,3 +43,45 @@ def record_then_hold(marker: str, hold_seconds: float) -> list[int]:
     if len(pids) == 1:
         time.sleep(hold_seconds)
     return pids
+
+
+@shared_task(name="probe.sla_sweep_holding_mid_batch")
+def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, hold_seconds: float) -> str:
+    """The SLA sweep as beat runs it (`checks.run("sla_sweep")`), in batches of `batch_size`.
+
+    On its first delivery it holds right after its `hold_after`-th escalation — inside a batch's
+    transaction, so the test can kill the worker mid-batch — and writes "holding" to `marker`. A
+    re-delivery (the marker already names a pid) runs straight through. Test-only: the patch lives in
+    this pool process for this task's run.
+    """
+    from intimacy_ops import checks
+    from intimacy_ops.escalations import services
+    from segments.services import sla
+
+    path = Path(marker)
+    first = not (path.exists() and path.read_text().strip())
+    with path.open("a") as handle:
+        handle.write(f"{os.getpid()}\n")
+    original = services.raise_escalation
+    raised = 0
+
+    def holding(**kwargs):
+        nonlocal raised
+        outcome = original(**kwargs)
+        raised += 1
+        if first and raised == hold_after:
+            with path.open("a") as handle:
+                handle.write("holding\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            time.sleep(hold_seconds)
+        return outcome
+
+    batch_size_before = sla.SWEEP_BATCH_SIZE
+    services.raise_escalation = holding
+    sla.SWEEP_BATCH_SIZE = batch_size
+    try:
+        return checks.run("sla_sweep").summary
+    finally:
+        services.raise_escalation = original
+        sla.SWEEP_BATCH_SIZE = batch_size_before

@@ -8,7 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from intimacy_ops import checks
 from intimacy_ops.celery import app
-from intimacy_ops.health import last_heartbeat
+from intimacy_ops.health import CheckRun, last_heartbeat
 from tests.worker.conftest import wait_until
 
 
@@ -31,7 +31,7 @@ def test_every_registered_check_is_on_the_beat_schedule():
 
 @pytest.mark.worker
 def test_beat_writes_every_check_to_the_database_schedule_and_a_worker_records_the_heartbeat(
-    celery_processes,
+    celery_processes, client
 ):
     expected = {f"check:{check.name}" for check in checks.registered()}
     assert last_heartbeat() is None
@@ -60,3 +60,12 @@ def test_beat_writes_every_check_to_the_database_schedule_and_a_worker_records_t
         on_timeout=beat.log_tail,
     )
     assert heartbeat.runs >= 1
+    # The run is recorded as beat's, and /healthz now says beat is alive.
+    run = wait_until(
+        lambda: CheckRun.objects.filter(name="heartbeat", trigger="beat", finished_at__isnull=False).first(),
+        timeout=10,
+        what="the heartbeat's run to be recorded",
+    )
+    assert run.summary.startswith("heartbeat recorded at ") and run.error == ""
+    assert run.hostname
+    assert client.get("/healthz").json()["beat"] == "ok"

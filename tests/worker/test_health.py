@@ -1,9 +1,13 @@
-"""`GET /healthz`: 200 with both ok when the database and broker answer, 503 naming what is down."""
+"""`GET /healthz`: 200 with both ok when the database and broker answer, 503 naming what is down; `beat` says
+whether the heartbeat is recent ("ok"), older than 3 intervals ("stale", still 200) or absent ("unknown")."""
 
+import datetime
 import socket
 import time
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
 
@@ -22,7 +26,7 @@ def test_healthz_is_200_when_database_and_broker_answer(client, db):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "beat": "unknown"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -35,7 +39,7 @@ def test_healthz_is_503_naming_the_broker_when_redis_is_on_a_closed_port(client,
     elapsed = time.monotonic() - started
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "down"}
+    assert response.json() == {"database": "ok", "broker": "down", "beat": "unknown"}
     assert elapsed < 10, f"/healthz took {elapsed:.1f} s; the broker check must time out quickly"
 
 
@@ -49,8 +53,46 @@ def test_healthz_is_503_when_the_embedded_brokers_folder_is_gone(client, db, set
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "down"}
+    assert response.json() == {"database": "ok", "broker": "down", "beat": "unknown"}
 
 
 def test_healthz_answers_get_only(client, db):
     assert client.post("/healthz").status_code == 405
+
+
+NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def beat_at(client, moment) -> tuple[int, str]:
+    with time_machine.travel(moment, tick=False):
+        response = client.get("/healthz")
+    return response.status_code, response.json()["beat"]
+
+
+def test_healthz_says_beat_unknown_before_any_heartbeat_and_stays_200(client, db):
+    # A fresh start: web must be healthy before worker and beat start (docker-compose waits on it).
+    assert beat_at(client, NOW) == (200, "unknown")
+
+
+def test_healthz_says_beat_ok_within_three_heartbeat_intervals_then_stale(client, db, settings):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "check:heartbeat": {"task": "intimacy_ops.run_check", "args": ["heartbeat"], "schedule": 60}
+    }
+    with time_machine.travel(NOW, tick=False):
+        call_command("run_checks", "--check", "heartbeat", stdout=None)
+
+    assert beat_at(client, NOW + datetime.timedelta(seconds=179)) == (200, "ok")
+    assert beat_at(client, NOW + datetime.timedelta(seconds=180)) == (200, "ok")
+    # Stale is reported, not a 503: the database and the broker (what web needs) are fine.
+    assert beat_at(client, NOW + datetime.timedelta(seconds=181)) == (200, "stale")
+
+
+def test_the_stale_threshold_follows_the_heartbeat_interval_setting(client, db, settings):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "check:heartbeat": {"task": "intimacy_ops.run_check", "args": ["heartbeat"], "schedule": 10}
+    }
+    with time_machine.travel(NOW, tick=False):
+        call_command("run_checks", "--check", "heartbeat", stdout=None)
+
+    assert beat_at(client, NOW + datetime.timedelta(seconds=30)) == (200, "ok")
+    assert beat_at(client, NOW + datetime.timedelta(seconds=31)) == (200, "stale")
