@@ -209,7 +209,13 @@ class ExceptionRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["process", "status"]), models.Index(fields=["customer", "status"])]
+        indexes = [
+            models.Index(fields=["process", "status"]),
+            models.Index(fields=["customer", "status"]),
+            # The start/expiry check selects what crossed its date: cost follows what crossed, not the table.
+            models.Index(fields=["status", "starts_on"], name="exception_status_starts"),
+            models.Index(fields=["status", "expires_on"], name="exception_status_expires"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
