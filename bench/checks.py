@@ -403,22 +403,6 @@ def run(args) -> None:
             f"{select1:>7.1f} → {select2:>7.1f} ms ({select2 / select1:.2f}×)   "
             f"{idle1:>7.1f} → {idle2:>7.1f} ms ({idle2 / idle1:.2f}×)"
         )
-    # exceptions' start/expiry selects by status (indexed alone), then filters the dates: the scan covers
-    # every approved/active request. What a composite index would make of it (not in the migrations:
-    # exceptions/ is another owner's; see bench/README.md).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            'CREATE INDEX bench_exception_status_starts ON "exceptions_exceptionrequest" (status, starts_on)'
-        )
-        cursor.execute(
-            'CREATE INDEX bench_exception_status_expires ON "exceptions_exceptionrequest" (status, expires_on)'
-        )
-        cursor.execute("ANALYZE exceptions_exceptionrequest")
-    with_index = selection_ms("exceptions.start_and_expiry")
-    print(
-        f"exceptions.start_and_expiry selection with (status, starts_on) and (status, expires_on) indexes: "
-        f"{with_index:.1f} ms (without: {results[2]['exceptions.start_and_expiry'][0]:.1f} ms)"
-    )
 
 
 if __name__ == "__main__":

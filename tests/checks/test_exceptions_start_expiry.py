@@ -42,9 +42,9 @@ def test_start_and_expiry_act_exactly_on_what_crossed_its_date_across_batches(mo
         first = checks.run("exceptions.start_and_expiry")
         second = checks.run("exceptions.start_and_expiry")
 
-    assert first == "activated 5, expired 3 exception(s)"
-    assert first.counts == {"activated": 5, "expired": 3}
-    assert second.counts == {"activated": 0, "expired": 0}
+    assert first == "activated 5, sunset 0, expired 3 exception(s)"
+    assert first.counts == {"activated": 5, "sunset": 0, "expired": 3}
+    assert second.counts == {"activated": 0, "sunset": 0, "expired": 0}
     status = dict(ExceptionRequest.objects.values_list("pk", "status"))
     # Those activated today whose expiry is also past would expire on the same run: none here.
     assert {status[row.pk] for row in starting} == {"active"}
@@ -53,4 +53,7 @@ def test_start_and_expiry_act_exactly_on_what_crossed_its_date_across_batches(mo
     assert ExceptionTransition.objects.filter(action="activate").count() == 5
     assert ExceptionTransition.objects.filter(action="expire").count() == 3
     runs = CheckRun.objects.filter(name="exceptions.start_and_expiry").order_by("id")
-    assert [run.counts for run in runs] == [{"activated": 5, "expired": 3}, {"activated": 0, "expired": 0}]
+    assert [run.counts for run in runs] == [
+        {"activated": 5, "sunset": 0, "expired": 3},
+        {"activated": 0, "sunset": 0, "expired": 0},
+    ]

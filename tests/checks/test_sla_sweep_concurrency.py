@@ -1,17 +1,16 @@
 """Two SLA sweeps at once (PostgreSQL, two threads with their own connections) produce exactly the escalations of
 one: the locked batches skip what the other holds, and re-check what it already did."""
 
-import threading
-
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from intimacy_ops import checks
 from intimacy_ops.escalations.models import Escalation
 from segments.models import ServiceCase
 from segments.services import sla
 from tests.checks.factories import minutes, open_case, sla_scene
+from tests.concurrency import twice_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -28,24 +27,8 @@ def test_two_sweeps_at_once_raise_each_escalation_exactly_once(monkeypatch):
     monkeypatch.setattr(sla, "SWEEP_BATCH_SIZE", 4)  # many small batches, so the two runs interleave
     scene = sla_scene()
     cases = [open_case(scene, minutes(index % 3), f"Case {index}") for index in range(CASES)]
-    barrier = threading.Barrier(2)
-    results: list[object] = [None, None]
-
-    def sweep(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = checks.run("sla_sweep")
-        except Exception as error:  # reported below
-            results[index] = error
-        finally:
-            connections.close_all()
-
     with time_machine.travel(minutes(65), tick=False):
-        threads = [threading.Thread(target=sweep, args=(index,)) for index in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        results = twice_at_once(lambda: checks.run("sla_sweep"))
 
     assert all(isinstance(result, checks.CheckResult) for result in results), results
     assert sum(result.counts["breached"] for result in results) == CASES

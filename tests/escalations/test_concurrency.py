@@ -2,15 +2,15 @@
 its next level is told once, and neither run waits for the other's locked rows."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from intimacy_ops.escalations import services
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
+from tests.concurrency import twice_at_once
 from tests.escalations.factories import breached_case, cast, escalate
 
 pytestmark = [
@@ -26,23 +26,7 @@ def test_two_climbs_at_once_climb_each_escalation_once(transactional_db):
     people = cast()
     escalations = [escalate(breached_case(people.alice, title=f"Case {n}"))[0] for n in range(40)]
     later = timezone.now() + datetime.timedelta(minutes=61)
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
-
-    def climb(index):
-        try:
-            barrier.wait()
-            results[index] = services.climb_escalations(now=later)["climbed"]
-        except Exception as error:  # reported below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=climb, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = twice_at_once(lambda: services.climb_escalations(now=later)["climbed"])
 
     assert all(isinstance(count, int) for count in results), results
     assert sum(results) == len(escalations), results

@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from exceptions.models import ExceptionRequest, ExceptionTransition
 from exceptions.services import lifecycle
+from tests.concurrency import at_once
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
 
 pytestmark = [
@@ -23,24 +24,14 @@ def test_two_concurrent_submits_of_one_draft_one_succeeds_one_gets_409(transacti
     s = scenario()
     draft = ExceptionRequestFactory(customer=s.acme, process=s.fulfilment, requested_by=s.alice)
     clients = [signed_in_api(s.alice), signed_in_api(s.alice)]
-    barrier = threading.Barrier(2)
-    statuses: list[int | Exception | None] = [None, None]
-
-    def submit(index):
-        try:
-            barrier.wait()
-            response = clients[index].post(f"/api/v1/exceptions/{draft.pk}/submit/", {}, format="json")
-            statuses[index] = response.status_code
-        except Exception as error:  # reported below
-            statuses[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = at_once(
+        *(
+            lambda client=client: (
+                client.post(f"/api/v1/exceptions/{draft.pk}/submit/", {}, format="json").status_code
+            )
+            for client in clients
+        )
+    )
 
     assert sorted(statuses, key=str) == [200, 409], statuses
     assert ExceptionTransition.objects.filter(exception=draft, action="submit").count() == 1

@@ -4,11 +4,10 @@ the app and by e-mail once the transaction commits, never for a rolled-back act.
 to the requester exactly once per expiry date, however often and however concurrently the check runs."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from exceptions.models import ExpiryReminder
 from exceptions.services import lifecycle, reminders
@@ -16,6 +15,7 @@ from governance import services as governance
 from governance.models import Review
 from intimacy_ops import checks, errors
 from intimacy_ops.notifications.models import Notification
+from tests.concurrency import twice_at_once
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
 
 pytestmark = pytest.mark.django_db
@@ -258,24 +258,8 @@ def test_a_run_that_loses_the_race_tells_nobody(s):
 def test_two_concurrent_runs_remind_exactly_once():
     s = scenario()
     exceptions = [_active(s, days) for days in (2, 3, 4)]
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
-
-    def run(index):
-        try:
-            barrier.wait()
-            with time_machine.travel(NOON, tick=False):
-                results[index] = checks.run("exceptions.expiry_reminders")
-        except Exception as error:  # reported below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    with time_machine.travel(NOON, tick=False):
+        results = twice_at_once(lambda: checks.run("exceptions.expiry_reminders"))
     sent = [int(result.split()[1]) for result in results]  # "reminded N requester(s) …"
     assert sum(sent) == 3, results
     assert ExpiryReminder.objects.count() == 3

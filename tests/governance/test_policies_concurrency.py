@@ -1,13 +1,12 @@
 """Two evaluations of the threshold policies at once (PostgreSQL, two threads with their own connections):
 the partial unique constraint on open reviews per policy and subject lets one review through."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from governance.models import Review
 from governance.services.policies import evaluate_threshold_policies
+from tests.concurrency import twice_at_once
 from tests.exceptions.factories import scenario
 from tests.governance.policy_helpers import active, customers, policy
 
@@ -27,23 +26,7 @@ def test_two_evaluations_at_once_open_one_review_per_crossing():
     active(s, started_days_ago=400, runs_days=800)
     policy("Similar 3", min_similar_customers=3)
     policy("Age", max_age_days=365)
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
-
-    def evaluate(index):
-        try:
-            barrier.wait()
-            results[index] = evaluate_threshold_policies()
-        except Exception as error:  # reported below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=evaluate, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = twice_at_once(evaluate_threshold_policies)
 
     assert not any(isinstance(result, Exception) for result in results), results
     assert Review.objects.filter(status="open").count() == 2

@@ -1,14 +1,14 @@
 """Two digest runs at once on PostgreSQL: each person gets one digest that day, each held notification in it once."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from intimacy_ops.notifications import notify
 from intimacy_ops.notifications.models import NotificationDigest
 from intimacy_ops.notifications.services import send_daily_digests, set_preference
+from tests.concurrency import twice_at_once
 from tests.factories import user_with
 
 pytestmark = [
@@ -26,23 +26,7 @@ def test_two_digest_runs_at_once_send_one_digest_per_person(transactional_db, ma
     for n in range(3):
         notify(readers, subject=f"Thing {n}", body="")
     today = datetime.date(2026, 3, 2)
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = send_daily_digests(today=today)
-        except Exception as error:  # reported below
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = twice_at_once(lambda: send_daily_digests(today=today))
 
     assert sum(results) == len(readers), results
     assert NotificationDigest.objects.count() == len(readers)
