@@ -79,7 +79,9 @@ def seed_open_reviews() -> str:
     """The open reviews show the queue at work: a vote already cast on one, another past its due date."""
     dan = User.objects.get(username="ccb.dan")
     open_reviews = list(
-        Review.objects.filter(board__name=BOARD_NAME, status=Review.Status.OPEN).order_by("opened_at", "id")
+        Review.objects.filter(
+            board__name=BOARD_NAME, status=Review.Status.OPEN, kind=Review.Kind.EXCEPTION
+        ).order_by("opened_at", "id")
     )
     if not open_reviews:
         return "no open reviews"
@@ -93,7 +95,7 @@ def seed_open_reviews() -> str:
         )
     overdue = open_reviews[-1]
     today = timezone.localdate()
-    if len(open_reviews) > 1 and overdue.due_on >= today:
+    if len(open_reviews) > 1 and not any(review.due_on < today for review in open_reviews):
         # Demo only: backdate one review (and say so in the trail) so the queue shows an overdue one in red.
         before = {"due_on": overdue.due_on}
         Review.objects.filter(pk=overdue.pk).update(due_on=today - datetime.timedelta(days=3))
