@@ -69,3 +69,20 @@ def test_beat_writes_every_check_to_the_database_schedule_and_a_worker_records_t
     assert run.summary.startswith("heartbeat recorded at ") and run.error == ""
     assert run.hostname
     assert client.get("/healthz").json()["beat"] == "ok"
+
+
+def test_with_make_runs_embedded_broker_worker_and_beat_run_the_heartbeat(celery_processes):
+    """`make run` has no Redis: the worker and beat talk through the filesystem broker under var/. Whatever
+    broker this test run is configured with (CI: Redis), these two processes use the embedded one."""
+    embedded = {"REDIS_URL": ""}
+    assert last_heartbeat() is None
+    celery_processes.worker(env=embedded)
+    beat = celery_processes.beat(env={**embedded, "HEARTBEAT_SECONDS": "1"})
+    heartbeat = wait_until(
+        last_heartbeat,
+        timeout=30,
+        what="beat to send the heartbeat through the embedded broker and the worker to record it",
+        on_timeout=beat.log_tail,
+    )
+    assert heartbeat.runs >= 1
+    assert "filesystem://" in beat.log()  # beat says which broker it talks to
