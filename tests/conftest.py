@@ -46,6 +46,17 @@ def make_user(db):
 
 
 @pytest.fixture
+def browse(client):
+    """`browse(user)` → the Django test client, signed in as that user (pages, not the API)."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def signed_in_api(db):
     """`signed_in_api(user)` → an APIClient authenticated with that user's real API token."""
 

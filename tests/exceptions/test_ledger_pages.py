@@ -20,15 +20,6 @@ def s():
     return scenario()
 
 
-@pytest.fixture
-def as_user(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def _active(s, days_left=30):
     today = timezone.localdate()
     return ExceptionRequestFactory(
@@ -42,9 +33,9 @@ def _active(s, days_left=30):
     )
 
 
-def test_the_account_manager_books_a_cost_on_the_request_page(s, as_user):
+def test_the_account_manager_books_a_cost_on_the_request_page(s, browse):
     exception = _active(s)
-    client = as_user(s.alice)
+    client = browse(s.alice)
     page = client.get(f"/exceptions/{exception.pk}/")
     assert b'data-testid="cost-form"' in page.content
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -69,10 +60,10 @@ def test_the_account_manager_books_a_cost_on_the_request_page(s, as_user):
         (-101, "100", "incurred_on"),  # before the exception started
     ],
 )
-def test_a_bad_cost_is_a_field_error_and_nothing_is_booked(s, as_user, days, amount, field):
+def test_a_bad_cost_is_a_field_error_and_nothing_is_booked(s, browse, days, amount, field):
     exception = _active(s)
     on = timezone.localdate() + datetime.timedelta(days=days)
-    answer = as_user(s.alice).post(
+    answer = browse(s.alice).post(
         f"/exceptions/{exception.pk}/costs/", {"incurred_on": on.isoformat(), "amount": amount}
     )
     assert answer.status_code == 400
@@ -81,9 +72,9 @@ def test_a_bad_cost_is_a_field_error_and_nothing_is_booked(s, as_user, days, amo
     assert not CostEntry.objects.exists()
 
 
-def test_no_cost_form_for_someone_who_may_not_book_and_the_post_is_refused(s, as_user):
+def test_no_cost_form_for_someone_who_may_not_book_and_the_post_is_refused(s, browse):
     exception = _active(s)
-    client = as_user(s.dan)  # a board member sees the request but books nothing
+    client = browse(s.dan)  # a board member sees the request but books nothing
     assert b'data-testid="cost-form"' not in client.get(f"/exceptions/{exception.pk}/").content
     answer = client.post(
         f"/exceptions/{exception.pk}/costs/",
@@ -93,10 +84,10 @@ def test_no_cost_form_for_someone_who_may_not_book_and_the_post_is_refused(s, as
     assert not CostEntry.objects.exists()
 
 
-def test_an_extension_asked_on_the_page_is_decided_by_the_lead_on_the_page(s, as_user):
+def test_an_extension_asked_on_the_page_is_decided_by_the_lead_on_the_page(s, browse):
     exception = _active(s)
     new_date = exception.expires_on + datetime.timedelta(days=60)
-    answer = as_user(s.alice).post(
+    answer = browse(s.alice).post(
         f"/exceptions/{exception.pk}/extensions/",
         {"new_expires_on": new_date.isoformat(), "reason": "The new site opens in the autumn."},
         follow=True,
@@ -105,16 +96,16 @@ def test_an_extension_asked_on_the_page_is_decided_by_the_lead_on_the_page(s, as
     extension = ExtensionRequest.objects.get(exception=exception, status="open")
     assert b'data-testid="extension-form"' not in answer.content  # one open extension at a time
 
-    lead_page = as_user(s.oscar).get(f"/exceptions/{exception.pk}/")
+    lead_page = browse(s.oscar).get(f"/exceptions/{exception.pk}/")
     assert b'data-testid="extension-decision-form"' in lead_page.content
-    refused = as_user(s.oscar).post(
+    refused = browse(s.oscar).post(
         f"/exceptions/{exception.pk}/extensions/{extension.pk}/decide/", {"decision": "reject", "comment": ""}
     )
     assert refused.status_code == 400 and b'data-testid="error-comment"' in refused.content
     extension.refresh_from_db()
     assert extension.status == "open"
 
-    as_user(s.oscar).post(
+    browse(s.oscar).post(
         f"/exceptions/{exception.pk}/extensions/{extension.pk}/decide/",
         {"decision": "approve", "comment": ""},
     )
@@ -123,9 +114,9 @@ def test_an_extension_asked_on_the_page_is_decided_by_the_lead_on_the_page(s, as
     assert AuditEvent.objects.filter(verb="exception.extended", object_id=str(exception.pk)).exists()
 
 
-def test_an_extension_before_the_current_expiry_is_a_field_error(s, as_user):
+def test_an_extension_before_the_current_expiry_is_a_field_error(s, browse):
     exception = _active(s)
-    answer = as_user(s.alice).post(
+    answer = browse(s.alice).post(
         f"/exceptions/{exception.pk}/extensions/",
         {"new_expires_on": exception.expires_on.isoformat(), "reason": "The new site opens in the autumn."},
     )
@@ -134,8 +125,8 @@ def test_an_extension_before_the_current_expiry_is_a_field_error(s, as_user):
     assert not ExtensionRequest.objects.exists()
 
 
-def test_the_owner_edits_the_process_and_publishes_a_version(s, as_user):
-    client = as_user(s.olivia)
+def test_the_owner_edits_the_process_and_publishes_a_version(s, browse):
+    client = browse(s.olivia)
     page = client.get(f"/exceptions/processes/{s.fulfilment.pk}/")
     assert b'data-testid="process-publish-link"' in page.content
     edited = client.post(
@@ -167,15 +158,15 @@ def test_the_owner_edits_the_process_and_publishes_a_version(s, as_user):
     assert b"Version 2 of Fulfilment and delivery is published." in published.content
 
 
-def test_an_empty_procedure_is_a_field_error_and_no_version_is_published(s, as_user):
-    answer = as_user(s.olivia).post(f"/exceptions/processes/{s.fulfilment.pk}/publish/", {"procedure": "  "})
+def test_an_empty_procedure_is_a_field_error_and_no_version_is_published(s, browse):
+    answer = browse(s.olivia).post(f"/exceptions/processes/{s.fulfilment.pk}/publish/", {"procedure": "  "})
     assert answer.status_code == 400
     assert b"Describe the standard operating procedure." in answer.content
     assert not ProcessVersion.objects.filter(process=s.fulfilment, number=2).exists()
 
 
-def test_only_the_owner_edits_a_process(s, as_user):
-    client = as_user(s.alice)
+def test_only_the_owner_edits_a_process(s, browse):
+    client = browse(s.alice)
     assert (
         b'data-testid="process-edit-link"'
         not in client.get(f"/exceptions/processes/{s.fulfilment.pk}/").content

@@ -25,15 +25,6 @@ def s():
     return scenario()
 
 
-@pytest.fixture
-def browse(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def parse(response) -> Calendar:
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "text/calendar; charset=utf-8"

@@ -82,17 +82,6 @@ def scene():
     return world
 
 
-@pytest.fixture
-def browse(client):
-    """`browse(user)` → the Django test client signed in as that user."""
-
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def text(response) -> str:
     """The page's visible words, whitespace squeezed, for `in` checks."""
     body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", response.content.decode(), flags=re.S)
