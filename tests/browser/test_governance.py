@@ -89,5 +89,6 @@ def test_dan_and_erin_vote_carol_decides_alice_sees_approved_with_the_rationale(
     page.goto(f"/exceptions/{exception.pk}/")
     expect(page.get_by_test_id("request-title")).to_have_text("Night-time deliveries to the Lyon depot")
     expect(page.get_by_test_id("status").first).to_have_text("Approved")
+    expect(page.get_by_test_id("board-decision")).to_contain_text("Customer Intimacy Change Board: approved")
     expect(page.get_by_test_id("board-rationale")).to_have_text(RATIONALE)
     assert ExceptionRequest.objects.get(pk=exception.pk).status == "approved"
