@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from governance.meeting_selectors import review_path, review_title
 from governance.models import Meeting, Review
 
 PRODID = "-//Intimacy Ops//Governance meetings//EN"
@@ -47,7 +46,7 @@ def agenda_lines(meeting: Meeting) -> list[str]:
     for number, item in enumerate(meeting.items.all(), start=1):
         review = item.review
         customer = f" — {review.exception.customer.name}" if review.exception_id else ""
-        lines.append(f"{number}. {review_title(review)}{customer} (due {review.due_on:%d %b %Y})")
+        lines.append(f"{number}. {review.headline}{customer} (due {review.due_on:%d %b %Y})")
     return lines
 
 
@@ -83,8 +82,8 @@ def meeting_event(
 
 def review_due_event(review: Review, *, base_url: str) -> Event:
     """An open review's due date as an all-day VEVENT."""
-    url = f"{base_url}{review_path(review)}"
-    title = review_title(review)
+    url = f"{base_url}{review.get_absolute_url()}"
+    title = review.headline
     customer = f" for {review.exception.customer.name}" if review.exception_id else ""
     event = Event()
     event.add("uid", review_due_uid(review))

@@ -10,7 +10,6 @@ beat likes; reviews already escalated are not even read again.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from governance.models import Review
@@ -26,13 +25,6 @@ REVIEW_OVERDUE_LADDER = [
     {"role": Role.ADMINISTRATOR.value, "after_minutes": 48 * 60},
 ]
 BATCH_SIZE = 200
-
-
-def _link(review: Review) -> str:
-    try:
-        return reverse("governance:review-detail", args=[review.pk])
-    except NoReverseMatch:  # the review page is governance's: link to it once it exists
-        return ""
 
 
 def _region(review: Review):
@@ -73,8 +65,8 @@ def escalate_overdue_reviews(*, today) -> checks.CheckResult:
                     f"{review.board.name}: the review was due {review.due_on:%Y-%m-%d} "
                     f"({days} day{'s' if days != 1 else ''} ago) and is still open."
                 ),
-                subject_label=f"Review {review.pk}: {review.title or review}"[:200],
-                subject_link=_link(review),
+                subject_label=f"Review {review.pk}: {review.headline}"[:200],
+                subject_link=review.get_absolute_url(),
                 region=_region(review),
                 ladder=REVIEW_OVERDUE_LADDER,
                 target_user=review.board.chair,

@@ -65,10 +65,9 @@ class AgendaAddForm(forms.Form):
 
 
 def _review_label(review) -> str:
-    from governance.meeting_selectors import review_title
 
     customer = f" — {review.exception.customer.name}" if review.exception_id else ""
-    return f"{review_title(review)}{customer} (due {review.due_on:%d %b %Y})"
+    return f"{review.headline}{customer} (due {review.due_on:%d %b %Y})"
 
 
 class AttendanceForm(forms.Form):

@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from governance.access_meetings import boards_of
@@ -13,25 +12,6 @@ from intimacy_ops import access
 from intimacy_ops.audit import AuditEvent
 
 FEED_DAYS_BACK = 30
-
-
-def review_title(review: Review) -> str:
-    """What a review is about, in a line: the request's title, or the proposal's headline."""
-    if review.title:
-        return review.title
-    if review.exception_id:
-        return review.exception.title
-    return f"{review.get_kind_display()} {review.pk}"
-
-
-def review_path(review: Review) -> str:
-    """The review's page when governance's review pages exist (`governance:review`), else the request's page."""
-    try:
-        return reverse("governance:review", args=[review.pk])
-    except NoReverseMatch:
-        if review.exception_id:
-            return reverse("exceptions:detail", args=[review.exception_id])
-        return reverse("governance:meetings")
 
 
 def agenda_prefetch() -> Prefetch:

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from exceptions.models import ExceptionRequest, ExtensionRequest, Process
 from intimacy_ops.accounts.models import Region
@@ -263,6 +264,19 @@ class Review(models.Model):
         if self.kind in (self.Kind.EXCEPTION, self.Kind.EXTENSION):
             return f"Review of request {self.exception_id} by board {self.board_id}"
         return f"{self.get_kind_display()} {self.pk} by board {self.board_id}"
+
+    def get_absolute_url(self) -> str:
+        """The review's page: the request or proposal, its votes and the chair's decision."""
+        return reverse("governance:review", args=[self.pk])
+
+    @property
+    def headline(self) -> str:
+        """What the review is about, in a line: a proposal's headline, or the request's title."""
+        if self.title:
+            return self.title
+        if self.exception_id:
+            return self.exception.title
+        return f"{self.get_kind_display()} {self.pk}"
 
 
 class Vote(models.Model):

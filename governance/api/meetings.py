@@ -25,7 +25,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_title(self, item) -> str:
-        return selectors.review_title(item.review)
+        return item.review.headline
 
 
 class MeetingSerializer(serializers.ModelSerializer):

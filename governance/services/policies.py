@@ -35,7 +35,7 @@ from governance.models import Review, ThresholdPolicy
 from governance.services.crossings import Crossing, crossings_of, decided_unchanged, money
 from governance.services.impact import assess_impact
 from governance.services.reviews import board_for, board_people
-from governance.services.voting import review_link, tell_chair_if_quorum_impossible
+from governance.services.voting import tell_chair_if_quorum_impossible
 from intimacy_ops import audit, errors
 from intimacy_ops.notifications import notify
 from segments.models import Segment
@@ -363,7 +363,7 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
                 [*board_people(board), process.owner],
                 subject=f"{review.get_kind_display()} for {board.name}: {headline}"[:200],
                 body=f"{text}\n\nThe board decides by {review.due_on:%d %B %Y}.",
-                link=review_link(review),
+                link=review.get_absolute_url(),
             )
             tell_chair_if_quorum_impossible(review)
     except IntegrityError:

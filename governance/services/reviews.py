@@ -302,7 +302,7 @@ def decide_review(
         )
         notify(
             [person for person in people_concerned(review, current) if person.pk not in told],
-            subject=f"{review.board.name} decided: {label} — “{voting.review_title(review)}”",
+            subject=f"{review.board.name} decided: {label} — “{review.headline}”",
             body=(
                 f"{actor.display_name}, chair of {review.board.name}, recorded the decision: {label} "
                 f"({current.approve} approve, {current.reject} reject, {current.abstain} abstain).\n\n"
@@ -333,7 +333,7 @@ def _defer(review: Review, actor, rationale: str, meeting) -> Review:
     )
     notify(
         people_concerned(review),
-        subject=f"{review.board.name} deferred “{voting.review_title(review)}” to {review.due_on:%d %B %Y}",
+        subject=f"{review.board.name} deferred “{review.headline}” to {review.due_on:%d %B %Y}",
         body=f"{actor.display_name} deferred the decision; it is now due by {review.due_on:%d %B %Y}.\n\nWhy: {rationale}",
         link=voting.exception_link(review),
     )

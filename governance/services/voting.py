@@ -231,16 +231,6 @@ def _require_open(review: Review, action: str) -> None:
         raise errors.TransitionNotAllowed(action=action, status=review.status, allowed_actions=[])
 
 
-def review_link(review: Review) -> str:
-    return f"/governance/reviews/{review.pk}/"
-
-
-def review_title(review: Review) -> str:
-    if review.exception_id:
-        return review.exception.title
-    return review.title or str(review)
-
-
 def _check_may_sit(review: Review, tally_: Tally, member) -> None:
     if not tally_.is_member(member):
         raise errors.PermissionDenied(
@@ -324,14 +314,14 @@ def tell_chair_if_quorum_impossible(review: Review) -> bool:
         return False
     notify(
         [review.board.chair],
-        subject=f"Co-opt a substitute for “{review_title(review)}”",
+        subject=f"Co-opt a substitute for “{review.headline}”",
         body=(
             f"Only {len(current.eligible)} member(s) of {review.board.name} may vote on this review, for a "
             f"quorum of {current.quorum} (recused: "
             + "; ".join(f"{r.member.display_name} {r.reason}" for r in current.recused)
             + "). As chair, you can co-opt a substitute member for this review."
         ),
-        link=review_link(review),
+        link=review.get_absolute_url(),
     )
     return True
 
@@ -373,12 +363,12 @@ def co_opt_member(*, review: Review, actor, member, reason: str) -> CoOptedMembe
         )
         notify(
             [member],
-            subject=f"You are co-opted to review “{review_title(review)}”",
+            subject=f"You are co-opted to review “{review.headline}”",
             body=(
                 f"{actor.display_name}, chair of {review.board.name}, asks you to sit on this review as a "
                 f"substitute member and vote by {review.due_on:%d %B %Y}.\n\nWhy: {reason}"
             ),
-            link=review_link(review),
+            link=review.get_absolute_url(),
         )
     return row
 
@@ -388,7 +378,7 @@ def due_after_deferral(review: Review) -> datetime.date:
 
 
 def exception_link(review: Review) -> str:
-    return link(review.exception) if review.exception_id else review_link(review)
+    return link(review.exception) if review.exception_id else review.get_absolute_url()
 
 
 # --- reads for the member's queue ----------------------------------------------------------------------------

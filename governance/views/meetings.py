@@ -37,13 +37,6 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _shown(reviews) -> list[Review]:
-    for review in reviews:
-        review.page_url = selectors.review_path(review)
-        review.display_title = selectors.review_title(review)
-    return reviews
-
-
 def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     context.setdefault("tz", timezone.get_current_timezone_name())
     return render(request, template, context, status=status)
@@ -101,7 +94,7 @@ def _page(request, meeting, *, status=200, **forms) -> HttpResponse:
     context = {
         "meeting": meeting,
         "items": list(meeting.items.all()),
-        "decisions": _shown(list(meeting.decisions.all())),
+        "decisions": list(meeting.decisions.all()),
         "attendees": list(meeting.attendees.all()),
         "is_chair": is_chair,
         "started": started,
@@ -109,7 +102,6 @@ def _page(request, meeting, *, status=200, **forms) -> HttpResponse:
         "editable": is_chair and not started and not cancelled,
         "recordable": is_chair and started and not cancelled,
     }
-    _shown([item.review for item in context["items"]])
     context["today"] = timezone.localdate()
     if context["editable"]:
         context["add_form"] = forms.get("add_form") or AgendaAddForm(

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -115,16 +114,6 @@ def _proposals(user):
         .annotate(covered_count=Count("covered", distinct=True))
         .order_by("due_on", "id")
     )
-
-
-def _review_page(review: Review) -> str | None:
-    """The board's review page (votes, decision), when the reviews pages are installed."""
-    for name in ("governance:review", "governance:review-detail"):
-        try:
-            return reverse(name, args=[review.pk])
-        except NoReverseMatch:
-            continue
-    return None
 
 
 def _require_keeper(user) -> None:
@@ -239,5 +228,5 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "governance/policy_proposal.html",
-        {"review": review, "covered": covered, "hidden": hidden, "review_page": _review_page(review)},
+        {"review": review, "covered": covered, "hidden": hidden, "review_page": review.get_absolute_url()},
     )

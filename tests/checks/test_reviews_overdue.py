@@ -64,6 +64,9 @@ def test_only_open_reviews_past_their_due_date_are_escalated_to_the_chair_once()
     assert escalation.ladder == REVIEW_OVERDUE_LADDER
     assert [rung["role"] for rung in escalation.ladder] == ["board chair", "operations lead", "administrator"]
     assert escalation.region == s.emea
+    # The chair is sent to the review itself, where the board's votes and decision are.
+    assert escalation.subject_link == f"/governance/reviews/{overdue.pk}/"
+    assert escalation.subject_label == f"Review {overdue.pk}: {overdue.exception.title}"
     assert rows[overdue_amer.pk].region == s.amer  # the request's customer's region: AMER's leads next
     # A second run changes nothing; the review due today crosses its line tomorrow.
     assert run_at(NOON) == "0 overdue reviews escalated"
