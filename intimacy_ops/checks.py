@@ -44,6 +44,26 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
+def in_locked_batches(queryset, ids: list[int], handle: Callable[[list], object], *, size: int) -> list:
+    """How a check acts on what crossed its line: `ids` were found with one indexed query; each batch of
+    `size` is handed to `handle` inside its own transaction, its rows locked. Rows another run of the check
+    holds are skipped, never waited for (PostgreSQL's SKIP LOCKED; SQLite has no row locks and one writer
+    at a time), and `queryset` re-states the line, so a row another run dealt with meanwhile drops out.
+    Returns what `handle` returned for each batch."""
+    from django.db import transaction
+
+    results = []
+    for start in range(0, len(ids), size):
+        with transaction.atomic():
+            rows = (
+                queryset.filter(pk__in=ids[start : start + size])
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+            )
+            results.append(handle(list(rows)))
+    return results
+
+
 @dataclass(frozen=True)
 class Check:
     name: str

@@ -20,7 +20,7 @@ from exceptions.transitions import (
     actions_from,
     takes_up_first,
 )
-from intimacy_ops import audit, errors
+from intimacy_ops import audit, checks, errors
 
 Status = ExceptionRequest.Status
 DECISIONS = set(LEAD_DECISIONS)
@@ -313,23 +313,18 @@ DUE_BATCH_SIZE = 200
 def _run_due(status: str, action: str, due, comment: str) -> int:
     """Apply `action` to the `status` requests that are `due`: their ids in one indexed query, then in batches,
     each one transaction whose rows are locked (rows another run holds are skipped, never waited for)."""
-    done = 0
     ids = list(
         ExceptionRequest.objects.filter(due, status=status).order_by("pk").values_list("pk", flat=True)
     )
-    for start in range(0, len(ids), DUE_BATCH_SIZE):
-        with transaction.atomic():
-            # Another run of the same check may hold or have moved them: skip, never wait or repeat.
-            batch = (
-                ExceptionRequest.objects.select_for_update(of=("self",), skip_locked=True)
-                .select_related("customer__region", "process")
-                .filter(pk__in=ids[start : start + DUE_BATCH_SIZE], status=status)
-                .order_by("pk")
-            )
-            for exception in batch:
-                apply_transition(exception, action, comment=comment, authority=SYSTEM)
-                done += 1
-    return done
+
+    def move(batch: list[ExceptionRequest]) -> int:
+        for exception in batch:
+            apply_transition(exception, action, comment=comment, authority=SYSTEM)
+        return len(batch)
+
+    # Another run of the same check may hold or have moved some: skipped, never waited for or repeated.
+    still_due = ExceptionRequest.objects.filter(status=status).select_related("customer__region", "process")
+    return sum(checks.in_locked_batches(still_due, ids, move, size=DUE_BATCH_SIZE))
 
 
 def activate_due_exceptions(*, today: datetime.date) -> int:

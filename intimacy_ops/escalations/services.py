@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intimacy_ops import access, audit, errors
+from intimacy_ops import access, audit, checks, errors
 from intimacy_ops.accounts.models import User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
@@ -164,23 +164,18 @@ def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]
     due = Escalation.objects.filter(
         next_level_at__lte=now, acknowledged_at__isnull=True, resolved_at__isnull=True
     )
-    selected = list(due.order_by("next_level_at", "id").values_list("pk", "level"))
-    climbed = 0
-    for start in range(0, len(selected), CLIMB_BATCH):
-        batch = dict(selected[start : start + CLIMB_BATCH])
-        with transaction.atomic():
-            rows = (
-                due.filter(pk__in=list(batch))
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("target_user")
-                .order_by("id")
-            )
-            for escalation in rows:
-                if escalation.level != batch[escalation.pk]:
-                    continue  # another run climbed it since we looked
-                _climb(escalation, now=now)
-                climbed += 1
-    return {"climbed": climbed}
+    levels = dict(due.order_by("next_level_at", "id").values_list("pk", "level"))
+
+    def climb(batch: list[Escalation]) -> int:
+        climbing = [escalation for escalation in batch if escalation.level == levels[escalation.pk]]
+        for escalation in climbing:  # (a row whose level moved was climbed by another run since we looked)
+            _climb(escalation, now=now)
+        return len(climbing)
+
+    batches = checks.in_locked_batches(
+        due.select_related("target_user"), list(levels), climb, size=CLIMB_BATCH
+    )
+    return {"climbed": sum(batches)}
 
 
 def _climb(escalation: Escalation, *, now: datetime.datetime) -> None:

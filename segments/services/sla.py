@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -417,18 +417,6 @@ def _crossed(line: str, now: datetime.datetime) -> Q:
     return Q(resolved_at__isnull=True, resolution_breached_at__isnull=True, resolution_due_at__lt=now)
 
 
-def _lock(queryset):
-    """Lock the rows for this batch; rows another sweep holds are skipped, never waited for (PostgreSQL)."""
-    if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset  # SQLite: one writer at a time anyway
-
-
-def _batches(ids: list[int]):
-    for start in range(0, len(ids), SWEEP_BATCH_SIZE):
-        yield ids[start : start + SWEEP_BATCH_SIZE]
-
-
 def _ladder(policy: SlaPolicy | None) -> list[dict]:
     """The account manager first, then the policy's own ladder (operations lead, head of region…)."""
     return [ACCOUNT_MANAGER_RUNG, *(policy.escalation_ladder if policy else [])]
@@ -442,30 +430,25 @@ def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int
         set(ServiceCase.objects.filter(_crossed("response", now)).values_list("pk", flat=True))
         | set(ServiceCase.objects.filter(_crossed("resolution", now)).values_list("pk", flat=True))
     )
-    breached = raised = 0
-    for batch in _batches(ids):
-        with transaction.atomic():
-            # Re-checked under the lock: a concurrent sweep may have done (or be doing) some of them.
-            cases = list(
-                _lock(ServiceCase.objects.filter(wanted, pk__in=batch))
-                .select_related("customer__region", "customer__account_manager")
-                .order_by("pk")
-            )
-            for line, field in (
-                ("response", "response_breached_at"),
-                ("resolution", "resolution_breached_at"),
-            ):
-                crossed = [case for case in cases if _is_crossed(case, line, now)]
-                if crossed:
-                    ServiceCase.objects.filter(pk__in=[case.pk for case in crossed]).update(
-                        **{field: now}, breached=True
-                    )
-                for case in crossed:
-                    raised += _raise_breach(
-                        case, line, policies.get((case.customer.segment_id, case.priority))
-                    )
-            breached += len(cases)
-    return breached, raised
+
+    def mark_and_escalate(cases: list[ServiceCase]) -> tuple[int, int]:
+        raised = 0
+        for line, field in (("response", "response_breached_at"), ("resolution", "resolution_breached_at")):
+            crossed = [case for case in cases if _is_crossed(case, line, now)]
+            if crossed:
+                ServiceCase.objects.filter(pk__in=[case.pk for case in crossed]).update(
+                    **{field: now}, breached=True
+                )
+            for case in crossed:
+                raised += _raise_breach(case, line, policies.get((case.customer.segment_id, case.priority)))
+        return len(cases), raised
+
+    # Re-checked under the lock (`wanted`): a concurrent sweep may have done, or be doing, some of them.
+    still_crossed = ServiceCase.objects.filter(wanted).select_related(
+        "customer__region", "customer__account_manager"
+    )
+    batches = checks.in_locked_batches(still_crossed, ids, mark_and_escalate, size=SWEEP_BATCH_SIZE)
+    return sum(breached for breached, _ in batches), sum(raised for _, raised in batches)
 
 
 def _is_crossed(case: ServiceCase, line: str, now: datetime.datetime) -> bool:
@@ -497,46 +480,37 @@ def _raise_breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> int
 
 def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
     """Remind account managers of the open cases near a proactive-update deadline, once per interval."""
-    ids = list(
-        ServiceCase.objects.filter(resolved_at__isnull=True, update_reminder_at__lte=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    sent = 0
-    for batch in _batches(ids):
-        with transaction.atomic():
-            cases = list(
-                _lock(
-                    ServiceCase.objects.filter(
-                        pk__in=batch, resolved_at__isnull=True, update_reminder_at__lte=now
-                    )
-                )
-                .select_related("customer__account_manager")
-                .order_by("pk")
+    due = ServiceCase.objects.filter(resolved_at__isnull=True, update_reminder_at__lte=now)
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+
+    def remind(cases: list[ServiceCase]) -> int:
+        sent = 0
+        for case in cases:
+            policy = policies.get((case.customer.segment_id, case.priority))
+            deadline = case.update_reminder_at + (
+                datetime.timedelta(minutes=policy.update_interval_minutes) / UPDATE_REMINDER_LEAD_SHARE
+                if policy and policy.update_interval_minutes
+                else datetime.timedelta()
             )
-            for case in cases:
-                policy = policies.get((case.customer.segment_id, case.priority))
-                deadline = case.update_reminder_at + (
-                    datetime.timedelta(minutes=policy.update_interval_minutes) / UPDATE_REMINDER_LEAD_SHARE
-                    if policy and policy.update_interval_minutes
-                    else datetime.timedelta()
+            manager = case.customer.account_manager
+            if manager is not None and manager.is_active:
+                notifications.notify(
+                    [manager],
+                    subject=f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
+                    body=(
+                        f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
+                        f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC."
+                    ),
+                    link=reverse("segments:customer-detail", args=[case.customer_id]),
                 )
-                manager = case.customer.account_manager
-                if manager is not None and manager.is_active:
-                    notifications.notify(
-                        [manager],
-                        subject=f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
-                        body=(
-                            f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
-                            f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC."
-                        ),
-                        link=reverse("segments:customer-detail", args=[case.customer_id]),
-                    )
-                    sent += 1
-                case.update_reminded_at = now
-                case.update_reminder_at = next_update_reminder(case, policy)
-            ServiceCase.objects.bulk_update(cases, ["update_reminded_at", "update_reminder_at"])
-    return sent
+                sent += 1
+            case.update_reminded_at = now
+            case.update_reminder_at = next_update_reminder(case, policy)
+        ServiceCase.objects.bulk_update(cases, ["update_reminded_at", "update_reminder_at"])
+        return sent
+
+    still_due = due.select_related("customer__account_manager")
+    return sum(checks.in_locked_batches(still_due, ids, remind, size=SWEEP_BATCH_SIZE))
 
 
 @checks.register(
