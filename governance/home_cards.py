@@ -1,5 +1,6 @@
 """What governance puts on the board members' and chairs' home pages: the reviews waiting for their vote."""
 
+from governance import selectors
 from governance.services import voting
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
@@ -13,6 +14,6 @@ from intimacy_ops.accounts.selectors import register_home_card
     order=5,
 )
 def _waiting_for_vote(user) -> dict:
-    waiting = voting.with_tally_data(voting.waiting_for_vote(user))
+    waiting = voting.with_tally_data(selectors.waiting_for_vote(user))
     rows = list(waiting[:5])
     return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}

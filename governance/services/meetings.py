@@ -91,18 +91,14 @@ def _require_not_cancelled(meeting: Meeting, action: str) -> None:
         raise errors.TransitionNotAllowed(action=action, status="cancelled", allowed_actions=[])
 
 
-def _require_upcoming(meeting: Meeting, action: str) -> None:
+def require_upcoming(meeting: Meeting, action: str) -> None:
+    """409 unless the meeting is still ahead and not cancelled (pages ask too, before showing a form)."""
     _require_not_cancelled(meeting, action)
     if meeting.starts_at <= timezone.now():
         raise errors.Conflict(
             "This meeting has already started; record its attendance and minutes instead.",
             status="held",
         )
-
-
-def require_upcoming(meeting: Meeting, action: str) -> None:
-    """409 unless the meeting is still ahead and not cancelled (pages ask before showing a form)."""
-    _require_upcoming(meeting, action)
 
 
 def _require_started(meeting: Meeting, what: str) -> None:
@@ -156,7 +152,7 @@ def update_meeting(
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_chair(meeting.board, actor, "changes its meetings")
-        _require_upcoming(meeting, "change")
+        require_upcoming(meeting, "change")
         before = _snapshot(meeting)
         values = _validate(
             title=meeting.title if title is None else title,
@@ -199,7 +195,7 @@ def cancel_meeting(*, meeting: Meeting, actor, reason: str = "") -> Meeting:
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_chair(meeting.board, actor, "cancels its meetings")
-        _require_upcoming(meeting, "cancel")
+        require_upcoming(meeting, "cancel")
         meeting.cancelled_at = timezone.now()
         meeting.save(update_fields=["cancelled_at"])
         audit.record(
@@ -246,7 +242,7 @@ def add_to_agenda(*, meeting: Meeting, review: Review, actor) -> AgendaItem:
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_chair(meeting.board, actor, "sets its agendas")
-        _require_upcoming(meeting, "change the agenda of")
+        require_upcoming(meeting, "change the agenda of")
         review = Review.objects.get(pk=review.pk)
         if review.board_id != meeting.board_id:
             raise errors.ValidationFailed(
@@ -278,7 +274,7 @@ def remove_from_agenda(*, meeting: Meeting, review: Review, actor) -> Meeting:
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_chair(meeting.board, actor, "sets its agendas")
-        _require_upcoming(meeting, "change the agenda of")
+        require_upcoming(meeting, "change the agenda of")
         before = _agenda_ids(meeting)
         if review.pk not in before:
             raise errors.Conflict("This review is not on the agenda (any more).", problem="not_on_agenda")
@@ -300,7 +296,7 @@ def reorder_agenda(*, meeting: Meeting, actor, review_ids: list[int]) -> Meeting
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_chair(meeting.board, actor, "sets its agendas")
-        _require_upcoming(meeting, "change the agenda of")
+        require_upcoming(meeting, "change the agenda of")
         before = _agenda_ids(meeting)
         try:
             order = [int(pk) for pk in review_ids]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from exceptions.models import RiskRating
+from governance import selectors
 from governance.models import Board, Meeting, Review, Vote
 from governance.services import impact, reviews, voting
 from intimacy_ops import access, errors
@@ -137,9 +138,9 @@ def _sits_on_a_board(user) -> bool:
 def queue(request: HttpRequest) -> HttpResponse:
     """Reviews waiting for my vote (due soonest first, overdue in red); below, the other open reviews I see."""
     user = request.user
-    waiting = list(voting.with_tally_data(access.visible(user, voting.waiting_for_vote(user))))
+    waiting = list(voting.with_tally_data(access.visible(user, selectors.waiting_for_vote(user))))
     if _sits_on_a_board(user):
-        others = voting.other_open_reviews(user)
+        others = selectors.other_open_reviews(user)
     else:
         others = Review.objects.filter(status=Review.Status.OPEN).order_by("due_on", "id")
     others = voting.with_tally_data(access.visible(user, others))
