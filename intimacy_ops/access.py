@@ -6,6 +6,11 @@ filter, evaluated in SQL) and *rules* per (model, action). What is not registere
 
     visible(user, Customer)                 -> the customers this user may see
     allowed(user, "submit", request)        -> Decision(ok=False, reason="…")
+    allowed(user, "create", ExceptionRequest) -> a model-level action (no object yet)
+
+Rules live in each app's `access_rules.py` (discovered, like admin.py); they are the only code outside
+the accounts package that asks which roles a person holds. Relationship predicates that several apps
+need ("an operations lead of this region") are defined once, here.
 """
 
 from collections.abc import Callable
@@ -32,6 +37,7 @@ Rule = Callable[[object, Model], "Decision | bool"]
 
 _scopes: dict[type[Model], Scope] = {}
 _rules: dict[tuple[type[Model], str], Rule] = {}
+_model_rules: dict[tuple[type[Model], str], "Callable[[object], Decision | bool]"] = {}
 
 
 def register_scope(model: type[Model]) -> Callable[[Scope], Scope]:
@@ -50,6 +56,17 @@ def register_rule(model: type[Model], *actions: str) -> Callable[[Rule], Rule]:
     def decorate(rule: Rule) -> Rule:
         for action in actions:
             _rules[(model, action)] = rule
+        return rule
+
+    return decorate
+
+
+def register_model_rule(model: type[Model], *actions: str):
+    """Decorator: `rule(user) -> Decision | bool` for a model-level action (`create`, `change_thresholds`…)."""
+
+    def decorate(rule):
+        for action in actions:
+            _model_rules[(model, action)] = rule
         return rule
 
     return decorate
@@ -75,23 +92,31 @@ def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
     return scope(user, queryset)
 
 
-def allowed(user, action: str, obj: Model) -> Decision:
-    """May this user take `action` on `obj`? The answer carries the reason when it is no."""
+def _decision(result: "Decision | bool", action: str, noun: str) -> Decision:
+    if isinstance(result, Decision):
+        return result
+    return ALLOW if result else Decision(False, f"Your role may not {action.replace('_', ' ')} {noun}.")
+
+
+def allowed(user, action: str, obj: "Model | type[Model]") -> Decision:
+    """May this user take `action` on `obj` (an object, or a model for a model-level action)?
+
+    The answer carries the reason when it is no. A dictionary lookup and, for an object, one SQL filter.
+    """
     if not _is_active_user(user):
         return Decision(False, "Sign in first.")
+    if isinstance(obj, type):
+        name = obj._meta.verbose_name_plural
+        model_rule = _model_rules.get((obj, action))
+        if model_rule is None:
+            return Decision(False, f"Nobody may {action.replace('_', ' ')} {name}.")
+        return _decision(model_rule(user), action, name)
     rule = _rules.get((type(obj), action))
     if rule is None:
         return Decision(False, f"Nobody may {action.replace('_', ' ')} a {obj._meta.verbose_name}.")
     if not visible(user, type(obj)).filter(pk=obj.pk).exists():
         return Decision(False, f"This {obj._meta.verbose_name} is outside your scope.")
-    result = rule(user, obj)
-    if isinstance(result, Decision):
-        return result
-    return (
-        ALLOW
-        if result
-        else Decision(False, f"Your role may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
-    )
+    return _decision(rule(user, obj), action, f"this {obj._meta.verbose_name}")
 
 
 def get_visible(user, model_or_queryset: type[Model] | QuerySet, **lookup) -> Model:
@@ -103,7 +128,7 @@ def get_visible(user, model_or_queryset: type[Model] | QuerySet, **lookup) -> Mo
         raise errors.NotFound(f"No {queryset.model._meta.verbose_name} matches that id.") from None
 
 
-def require(user, action: str, obj: Model) -> None:
+def require(user, action: str, obj: "Model | type[Model]") -> None:
     """Raise PermissionDenied with the reason unless `allowed`."""
     decision = allowed(user, action, obj)
     if not decision:
@@ -125,3 +150,12 @@ def sees_all_regions(user) -> bool:
     from intimacy_ops.accounts.roles import Role
 
     return user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def is_lead_of_region(user, region_id: int | None) -> bool:
+    """An operations lead of this region (DESIGN.md: leads decide and watch their regions only)."""
+    from intimacy_ops.accounts.roles import Role
+
+    return bool(
+        _is_active_user(user) and user.has_role(Role.OPERATIONS_LEAD) and region_id in user.region_ids
+    )
