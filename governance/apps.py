@@ -10,18 +10,8 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        import governance.checks  # noqa: F401  (registers governance.reviews_overdue)
         from exceptions import hooks
-        from governance import (  # noqa: F401
-            access_policies,
-            access_rules,
-            checks_policies,
-            demo,
-            demo_policies,
-            home_cards,
-            navigation,
-            services,
-        )
+        from governance import access_policies, checks_policies, demo_policies, services  # noqa: F401
         from governance.services import reviews
 
         # exceptions never imports governance: it asks for a board review through hooks it owns.

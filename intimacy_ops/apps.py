@@ -7,6 +7,8 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel: audit trail and health"
 
     def ready(self) -> None:
-        # Escalations' access rules, ladder check, navigation entry and home card; the notification digest.
-        from intimacy_ops.escalations import access_rules, checks, navigation  # noqa: F401
-        from intimacy_ops.notifications import checks as notification_checks  # noqa: F401
+        # Every app's (and kernel part's) access_rules, lifecycles, checks, navigation, home_cards,
+        # dashboard, privacy and demo modules register themselves on import (intimacy_ops/discovery.py).
+        from intimacy_ops import discovery
+
+        discovery.autodiscover()

@@ -6,16 +6,8 @@ class SegmentsConfig(AppConfig):
     verbose_name = "Segments, SLAs and service cases"
 
     def ready(self) -> None:
-        # Access rules, navigation, periodic checks and demo data register themselves on import.
         # Retention kinds, checks and demo policies; who records consent and exports a data subject.
-        from segments import (  # noqa: F401
-            access_rules,
-            demo,
-            home_cards,
-            imports,
-            navigation,
-            privacy_rules,
-        )
+        from segments import imports, privacy_rules  # noqa: F401
         from segments.retention import demo as retention_demo  # noqa: F401
         from segments.retention import navigation as retention_navigation  # noqa: F401
         from segments.retention import service as retention_service  # noqa: F401
