@@ -21,6 +21,7 @@ from exceptions.models import (
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
+from segments.models import Customer
 
 DRAFT = ExceptionRequest.Status.DRAFT
 
@@ -69,7 +70,7 @@ def _may_change(user, exception):
 def _may_record_cost(user, exception):
     if exception.requested_by_id == user.pk or exception.customer.account_manager_id == user.pk:
         return access.ALLOW
-    if user.has_role(Role.OPERATIONS_LEAD) and exception.customer.region_id in user.region_ids:
+    if access.is_lead_of_region(user, exception.customer.region_id):
         return access.ALLOW
     return access.Decision(
         False, "Only the customer's account manager or an operations lead of the region books actual costs."
@@ -79,6 +80,56 @@ def _may_record_cost(user, exception):
 @access.register_rule(Process, "change")
 @access.register_rule(Process, "publish_version")
 def _may_change_process(user, process):
-    if user.has_role(Role.ADMINISTRATOR) or process.owner_id == user.pk:
+    if user.has_role(Role.ADMINISTRATOR) or is_process_owner(user, process):
         return access.ALLOW
     return access.Decision(False, "Only the process's owner or an administrator changes a process.")
+
+
+def is_process_owner(user, process: Process) -> bool:
+    """The owner of this process (the relationship, defined once)."""
+    return process.owner_id is not None and process.owner_id == user.pk
+
+
+# --- model-level actions: before there is an object ----------------------------------------------------
+
+
+@access.register_model_rule(ExceptionRequest, "create")
+def _may_raise(user):
+    if user.has_role(Role.ACCOUNT_MANAGER):
+        return access.ALLOW
+    return access.Decision(False, "Only account managers ask for exceptions, for the customers they manage.")
+
+
+@access.register_model_rule(ExceptionRequest, "decide_as_lead")
+def _may_decide_as_lead(user):
+    if user.has_role(Role.OPERATIONS_LEAD):
+        return access.ALLOW
+    return access.Decision(False, "Only operations leads decide requests routed to a single approver.")
+
+
+@access.register_model_rule(Process, "create")
+def _may_add_process(user):
+    if user.has_role(Role.PROCESS_OWNER, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only process owners and administrators add processes to the catalog.")
+
+
+@access.register_model_rule(Process, "own")
+def _may_own_process(user):
+    if user.has_role(Role.PROCESS_OWNER):
+        return access.ALLOW
+    return access.Decision(False, f"{user.username} is not a process owner.")
+
+
+@access.register_rule(Customer, "request_exception")
+def _may_request_for(user, customer):
+    if user.has_role(Role.ACCOUNT_MANAGER) and customer.account_manager_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, "Only the customer's account manager asks for exceptions for them.")
+
+
+@access.register_rule(Region, "set_routing_threshold")
+def _may_set_threshold(user, region):
+    if user.has_role(Role.ADMINISTRATOR) or access.is_lead_of_region(user, region.pk):
+        return access.ALLOW
+    return access.Decision(False, f"Only an operations lead of {region.code} sets its routing threshold.")

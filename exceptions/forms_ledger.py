@@ -6,6 +6,7 @@ from django import forms
 from exceptions.models import ProcessCategory
 from intimacy_ops.accounts.models import User
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 
 
 class CostForm(forms.Form):
@@ -50,9 +51,7 @@ class ProcessForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            is_active=True, groups__name=Role.PROCESS_OWNER.value
-        ).order_by("username")
+        self.fields["owner"].queryset = people_with_role(Role.PROCESS_OWNER).order_by("username")
 
 
 class VersionForm(forms.Form):

@@ -6,7 +6,6 @@ from exceptions import selectors
 from exceptions.models import ExceptionRequest
 from exceptions.services.routing import leads_of
 from intimacy_ops import access
-from intimacy_ops.accounts.roles import Role
 from segments.models import Customer
 
 Status = ExceptionRequest.Status
@@ -15,14 +14,14 @@ OPEN = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQU
 
 def request_list(user) -> QuerySet:
     """The list page: an account manager's own requests; anyone else's, every request they may see."""
-    if user.has_role(Role.ACCOUNT_MANAGER):
+    if access.allowed(user, "create", ExceptionRequest):
         return selectors.my_requests(user)
     return selectors.exceptions_for(user)
 
 
 def waiting_for(user) -> QuerySet:
     """Requests routed to a single approver in this operations lead's regions, waiting (submitted) or taken up."""
-    if not user.has_role(Role.OPERATIONS_LEAD):
+    if not access.allowed(user, "decide_as_lead", ExceptionRequest):
         return ExceptionRequest.objects.none()
     return access.in_user_regions(
         user,

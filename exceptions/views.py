@@ -26,7 +26,6 @@ from exceptions.services.routing import is_below_threshold
 from exceptions.transitions import actions_for
 from exceptions.views_ledger import ledger_context
 from intimacy_ops import access, errors
-from intimacy_ops.accounts.roles import Role
 from intimacy_ops.forms import add_domain_errors
 from segments.models import Customer
 
@@ -56,7 +55,7 @@ def _querystring(request: HttpRequest) -> str:
 def request_list(request: HttpRequest) -> HttpResponse:
     """ "My requests" for account managers (every visible request for the other roles), with filters."""
     user = request.user
-    mine = user.has_role(Role.ACCOUNT_MANAGER)
+    mine = bool(access.allowed(user, "create", ExceptionRequest))
     base = pages.request_list(user)
     form = RequestFilterForm(request.GET or None, customers=pages.customers_for_filter(user))
     filters = form.filters()
@@ -72,7 +71,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "mine": mine,
         "filtered": bool(filters["status"] or filters["customer"]),
         "querystring": _querystring(request),
-        "is_lead": user.has_role(Role.OPERATIONS_LEAD),
+        "is_lead": bool(access.allowed(user, "decide_as_lead", ExceptionRequest)),
     }
     return render(request, "exceptions/request_list.html", context)
 
@@ -81,8 +80,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """An operations lead's queue: small requests of their regions waiting for a decision."""
-    if not request.user.has_role(Role.OPERATIONS_LEAD):
-        raise errors.PermissionDenied("Only operations leads decide requests routed to a single approver.")
+    access.require(request.user, "decide_as_lead", ExceptionRequest)
     page = Paginator(pages.waiting_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exceptions/waiting_list.html", {"page": page, "querystring": ""})
 
@@ -115,10 +113,7 @@ def _editable(user, pk: int) -> ExceptionRequest:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.has_role(Role.ACCOUNT_MANAGER):
-        raise errors.PermissionDenied(
-            "Only account managers ask for exceptions, for the customers they manage."
-        )
+    access.require(user, "create", ExceptionRequest)
     if request.method == "GET":
         initial = {}
         if request.GET.get("customer"):
@@ -175,10 +170,7 @@ def _shown_errors(form, touched: list[str]) -> dict[str, list[str]]:
 def request_autosave(request: HttpRequest) -> HttpResponse:
     """htmx, on every change: check each field and, once the request holds together, save it as a draft."""
     user = request.user
-    if not user.has_role(Role.ACCOUNT_MANAGER):
-        raise errors.PermissionDenied(
-            "Only account managers ask for exceptions, for the customers they manage."
-        )
+    access.require(user, "create", ExceptionRequest)
     form = ExceptionRequestForm(request.POST, user=user)
     draft_id = request.POST.get("draft") or None
     exception = _editable(user, int(draft_id)) if draft_id else None

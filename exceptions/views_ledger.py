@@ -16,7 +16,6 @@ from exceptions.forms_ledger import CostForm, ExtensionDecisionForm, ExtensionFo
 from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import catalog, costs, extensions
 from intimacy_ops import access, errors
-from intimacy_ops.accounts.roles import Role
 from intimacy_ops.forms import add_domain_errors
 
 Status = ExceptionRequest.Status
@@ -28,7 +27,7 @@ def ledger_context(user, exception: ExceptionRequest, forms: dict | None = None)
     history = list(selectors.extensions_of(user, exception))
     active = exception.status == Status.ACTIVE
     waiting = next((ext for ext in history if ext.status == ExtensionRequest.Status.OPEN), None)
-    lead_here = user.has_role(Role.OPERATIONS_LEAD) and exception.customer.region_id in user.region_ids
+    lead_here = access.is_lead_of_region(user, exception.customer.region_id)
     return {
         "extensions": history,
         "may_book_cost": active and bool(access.allowed(user, "record_cost", exception)),

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from exceptions.models import Process, ProcessCategory, ProcessVersion
 from intimacy_ops import access, audit, errors
-from intimacy_ops.accounts.roles import Role
 
 EDITABLE = ("name", "category", "owner", "description", "standard_option_customers")
 
@@ -29,8 +28,8 @@ def _check(*, name: str | None = None, category: str | None = None, owner=None) 
         problems["name"] = ["Give the process a name."]
     if category is not None and category not in ProcessCategory.values:
         problems["category"] = [f"Choose one of: {', '.join(ProcessCategory.values)}."]
-    if owner is not None and not owner.has_role(Role.PROCESS_OWNER):
-        problems["owner"] = [f"{owner.username} is not a process owner."]
+    if owner is not None and not (may_own := access.allowed(owner, "own", Process)):
+        problems["owner"] = [may_own.reason]
     if problems:
         raise errors.ValidationFailed(problems)
 
@@ -47,9 +46,8 @@ def create_process(
     effective_on: datetime.date | None = None,
 ) -> Process:
     """Add a standard process to the catalog with its first version."""
-    if not actor.has_role(Role.PROCESS_OWNER, Role.ADMINISTRATOR):
-        raise errors.PermissionDenied("Only process owners and administrators add processes to the catalog.")
-    owner = owner or (actor if actor.has_role(Role.PROCESS_OWNER) else None)
+    access.require(actor, "create", Process)
+    owner = owner or (actor if access.allowed(actor, "own", Process) else None)
     _check(name=name, category=category, owner=owner)
     if not (procedure or "").strip():
         raise errors.ValidationFailed({"procedure": ["Describe the standard operating procedure."]})

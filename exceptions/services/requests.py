@@ -11,7 +11,6 @@ from exceptions.services.catalog import current_version
 from exceptions.transitions import actions_from
 from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.models import Region
-from intimacy_ops.accounts.roles import Role
 from segments.models import Customer
 
 # What a requester fills in; status, route, requester and process version are the system's.
@@ -164,10 +163,7 @@ def check_stored(exception: ExceptionRequest, actor) -> None:
 
 def create_request(*, actor, customer: Customer, process: Process, **values) -> ExceptionRequest:
     """Log a draft request to deviate from a standard process for one customer."""
-    if not actor.has_role(Role.ACCOUNT_MANAGER):
-        raise errors.PermissionDenied(
-            "Only account managers ask for exceptions, for the customers they manage."
-        )
+    access.require(actor, "create", ExceptionRequest)
     unknown = sorted(set(values) - set(FIELDS))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})

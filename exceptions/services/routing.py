@@ -7,9 +7,10 @@ from django.db import transaction
 from exceptions import hooks
 from exceptions.models import ExceptionRequest, RiskRating, RoutingThreshold
 from exceptions.services import notifications
-from intimacy_ops import audit, errors
-from intimacy_ops.accounts.models import Region, User
+from intimacy_ops import access, audit, errors
+from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 
 THRESHOLD_FIELDS = (
     "monthly_cost_below",
@@ -30,9 +31,7 @@ def is_below_threshold(exception: ExceptionRequest, threshold: RoutingThreshold)
 
 
 def leads_of(region_id: int):
-    return User.objects.filter(
-        is_active=True, groups__name=Role.OPERATIONS_LEAD.value, regions__id=region_id
-    ).distinct()
+    return people_with_role(Role.OPERATIONS_LEAD, region_id=region_id)
 
 
 def route_request(exception: ExceptionRequest) -> str:
@@ -81,11 +80,7 @@ def set_routing_threshold(*, actor, region: Region, **values) -> RoutingThreshol
     unknown = sorted(set(values) - set(THRESHOLD_FIELDS))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
-    if not (
-        actor.has_role(Role.ADMINISTRATOR)
-        or (actor.has_role(Role.OPERATIONS_LEAD) and region.pk in actor.region_ids)
-    ):
-        raise errors.PermissionDenied(f"Only an operations lead of {region.code} sets its routing threshold.")
+    access.require(actor, "set_routing_threshold", region)
     problems = {
         name: ["Cannot be negative."]
         for name in ("monthly_cost_below", "one_off_cost_below")

@@ -6,7 +6,7 @@ A template tag, not an import: segments never imports exceptions (STYLE.md, depe
 from django import template
 
 from exceptions import page_selectors
-from intimacy_ops.accounts.roles import Role
+from intimacy_ops import access
 
 register = template.Library()
 
@@ -17,5 +17,5 @@ def customer_exceptions(context, customer) -> dict:
     return {
         "customer": customer,
         "rows": page_selectors.for_customer(user, customer),
-        "may_request": user.has_role(Role.ACCOUNT_MANAGER) and customer.account_manager_id == user.pk,
+        "may_request": bool(access.allowed(user, "request_exception", customer)),
     }

@@ -5,7 +5,6 @@ import logging
 import threading
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest
@@ -16,6 +15,7 @@ from governance.services import voting
 from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.notifications import notify
 
 log = logging.getLogger(__name__)
@@ -99,10 +99,7 @@ def alert_administrators(*, subject: str, body: str, link: str = "") -> None:
 
 
 def administrators() -> list:
-    from intimacy_ops.accounts.models import User
-
-    group = Role.ADMINISTRATOR.value
-    return list(User.objects.filter(Q(is_superuser=True) | Q(groups__name=group), is_active=True).distinct())
+    return list(people_with_role(Role.ADMINISTRATOR))
 
 
 def _send_alert(subject: str, body: str, link: str) -> None:

@@ -1,4 +1,4 @@
-"""Reads for the role home pages."""
+"""Reads about people and their roles: who holds a role (for routing and notices), the role home pages."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +87,25 @@ class HomeCard:
 
 
 _home_cards: dict[str, HomeCard] = {}
+
+
+def people_with_role(*roles: "Role | str", region_id: int | None = None):
+    """Active people holding any of these roles, optionally in one region, as a queryset.
+
+    A chair counts as a board member and a superuser as an administrator, as `User.roles` says. This is
+    "who should hear about it", not an authorization: that is `access.allowed`.
+    """
+    roles = {Role(role) for role in roles}
+    names = {role.value for role in roles}
+    if Role.BOARD_MEMBER in roles:
+        names.add(Role.BOARD_CHAIR.value)
+    holds = Q(groups__name__in=names)
+    if Role.ADMINISTRATOR in roles:
+        holds |= Q(is_superuser=True)
+    people = User.objects.filter(holds, is_active=True)
+    if region_id is not None:
+        people = people.filter(regions=region_id)
+    return people.distinct()
 
 
 def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):

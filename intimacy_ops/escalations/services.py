@@ -18,12 +18,13 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from intimacy_ops import access, audit, checks, errors
 from intimacy_ops.accounts.models import User
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications import notify
 
@@ -40,19 +41,14 @@ def due_at(*, raised_at: datetime.datetime, ladder: list[dict], level: int) -> d
 
 def targets_of(escalation: Escalation) -> QuerySet:
     """The people its current level is raised to: the named user, else the role's holders in its region."""
-    people = User.objects.filter(is_active=True)
     if escalation.target_user_id:
-        return people.filter(pk=escalation.target_user_id)
+        return User.objects.filter(is_active=True, pk=escalation.target_user_id)
     role = escalation.target_role
     if not role:
-        return people.none()
-    if role == Role.ADMINISTRATOR:
-        return people.filter(Q(is_superuser=True) | Q(groups__name=role)).distinct()
-    names = [role, Role.BOARD_CHAIR.value] if role == Role.BOARD_MEMBER else [role]
-    people = people.filter(groups__name__in=names)
-    if escalation.region_id is not None:
-        people = people.filter(regions=escalation.region_id)
-    return people.distinct()
+        return User.objects.none()
+    # Administrators are everyone's last resort, whatever the region.
+    region_id = None if role == Role.ADMINISTRATOR else escalation.region_id
+    return people_with_role(role, region_id=region_id)
 
 
 def reason_label(reason: str) -> str:

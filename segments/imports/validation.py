@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 from segments.models import Customer, Priority, ServiceCase
 
 MAX_MONEY = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
@@ -134,15 +135,14 @@ class References:
             None if actor is None else set(access.visible(actor, Region).values_list("id", flat=True))
         )
         self.managers: dict[str, tuple[int, set[int]]] = {}
-        memberships = User.regions.through.objects.filter(
-            user__groups__name=Role.ACCOUNT_MANAGER.value, user__is_active=True
-        ).values_list("user_id", "region_id")
+        managers = people_with_role(Role.ACCOUNT_MANAGER)
+        memberships = User.regions.through.objects.filter(user__in=managers.values("id")).values_list(
+            "user_id", "region_id"
+        )
         regions_of: dict[int, set[int]] = {}
         for user_id, region_id in memberships:
             regions_of.setdefault(user_id, set()).add(region_id)
-        for user_id, username in User.objects.filter(
-            groups__name=Role.ACCOUNT_MANAGER.value, is_active=True
-        ).values_list("id", "username"):
+        for user_id, username in managers.values_list("id", "username"):
             self.managers[username] = (user_id, regions_of.get(user_id, set()))
         self._other_users: dict[str, bool] = {}
 
