@@ -144,11 +144,10 @@ def request_run(*, actor, name: str) -> Check:
     """An administrator asks for a check to run now: a `run_check` task (trigger "page") once this commits."""
     from django.db import transaction
 
-    from intimacy_ops import audit, errors
-    from intimacy_ops.accounts.roles import Role
+    from intimacy_ops import access, audit, errors
+    from intimacy_ops.health import CheckRun
 
-    if not actor.has_role(Role.ADMINISTRATOR):
-        raise errors.PermissionDenied("Only administrators run a check by hand.")
+    access.require(actor, "create", CheckRun)
     try:
         check = get(name)
     except LookupError:

@@ -6,15 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
-from intimacy_ops import access, audit, errors
-from intimacy_ops.accounts.roles import Role
+from intimacy_ops import access, audit
 
 AUDIT_PAGE_SIZE = 50
 
 
 def _require_audit_reader(user) -> None:
-    if not user.has_role(Role.AUDITOR, Role.ADMINISTRATOR):
-        raise errors.PermissionDenied("The audit trail is for auditors and administrators.")
+    access.require(user, "read_trail", audit.AuditEvent)
 
 
 @login_required

@@ -16,17 +16,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
-from intimacy_ops import checks, errors
-from intimacy_ops.accounts.roles import Role
+from intimacy_ops import access, checks, errors
 from intimacy_ops.health import CheckRun, beat_status, last_heartbeat
 
 HISTORY_PAGE_SIZE = 50
-VIEWERS = (Role.ADMINISTRATOR, Role.OPERATIONS_LEAD)
 
 
 def _require_viewer(user) -> None:
-    if not user.has_role(*VIEWERS):
-        raise errors.PermissionDenied("Background checks are for administrators and operations leads.")
+    access.require(user, "view", CheckRun)
+
+
+def _can_run(user) -> bool:
+    return bool(access.allowed(user, "create", CheckRun))
 
 
 def _check_or_404(name: str) -> checks.Check:
@@ -90,7 +91,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
         "checks/list.html",
         {
             "rows": rows,
-            "can_run": request.user.has_role(Role.ADMINISTRATOR),
+            "can_run": _can_run(request.user),
             "beat": beat_status(heartbeat=heartbeat),
             "heartbeat": heartbeat,
         },
@@ -105,9 +106,7 @@ def check_row(request: HttpRequest, name: str) -> HttpResponse:
     check = _check_or_404(name)
     run = CheckRun.objects.filter(name=name).order_by("-id").first()
     row = _row(check, run, _periodic_tasks().get(name), since=_waiting_since(request))
-    return render(
-        request, "checks/_row.html", {"row": row, "can_run": request.user.has_role(Role.ADMINISTRATOR)}
-    )
+    return render(request, "checks/_row.html", {"row": row, "can_run": _can_run(request.user)})
 
 
 @login_required

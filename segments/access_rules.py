@@ -52,7 +52,7 @@ def _calendars(user, queryset):
 
 @access.register_scope(ImportRun)
 def _imports(user, queryset):
-    if user.has_role(Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR, Role.AUDITOR):
+    if user.has_role(*IMPORTERS, Role.AUDITOR):
         return queryset
     return queryset.filter(started_by=user)
 
@@ -95,6 +95,63 @@ def _may_manage_tiers(user, obj):
     if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
         return access.ALLOW
     return access.Decision(False, "Only operations leads manage segment thresholds and SLA policies.")
+
+
+# --- model-level actions: before there is an object ----------------------------------------------------
+
+# Who logs service cases: data stewards too, since they import them from the ticketing system.
+CASE_OPENERS = (Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
+IMPORTERS = (Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
+
+
+@access.register_model_rule(Customer, "create")
+def _may_add_customer(user):
+    if user.has_role(Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only account managers and operations leads add customers.")
+
+
+@access.register_model_rule(Customer, "manage")
+def _may_manage_customers(user):
+    """May this person be a customer's account manager?"""
+    if user.has_role(Role.ACCOUNT_MANAGER):
+        return access.ALLOW
+    return access.Decision(False, f"{user.username} is not an account manager.")
+
+
+@access.register_model_rule(Segment, "change_thresholds")
+def _may_change_thresholds(user):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only operations leads change segment thresholds.")
+
+
+@access.register_model_rule(SlaPolicy, "change")
+def _may_set_policies(user):
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only operations leads set SLA policies.")
+
+
+@access.register_model_rule(SlaPolicy, "confirm_equity_exception")
+def _may_confirm_inequity(user):
+    if user.has_role(Role.OPERATIONS_LEAD):
+        return access.ALLOW
+    return access.Decision(False, "Only an operations lead can confirm an exception to tier equity.")
+
+
+@access.register_model_rule(ServiceCase, "create")
+def _may_log_case(user):
+    if user.has_role(*CASE_OPENERS):
+        return access.ALLOW
+    return access.Decision(False, "Only account managers, operations leads and data stewards log cases.")
+
+
+@access.register_model_rule(ImportRun, "create")
+def _may_import(user):
+    if user.has_role(*IMPORTERS):
+        return access.ALLOW
+    return access.Decision(False, "Imports are for operations leads and data stewards.")
 
 
 # --- sensitive data: grants, break-glass, the access log (segments/services/privacy.py) -------------

@@ -1,11 +1,10 @@
-"""Access rules of the kernel's own models: users and regions."""
+"""Access rules of users and regions."""
 
 from django.db.models import Exists, OuterRef, Q
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.audit import AuditEvent
 
 
 @access.register_scope(Region)
@@ -43,14 +42,3 @@ def _may_manage_roles(user, obj):
     if user.has_role(Role.ADMINISTRATOR):
         return access.ALLOW
     return access.Decision(False, "Only an administrator assigns roles and regions.")
-
-
-@access.register_scope(AuditEvent)
-def _audit_events(user, queryset):
-    """Auditors and administrators read the whole trail; anyone else only what they did themselves."""
-    return queryset if access.sees_all_regions(user) else queryset.filter(actor=user)
-
-
-@access.register_rule(AuditEvent, "view")
-def _may_view_event(user, obj):
-    return True

@@ -20,9 +20,8 @@ from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from intimacy_ops import audit, errors
+from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.models import User
-from intimacy_ops.accounts.roles import Role
 from segments.imports import columns, validation
 from segments.imports.reading import FileRefused, ImportFile, RawRow
 from segments.models import Customer, ImportRejectedRow, ImportRun, ServiceCase
@@ -30,7 +29,6 @@ from segments.services.classification import reclassify
 from segments.services.sla import refresh_clock
 
 BATCH_SIZE = 1000
-IMPORTERS = (Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
 MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 # A run still "running" this long after it started lost its worker: a re-delivered task may take it over.
 STALE_AFTER = datetime.timedelta(hours=1)
@@ -51,12 +49,11 @@ _LOCK_KEYS = {"customers": 0x1A7C01, "cases": 0x1A7C02}
 
 
 def may_import(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(*IMPORTERS))
+    return bool(user is not None and access.allowed(user, "create", ImportRun))
 
 
 def require_importer(user) -> None:
-    if not may_import(user):
-        raise errors.PermissionDenied("Imports are for operations leads and data stewards.")
+    access.require(user, "create", ImportRun)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from intimacy_ops import access, audit, errors
-from intimacy_ops.accounts.roles import Role
 from segments.models import Customer, Segment, SegmentChange, ServiceCase
 from segments.services import sla
 
@@ -309,8 +308,7 @@ def _fingerprint(thresholds: list[Thresholds], rows: list[dict], segments: list[
 
 def apply_preview(*, user, proposal: list[dict], fingerprint: str, reason: str = "") -> dict:
     """Apply exactly the previewed change, or refuse (409) if the data moved since the preview."""
-    if not user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
-        raise errors.PermissionDenied("Only operations leads change segment thresholds.")
+    access.require(user, "change_thresholds", Segment)
     with transaction.atomic():
         list(Segment.objects.select_for_update().order_by("id"))
         fresh = preview(user=user, proposal=proposal)

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.models import Region, User
-from intimacy_ops.accounts.roles import Role
 from segments.models import Customer, Segment, SegmentChange, ServiceCase
 from segments.services import sla
 from segments.services.classification import classify_one
@@ -46,8 +45,8 @@ def _check_people(actor, *, region: Region, account_manager: User | None) -> Non
     if not access.visible(actor, Region).filter(pk=region.pk).exists():
         problems["region"] = [f"You do not work in {region.code}."]
     if account_manager is not None:
-        if not account_manager.has_role(Role.ACCOUNT_MANAGER):
-            problems["account_manager"] = [f"{account_manager.username} is not an account manager."]
+        if not (may_manage := access.allowed(account_manager, "manage", Customer)):
+            problems["account_manager"] = [may_manage.reason]
         elif not account_manager.regions.filter(pk=region.pk).exists():
             problems["account_manager"] = [f"{account_manager.username} does not work in {region.code}."]
     if problems:
@@ -56,8 +55,7 @@ def _check_people(actor, *, region: Region, account_manager: User | None) -> Non
 
 def create_customer(*, actor, source: str = "manual", external_id: str, **values) -> Customer:
     """Add a customer and classify them."""
-    if not actor.has_role(Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
-        raise errors.PermissionDenied("Only account managers and operations leads add customers.")
+    access.require(actor, "create", Customer)
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})

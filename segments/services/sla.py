@@ -22,8 +22,6 @@ POLICY_FIELDS = (
 )
 MIN_REASON_LENGTH = 15
 GENERAL_QUEUE = "general"
-# Who logs service cases: data stewards too, since they import them from the ticketing system.
-CASE_OPENERS = (Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
 
 
 def _policy_snapshot(policy: SlaPolicy) -> dict:
@@ -83,8 +81,7 @@ def _validate_ladder(ladder) -> list[str]:
 
 def save_policy(*, actor, segment, priority: str, values: dict, equity_reason: str = "") -> SlaPolicy:
     """Create or change the SLA policy of a segment and priority; the equity guard refuses unfair targets unless confirmed."""
-    if not actor.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
-        raise errors.PermissionDenied("Only operations leads set SLA policies.")
+    access.require(actor, "change", SlaPolicy)
     unknown = sorted(set(values) - set(POLICY_FIELDS))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
@@ -118,13 +115,8 @@ def save_policy(*, actor, segment, priority: str, values: dict, equity_reason: s
         conflicts = equity_conflicts(policy)
         if conflicts:
             reason = (equity_reason or "").strip()
-            if not actor.has_role(Role.OPERATIONS_LEAD):
-                raise errors.ValidationFailed(
-                    {
-                        "equity": conflicts
-                        + ["Only an operations lead can confirm an exception to tier equity."]
-                    }
-                )
+            if not (may_confirm := access.allowed(actor, "confirm_equity_exception", SlaPolicy)):
+                raise errors.ValidationFailed({"equity": conflicts + [may_confirm.reason]})
             if len(reason) < MIN_REASON_LENGTH:
                 raise errors.ValidationFailed(
                     {
@@ -301,8 +293,7 @@ def open_case(
     )
     if customer is None:
         raise errors.NotFound("No customer matches that id.")
-    if not actor.has_role(*CASE_OPENERS):
-        raise errors.PermissionDenied("Only account managers, operations leads and data stewards log cases.")
+    access.require(actor, "create", ServiceCase)
     if priority not in Priority.values:
         raise errors.ValidationFailed({"priority": ["Use P1, P2, P3 or P4."]})
     try:
