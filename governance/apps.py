@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         from django.core.signals import request_finished, request_started
 
         from exceptions import hooks
-        from governance import access_policies, checks_policies, demo_policies, services  # noqa: F401
+        from governance import services
         from governance.services import reviews
 
         # exceptions never imports governance: it asks for a board review through hooks it owns.
@@ -25,6 +25,3 @@ class GovernanceConfig(AppConfig):
         from celery.signals import task_postrun
 
         task_postrun.connect(reviews.send_pending_alerts, dispatch_uid="governance-send-alerts-after-task")
-
-        # Meetings: their access scope, demo meetings and navigation entry register themselves on import.
-        from governance import access_meetings, demo_meetings, navigation_meetings  # noqa: F401

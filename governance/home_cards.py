@@ -1,6 +1,7 @@
-"""What governance puts on the board members' and chairs' home pages: the reviews waiting for their vote."""
+"""What governance puts on the board members' and chairs' home pages: reviews waiting for their vote, next meetings."""
 
-from governance import selectors
+from governance.selectors import meetings as meeting_selectors
+from governance.selectors import reviews as selectors
 from governance.services import voting
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
@@ -17,3 +18,15 @@ def _waiting_for_vote(user) -> dict:
     waiting = voting.with_tally_data(selectors.waiting_for_vote(user))
     rows = list(waiting[:5])
     return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}
+
+
+@register_home_card(
+    key="next-meetings",
+    title="Next board meetings",
+    roles={Role.BOARD_MEMBER, Role.BOARD_CHAIR},
+    template="governance/_meeting_home_card.html",
+    order=20,
+)
+def _next_meetings(user) -> dict:
+    rows = list(meeting_selectors.upcoming(user).filter(cancelled_at__isnull=True)[:3])
+    return {"rows": rows}

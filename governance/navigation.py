@@ -1,5 +1,6 @@
-"""Governance's entry in the navigation (registered from GovernanceConfig.ready())."""
+"""Governance's entries in the navigation: the member's queue, meetings, threshold policies."""
 
+from governance.access_rules.policies import READERS
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
 
@@ -9,4 +10,19 @@ navigation.register(
     url_name="governance:queue",
     roles={Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.PROCESS_OWNER, Role.AUDITOR},
     order=60,
+)
+
+navigation.register(
+    key="meetings",
+    label="Meetings",
+    url_name="governance:meetings",
+    roles={Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.AUDITOR},
+    order=62,
+)
+navigation.register(
+    key="threshold-policies",
+    label="Policies",
+    url_name="governance:policies",
+    roles=READERS,
+    order=75,
 )

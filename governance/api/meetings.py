@@ -7,8 +7,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from governance import meeting_selectors as selectors
 from governance.models import AgendaItem, Meeting
+from governance.selectors import meetings as selectors
 from intimacy_ops import access
 from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet
 

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exceptions.models import ExceptionRequest, Process
-from governance.access_policies import may_manage_policies
+from governance.access_rules.policies import may_manage_policies
 from governance.models import Review, ThresholdPolicy
 from governance.services import outcomes
 from governance.services import policies as services

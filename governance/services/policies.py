@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, Process
-from governance.access_policies import may_manage_policies
+from governance.access_rules.policies import may_manage_policies
 from governance.models import Review, ThresholdPolicy
 from governance.services.crossings import Crossing, crossings_of, decided_unchanged, money
 from governance.services.impact import assess_impact

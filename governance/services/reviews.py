@@ -242,7 +242,7 @@ def decide_review(
             raise errors.ValidationFailed({"meeting": [f"Choose a meeting of {review.board.name}."]})
         if meeting is None:
             # Decided while a meeting with it on the agenda is in session: the decision belongs to its minutes.
-            from governance.meeting_selectors import meeting_in_session
+            from governance.selectors.meetings import meeting_in_session
 
             meeting = meeting_in_session(review)
         current = voting.tally(review)

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance import calendar
-from governance import meeting_selectors as selectors
-from governance.meeting_forms import (
+from governance import access_rules, calendar
+from governance.forms import (
     AgendaAddForm,
     AttendanceForm,
     CancelForm,
@@ -26,8 +25,9 @@ from governance.meeting_forms import (
     ResetFeedForm,
 )
 from governance.models import CalendarFeed, Review
+from governance.selectors import meetings as selectors
 from governance.services import meetings as services
-from intimacy_ops import errors
+from intimacy_ops import access, errors
 from intimacy_ops.forms import add_domain_errors
 
 PAGE_SIZE = 20
@@ -87,7 +87,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 def _page(request, meeting, *, status=200, **forms) -> HttpResponse:
     user = request.user
-    is_chair = meeting.board.chair_id == user.pk
+    is_chair = access_rules.is_chair(user, meeting.board)
     now = timezone.now()
     started = meeting.starts_at <= now
     cancelled = meeting.cancelled_at is not None
@@ -129,8 +129,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair moves or renames an upcoming meeting."""
     meeting = selectors.meeting_for_page(request.user, pk)
-    if meeting.board.chair_id != request.user.pk:
-        raise errors.PermissionDenied(f"Only the chair of {meeting.board.name} changes its meetings.")
+    access.require(request.user, "change", meeting)
     services.require_upcoming(meeting, "change")
     if request.method == "GET":
         initial = {
@@ -161,8 +160,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancelling asks for confirmation first."""
     meeting = selectors.meeting_for_page(request.user, pk)
-    if meeting.board.chair_id != request.user.pk:
-        raise errors.PermissionDenied(f"Only the chair of {meeting.board.name} cancels its meetings.")
+    access.require(request.user, "cancel", meeting)
     services.require_upcoming(meeting, "cancel")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -195,8 +193,8 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Added to the agenda.")
             return redirect(reverse("governance:meeting", args=[meeting.pk]) + "#agenda")
-    elif meeting.board.chair_id != request.user.pk:  # a valid form reaches the service, which says so too
-        raise errors.PermissionDenied(f"Only the chair of {meeting.board.name} sets its agendas.")
+    else:  # a valid form reaches the service, which says so too
+        access.require(request.user, "set_agenda", meeting)
     return _page(request, meeting, status=400, add_form=form)
 
 
@@ -228,8 +226,7 @@ def agenda_move(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_page(request.user, pk)
-    if meeting.board.chair_id != request.user.pk:
-        raise errors.PermissionDenied(f"Only the chair of {meeting.board.name} records who attended.")
+    access.require(request.user, "record_attendance", meeting)
     form = AttendanceForm(request.POST, people=list(services.eligible_attendees(meeting)))
     if form.is_valid():
         try:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exceptions.models import ExceptionRequest, Process
-from governance.access_policies import READERS, may_manage_policies
+from governance.access_rules.policies import may_manage_policies
 from governance.models import Review, ThresholdPolicy
 from governance.services import policies as services
 from intimacy_ops import access, errors
@@ -127,8 +127,7 @@ def _require_keeper(user) -> None:
 def policy_list(request: HttpRequest) -> HttpResponse:
     """The threshold policies and the open proposals they opened."""
     user = request.user
-    if not user.has_role(*READERS):
-        raise errors.PermissionDenied("Threshold policies are for board members, owners, leads and auditors.")
+    access.require(user, "view", ThresholdPolicy)
     policies_page = Paginator(_policies(user), PAGE_SIZE).get_page(request.GET.get("page"))
     proposals_page = Paginator(_proposals(user), PAGE_SIZE).get_page(request.GET.get("proposals"))
     context = {

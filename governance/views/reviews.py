@@ -9,19 +9,18 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from exceptions.models import RiskRating
-from governance import selectors
+from governance.access_rules import is_chair, sits_on_a_board
 from governance.models import Board, Meeting, Review, Vote
+from governance.selectors import reviews as selectors
 from governance.services import impact, reviews, voting
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import User
-from intimacy_ops.accounts.roles import Role
 from intimacy_ops.forms import add_domain_errors
 
 PAGE_SIZE = 20
@@ -83,20 +82,7 @@ class CoOptForm(forms.Form):
     def __init__(self, *args, review: Review, tally: voting.Tally, **kwargs):
         super().__init__(*args, **kwargs)
         sitting = [member.pk for member in tally.members] + list(voting.conflicts(review))
-        self.fields["member"].queryset = (
-            User.objects.filter(
-                is_active=True,
-                groups__name__in=[
-                    Role.BOARD_MEMBER,
-                    Role.BOARD_CHAIR,
-                    Role.PROCESS_OWNER,
-                    Role.OPERATIONS_LEAD,
-                ],
-            )
-            .exclude(pk__in=sitting)
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["member"].queryset = selectors.co_opt_candidates(exclude=sitting)
         self.fields["member"].label_from_instance = lambda user: f"{user.display_name} ({user.username})"
 
 
@@ -126,10 +112,6 @@ def _visible_reviews(user):
     return voting.with_tally_data(access.visible(user, Review))
 
 
-def _sits_on_a_board(user) -> bool:
-    return Board.objects.filter(Q(members=user) | Q(chair=user)).exists()
-
-
 # --- the queue -------------------------------------------------------------------------------------------
 
 
@@ -139,22 +121,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Reviews waiting for my vote (due soonest first, overdue in red); below, the other open reviews I see."""
     user = request.user
     waiting = list(voting.with_tally_data(access.visible(user, selectors.waiting_for_vote(user))))
-    if _sits_on_a_board(user):
+    on_a_board = sits_on_a_board(user)
+    if on_a_board:
         others = selectors.other_open_reviews(user)
     else:
         others = Review.objects.filter(status=Review.Status.OPEN).order_by("due_on", "id")
     others = voting.with_tally_data(access.visible(user, others))
     page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
-    boards = list(Board.objects.filter(Q(members=user) | Q(chair=user)).distinct().order_by("name"))
-    if not boards and (user.has_role(Role.AUDITOR, Role.PROCESS_OWNER) or user.is_superuser):
-        boards = list(Board.objects.order_by("name"))
+    boards = selectors.boards_with_history(user)
     context = {
         "waiting": waiting,
         "page": page,
         "querystring": "",
         "today": timezone.localdate(),
         "boards": boards,
-        "on_a_board": _sits_on_a_board(user),
+        "on_a_board": on_a_board,
     }
     return render(request, "governance/queue.html", context)
 
@@ -173,7 +154,7 @@ def _review_context(request, review, **forms_) -> dict:
         "exception": review.exception,
         "tally": tally,
         "today": timezone.localdate(),
-        "is_chair": review.board.chair_id == user.pk,
+        "is_chair": is_chair(user, review.board),
         "my_vote": tally.vote_of(user),
         "my_recusal": tally.recusal_of(user),
         "may_vote": is_open and tally.is_eligible(user),

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 
-from governance.checks import REVIEW_OVERDUE_LADDER
+from governance.checks.reviews_overdue import REVIEW_OVERDUE_LADDER
 from governance.models import Review
 from intimacy_ops import checks
 from intimacy_ops.escalations.models import Escalation

@@ -481,8 +481,8 @@ def test_api_list_takes_the_same_queries_for_3_and_50_meetings(s, signed_in_api)
 
 
 def test_demo_meetings_are_seeded_once(s):
-    from governance.demo import BOARD_NAME
-    from governance.demo_meetings import PAST_TITLE, UPCOMING_TITLE, seed_meetings
+    from governance.demo.board import BOARD_NAME
+    from governance.demo.meetings import PAST_TITLE, UPCOMING_TITLE, seed_meetings
 
     Board.objects.filter(pk=s.board.pk).update(name=BOARD_NAME)
     reviews = [open_review(s, due_in=3), open_review(s, due_in=1)]
@@ -507,7 +507,7 @@ def test_a_held_meeting_offers_no_change_or_cancel_form(s, browse):
 
 
 def test_the_meeting_in_session_is_the_one_with_the_review_on_its_agenda(s):
-    from governance.meeting_selectors import meeting_in_session
+    from governance.selectors.meetings import meeting_in_session
 
     review = open_review(s)
     assert meeting_in_session(review) is None

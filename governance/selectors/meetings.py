@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from governance.access_meetings import boards_of
+from governance.access_rules import boards_of
 from governance.models import AgendaItem, Board, Meeting, Review
 from governance.services.meetings import CALENDAR_CHANGES
 from intimacy_ops import access

@@ -1,4 +1,4 @@
-"""Who sees and keeps threshold policies (issue 7, item 6), and their place in the navigation.
+"""Who sees and keeps threshold policies (issue 7, item 6).
 
 Board members and chairs, process owners, operations leads, auditors and administrators see every policy
 (they are few and concern everyone who answers for exceptions). Chairs, operations leads and
@@ -7,7 +7,6 @@ administrators create, change and switch them off, and run the evaluation now.
 
 from governance.models import ThresholdPolicy
 from intimacy_ops import access
-from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
 
 READERS = {
@@ -35,6 +34,13 @@ def _policies(user, queryset):
     return queryset if user.has_role(*READERS) else queryset.none()
 
 
+@access.register_model_rule(ThresholdPolicy, "view")
+def _may_read_policies(user):
+    if user.has_role(*READERS):
+        return access.ALLOW
+    return access.Decision(False, "Threshold policies are for board members, owners, leads and auditors.")
+
+
 @access.register_rule(ThresholdPolicy, "view")
 def _may_view(user, policy):
     return True
@@ -44,12 +50,3 @@ def _may_view(user, policy):
 @access.register_rule(ThresholdPolicy, "evaluate")
 def _may_change(user, policy):
     return may_manage_policies(user)
-
-
-navigation.register(
-    key="threshold-policies",
-    label="Policies",
-    url_name="governance:policies",
-    roles=READERS,
-    order=75,
-)

@@ -2,14 +2,17 @@
 
 from django.db.models import Q, QuerySet
 
+from governance.access_rules import boards_of
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
+from intimacy_ops import access
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 
 
 def sits_on(user) -> Q:
     """Reviews this user sits on: their boards' (as member or chair) and those they are co-opted to."""
-    boards = Board.objects.filter(Q(members=user) | Q(chair=user)).values("id")
     co_opted = CoOptedMember.objects.filter(member=user).values("review_id")
-    return Q(board__in=boards) | Q(pk__in=co_opted)
+    return Q(board__in=boards_of(user)) | Q(pk__in=co_opted)
 
 
 def waiting_for_vote(user) -> QuerySet:
@@ -37,4 +40,22 @@ def other_open_reviews(user) -> QuerySet:
         Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
         .exclude(pk__in=waiting)
         .order_by("due_on", "id")
+    )
+
+
+def boards_with_history(user) -> list:
+    """The boards whose decision history the queue links to: your boards; all of them for those who read
+    across boards (auditors, process owners, administrators) and sit on none."""
+    boards = list(Board.objects.filter(pk__in=boards_of(user)).order_by("name"))
+    if not boards and access.allowed(user, "read_every_history", Board):
+        boards = list(Board.objects.order_by("name"))
+    return boards
+
+
+def co_opt_candidates(*, exclude):
+    """Who a chair may co-opt as a substitute: board members and chairs, process owners, operations leads."""
+    return (
+        people_with_role(Role.BOARD_MEMBER, Role.PROCESS_OWNER, Role.OPERATIONS_LEAD)
+        .exclude(pk__in=exclude)
+        .order_by("username")
     )

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from governance.demo import BOARD_NAME
+from governance.demo.board import BOARD_NAME
 from governance.models import Board, Meeting, Review
 from governance.services import meetings as services
 from intimacy_ops import audit, seeding

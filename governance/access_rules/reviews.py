@@ -5,8 +5,10 @@ see the request under review."""
 from django.db.models import Q
 
 from exceptions.models import ExceptionRequest
+from governance.access_rules import boards_of
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
+from intimacy_ops.accounts.roles import Role
 
 
 @access.register_scope(Board)
@@ -18,7 +20,7 @@ def _boards(user, queryset):
 def _reviews(user, queryset):
     if access.sees_all_regions(user):
         return queryset
-    on_board = Q(board__in=Board.objects.filter(Q(members=user) | Q(chair=user)).values("id"))
+    on_board = Q(board__in=boards_of(user))
     co_opted = Q(pk__in=CoOptedMember.objects.filter(member=user).values("review_id"))
     owner = Q(exception__process__owner=user) | Q(process__owner=user)
     return queryset.filter(
@@ -30,3 +32,11 @@ def _reviews(user, queryset):
 @access.register_rule(Review, "view")
 def _may_view(user, obj):
     return True
+
+
+@access.register_model_rule(Board, "read_every_history")
+def _may_read_every_history(user):
+    """Those who answer for decisions across boards read every board's history."""
+    if user.has_role(Role.AUDITOR, Role.PROCESS_OWNER, Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only the boards you sit on show their history to you.")
