@@ -5,7 +5,7 @@ see the request under review."""
 from django.db.models import Q
 
 from exceptions.models import ExceptionRequest
-from governance.access_rules import boards_of
+from governance.access_rules import boards_of, is_chair
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
@@ -40,3 +40,27 @@ def _may_read_every_history(user):
     if user.has_role(Role.AUDITOR, Role.PROCESS_OWNER, Role.ADMINISTRATOR):
         return access.ALLOW
     return access.Decision(False, "Only the boards you sit on show their history to you.")
+
+
+def _chair_of_the_board(what: str):
+    def rule(user, review):
+        if is_chair(user, review.board):
+            return access.ALLOW
+        return access.Decision(False, f"Only the board's chair {what}.")
+
+    return rule
+
+
+access.register_rule(Review, "co_opt")(_chair_of_the_board("co-opts a member"))
+access.register_rule(Review, "carry_out")(_chair_of_the_board("carries out its decision"))
+
+
+@access.register_rule(Board, "revoke_exception")
+def _may_revoke_for_the_board(user, board):
+    if is_chair(user, board):
+        return access.ALLOW
+    return access.Decision(
+        False,
+        "Only the chair of the board covering this exception revokes it for the board; "
+        "an operations lead of the region revokes it in their own right.",
+    )

@@ -24,7 +24,7 @@ from exceptions.services import catalog, lifecycle
 from exceptions.services.notifications import link
 from governance.models import Review
 from governance.services.reviews import board_for
-from intimacy_ops import audit, errors
+from intimacy_ops import access, audit, errors
 from intimacy_ops.notifications import notify
 
 ACTIVE = ExceptionRequest.Status.ACTIVE
@@ -139,8 +139,7 @@ def carry_out(*, review: Review, actor) -> None:
             raise errors.TransitionNotAllowed(
                 action="carry_out", status=f"{review.status} {review.outcome}".strip(), allowed_actions=[]
             )
-        if actor is None or review.board.chair_id != actor.pk:
-            raise errors.PermissionDenied("Only the board's chair carries out its decision.")
+        access.require(actor, "carry_out", review)
         exceptions = list(
             review.covered.filter(status=ACTIVE)
             .select_related("customer__account_manager", "customer__region", "process")
@@ -161,11 +160,12 @@ def revoke_exception(*, exception: ExceptionRequest, actor, reason: str) -> Exce
         "process", "customer__region", "customer__account_manager"
     ).get(pk=exception.pk)
     board = board_for(category=exception.process.category, region_id=exception.customer.region_id)
-    if board is None or actor is None or board.chair_id != actor.pk:
+    if board is None:
         raise errors.PermissionDenied(
             "Only the chair of the board covering this exception revokes it for the board; "
             "an operations lead of the region revokes it in their own right."
         )
+    access.require(actor, "revoke_exception", board)
     if not (reason or "").strip():
         raise errors.ValidationFailed(
             {"reason": ["Say why the board revokes this exception: its manager reads it."]}

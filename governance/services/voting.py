@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from exceptions.services.notifications import link
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
-from intimacy_ops import audit, errors
+from intimacy_ops import access, audit, errors
 from intimacy_ops.notifications import notify
 
 Outcome = Review.Outcome
@@ -335,8 +335,7 @@ def co_opt_member(*, review: Review, actor, member, reason: str) -> CoOptedMembe
         raise errors.ValidationFailed({"member": ["Choose an active user."]})
     with transaction.atomic():
         review = _locked(review)
-        if review.board.chair_id != actor.pk:
-            raise errors.PermissionDenied("Only the board's chair co-opts a member.")
+        access.require(actor, "co_opt", review)
         _require_open(review, "co-opt a member")
         current = tally(review)
         if current.quorum_possible:
