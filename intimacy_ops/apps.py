@@ -12,3 +12,13 @@ class KernelConfig(AppConfig):
         from intimacy_ops import discovery
 
         discovery.autodiscover()
+
+        # The outbox's alerts outlive a rollback: written once the HTTP request or Celery task is over.
+        from celery.signals import task_postrun
+        from django.core.signals import request_finished, request_started
+
+        from intimacy_ops.notifications import outbox
+
+        request_started.connect(outbox.forget, dispatch_uid="outbox-forget")
+        request_finished.connect(outbox.flush, dispatch_uid="outbox-flush")
+        task_postrun.connect(outbox.flush, dispatch_uid="outbox-flush-after-task")

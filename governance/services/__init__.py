@@ -10,7 +10,6 @@
 
 from governance.services.impact import assess_impact, update_impact
 from governance.services.reviews import (
-    alert_administrators,
     board_for,
     board_people,
     decide_review,
@@ -21,7 +20,6 @@ from governance.services.reviews import (
 from governance.services.voting import cast_vote, co_opt_member, declare_interest, tally
 
 __all__ = [
-    "alert_administrators",
     "assess_impact",
     "board_for",
     "board_people",

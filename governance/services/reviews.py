@@ -2,7 +2,6 @@
 
 import datetime
 import logging
-import threading
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +13,8 @@ from governance.models import Board, Review
 from governance.services import voting
 from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
-from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.notifications import notify
+from intimacy_ops.notifications.outbox import alert_administrators
 
 log = logging.getLogger(__name__)
 
@@ -70,58 +68,6 @@ def _board_covering(exception: ExceptionRequest, what: str) -> Board:
             problem="no_board",
         )
     return board
-
-
-# --- the administrators' alert that survives the caller's rollback ----------------------------------------
-#
-# `notify()` writes in the caller's transaction, and a 409 rolls that back: an alert written there would be
-# lost with the request it is about. A second database connection is no way out on SQLite (the caller holds
-# the write lock until it rolls back). So the alert waits, per thread, until the caller's transaction is
-# over: written at once when no transaction is open, otherwise when the HTTP request finishes
-# (`request_finished`, after the view's transaction ended either way). It is also logged at once.
-
-_pending = threading.local()
-
-
-def _pending_alerts() -> list:
-    if not hasattr(_pending, "alerts"):
-        _pending.alerts = []
-    return _pending.alerts
-
-
-def alert_administrators(*, subject: str, body: str, link: str = "") -> None:
-    """Tell the administrators (active superusers and the administrator role), even if the caller rolls back."""
-    log.error("%s: %s", subject, body)
-    if transaction.get_connection().in_atomic_block:
-        _pending_alerts().append((subject, body, link))
-    else:
-        _send_alert(subject, body, link)
-
-
-def administrators() -> list:
-    return list(people_with_role(Role.ADMINISTRATOR))
-
-
-def _send_alert(subject: str, body: str, link: str) -> None:
-    with transaction.atomic():
-        notify(administrators(), subject=subject, body=body, link=link)
-
-
-def forget_pending_alerts(**kwargs) -> None:
-    """A new request starts: alerts left by work outside any HTTP request are not carried into it."""
-    _pending_alerts().clear()
-
-
-def send_pending_alerts(**kwargs) -> int:
-    """The HTTP request is over, and with it the view's transaction: write the alerts it raised."""
-    alerts = list(_pending_alerts())
-    _pending_alerts().clear()
-    for subject, body, link_ in alerts:
-        try:
-            _send_alert(subject, body, link_)
-        except Exception:  # the response is gone; never fail the request cycle for an alert (it is logged)
-            log.exception("could not store the administrators' alert: %s", subject)
-    return len(alerts)
 
 
 def _open(exception: ExceptionRequest, board: Board, extension: ExtensionRequest | None = None) -> Review:
