@@ -1,26 +1,10 @@
 """Who sees and does what in governance, by sub-domain: reviews, meetings, threshold policies.
 
-The relationships every part asks about are defined once, here: the boards a person sits on (as member
-or chair) and whether they chair a board.
+The relationships every part asks about (the boards a person sits on, the chair of a board) are defined
+once, in `boards`.
 """
 
-from django.db.models import Q
+from governance.access_rules import meetings, policies, reviews  # noqa: F401  (they register rules)
+from governance.access_rules.boards import boards_of, is_chair, sits_on_a_board
 
-from governance.models import Board
-
-
-def boards_of(user):
-    """The boards a user sits on, as member or chair (a subquery)."""
-    return Board.objects.filter(Q(members=user) | Q(chair=user)).values("id")
-
-
-def sits_on_a_board(user) -> bool:
-    return Board.objects.filter(pk__in=boards_of(user)).exists()
-
-
-def is_chair(user, board) -> bool:
-    """The chair of this board."""
-    return board is not None and user is not None and board.chair_id == user.pk
-
-
-from governance.access_rules import meetings, policies, reviews  # noqa: E402,F401  (they register rules)
+__all__ = ["boards_of", "is_chair", "sits_on_a_board"]

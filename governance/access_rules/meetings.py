@@ -2,7 +2,7 @@
 across boards. Everyone else gets a 404, never a hint that the meeting exists. Only the chair runs a
 meeting (schedule, change, cancel, agenda, attendance, minutes)."""
 
-from governance.access_rules import boards_of, is_chair
+from governance.access_rules.boards import boards_of, is_chair
 from governance.models import Board, Meeting
 from intimacy_ops import access
 

@@ -5,7 +5,7 @@ see the request under review."""
 from django.db.models import Q
 
 from exceptions.models import ExceptionRequest
-from governance.access_rules import boards_of, is_chair
+from governance.access_rules.boards import boards_of, is_chair
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
