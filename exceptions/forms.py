@@ -1,4 +1,5 @@
-"""Forms of the exceptions pages: the request form in plain words, its filters, and decision comments.
+"""Forms of the exceptions pages: the request form in plain words, its filters, decision comments; what happens
+to an active exception (costs booked, extensions asked and decided); a process owner's edits.
 
 The form only parses what the browser sends; the rules a request obeys are the service's
 (`exceptions.services.requests.validate`), whose field errors the page shows beside each field.
@@ -7,10 +8,12 @@ The form only parses what the browser sends; the rules a request obeys are the s
 from django import forms
 
 from exceptions import selectors
-from exceptions.models import ExceptionRequest, RiskRating
+from exceptions.models import ExceptionRequest, ProcessCategory, RiskRating
 from exceptions.services import requests as request_services
 from intimacy_ops import access, errors
-from intimacy_ops.accounts.models import Region
+from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.forms import add_domain_errors
 from segments.models import Customer
 
@@ -164,3 +167,67 @@ class WithdrawForm(forms.Form):
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000, label="Why (optional)"
     )
+
+
+class CostForm(forms.Form):
+    incurred_on = forms.DateField(label="Incurred on", widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2, min_value=0)
+    note = forms.CharField(label="Note", required=False, max_length=500, help_text="What it paid for.")
+
+
+class ExtensionForm(forms.Form):
+    new_expires_on = forms.DateField(label="Run until", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="Why it must run longer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The operations lead (or the board, beyond the region's maximum) reads this.",
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to reject.",
+    )
+
+
+def _options(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ProcessForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    category = forms.ChoiceField(choices=ProcessCategory.choices)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Nobody yet")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    standard_option_customers = forms.IntegerField(
+        label="Customers with alike exceptions before a standard option is proposed",
+        min_value=1,
+        max_value=10000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people_with_role(Role.PROCESS_OWNER).order_by("username")
+
+
+class VersionForm(forms.Form):
+    procedure = forms.CharField(
+        label="Standard operating procedure", widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    standard_options = forms.CharField(
+        label="Standard options (one per line)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    effective_on = forms.DateField(
+        label="Effective from",
+        required=False,
+        help_text="Empty: today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    change_note = forms.CharField(label="What changed, and why", required=False, max_length=500)
+
+    def clean_standard_options(self):
+        return _options(self.cleaned_data.get("standard_options"))

@@ -1,7 +1,7 @@
 """What exceptions puts on the role home pages: an account manager's requests, an operations lead's queue,
 a process owner's standard options to propose."""
 
-from exceptions import page_selectors, selectors
+from exceptions import selectors
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
 
@@ -14,9 +14,9 @@ from intimacy_ops.accounts.selectors import register_home_card
     order=15,
 )
 def _my_requests(user) -> dict:
-    counts = page_selectors.status_counts(page_selectors.request_list(user))
+    counts = selectors.status_counts(selectors.request_list(user))
     return {
-        "open": sum(counts.get(status, 0) for status in page_selectors.OPEN),
+        "open": sum(counts.get(status, 0) for status in selectors.OPEN),
         "drafts": counts.get("draft", 0),
         "returned": counts.get("changes_requested", 0),
         # Waiting for a lead (`submitted`) or under a board's review: both await a decision.
@@ -34,7 +34,7 @@ def _my_requests(user) -> dict:
     order=5,
 )
 def _waiting(user) -> dict:
-    waiting = page_selectors.waiting_for(user)
+    waiting = selectors.waiting_for(user)
     rows = list(waiting[:5])
     return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}
 

@@ -1,4 +1,5 @@
-"""Every read of the exceptions app that matters: scoped by `access`, with their joins, in constant queries."""
+"""Every read of the exceptions app, for the API and the pages alike: scoped by `access`, with their joins, in
+constant queries."""
 
 from decimal import Decimal
 
@@ -16,6 +17,9 @@ from exceptions.models import (
     StandardOptionSignal,
 )
 from intimacy_ops import access
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import people_with_role
+from segments.models import Customer
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 Status = ExceptionRequest.Status
@@ -161,3 +165,53 @@ def standard_option_candidates(user) -> list[dict]:
         }
         for group in groups
     ]
+
+
+# --- what the pages list: "my requests", a lead's queue, a customer's section ---------------------------
+
+OPEN = (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED)
+
+
+def request_list(user) -> QuerySet:
+    """The list page: an account manager's own requests; anyone else's, every request they may see."""
+    if access.allowed(user, "create", ExceptionRequest):
+        return my_requests(user)
+    return exceptions_for(user)
+
+
+def waiting_for(user) -> QuerySet:
+    """Requests routed to a single approver in this operations lead's regions, waiting (submitted) or taken up."""
+    if not access.allowed(user, "decide_as_lead", ExceptionRequest):
+        return ExceptionRequest.objects.none()
+    return access.in_user_regions(
+        user,
+        exceptions_for(user).filter(
+            status__in=(Status.SUBMITTED, Status.UNDER_REVIEW), route=ExceptionRequest.Route.LEAD
+        ),
+        field="customer__region",
+    ).order_by("status_changed_at", "id")
+
+
+def status_counts(queryset: QuerySet) -> dict[str, int]:
+    rows = queryset.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    return dict(rows)
+
+
+def customers_for_filter(user) -> QuerySet:
+    """Customers that appear in the user's list, for the filter (one query)."""
+    return (
+        access.visible(user, Customer)
+        .filter(pk__in=request_list(user).order_by().values("customer_id"))
+        .order_by("name")
+    )
+
+
+def for_customer(user, customer: Customer) -> list:
+    return list(exceptions_for(user).filter(customer=customer).order_by("-created_at", "-id")[:20])
+
+
+def approvers(exception: ExceptionRequest) -> list:
+    """Who a lead-routed request waits for, by name (the operations leads of its region)."""
+    return list(
+        people_with_role(Role.OPERATIONS_LEAD, region_id=exception.customer.region_id).order_by("username")
+    )

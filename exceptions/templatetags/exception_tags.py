@@ -5,7 +5,7 @@ A template tag, not an import: segments never imports exceptions (STYLE.md, depe
 
 from django import template
 
-from exceptions import page_selectors
+from exceptions import selectors
 from intimacy_ops import access
 
 register = template.Library()
@@ -16,6 +16,6 @@ def customer_exceptions(context, customer) -> dict:
     user = context["request"].user
     return {
         "customer": customer,
-        "rows": page_selectors.for_customer(user, customer),
+        "rows": selectors.for_customer(user, customer),
         "may_request": bool(access.allowed(user, "request_exception", customer)),
     }

@@ -1,6 +1,6 @@
-"""Pages of the exceptions app, under /exceptions/: the request form with autosave and the similar
-requests panel, the review before submit, the request page with its timeline and actions, "my requests",
-and the operations lead's "waiting for me".
+"""The request's pages under /exceptions/: "my requests" and a lead's "waiting for me", the request form with
+autosave and the similar requests panel, the review before submit, and the acts on a request (submit, a
+lead's decision, withdraw). The request page itself is views/detail.py.
 
 Each view parses its input, calls one selector or service, and renders. Domain errors a service raises
 become the 403/404/409 pages of the layout (intimacy_ops.middleware) unless a form field is the better
@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exceptions import page_selectors as pages
 from exceptions import selectors
 from exceptions.forms import DecisionForm, ExceptionRequestForm, RequestFilterForm, WithdrawForm, initial_from
 from exceptions.models import ExceptionRequest, Process
@@ -24,21 +23,16 @@ from exceptions.services import lifecycle
 from exceptions.services import requests as request_services
 from exceptions.services.routing import is_below_threshold
 from exceptions.transitions import actions_for
-from exceptions.views_ledger import ledger_context
+from exceptions.views.detail import detail_page, get_request
 from intimacy_ops import access, errors
-from intimacy_ops.forms import add_domain_errors
+from intimacy_ops.forms import handle_form
 from segments.models import Customer
 
 PAGE_SIZE = 25
-Status = ExceptionRequest.Status
 
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _get_request(user, pk: int) -> ExceptionRequest:
-    return access.get_visible(user, selectors.exceptions_for(user), pk=pk)
 
 
 def _querystring(request: HttpRequest) -> str:
@@ -47,17 +41,14 @@ def _querystring(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-# --- lists ------------------------------------------------------------------------------------------
-
-
 @login_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     """ "My requests" for account managers (every visible request for the other roles), with filters."""
     user = request.user
     mine = bool(access.allowed(user, "create", ExceptionRequest))
-    base = pages.request_list(user)
-    form = RequestFilterForm(request.GET or None, customers=pages.customers_for_filter(user))
+    base = selectors.request_list(user)
+    form = RequestFilterForm(request.GET or None, customers=selectors.customers_for_filter(user))
     filters = form.filters()
     queryset = base
     if filters["status"]:
@@ -81,11 +72,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """An operations lead's queue: small requests of their regions waiting for a decision."""
     access.require(request.user, "decide_as_lead", ExceptionRequest)
-    page = Paginator(pages.waiting_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.waiting_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exceptions/waiting_list.html", {"page": page, "querystring": ""})
-
-
-# --- the request form: new, edit, autosave, similar panel ----------------------------------------------
 
 
 def _form_page(request, form, *, exception=None, status=200) -> HttpResponse:
@@ -100,7 +88,7 @@ def _form_page(request, form, *, exception=None, status=200) -> HttpResponse:
 
 
 def _editable(user, pk: int) -> ExceptionRequest:
-    exception = _get_request(user, pk)
+    exception = get_request(user, pk)
     access.require(user, "change", exception)
     if exception.status not in request_services.EDITABLE_STATES:
         raise errors.TransitionNotAllowed(
@@ -239,9 +227,6 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "exceptions/_similar.html", context)
 
 
-# --- review before submit, the request page and its actions ------------------------------------------
-
-
 def _route_preview(exception: ExceptionRequest) -> str:
     threshold = getattr(exception.customer.region, "routing_threshold", None)
     if threshold is None:
@@ -256,7 +241,7 @@ def _route_preview(exception: ExceptionRequest) -> str:
 @login_required
 @require_GET
 def request_review(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = _get_request(request.user, pk)
+    exception = get_request(request.user, pk)
     if "submit" not in actions_for(request.user, exception):
         return redirect("exceptions:detail", pk=pk)
     context = {"exception": exception, "route_preview": _route_preview(exception), "problems": None}
@@ -270,7 +255,7 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = _get_request(request.user, pk)
+    exception = get_request(request.user, pk)
     exception = lifecycle.submit_request(
         exception=exception, actor=request.user, comment=request.POST.get("comment", "").strip()
     )
@@ -278,126 +263,47 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("exceptions:detail", pk=pk)
 
 
-# The timeline tells what happened, in the past tense.
-STEP_LABELS = {
-    "submit": "Submitted",
-    "route": "Routed for review",
-    "approve": "Approved",
-    "reject": "Rejected",
-    "return_for_changes": "Returned for changes",
-    "activate": "Activated",
-    "expire": "Expired",
-    "sunset": "Sunset",
-    "standardize": "Standardized",
-    "revoke": "Revoked",
-    "withdraw": "Withdrawn",
-}
-
-
-def _detail_page(request, exception, *, decision_form=None, forms=None, status=200) -> HttpResponse:
-    user = request.user
-    actions = actions_for(user, exception)
-    entries = list(selectors.cost_entries(user, exception))
-    timeline = list(selectors.timeline(user, exception))
-    for step in timeline:
-        step.label = STEP_LABELS.get(step.action, step.action.replace("_", " ").capitalize())
-    actual = sum((entry.amount for entry in entries), start=0)
-    context = {
-        "exception": exception,
-        "timeline": timeline,
-        "entries": entries,
-        "actual": actual,
-        "actions": actions,
-        "decide": [a for a in actions if a in lifecycle.LEAD_DECISIONS],
-        "decision_form": decision_form or DecisionForm(),
-        "approvers": pages.approvers(exception)
-        if exception.route == ExceptionRequest.Route.LEAD
-        and exception.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
-        else [],
-        **ledger_context(user, exception, forms),
-    }
-    return render(request, "exceptions/request_detail.html", context, status=status)
-
-
-@login_required
-@require_GET
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _get_request(request.user, pk))
-
-
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """An operations lead approves, rejects or returns a request routed to them."""
-    exception = _get_request(request.user, pk)
+    exception = get_request(request.user, pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, exception, decision_form=form, status=400)
-    action = form.cleaned_data["action"]
-    try:
-        exception = lifecycle.decide_request(
-            exception=exception, actor=request.user, action=action, comment=form.cleaned_data["comment"]
+
+    def decide(data) -> tuple[str, str]:
+        decided = lifecycle.decide_request(
+            exception=exception, actor=request.user, action=data["action"], comment=data["comment"]
         )
-    except errors.ValidationFailed as problem:
-        add_domain_errors(form, problem)
-        return _detail_page(request, exception, decision_form=form, status=400)
-    messages.success(request, f"{exception.title}: {exception.get_status_display().lower()}.")
-    return redirect("exceptions:detail", pk=pk)
+        return f"{decided.title}: {decided.get_status_display().lower()}.", reverse(
+            "exceptions:detail", args=[pk]
+        )
+
+    return handle_form(
+        request,
+        form,
+        act=decide,
+        page=lambda status: detail_page(request, exception, decision_form=form, status=status),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdrawing asks first: a confirmation page, then the act."""
-    exception = _get_request(request.user, pk)
+    exception = get_request(request.user, pk)
     if "withdraw" not in actions_for(request.user, exception):
         lifecycle.check_transition(exception, "withdraw", actor=request.user)  # 409 or 403, saying why
     form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        lifecycle.withdraw_request(
-            exception=exception, actor=request.user, comment=form.cleaned_data["comment"]
-        )
-        messages.success(request, f"{exception.title} is withdrawn.")
-        return redirect("exceptions:detail", pk=pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "exceptions/withdraw_confirm.html", {"exception": exception, "form": form}, status=status
+
+    def withdraw(data) -> tuple[str, str]:
+        lifecycle.withdraw_request(exception=exception, actor=request.user, comment=data["comment"])
+        return f"{exception.title} is withdrawn.", reverse("exceptions:detail", args=[pk])
+
+    return handle_form(
+        request,
+        form,
+        act=withdraw,
+        page=lambda status: render(
+            request, "exceptions/withdraw_confirm.html", {"exception": exception, "form": form}, status=status
+        ),
     )
-
-
-# --- the process catalog ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def process_list(request: HttpRequest) -> HttpResponse:
-    """The standard processes, with how much of each runs as active exceptions (in the user's view)."""
-    processes = selectors.process_cost_summary(request.user).order_by("name")
-    return render(request, "exceptions/process_list.html", {"processes": processes})
-
-
-@login_required
-@require_GET
-def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One process: its current standard, its versions' history, and the active exceptions to it."""
-    user = request.user
-    process = access.get_visible(user, selectors.processes_for(user), pk=pk)
-    versions = list(selectors.versions_of(user, process))
-    active = (
-        selectors.exceptions_for(user)
-        .filter(process=process, status=Status.ACTIVE)
-        .order_by("-estimated_monthly_cost")
-    )
-    context = {
-        "process": process,
-        "versions": versions,
-        "current": next((version for version in versions if version.number == process.version), None),
-        "active": list(active[:25]),
-        "summary": selectors.similar_summary(process=process),
-        "may_change": bool(access.allowed(user, "change", process)),
-        # Its owner sees which alike deviations are common enough to become a standard option.
-        "candidates": [c for c in selectors.standard_option_candidates(user) if c["process"] == process.pk]
-        if process.owner_id == user.pk
-        else None,
-    }
-    return render(request, "exceptions/process_detail.html", context)
