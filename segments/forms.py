@@ -8,7 +8,9 @@ from django import forms
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
 from segments.models import Customer, Priority, Segment, SlaPolicy
-from segments.page_selectors import CASE_SORTS, CUSTOMER_SORTS, escalation_roles
+from segments.selectors.cases import CASE_SORTS
+from segments.selectors.customers import CUSTOMER_SORTS
+from segments.selectors.tiers import escalation_roles
 
 CENTS = Decimal("0.01")
 MONEY_INPUT = {"step": "any", "min": "0", "inputmode": "decimal"}

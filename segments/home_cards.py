@@ -2,7 +2,7 @@
 
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
-from segments import page_selectors
+from segments.selectors import cases, customers, tiers
 
 
 @register_home_card(
@@ -13,7 +13,7 @@ from segments import page_selectors
     order=10,
 )
 def _accounts(user) -> dict:
-    return {"customers": page_selectors.customer_counts(user), "cases": page_selectors.case_counts(user)}
+    return {"customers": customers.customer_counts(user), "cases": cases.case_counts(user)}
 
 
 @register_home_card(
@@ -24,7 +24,7 @@ def _accounts(user) -> dict:
     order=20,
 )
 def _cases(user) -> dict:
-    return {"cases": page_selectors.case_counts(user)}
+    return {"cases": cases.case_counts(user)}
 
 
 @register_home_card(
@@ -35,4 +35,4 @@ def _cases(user) -> dict:
     order=30,
 )
 def _tiers(user) -> dict:
-    return {"tiers": page_selectors.tiers(user)}
+    return {"tiers": tiers.tiers(user)}

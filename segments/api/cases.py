@@ -9,10 +9,10 @@ from intimacy_ops import access
 from intimacy_ops.api import (
     ScopedViewSetMixin,
 )
-from segments import selectors
 from segments.api.common import StrictInput, _errors, _not_in_future
 from segments.filters import CaseFilter
 from segments.models import Customer, Priority, ServiceCase
+from segments.selectors import cases as selectors
 from segments.services import sla as sla_services
 
 

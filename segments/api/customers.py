@@ -11,10 +11,10 @@ from intimacy_ops.api import (
     ScopedViewSetMixin,
     SensitiveListSerializer,
 )
-from segments import selectors
 from segments.api.common import MONEY, StrictInput, _errors
 from segments.filters import CustomerFilter
 from segments.models import Customer, Segment
+from segments.selectors import customers as selectors
 from segments.services import customers as customer_services
 
 

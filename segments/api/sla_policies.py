@@ -9,10 +9,10 @@ from intimacy_ops.accounts.roles import Role
 from intimacy_ops.api import (
     ScopedViewSetMixin,
 )
-from segments import selectors
 from segments.api.common import StrictInput, _errors
 from segments.filters import SlaPolicyFilter
 from segments.models import Priority, Segment, SlaPolicy
+from segments.selectors import tiers as selectors
 from segments.services import sla as sla_services
 
 

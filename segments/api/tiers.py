@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from intimacy_ops.api import (
     ScopedReadOnlyViewSet,
 )
-from segments import selectors
 from segments.api.common import MONEY, StrictInput, _errors
 from segments.api.customers import SampleCustomerSerializer
 from segments.models import Segment
+from segments.selectors import tiers as selectors
 from segments.services import classification
 
 

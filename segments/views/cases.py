@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from segments import page_selectors as pages
+from segments.case_rows import case_row
 from segments.forms import (
     CaseFilterForm,
 )
+from segments.selectors import cases as pages
 from segments.views.common import PAGE_SIZE, _querystring, _sort_headers
 
 CASE_COLUMNS = [
@@ -27,7 +28,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filters = CaseFilterForm(request.GET, user=user).filters()
     page = Paginator(pages.cases(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [pages.case_row(case) for case in page.object_list]
+    rows = [case_row(case) for case in page.object_list]
     others = {key: filters[key] for key in ("q", "priority", "queue", "customer")}
     quick = None
     if filters["status"] == "open" and not any(others.values()):

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from intimacy_ops import access, errors, sensitive
 from intimacy_ops.forms import add_domain_errors
-from segments import page_selectors as pages
 from segments.forms import (
     CustomerFilterForm,
     LockForm,
     UnlockForm,
 )
 from segments.models import Customer
+from segments.selectors import customers as pages
 from segments.services import customers
 from segments.views.common import PAGE_SIZE, _querystring, _sort_headers
 

@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from intimacy_ops import access, audit, errors, sensitive
-from segments import page_selectors as pages
 from segments.consent import FLAGS
 from segments.forms import CustomerFilterForm
 from segments.models import Customer
+from segments.selectors import customers as pages
 from segments.services import consent as consent_services
 from segments.services import subject_export
 

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intimacy_ops import access, errors
-from segments import page_selectors as pages
 from segments.forms import (
     SlaPolicyForm,
 )
 from segments.models import Priority, Segment, SlaPolicy
+from segments.selectors import tiers as pages
 from segments.services import sla
 
 

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from intimacy_ops import errors
-from segments import page_selectors as pages
 from segments.forms import (
     WHAT_IF_FIELDS,
     ApplyForm,
     WhatIfForm,
     plain_number,
 )
+from segments.selectors import tiers as pages
 from segments.services import classification
 from segments.views.common import _field_messages, _is_htmx
 
