@@ -20,6 +20,7 @@ READERS = {
 KEEPERS = {Role.BOARD_CHAIR, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR}
 
 
+@access.register_model_rule(ThresholdPolicy, "manage")
 def may_manage_policies(user) -> access.Decision:
     """May this person create, change, switch off or evaluate threshold policies?"""
     if user is not None and user.is_authenticated and user.is_active and user.has_role(*KEEPERS):

@@ -9,7 +9,6 @@
   409 unless active). Operations leads keep their own `POST /api/v1/exceptions/{id}/revoke/`.
 """
 
-from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +16,8 @@ from rest_framework.response import Response
 
 from exceptions.models import ExceptionRequest, Process
 from governance.access_rules.policies import may_manage_policies
-from governance.models import Review, ThresholdPolicy
+from governance.models import ThresholdPolicy
+from governance.selectors import policies as selectors
 from governance.services import outcomes
 from governance.services import policies as services
 from intimacy_ops import access, errors
@@ -105,9 +105,7 @@ class ThresholdPolicyViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self):
-        return ThresholdPolicy.objects.select_related("created_by").annotate(
-            open_reviews=Count("reviews", filter=Q(reviews__status=Review.Status.OPEN))
-        )
+        return selectors.with_open_reviews(ThresholdPolicy.objects.all())
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from governance.access_rules import boards_of
+from governance.access_rules import boards_of, sits_on_a_board
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
@@ -34,13 +34,12 @@ def waiting_for_vote(user) -> QuerySet:
 
 
 def other_open_reviews(user) -> QuerySet:
-    """Open reviews of this user's boards that do not wait for their vote (voted, recused), due soonest first."""
-    waiting = waiting_for_vote(user).values("pk")
-    return (
-        Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
-        .exclude(pk__in=waiting)
-        .order_by("due_on", "id")
-    )
+    """Below those waiting for your vote: the other open reviews of your boards (voted, recused); for those
+    who sit on no board, every open review they may see. Due soonest first."""
+    reviews = access.visible(user, Review).filter(status=Review.Status.OPEN)
+    if sits_on_a_board(user):
+        reviews = reviews.filter(sits_on(user)).exclude(pk__in=waiting_for_vote(user).values("pk"))
+    return reviews.order_by("due_on", "id")
 
 
 def boards_with_history(user) -> list:

@@ -11,22 +11,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exceptions.models import ExceptionRequest, Process
-from governance.access_rules.policies import may_manage_policies
-from governance.models import Review, ThresholdPolicy
+from exceptions.models import Process
+from governance.models import ThresholdPolicy
+from governance.selectors import policies as selectors
 from governance.services import policies as services
 from intimacy_ops import access, errors
 from intimacy_ops.forms import add_domain_errors
 from segments.models import Segment
 
 PAGE_SIZE = 25
-PROPOSALS = (Review.Kind.STANDARDIZATION, Review.Kind.SUNSET)
 SESSION_KEY = "threshold_policy_evaluation"
 
 
@@ -97,29 +95,8 @@ class ConfirmForm(forms.Form):
     )
 
 
-def _policies(user):
-    return (
-        access.visible(user, ThresholdPolicy)
-        .select_related("process", "segment", "created_by")
-        .annotate(open_reviews=Count("reviews", filter=Q(reviews__status=Review.Status.OPEN)))
-        .order_by("-is_active", "name", "id")
-    )
-
-
-def _proposals(user):
-    return (
-        access.visible(user, Review)
-        .filter(kind__in=PROPOSALS, status=Review.Status.OPEN)
-        .select_related("board", "process", "policy")
-        .annotate(covered_count=Count("covered", distinct=True))
-        .order_by("due_on", "id")
-    )
-
-
 def _require_keeper(user) -> None:
-    decision = may_manage_policies(user)
-    if not decision:
-        raise errors.PermissionDenied(decision.reason)
+    access.require(user, "manage", ThresholdPolicy)
 
 
 @login_required
@@ -128,12 +105,14 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     """The threshold policies and the open proposals they opened."""
     user = request.user
     access.require(user, "view", ThresholdPolicy)
-    policies_page = Paginator(_policies(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    proposals_page = Paginator(_proposals(user), PAGE_SIZE).get_page(request.GET.get("proposals"))
+    policies_page = Paginator(selectors.policies_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals_page = Paginator(selectors.open_proposals_for(user), PAGE_SIZE).get_page(
+        request.GET.get("proposals")
+    )
     context = {
         "page": policies_page,
         "proposals": proposals_page,
-        "may_manage": bool(may_manage_policies(user)),
+        "may_manage": bool(access.allowed(user, "manage", ThresholdPolicy)),
         "evaluation": request.session.pop(SESSION_KEY, None),
         "today": timezone.localdate(),
     }
@@ -210,19 +189,8 @@ def policy_evaluate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One standardization or sunset proposal: the line crossed, the impact, the exceptions it covers."""
-    review = access.get_visible(
-        request.user,
-        access.visible(request.user, Review)
-        .filter(kind__in=PROPOSALS)
-        .select_related("board__chair", "process__owner", "policy", "decided_by"),
-        pk=pk,
-    )
-    covered = (
-        access.visible(request.user, ExceptionRequest)
-        .filter(pk__in=review.covered.values("pk"))
-        .select_related("customer__region", "customer__account_manager")
-        .order_by("customer__name", "pk")
-    )
+    review = access.get_visible(request.user, selectors.proposals_for(request.user), pk=pk)
+    covered = selectors.covered_by(request.user, review)
     hidden = review.covered.count() - covered.count()
     return render(
         request,

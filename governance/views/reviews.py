@@ -122,11 +122,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     waiting = list(voting.with_tally_data(access.visible(user, selectors.waiting_for_vote(user))))
     on_a_board = sits_on_a_board(user)
-    if on_a_board:
-        others = selectors.other_open_reviews(user)
-    else:
-        others = Review.objects.filter(status=Review.Status.OPEN).order_by("due_on", "id")
-    others = voting.with_tally_data(access.visible(user, others))
+    others = voting.with_tally_data(selectors.other_open_reviews(user))
     page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
     boards = selectors.boards_with_history(user)
     context = {
