@@ -14,6 +14,8 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def _schedule_registered_checks(sender: Celery, **_kwargs) -> None:
     """Every periodic check an app registered runs on beat, unless settings already schedule it."""
+    # Imported here, not at the top: this module loads with the `intimacy_ops` package, before Django's
+    # settings and app registry are ready, and the registry imports models (and is filled by ready()).
     from intimacy_ops import checks
 
     # A copy: adding to `conf.beat_schedule` in place would change settings.CELERY_BEAT_SCHEDULE itself.

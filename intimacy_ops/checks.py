@@ -1,7 +1,9 @@
-"""The registry of periodic checks: each app registers its checks in AppConfig.ready().
+"""The registry of periodic checks: each app registers its checks in its `checks.py`, found at start-up
+(intimacy_ops/discovery.py); the kernel's own, the heartbeat, is registered at the end of this module.
 
-Beat runs each on its schedule through the `intimacy_ops.run_check` task; `python manage.py
-run_checks` runs them all once, synchronously; administrators can "run now" from /checks/. A check
+Beat runs each on its schedule through the `intimacy_ops.run_check` task (defined here, so "run now"
+enqueues it without going round through intimacy_ops/tasks.py); `python manage.py run_checks` runs them
+all once, synchronously; administrators can "run now" from /checks/. A check
 returns one line saying what it did — a `str`, or a `CheckResult` (a `str` that also carries counts)
 — and must be idempotent and safe to run twice at once.
 
@@ -12,6 +14,13 @@ the last `KEEP_RUNS` of each check.
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from intimacy_ops import access, audit, errors, health
+from intimacy_ops.health import CheckRun
 
 KEEP_RUNS = 200
 TRIGGERS = ("beat", "command", "page")
@@ -50,8 +59,6 @@ def in_locked_batches(queryset, ids: list[int], handle: Callable[[list], object]
     holds are skipped, never waited for (PostgreSQL's SKIP LOCKED; SQLite has no row locks and one writer
     at a time), and `queryset` re-states the line, so a row another run dealt with meanwhile drops out.
     Returns what `handle` returned for each batch."""
-    from django.db import transaction
-
     results = []
     for start in range(0, len(ids), size):
         with transaction.atomic():
@@ -102,10 +109,6 @@ def get(name: str) -> Check:
 
 def run(name: str, *, trigger: str = "beat") -> CheckResult:
     """Run one check now, recording the run (and its error, re-raised) as a `CheckRun`."""
-    from django.utils import timezone
-
-    from intimacy_ops.health import CheckRun
-
     check = get(name)
     record = CheckRun.objects.create(
         name=name, started_at=timezone.now(), trigger=trigger, hostname=socket.gethostname()[:255]
@@ -128,8 +131,6 @@ def run(name: str, *, trigger: str = "beat") -> CheckResult:
 
 def _prune(name: str) -> None:
     """Keep the last KEEP_RUNS runs of a check (one indexed lookup and one delete)."""
-    from intimacy_ops.health import CheckRun
-
     oldest_kept = (
         CheckRun.objects.filter(name=name)
         .order_by("-id")
@@ -142,11 +143,6 @@ def _prune(name: str) -> None:
 
 def request_run(*, actor, name: str) -> Check:
     """An administrator asks for a check to run now: a `run_check` task (trigger "page") once this commits."""
-    from django.db import transaction
-
-    from intimacy_ops import access, audit, errors
-    from intimacy_ops.health import CheckRun
-
     access.require(actor, "create", CheckRun)
     try:
         check = get(name)
@@ -154,11 +150,22 @@ def request_run(*, actor, name: str) -> Check:
         raise errors.NotFound("No periodic check has that name.") from None
     with transaction.atomic():
         audit.record(actor=actor, verb="check.run_requested", object_type="check", object_id=name)
-
-        def enqueue() -> None:
-            from intimacy_ops.tasks import run_check
-
-            run_check.apply_async((name, "page"))
-
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: run_check.apply_async((name, "page")))
     return check
+
+
+@shared_task(name="intimacy_ops.run_check")
+def run_check(name: str, trigger: str = "beat") -> str:
+    """Run one registered periodic check (beat sends one of these per schedule entry; "run now" too).
+
+    The run is recorded as a CheckRun; an error is recorded there and re-raised, so Celery sees it.
+    """
+    return run(name, trigger=trigger).summary
+
+
+# The kernel's own check: the heartbeat that /healthz and the administrator's home read (intimacy_ops/health.py).
+register(
+    name="heartbeat",
+    every_seconds=health.HEARTBEAT_EVERY_SECONDS,
+    description="Records that beat and a worker are alive.",
+)(health.beat)

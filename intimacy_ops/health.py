@@ -1,25 +1,21 @@
-"""Liveness: `/healthz` really queries the database and talks to the broker; the heartbeat shows beat and a worker run.
+"""The heartbeat and the record of check runs: proof that beat and a worker run.
 
-`/healthz` answers `{"database", "broker", "beat"}`. `database` and `broker` are what the web process
-needs: either down makes it 503 (CONTRACT.md). `beat` is "ok" when the heartbeat check ran within 3
-heartbeat intervals, "stale" when older, "unknown" when it never ran (a fresh start): it is reported,
-never a 503 — a stale beat is the worker's or beat's trouble, and a web container restarted or held
-back by its healthcheck for it would fix nothing (and on a fresh start, web must be healthy before
-anyone can look).
+The `heartbeat` check (registered in intimacy_ops/checks.py) writes a `Heartbeat`; `beat_status()` says
+whether it is recent. `beat` is "ok" when the heartbeat check ran within 3 heartbeat intervals, "stale"
+when older, "unknown" when it never ran (a fresh start). `/healthz` (intimacy_ops/views_health.py)
+reports it, never as a 503: a stale beat is the worker's or beat's trouble, and a web container
+restarted or held back by its healthcheck for it would fix nothing (and on a fresh start, web must be
+healthy before anyone can look).
 """
 
 import socket
 
 from django.conf import settings
-from django.db import connection, models
-from django.http import HttpRequest, JsonResponse
+from django.db import models
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from intimacy_ops import checks
-
-BROKER_TIMEOUT_SECONDS = 2
+# How often the heartbeat check runs when settings do not schedule it (HEARTBEAT_SECONDS).
+HEARTBEAT_EVERY_SECONDS = 60
 
 
 class Heartbeat(models.Model):
@@ -77,7 +73,6 @@ class CheckRun(models.Model):
         return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
-@checks.register(name="heartbeat", every_seconds=60, description="Records that beat and a worker are alive.")
 def beat() -> str:
     """Record one heartbeat; safe to run twice at once (a single upsert-style update)."""
     now = timezone.now()
@@ -104,7 +99,7 @@ def heartbeat_seconds() -> int:
     seconds = entry.get("schedule")
     if isinstance(seconds, int | float) and seconds > 0:
         return int(seconds)
-    return checks.get("heartbeat").every_seconds
+    return HEARTBEAT_EVERY_SECONDS
 
 
 _LOOK_IT_UP = object()
@@ -118,47 +113,3 @@ def beat_status(now=None, heartbeat=_LOOK_IT_UP) -> str:
         return "unknown"
     age = ((now or timezone.now()) - heartbeat.last_run_at).total_seconds()
     return "ok" if age <= STALE_AFTER_INTERVALS * heartbeat_seconds() else "stale"
-
-
-def database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:
-        return False
-
-
-def broker_ok() -> bool:
-    from intimacy_ops.celery import app
-
-    try:
-        # Read the URL at call time, so the answer follows the settings in force (and tests can point it elsewhere).
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(
-                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS
-            )
-            if conn.transport.driver_type == "filesystem":
-                # The embedded broker is a folder: it is up when the folder is there and writable.
-                folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
-                probe = f"{folder}/.healthz"
-                with open(probe, "w") as handle:
-                    handle.write("ok")
-            else:
-                conn.default_channel.client.ping()
-        return True
-    except Exception:
-        return False
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    database = database_ok()
-    status = {"database": "ok" if database else "down", "broker": "ok" if broker_ok() else "down"}
-    healthy = all(value == "ok" for value in status.values())
-    try:
-        status["beat"] = beat_status() if database else "unknown"
-    except Exception:  # e.g. the table is not migrated yet: say so, do not fail the probe
-        status["beat"] = "unknown"
-    return JsonResponse(status, status=200 if healthy else 503)

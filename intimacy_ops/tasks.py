@@ -1,67 +1,10 @@
-"""Kernel tasks: thin wrappers that call services."""
+"""Kernel tasks, where Celery's autodiscovery looks for them: each lives beside the code it runs.
 
-from celery import Task, shared_task
+`intimacy_ops.run_check` with the registry of checks (intimacy_ops/checks.py); the e-mail copies with
+notifications (intimacy_ops/notifications/tasks.py).
+"""
 
-from intimacy_ops import checks
+from intimacy_ops.checks import run_check
+from intimacy_ops.notifications.tasks import send_digest_email, send_notification_email
 
-# --- e-mail copies of notifications --------------------------------------------------------------------
-# Retried with exponential backoff while the mail server or the network fails (SMTPException and socket
-# errors are OSErrors); after the last retry the e-mail becomes a dead letter. acks_late: a worker that dies
-# mid-send leaves the message on the broker for the next one (the service sends a delivered e-mail once).
-
-EMAIL_RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 1800,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "acks_late": True,
-}
-
-
-class EmailTask(Task):
-    """On final failure (retries spent, or an error not worth retrying), the e-mail is kept as a dead letter."""
-
-    dead_letter_key = ""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from intimacy_ops.notifications import services
-
-        services.record_dead_letter(
-            **{self.dead_letter_key: args[0]},
-            error=f"{type(exc).__name__}: {exc}",
-            attempts=self.request.retries + 1,
-        )
-
-
-class NotificationEmailTask(EmailTask):
-    dead_letter_key = "notification_id"
-
-
-class DigestEmailTask(EmailTask):
-    dead_letter_key = "digest_id"
-
-
-@shared_task(name="intimacy_ops.send_notification_email", base=NotificationEmailTask, **EMAIL_RETRY)
-def send_notification_email(notification_id: int) -> bool:
-    """Send one notification's e-mail copy."""
-    from intimacy_ops.notifications import services
-
-    return services.deliver_email(notification_id=notification_id)
-
-
-@shared_task(name="intimacy_ops.send_digest_email", base=DigestEmailTask, **EMAIL_RETRY)
-def send_digest_email(digest_id: int) -> bool:
-    """Send one daily digest e-mail."""
-    from intimacy_ops.notifications import services
-
-    return services.deliver_digest(digest_id=digest_id)
-
-
-@shared_task(name="intimacy_ops.run_check")
-def run_check(name: str, trigger: str = "beat") -> str:
-    """Run one registered periodic check (beat sends one of these per schedule entry; "run now" too).
-
-    The run is recorded as a CheckRun; an error is recorded there and re-raised, so Celery sees it.
-    """
-    return checks.run(name, trigger=trigger).summary
+__all__ = ["run_check", "send_digest_email", "send_notification_email"]

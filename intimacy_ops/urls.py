@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from intimacy_ops import health, views, views_checks
+from intimacy_ops import views, views_checks, views_health
 from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
 from intimacy_ops.escalations import api as escalations_api
@@ -39,7 +39,7 @@ urlpatterns = [
     path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
     path("notifications/settings/", notification_views.preferences, name="notification-settings"),
     path("escalations/", include("intimacy_ops.escalations.urls")),
-    path("healthz", health.healthz, name="healthz"),
+    path("healthz", views_health.healthz, name="healthz"),
     path("checks/", views_checks.check_list, name="checks"),
     path("checks/<str:name>/", views_checks.check_history, name="check-history"),
     path("checks/<str:name>/row/", views_checks.check_row, name="check-row"),

@@ -9,20 +9,23 @@ them (immediately, in a daily digest, or not at all); urgent ones (escalations) 
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+
+from intimacy_ops.notifications.models import (
+    EmailPreference,
+    EmailState,
+    Notification,
+    NotificationPreference,
+)
+from intimacy_ops.notifications.tasks import send_digest_email, send_notification_email
 
 log = logging.getLogger(__name__)
 
 
 def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False) -> list:
     """Tell each active user in the app, and by e-mail as their preference says; returns the notifications."""
-    from intimacy_ops.notifications.models import (
-        EmailPreference,
-        EmailState,
-        Notification,
-        NotificationPreference,
-    )
-
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     if not recipients:
         return []
@@ -59,10 +62,6 @@ def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: 
 
 def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = ()) -> None:
     """Hand each e-mail to the worker (or, with NOTIFICATION_EMAIL_DELIVERY=inline, run its task here)."""
-    from django.conf import settings
-
-    from intimacy_ops.tasks import send_digest_email, send_notification_email
-
     inline = settings.NOTIFICATION_EMAIL_DELIVERY == "inline"
     jobs = [(send_notification_email, pk) for pk in notification_ids] + [
         (send_digest_email, pk) for pk in digest_ids
@@ -79,16 +78,10 @@ def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = 
 
 def mark_all_read(user) -> int:
     """The user has seen their notifications; returns how many were unread."""
-    from django.utils import timezone
-
-    from intimacy_ops.notifications.models import Notification
-
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def unread_count(user) -> int:
-    from intimacy_ops.notifications.models import Notification
-
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

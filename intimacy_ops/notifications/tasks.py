@@ -1,0 +1,50 @@
+"""Celery tasks of notifications: the e-mail copies, one task per e-mail (enqueued by `enqueue_emails`)."""
+
+from celery import Task, shared_task
+
+from intimacy_ops.notifications import delivery
+
+# Retried with exponential backoff while the mail server or the network fails (SMTPException and socket
+# errors are OSErrors); after the last retry the e-mail becomes a dead letter. acks_late: a worker that dies
+# mid-send leaves the message on the broker for the next one (delivery sends a delivered e-mail once).
+EMAIL_RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+class EmailTask(Task):
+    """On final failure (retries spent, or an error not worth retrying), the e-mail is kept as a dead letter."""
+
+    dead_letter_key = ""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        delivery.record_dead_letter(
+            **{self.dead_letter_key: args[0]},
+            error=f"{type(exc).__name__}: {exc}",
+            attempts=self.request.retries + 1,
+        )
+
+
+class NotificationEmailTask(EmailTask):
+    dead_letter_key = "notification_id"
+
+
+class DigestEmailTask(EmailTask):
+    dead_letter_key = "digest_id"
+
+
+@shared_task(name="intimacy_ops.send_notification_email", base=NotificationEmailTask, **EMAIL_RETRY)
+def send_notification_email(notification_id: int) -> bool:
+    """Send one notification's e-mail copy."""
+    return delivery.deliver_email(notification_id=notification_id)
+
+
+@shared_task(name="intimacy_ops.send_digest_email", base=DigestEmailTask, **EMAIL_RETRY)
+def send_digest_email(digest_id: int) -> bool:
+    """Send one daily digest e-mail."""
+    return delivery.deliver_digest(digest_id=digest_id)
