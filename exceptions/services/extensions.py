@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exceptions import hooks
+from exceptions.lifecycles import BOARD, PERSON
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
 from exceptions.services import notifications
 from exceptions.services.lifecycle import lock
 from exceptions.services.routing import leads_of
-from exceptions.transitions import BOARD, PERSON
 from intimacy_ops import audit, errors
 from intimacy_ops.accounts.roles import Role
 
