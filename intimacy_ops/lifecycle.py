@@ -27,7 +27,7 @@ A `Who` accepts a person through its rule and the board and system authorities t
 4. writes the model's transition row if the table has a `log` (e.g. ExceptionTransition); a model
    without a transition log keeps its history in the audit trail alone (step 5 records from, to,
    authority, actor, time and comment: the same facts);
-5. writes the audit event `<verb>.<action>`;
+5. writes the audit event `<verb>.<event>` (the row's event, by default its action);
 6. runs the table's `after` hooks in the transaction (writes that belong with the change: notification
    rows, counters) and schedules its `on_commit` hooks (and the caller's) with `transaction.on_commit`,
    so a task never sees a change that was rolled back.
@@ -84,13 +84,18 @@ class Row:
     target: str
     who: Who
     label: str = ""
+    event: str = ""
 
-    def __init__(self, action: str, sources: Iterable[str], target: str, who: Who, label: str = ""):
+    def __init__(
+        self, action: str, sources: Iterable[str], target: str, who: Who, label: str = "", *, event: str = ""
+    ):
+        """`label`: the button's text; `event`: the audit verb's second half (default: the action)."""
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "sources", frozenset(sources))
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "who", who)
         object.__setattr__(self, "label", label or action.replace("_", " ").capitalize())
+        object.__setattr__(self, "event", event or action)
 
 
 def _status(obj: Model) -> str:
@@ -112,12 +117,13 @@ class Table:
     rows: dict[str, Row]
     verb: str
     state: Callable[[Model], str] = _status
-    enter: Callable[[Model, Row, object], None] = _set_status
+    enter: Callable[[Model, Row, object], dict | None] = _set_status
     log: Callable[..., object] | None = None
     after: list[Callable[..., None]] = field(default_factory=list)
     on_commit: list[Callable[..., None]] = field(default_factory=list)
     states: tuple[str, ...] = ()
     note: str = ""
+    explain: Callable[[Model, str, str], str] | None = None
 
     def actions_from(self, state: str) -> list[str]:
         """Every action the table allows in this state, whoever takes it."""
@@ -133,20 +139,23 @@ def register(
     rows: Iterable[Row],
     verb: str,
     state: Callable[[Model], str] | None = None,
-    enter: Callable[[Model, Row, object], None] | None = None,
+    enter: Callable[[Model, Row, object], dict | None] | None = None,
     log: Callable[..., object] | None = None,
     after: Iterable[Callable[..., None]] = (),
     on_commit: Iterable[Callable[..., None]] = (),
     states: Iterable[str] | None = None,
     note: str = "",
+    explain: Callable[[Model, str, str], str] | None = None,
 ) -> Table:
     """Register `model`'s lifecycle table (from the app's lifecycles.py).
 
     `state(obj)`: the object's current state (default: its `status`); `enter(obj, row, at)`: put it in
-    `row.target` and save (default: `status`, `status_changed_at`); `log(obj, row, before, actor,
+    `row.target` and save (default: `status`, `status_changed_at`), returning what else it set, for the
+    audit event (or None); `log(obj, row, before, actor,
     authority, at, comment)`: its transition row, if it has a log; `after(obj, row, logged)`: hooks run in
     the transaction; `on_commit(obj, row, logged)`: hooks run once it committed. `states`: every state, in
-    order (default: the `status` field's choices).
+    order (default: the `status` field's choices). `explain(obj, action, state)`: a 409's first sentence in
+    the object's own words ("already acknowledged by …"), when "Cannot … while the status is …" says too little.
     """
     rows = list(rows)
     by_action = {row.action: row for row in rows}
@@ -165,6 +174,7 @@ def register(
         on_commit=list(on_commit),
         states=tuple(states),
         note=note,
+        explain=explain,
     )
     _tables[model] = table
     return table
@@ -217,7 +227,10 @@ def check(obj: Model, action: str, *, actor=None, authority: str = PERSON) -> Ro
     state = table.state(obj)
     if state not in row.sources:
         raise errors.TransitionNotAllowed(
-            action=action, status=state, allowed_actions=table.actions_from(state)
+            action=action,
+            status=state,
+            allowed_actions=table.actions_from(state),
+            reason=table.explain(obj, action, state) if table.explain else "",
         )
     decision = who_decides(row, obj, actor, authority)
     if not decision:
@@ -232,27 +245,30 @@ def apply(
     actor=None,
     authority: str = PERSON,
     comment: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
     on_commit: Callable[[], None] | None = None,
 ):
     """The one place a registered model changes state: check from and who, set it, log, audit, schedule.
 
+    `before`/`after`: more of what changed, for the audit event (beside the status and the authority).
     Returns the transition row when the table has a log, else the audit event.
     """
     table = table_of(obj)
     row = check(obj, action, actor=actor, authority=authority)
     at = timezone.now()
-    before = table.state(obj)
-    table.enter(obj, row, at)
+    state = table.state(obj)
+    changed = table.enter(obj, row, at) or {}
     person = actor if authority != SYSTEM else None
     logged = None
     if table.log is not None:
-        logged = table.log(obj, row, before, person, authority, at, comment)
+        logged = table.log(obj, row, state, person, authority, at, comment)
     event = audit.record(
         actor=person,
-        verb=f"{table.verb}.{action}",
+        verb=f"{table.verb}.{row.event}",
         obj=obj,
-        before={"status": before},
-        after={"status": row.target, "authority": authority},
+        before={"status": state, **(before or {})},
+        after={"status": row.target, "authority": authority, **changed, **(after or {})},
         comment=comment,
     )
     logged = logged if logged is not None else event
