@@ -2,15 +2,11 @@
 across boards. Everyone else gets a 404, never a hint that the meeting exists. Only the chair runs a
 meeting (schedule, change, cancel, agenda, attendance, minutes)."""
 
-from django.db.models import Q
-
-from governance.models import Board, Meeting
+from governance.access_rules import boards_of, chairs
+from governance.models import Meeting
 from intimacy_ops import access
 
-
-def boards_of(user):
-    """The boards a user sits on, as member or chair (a subquery)."""
-    return Board.objects.filter(Q(members=user) | Q(chair=user)).values("id")
+__all__ = ["boards_of"]
 
 
 @access.register_scope(Meeting)
@@ -27,6 +23,13 @@ def _may_view(user, meeting):
 
 @access.register_rule(Meeting, "change")
 def _may_change(user, meeting):
-    if meeting.board.chair_id == user.pk:
+    if chairs(user, meeting.board):
         return access.ALLOW
     return access.Decision(False, f"Only the chair of {meeting.board.name} runs its meetings.")
+
+
+@access.register_rule(Meeting, "cancel")
+def _may_cancel(user, meeting):
+    if chairs(user, meeting.board):
+        return access.ALLOW
+    return access.Decision(False, f"Only the chair of {meeting.board.name} cancels its meetings.")

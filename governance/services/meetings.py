@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from governance.models import AgendaItem, Board, CalendarFeed, CoOptedMember, Meeting, Review, _new_token
 from governance.services.reviews import board_people
-from intimacy_ops import audit, errors
+from intimacy_ops import audit, errors, lifecycle
 from intimacy_ops.notifications import notify
 
 # Audit verbs after which a subscribed calendar should replace its copy of the meeting (iCalendar SEQUENCE).
@@ -194,17 +194,12 @@ def cancel_meeting(*, meeting: Meeting, actor, reason: str = "") -> Meeting:
     """The chair calls off an upcoming meeting; its members are told, its reviews stay open."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "cancels its meetings")
-        require_upcoming(meeting, "cancel")
-        meeting.cancelled_at = timezone.now()
-        meeting.save(update_fields=["cancelled_at"])
-        audit.record(
+        lifecycle.apply(
+            meeting,
+            "cancel",
             actor=actor,
-            verb="meeting.cancelled",
-            obj=meeting,
-            before={"cancelled_at": None},
-            after={"cancelled_at": meeting.cancelled_at},
             comment=reason,
+            before={"cancelled_at": None},
         )
         notify(
             _members_except(meeting.board, actor),
