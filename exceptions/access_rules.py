@@ -138,3 +138,14 @@ def _may_revoke(user, exception):
     return access.Decision(
         False, "Only an operations lead of the customer's region or the board may revoke this exception."
     )
+
+
+@access.register_rule(ExtensionRequest, "approve", "reject")
+def _decides_extension(user, extension):
+    if extension.needs_board:
+        return access.Decision(
+            False, "This extension goes beyond what an operations lead may allow: the board decides."
+        )
+    if _lead_of_customer_region(user, extension.exception):
+        return access.ALLOW
+    return access.Decision(False, "Only an operations lead of the customer's region decides this extension.")

@@ -43,7 +43,7 @@ active again on its (past) start date. Open extension requests are withdrawn wit
 else (title, justification, handling procedure…) change the request in place, status untouched.
 """
 
-from exceptions.models import ExceptionRequest, ExceptionTransition
+from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
 from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
 from intimacy_ops import lifecycle
@@ -212,3 +212,56 @@ def actions_for(actor, request, authority: str = PERSON) -> list[str]:
         if request.route == "lead":
             actions = sorted({*actions, *LEAD_DECISIONS})
     return actions
+
+
+# --- extension requests ----------------------------------------------------------------------------
+
+BEYOND_LEAD = "This extension goes beyond what an operations lead may allow: the board decides."
+LEAD_DECIDES_EXTENSION = "Only an operations lead of the customer's region decides this extension."
+
+
+def _extension_refusal(extension) -> str:
+    return BEYOND_LEAD if extension.needs_board else LEAD_DECIDES_EXTENSION
+
+
+def _extension_decider(action: str) -> Who:
+    return Who(
+        "an operations lead of the customer's region; beyond the region's maximum: the board",
+        rule=action,
+        board=True,
+        refusal=_extension_refusal,
+    )
+
+
+def _settle_extension(extension: ExtensionRequest, row: Row, at) -> dict:
+    extension.status = row.target
+    if row.action in ("approve", "reject"):
+        extension.decided_at = at  # who decided and why: set by the service just before
+    extension.save()
+    return {"exception": extension.exception_id}
+
+
+def _explain_extension(extension, action: str, state: str) -> str:
+    return f"This extension request is already '{state}'."
+
+
+EXTENSION_TABLE = lifecycle.register(
+    ExtensionRequest,
+    rows=[
+        Row("approve", {"open"}, "approved", _extension_decider("approve"), "Approve", event="approved"),
+        Row("reject", {"open"}, "rejected", _extension_decider("reject"), "Reject", event="rejected"),
+        Row(
+            "withdraw",
+            {"open"},
+            "withdrawn",
+            lifecycle.system_only("system, when the exception is changed and goes back for re-approval"),
+            "Withdraw",
+            event="withdrawn",
+        ),
+    ],
+    verb="extension",
+    enter=_settle_extension,
+    explain=_explain_extension,
+    note="No transition log of its own: each change is an audit event on the extension request (and the "
+    "exception's own `exception.extended` / `exception.extension_rejected`).",
+)

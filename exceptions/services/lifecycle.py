@@ -150,9 +150,8 @@ def _withdraw_open_extensions(exception: ExceptionRequest, actor) -> None:
         )
     )
     for extension in open_extensions:
-        extension.status = ExtensionRequest.Status.WITHDRAWN
         extension.decision_comment = "Withdrawn: the exception was changed and goes back for re-approval."
-        extension.save(update_fields=["status", "decision_comment"])
+        lifecycle.apply(extension, "withdraw", comment=extension.decision_comment, authority=SYSTEM)
     if any(extension.needs_board for extension in open_extensions):
         hooks.review_withdrawn(exception, actor)  # closes the board's open extension review
 
