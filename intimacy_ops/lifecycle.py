@@ -247,16 +247,18 @@ def apply(
     comment: str = "",
     before: dict | None = None,
     after: dict | None = None,
+    at=None,
     on_commit: Callable[[], None] | None = None,
 ):
     """The one place a registered model changes state: check from and who, set it, log, audit, schedule.
 
-    `before`/`after`: more of what changed, for the audit event (beside the status and the authority).
+    `before`/`after`: more of what changed, for the audit event (beside the status and the authority);
+    `at`: when it happened, if not now (a case's response recorded afterwards).
     Returns the transition row when the table has a log, else the audit event.
     """
     table = table_of(obj)
     row = check(obj, action, actor=actor, authority=authority)
-    at = timezone.now()
+    at = at or timezone.now()
     state = table.state(obj)
     changed = table.enter(obj, row, at) or {}
     person = actor if authority != SYSTEM else None
@@ -268,7 +270,7 @@ def apply(
         verb=f"{table.verb}.{row.event}",
         obj=obj,
         before={"status": state, **(before or {})},
-        after={"status": row.target, "authority": authority, **changed, **(after or {})},
+        after={"status": table.state(obj), "authority": authority, **changed, **(after or {})},
         comment=comment,
     )
     logged = logged if logged is not None else event
