@@ -15,8 +15,7 @@ from exceptions import selectors
 from exceptions.forms_ledger import CostForm, ExtensionDecisionForm, ExtensionForm, ProcessForm, VersionForm
 from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import catalog, costs, extensions
-from intimacy_ops import access, errors
-from intimacy_ops.accounts.roles import Role
+from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.forms import add_domain_errors
 
 Status = ExceptionRequest.Status
@@ -28,7 +27,6 @@ def ledger_context(user, exception: ExceptionRequest, forms: dict | None = None)
     history = list(selectors.extensions_of(user, exception))
     active = exception.status == Status.ACTIVE
     waiting = next((ext for ext in history if ext.status == ExtensionRequest.Status.OPEN), None)
-    lead_here = user.has_role(Role.OPERATIONS_LEAD) and exception.customer.region_id in user.region_ids
     return {
         "extensions": history,
         "may_book_cost": active and bool(access.allowed(user, "record_cost", exception)),
@@ -36,7 +34,10 @@ def ledger_context(user, exception: ExceptionRequest, forms: dict | None = None)
         and waiting is None
         and exception.requested_by_id == user.pk
         and exception.expires_on,
-        "extension_to_decide": waiting if waiting and not waiting.needs_board and lead_here else None,
+        # The decision form: offered when the extension's lifecycle table lets this user approve it now.
+        "extension_to_decide": waiting
+        if waiting and "approve" in lifecycle.actions_for(user, waiting)
+        else None,
         "cost_form": forms.get("cost_form") or CostForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "extension_decision_form": forms.get("extension_decision_form") or ExtensionDecisionForm(),
