@@ -32,7 +32,8 @@ A `Who` accepts a person through its rule and the board and system authorities t
    rows, counters) and schedules its `on_commit` hooks (and the caller's) with `transaction.on_commit`,
    so a task never sees a change that was rolled back.
 Call it inside the service's transaction, on a row the service locked. `check()` is steps 1–2 alone
-(a service that validates more before it writes); `actions_for(actor, obj)` is a page's buttons.
+(a service that validates more before it writes); `actions_for(actor, obj)` is a page's buttons;
+`require_state(obj, doing, states)` is the 409 of an act within a state (a vote while a review is open).
 
 The kernel names no business model: tables are registered by the apps that own the models.
 """
@@ -236,6 +237,17 @@ def check(obj: Model, action: str, *, actor=None, authority: str = PERSON) -> Ro
     if not decision:
         raise errors.PermissionDenied(decision.reason)
     return row
+
+
+def require_state(obj: Model, doing: str, states: Iterable[str]) -> None:
+    """409 unless the object is in one of `states`: for an act *within* a state that changes none (a vote on
+    an open review, an agenda of a meeting not cancelled). Names the transitions the state allows now."""
+    table = table_of(obj)
+    state = table.state(obj)
+    if state not in set(states):
+        raise errors.TransitionNotAllowed(
+            action=doing, status=state, allowed_actions=table.actions_from(state)
+        )
 
 
 def apply(

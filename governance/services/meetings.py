@@ -87,8 +87,7 @@ def _locked(meeting: Meeting) -> Meeting:
 
 
 def _require_not_cancelled(meeting: Meeting, action: str) -> None:
-    if meeting.cancelled_at is not None:
-        raise errors.TransitionNotAllowed(action=action, status="cancelled", allowed_actions=[])
+    lifecycle.require_state(meeting, action, {"scheduled", "held"})
 
 
 def require_upcoming(meeting: Meeting, action: str) -> None:
@@ -243,10 +242,7 @@ def add_to_agenda(*, meeting: Meeting, review: Review, actor) -> AgendaItem:
             raise errors.ValidationFailed(
                 {"review": ["Only reviews of this meeting's board go on its agenda."]}
             )
-        if review.status != Review.Status.OPEN:
-            raise errors.TransitionNotAllowed(
-                action="put on the agenda", status=review.status, allowed_actions=[]
-            )
+        lifecycle.require_state(review, "put on the agenda", {Review.Status.OPEN})
         if meeting.items.filter(review=review).exists():
             raise errors.Conflict("This review is already on the agenda.", problem="already_on_agenda")
         before = _agenda_ids(meeting)
