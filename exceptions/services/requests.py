@@ -218,10 +218,7 @@ def update_request(*, actor, exception: ExceptionRequest, **values) -> Exception
             from exceptions.services.lifecycle import amend_request
 
             return amend_request(actor=actor, exception=exception, **values)
-        if exception.status not in EDITABLE_STATES:
-            raise errors.TransitionNotAllowed(
-                action="edit", status=exception.status, allowed_actions=lifecycle.actions_from(exception)
-            )
+        lifecycle.require_state(exception, "edit", EDITABLE_STATES)  # 409 naming what the status allows
         if exception.requested_by_id != actor.pk:
             raise errors.PermissionDenied("Only the person who raised this request may change it.")
         before = snapshot(exception)
