@@ -2,12 +2,13 @@
 
 from django.db.models import Q, QuerySet
 
-from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
+from governance.access_rules import boards_of
+from governance.models import CoOptedMember, DeclaredInterest, Review, Vote
 
 
 def sits_on(user) -> Q:
     """Reviews this user sits on: their boards' (as member or chair) and those they are co-opted to."""
-    boards = Board.objects.filter(Q(members=user) | Q(chair=user)).values("id")
+    boards = boards_of(user)
     co_opted = CoOptedMember.objects.filter(member=user).values("review_id")
     return Q(board__in=boards) | Q(pk__in=co_opted)
 

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exceptions.models import RiskRating
 from governance import selectors
+from governance.access_rules import boards_of
 from governance.models import Board, Meeting, Review, Vote
 from governance.services import impact, reviews, voting
 from intimacy_ops import access, errors, lifecycle
@@ -127,7 +127,7 @@ def _visible_reviews(user):
 
 
 def _sits_on_a_board(user) -> bool:
-    return Board.objects.filter(Q(members=user) | Q(chair=user)).exists()
+    return Board.objects.filter(pk__in=boards_of(user)).exists()
 
 
 # --- the queue -------------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         others = Review.objects.filter(status=Review.Status.OPEN).order_by("due_on", "id")
     others = voting.with_tally_data(access.visible(user, others))
     page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
-    boards = list(Board.objects.filter(Q(members=user) | Q(chair=user)).distinct().order_by("name"))
+    boards = list(Board.objects.filter(pk__in=boards_of(user)).order_by("name"))
     if not boards and (user.has_role(Role.AUDITOR, Role.PROCESS_OWNER) or user.is_superuser):
         boards = list(Board.objects.order_by("name"))
     context = {
