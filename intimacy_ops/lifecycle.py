@@ -3,18 +3,19 @@
 Each app declares its tables in its `lifecycles.py` (discovered at start-up, like `admin.py`):
 
     lifecycle.register(
-        Review,
+        Ticket,                              # the app's model; the kernel never names one
         rows=[
-            lifecycle.Row("decide", {"open"}, "decided", chair_of_board, label="Decide"),
-            lifecycle.Row("withdraw", {"open"}, "withdrawn", SYSTEM_ONLY, label="Withdraw"),
+            lifecycle.Row("close", {"open"}, "closed", lifecycle.Who("its owner", rule="close")),
+            lifecycle.Row("reopen", {"closed"}, "open", lifecycle.system_only(), event="reopened"),
         ],
-        verb="review",                       # audit verbs: review.decide, review.withdraw
+        verb="ticket",                       # audit verbs: ticket.close, ticket.reopened
     )
 
 A row is (action, from, to, who, label). *Who* says who may take it, by authority:
 - person: a signed-in user; the engine asks `access.allowed(actor, who.rule, obj)`, so the reason of a
-  refusal is the access rule's (the rule is registered in the app's access_rules.py);
-- board: a change-control board's decision recorded by a service (governance's chair is the actor);
+  refusal is the access rule's (registered in the app's access_rules.py; `allowed` first checks the
+  object is in the person's scope, so the model needs an access scope too);
+- board: a change-control board's decision recorded by a service (its chair is the actor);
 - system: a check, a hook or another service acting on its own (no actor is recorded).
 A `Who` accepts a person through its rule and the board and system authorities through `board`/`system`
 (True, False, or a predicate of the object); `text` is its one line in `manage.py lifecycles`.
@@ -24,7 +25,7 @@ A `Who` accepts a person through its rule and the board and system authorities t
    sources, else `TransitionNotAllowed` (409) naming the actions the table allows now;
 2. *who*: else `PermissionDenied` (403) with the rule's reason;
 3. sets the state (`enter(obj, row, at)`; by default `status` and `status_changed_at` if the model has it);
-4. writes the model's transition row if the table has a `log` (e.g. ExceptionTransition); a model
+4. writes the model's transition row if the table has a `log` (a model of the app's own); a model
    without a transition log keeps its history in the audit trail alone (step 5 records from, to,
    authority, actor, time and comment: the same facts);
 5. writes the audit event `<verb>.<event>` (the row's event, by default its action);
@@ -33,7 +34,7 @@ A `Who` accepts a person through its rule and the board and system authorities t
    so a task never sees a change that was rolled back.
 Call it inside the service's transaction, on a row the service locked. `check()` is steps 1–2 alone
 (a service that validates more before it writes); `actions_for(actor, obj)` is a page's buttons;
-`require_state(obj, doing, states)` is the 409 of an act within a state (a vote while a review is open).
+`require_state(obj, doing, states)` is the 409 of an act within a state (a comment while a ticket is open).
 
 The kernel names no business model: tables are registered by the apps that own the models.
 """
@@ -51,8 +52,6 @@ PERSON, BOARD, SYSTEM = "person", "board", "system"
 AUTHORITIES = (PERSON, BOARD, SYSTEM)
 
 AUTOMATIC = "This step happens automatically; nobody takes it by hand."
-
-Predicate = "bool | Callable[[Model], bool]"
 
 
 @dataclass(frozen=True)
@@ -240,8 +239,8 @@ def check(obj: Model, action: str, *, actor=None, authority: str = PERSON) -> Ro
 
 
 def require_state(obj: Model, doing: str, states: Iterable[str]) -> None:
-    """409 unless the object is in one of `states`: for an act *within* a state that changes none (a vote on
-    an open review, an agenda of a meeting not cancelled). Names the transitions the state allows now."""
+    """409 unless the object is in one of `states`: for an act *within* a state that changes none (adding to
+    something still open). Names the transitions the state allows now."""
     table = table_of(obj)
     state = table.state(obj)
     if state not in set(states):
