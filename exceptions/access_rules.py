@@ -4,7 +4,8 @@
 - operations leads and board members: every request past draft of customers in their regions;
 - process owners: every request past draft on the processes they own;
 - auditors and administrators: everything. A draft is its requester's alone.
-Transitions are checked by the table in exceptions/transitions.py, not here.
+Who may take a step of a request's lifecycle (exceptions/lifecycles.py) as a person is a rule here,
+named after the step; the lifecycle engine asks it and handles board and system authority itself.
 """
 
 from django.db.models import Q
@@ -133,3 +134,69 @@ def _may_set_threshold(user, region):
     if user.has_role(Role.ADMINISTRATOR) or access.is_lead_of_region(user, region.pk):
         return access.ALLOW
     return access.Decision(False, f"Only an operations lead of {region.code} sets its routing threshold.")
+
+
+# --- the lifecycle's *who* for a person (exceptions/lifecycles.py) ----------------------------------
+
+LEAD_DECIDES = "Only an operations lead of the customer's region decides this request."
+
+
+def _lead_of_customer_region(user, exception) -> bool:
+    return access.is_lead_of_region(user, exception.customer.region_id)
+
+
+@access.register_rule(ExceptionRequest, "submit", "withdraw", "amend")
+def _is_requester(user, exception):
+    if exception.requested_by_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, "Only the person who raised this request may do this.")
+
+
+@access.register_rule(ExceptionRequest, "route")
+def _takes_up(user, exception):
+    """Board-routed requests are routed by the system; a lead-routed one is taken up by a lead of the region."""
+    if exception.route != ExceptionRequest.Route.LEAD:
+        return access.Decision(False, "This step happens automatically; nobody takes it by hand.")
+    if _lead_of_customer_region(user, exception):
+        return access.ALLOW
+    return access.Decision(False, LEAD_DECIDES)
+
+
+@access.register_rule(ExceptionRequest, "approve", "reject", "return_for_changes")
+def _decides(user, exception):
+    if exception.route == ExceptionRequest.Route.BOARD:
+        return access.Decision(
+            False, "This request is with the change-control board; only its decision settles it."
+        )
+    if _lead_of_customer_region(user, exception):
+        return access.ALLOW
+    return access.Decision(False, LEAD_DECIDES)
+
+
+@access.register_rule(ExceptionRequest, "sunset")
+def _may_end(user, exception):
+    if _lead_of_customer_region(user, exception):
+        return access.ALLOW
+    return access.Decision(
+        False, "Only an operations lead of the customer's region or the board may end this exception."
+    )
+
+
+@access.register_rule(ExceptionRequest, "revoke")
+def _may_revoke(user, exception):
+    if _lead_of_customer_region(user, exception):
+        return access.ALLOW
+    return access.Decision(
+        False, "Only an operations lead of the customer's region or the board may revoke this exception."
+    )
+
+
+@access.register_rule(ExtensionRequest, "approve", "reject")
+def _decides_extension(user, extension):
+    if extension.needs_board:
+        return access.Decision(
+            False, "This extension goes beyond what an operations lead may allow: the board decides."
+        )
+    if _lead_of_customer_region(user, extension.exception):
+        return access.ALLOW
+    return access.Decision(False, "Only an operations lead of the customer's region decides this extension.")

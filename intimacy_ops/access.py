@@ -119,6 +119,19 @@ def allowed(user, action: str, obj: "Model | type[Model]") -> Decision:
     return _decision(rule(user, obj), action, f"this {obj._meta.verbose_name}")
 
 
+def allowed_in_scope(user, action: str, obj: Model) -> Decision:
+    """`allowed` for an object the caller already read through `visible`: the rule alone, no scope query.
+
+    For what is drawn per object on a page or in a list (buttons, `allowed_actions`).
+    """
+    if not _is_active_user(user):
+        return Decision(False, "Sign in first.")
+    rule = _rules.get((type(obj), action))
+    if rule is None:
+        return Decision(False, f"Nobody may {action.replace('_', ' ')} a {obj._meta.verbose_name}.")
+    return _decision(rule(user, obj), action, f"this {obj._meta.verbose_name}")
+
+
 def get_visible(user, model_or_queryset: type[Model] | QuerySet, **lookup) -> Model:
     """The one object matching `lookup` among those the user may see; NotFound otherwise (no existence leak)."""
     queryset = visible(user, model_or_queryset)

@@ -71,11 +71,13 @@ class TransitionNotAllowed(DomainError):
     status = 409
     code = "transition_not_allowed"
 
-    def __init__(self, *, action: str, status: str, allowed_actions: Iterable[str] = ()):
+    def __init__(self, *, action: str, status: str, allowed_actions: Iterable[str] = (), reason: str = ""):
+        """`reason`, when given, says why in the object's own words instead of "Cannot … while …"."""
         allowed = sorted(allowed_actions)
         hint = f" Allowed now: {', '.join(allowed)}." if allowed else " No action is allowed in this state."
+        why = reason or f"Cannot {action.replace('_', ' ')} while the status is '{status}'."
         super().__init__(
-            f"Cannot {action.replace('_', ' ')} while the status is '{status}'.{hint}",
+            f"{why}{hint}",
             action=action,
             status=status,
             allowed_actions=allowed,

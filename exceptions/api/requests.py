@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from exceptions import selectors
 from exceptions.api.common import MONEY, STATUS_HELP
 from exceptions.api.common import errors_for as _errors
+from exceptions.lifecycles import actions_for
 from exceptions.models import (
     CostEntry,
     ExceptionRequest,
@@ -18,7 +19,6 @@ from exceptions.models import (
 )
 from exceptions.services import costs, extensions, lifecycle
 from exceptions.services import requests as request_services
-from exceptions.transitions import actions_for
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.api import ScopedViewSetMixin, StrictSerializer

@@ -12,13 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exceptions import hooks
+from exceptions.lifecycles import PERSON
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
 from exceptions.services import notifications
 from exceptions.services.lifecycle import lock
 from exceptions.services.routing import leads_of
-from exceptions.transitions import BOARD, PERSON
-from intimacy_ops import audit, errors
-from intimacy_ops.accounts.roles import Role
+from intimacy_ops import audit, errors, lifecycle
 
 
 def request_extension(
@@ -82,20 +81,6 @@ def request_extension(
     return extension
 
 
-def _may_decide(actor, extension: ExtensionRequest, authority: str) -> None:
-    if authority == BOARD:
-        return
-    region_id = extension.exception.customer.region_id
-    if extension.needs_board:
-        raise errors.PermissionDenied(
-            "This extension goes beyond what an operations lead may allow: the board decides."
-        )
-    if not (authority == PERSON and actor.has_role(Role.OPERATIONS_LEAD) and region_id in actor.region_ids):
-        raise errors.PermissionDenied(
-            "Only an operations lead of the customer's region decides this extension."
-        )
-
-
 def decide_extension(
     *, actor, extension: ExtensionRequest, approve: bool, comment: str = "", authority: str = PERSON
 ) -> ExtensionRequest:
@@ -106,9 +91,8 @@ def decide_extension(
             .select_related("exception__customer")
             .get(pk=extension.pk)
         )
-        if extension.status != ExtensionRequest.Status.OPEN:
-            raise errors.Conflict(f"This extension request is already '{extension.status}'.")
-        _may_decide(actor, extension, authority)
+        action = "approve" if approve else "reject"
+        lifecycle.check(extension, action, actor=actor, authority=authority)  # 409 unless open; 403
         if not approve and not (comment or "").strip():
             raise errors.ValidationFailed(
                 {"comment": ["Say why the extension is refused: the requester reads it."]}
@@ -116,11 +100,9 @@ def decide_extension(
         exception = lock(extension.exception)
         if approve and exception.status != ExceptionRequest.Status.ACTIVE:
             raise errors.Conflict(f"The exception is '{exception.status}' now; it can no longer be extended.")
-        extension.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
         extension.decided_by = actor
-        extension.decided_at = timezone.now()
         extension.decision_comment = comment
-        extension.save()
+        lifecycle.apply(extension, action, actor=actor, comment=comment, authority=authority)
         if approve:
             before = exception.expires_on
             exception.expires_on = extension.new_expires_on

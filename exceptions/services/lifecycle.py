@@ -6,24 +6,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from exceptions import hooks
-from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
-from exceptions.services import notifications, similar
-from exceptions.services import requests as request_services
-from exceptions.services.routing import route_request
-from exceptions.transitions import (
+from exceptions.lifecycles import (
     BOARD,
     LEAD_DECISIONS,
     PERSON,
     SYSTEM,
-    TRANSITIONS,
-    Transition,
-    actions_from,
+    Row,
     takes_up_first,
 )
-from intimacy_ops import audit, checks, errors
+from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
+from exceptions.services import notifications, similar
+from exceptions.services import requests as request_services
+from exceptions.services.routing import route_request
+from intimacy_ops import audit, checks, errors, lifecycle
 
 Status = ExceptionRequest.Status
-DECISIONS = set(LEAD_DECISIONS)
 ENDINGS = ("sunset", "standardize", "revoke")
 
 
@@ -36,64 +33,20 @@ def lock(exception: ExceptionRequest) -> ExceptionRequest:
     )
 
 
-def check_transition(
-    exception: ExceptionRequest, action: str, *, actor, authority: str = PERSON
-) -> Transition:
+def check_transition(exception: ExceptionRequest, action: str, *, actor, authority: str = PERSON) -> Row:
     """409 if the status does not allow `action` (naming what it allows), 403 if this actor may not take it."""
-    try:
-        row = TRANSITIONS[action]
-    except KeyError:
-        raise ValueError(f"No transition named {action!r}") from None
-    if exception.status not in row.sources:
-        raise errors.TransitionNotAllowed(
-            action=action, status=exception.status, allowed_actions=actions_from(exception.status)
-        )
-    decision = row.who(actor, exception, authority)
-    if not decision:
-        raise errors.PermissionDenied(decision.reason)
-    return row
+    return lifecycle.check(exception, action, actor=actor, authority=authority)
 
 
 def apply_transition(
     exception: ExceptionRequest, action: str, *, actor=None, comment: str = "", authority: str = PERSON
 ) -> ExceptionTransition:
-    """The one place a request changes status: check from and who, set it, record actor, time, from, to, comment.
+    """The one place a request changes status (the kernel's engine applies exceptions/lifecycles.py).
 
+    Checks from and who, sets it, records actor, time, from, to, comment; tells whom it concerns.
     Call it inside a transaction on a row from `lock()`.
     """
-    row = check_transition(exception, action, actor=actor, authority=authority)
-    now = timezone.now()
-    before = exception.status
-    exception.status = row.target
-    exception.status_changed_at = now
-    exception.save(update_fields=["status", "status_changed_at", "route", "updated_at"])
-    person = actor if authority != SYSTEM else None
-    transition = ExceptionTransition.objects.create(
-        exception=exception,
-        action=action,
-        from_status=before,
-        to_status=row.target,
-        actor=person,
-        authority=authority,
-        at=now,
-        comment=comment,
-        # A decision keeps the request as it was decided, whatever is edited later.
-        snapshot=request_services.snapshot(exception) if action in DECISIONS else None,
-    )
-    audit.record(
-        actor=person,
-        verb=f"exception.{action}",
-        obj=exception,
-        before={"status": before},
-        after={"status": row.target, "authority": authority},
-        comment=comment,
-    )
-    notifications.status_changed(exception, transition)
-    if row.target == Status.ACTIVE:
-        similar.signal_standard_options(
-            process_id=exception.process_id, deviation_tag=exception.deviation_tag
-        )
-    return transition
+    return lifecycle.apply(exception, action, actor=actor, comment=comment, authority=authority)
 
 
 def submit_request(
@@ -141,9 +94,7 @@ def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionR
     with transaction.atomic():
         exception = lock(exception)
         if exception.status not in request_services.AMENDABLE_STATES:
-            raise errors.TransitionNotAllowed(
-                action="amend", status=exception.status, allowed_actions=actions_from(exception.status)
-            )
+            check_transition(exception, "amend", actor=actor)  # 409, naming what the status allows
         if exception.requested_by_id != actor.pk:
             raise errors.PermissionDenied("Only the person who raised this request may change it.")
         changed = request_services.changed_fields(exception, values)
@@ -199,9 +150,8 @@ def _withdraw_open_extensions(exception: ExceptionRequest, actor) -> None:
         )
     )
     for extension in open_extensions:
-        extension.status = ExtensionRequest.Status.WITHDRAWN
         extension.decision_comment = "Withdrawn: the exception was changed and goes back for re-approval."
-        extension.save(update_fields=["status", "decision_comment"])
+        lifecycle.apply(extension, "withdraw", comment=extension.decision_comment, authority=SYSTEM)
     if any(extension.needs_board for extension in open_extensions):
         hooks.review_withdrawn(exception, actor)  # closes the board's open extension review
 

@@ -8,8 +8,7 @@ from django.db import transaction
 
 from exceptions.models import ExceptionRequest, Process, RiskRating, RoutingThreshold
 from exceptions.services.catalog import current_version
-from exceptions.transitions import actions_from
-from intimacy_ops import access, audit, errors
+from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.accounts.models import Region
 from segments.models import Customer
 
@@ -37,7 +36,7 @@ FIELDS = (
 REQUIRED = ("customer", "process", "title", "deviation", "justification", "kind", "starts_on")
 COSTS = ("estimated_one_off_cost", "estimated_monthly_cost", "revenue_at_risk")
 EDITABLE_STATES = {ExceptionRequest.Status.DRAFT, ExceptionRequest.Status.CHANGES_REQUESTED}
-# Decided requests: a change to what was decided sends them back for re-approval (transitions.py, "amend").
+# Decided requests: a change to what was decided sends them back for re-approval (lifecycles.py, "amend").
 AMENDABLE_STATES = {ExceptionRequest.Status.APPROVED, ExceptionRequest.Status.ACTIVE}
 # What the approver decided on: who it is for, what deviates and how far, what it costs and risks, how long.
 # Wording (title, justification, handling procedure), revenue at risk and the tag are not material.
@@ -215,10 +214,7 @@ def update_request(*, actor, exception: ExceptionRequest, **values) -> Exception
             from exceptions.services.lifecycle import amend_request
 
             return amend_request(actor=actor, exception=exception, **values)
-        if exception.status not in EDITABLE_STATES:
-            raise errors.TransitionNotAllowed(
-                action="edit", status=exception.status, allowed_actions=actions_from(exception.status)
-            )
+        lifecycle.require_state(exception, "edit", EDITABLE_STATES)  # 409 naming what the status allows
         if exception.requested_by_id != actor.pk:
             raise errors.PermissionDenied("Only the person who raised this request may change it.")
         before = snapshot(exception)

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET
 
 from exceptions import selectors
 from exceptions.forms import CostForm, DecisionForm, ExtensionDecisionForm, ExtensionForm
+from exceptions.lifecycles import actions_for
 from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import lifecycle
-from exceptions.transitions import actions_for
 from intimacy_ops import access
+from intimacy_ops import lifecycle as engine
 
 Status = ExceptionRequest.Status
 
@@ -44,7 +45,6 @@ def ledger_context(user, exception: ExceptionRequest, forms: dict | None = None)
     history = list(selectors.extensions_of(user, exception))
     active = exception.status == Status.ACTIVE
     waiting = next((ext for ext in history if ext.status == ExtensionRequest.Status.OPEN), None)
-    lead_here = access.is_lead_of_region(user, exception.customer.region_id)
     return {
         "extensions": history,
         "may_book_cost": active and bool(access.allowed(user, "record_cost", exception)),
@@ -52,7 +52,10 @@ def ledger_context(user, exception: ExceptionRequest, forms: dict | None = None)
         and waiting is None
         and exception.requested_by_id == user.pk
         and exception.expires_on,
-        "extension_to_decide": waiting if waiting and not waiting.needs_board and lead_here else None,
+        # The decision form: offered when the extension's lifecycle table lets this user approve it now.
+        "extension_to_decide": waiting
+        if waiting and "approve" in engine.actions_for(user, waiting)
+        else None,
         "cost_form": forms.get("cost_form") or CostForm(),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "extension_decision_form": forms.get("extension_decision_form") or ExtensionDecisionForm(),

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exceptions import selectors
 from exceptions.forms import DecisionForm, ExceptionRequestForm, RequestFilterForm, WithdrawForm, initial_from
+from exceptions.lifecycles import actions_for
 from exceptions.models import ExceptionRequest, Process
 from exceptions.services import lifecycle
 from exceptions.services import requests as request_services
 from exceptions.services.routing import is_below_threshold
-from exceptions.transitions import actions_for
 from exceptions.views.detail import detail_page, get_request
 from intimacy_ops import access, errors
 from intimacy_ops.forms import handle_form

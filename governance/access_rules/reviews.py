@@ -64,3 +64,15 @@ def _may_revoke_for_the_board(user, board):
         "Only the chair of the board covering this exception revokes it for the board; "
         "an operations lead of the region revokes it in their own right.",
     )
+
+
+# --- the review lifecycle's *who* for a person (governance/lifecycles.py) --------------------------
+
+access.register_rule(Review, "decide")(_chair_of_the_board("records its decision"))
+
+
+@access.register_rule(Review, "withdraw")
+def _may_withdraw(user, review):
+    if review.exception_id is not None and review.exception.requested_by_id == user.pk:
+        return access.ALLOW
+    return access.Decision(False, "A review closes unheard only when its request is withdrawn or changed.")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, RiskRating
 from governance.models import Review
-from intimacy_ops import audit, errors
+from intimacy_ops import audit, errors, lifecycle
 
 EDITABLE = {
     "similar_active": "count",
@@ -134,8 +134,7 @@ def update_impact(*, review: Review, actor, **fields) -> Review:
         process = review.exception.process if review.exception_id else review.process
         if process is None or process.owner_id != actor.pk:
             raise errors.PermissionDenied("Only the process's owner edits the impact assessment.")
-        if review.status != Review.Status.OPEN:
-            raise errors.TransitionNotAllowed(action="edit the impact", status=review.status)
+        lifecycle.require_state(review, "edit the impact", {Review.Status.OPEN})
         before = {name: review.impact.get(name) for name in cleaned}
         review.impact = {**review.impact, **cleaned}
         review.impact_updated_at = timezone.now()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from governance.models import AgendaItem, Board, CalendarFeed, CoOptedMember, Meeting, Review, _new_token
 from governance.services.reviews import board_people
-from intimacy_ops import audit, errors
+from intimacy_ops import audit, errors, lifecycle
 from intimacy_ops.notifications import notify
 
 # Audit verbs after which a subscribed calendar should replace its copy of the meeting (iCalendar SEQUENCE).
@@ -87,8 +87,7 @@ def _locked(meeting: Meeting) -> Meeting:
 
 
 def _require_not_cancelled(meeting: Meeting, action: str) -> None:
-    if meeting.cancelled_at is not None:
-        raise errors.TransitionNotAllowed(action=action, status="cancelled", allowed_actions=[])
+    lifecycle.require_state(meeting, action, {"scheduled", "held"})
 
 
 def require_upcoming(meeting: Meeting, action: str) -> None:
@@ -194,17 +193,12 @@ def cancel_meeting(*, meeting: Meeting, actor, reason: str = "") -> Meeting:
     """The chair calls off an upcoming meeting; its members are told, its reviews stay open."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "cancels its meetings")
-        require_upcoming(meeting, "cancel")
-        meeting.cancelled_at = timezone.now()
-        meeting.save(update_fields=["cancelled_at"])
-        audit.record(
+        lifecycle.apply(
+            meeting,
+            "cancel",
             actor=actor,
-            verb="meeting.cancelled",
-            obj=meeting,
-            before={"cancelled_at": None},
-            after={"cancelled_at": meeting.cancelled_at},
             comment=reason,
+            before={"cancelled_at": None},
         )
         notify(
             _members_except(meeting.board, actor),
@@ -248,10 +242,7 @@ def add_to_agenda(*, meeting: Meeting, review: Review, actor) -> AgendaItem:
             raise errors.ValidationFailed(
                 {"review": ["Only reviews of this meeting's board go on its agenda."]}
             )
-        if review.status != Review.Status.OPEN:
-            raise errors.TransitionNotAllowed(
-                action="put on the agenda", status=review.status, allowed_actions=[]
-            )
+        lifecycle.require_state(review, "put on the agenda", {Review.Status.OPEN})
         if meeting.items.filter(review=review).exists():
             raise errors.Conflict("This review is already on the agenda.", problem="already_on_agenda")
         before = _agenda_ids(meeting)

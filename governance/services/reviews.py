@@ -13,6 +13,7 @@ from governance.models import Board, Review
 from governance.services import voting
 from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
+from intimacy_ops import lifecycle as lifecycles
 from intimacy_ops.notifications import notify
 from intimacy_ops.notifications.outbox import alert_administrators
 
@@ -139,16 +140,7 @@ def withdraw_review(exception: ExceptionRequest, actor) -> None:
     """The request was withdrawn: its open review closes without a decision (exceptions' hook)."""
     reviews = Review.objects.select_for_update(of=("self",)).select_related("board__chair")
     for review in reviews.filter(exception=exception, status=Review.Status.OPEN):
-        review.status = Review.Status.WITHDRAWN
-        review.closed_at = timezone.now()
-        review.save(update_fields=["status", "closed_at"])
-        audit.record(
-            actor=actor,
-            verb="review.withdrawn",
-            obj=review,
-            before={"status": "open"},
-            after={"status": "withdrawn"},
-        )
+        lifecycles.apply(review, "withdraw", actor=actor)
         notify(
             board_people(review.board),
             subject=f"No longer waiting for {review.board.name}: “{exception.title}”",
@@ -176,10 +168,7 @@ def decide_review(
         raise errors.ValidationFailed({"conditions": ["State the conditions of the approval."]})
     with transaction.atomic():
         review = voting._locked(review)
-        if review.board.chair_id != actor.pk:
-            raise errors.PermissionDenied("Only the board's chair records its decision.")
-        if review.status != Review.Status.OPEN:
-            raise errors.TransitionNotAllowed(action="decide", status=review.status, allowed_actions=[])
+        lifecycles.check(review, "decide", actor=actor)  # 409 unless open, 403 unless the chair
         if review.extension_id and outcome == Review.Outcome.RETURN_FOR_CHANGES:
             raise errors.ValidationFailed(
                 {"outcome": ["An extension is approved or rejected (or deferred); it cannot be returned."]}
@@ -196,14 +185,23 @@ def decide_review(
             raise errors.Conflict(current.refused[outcome], problem="votes_do_not_allow", outcome=outcome)
         if outcome == Review.Outcome.DEFER:
             return _defer(review, actor, rationale, meeting)
-        review.status = Review.Status.DECIDED
         review.outcome = outcome
         review.rationale = rationale
         review.conditions = conditions if outcome == Review.Outcome.APPROVE_WITH_CONDITIONS else ""
         review.decided_by = actor
         review.meeting = meeting
-        review.closed_at = timezone.now()
-        review.save()
+        lifecycles.apply(
+            review,
+            "decide",
+            actor=actor,
+            comment=rationale,
+            after={
+                "outcome": outcome,
+                "conditions": review.conditions,
+                "meeting": meeting.pk if meeting else None,
+                "votes": {"approve": current.approve, "reject": current.reject, "abstain": current.abstain},
+            },
+        )
         text = rationale + (f"\nConditions: {review.conditions}" if review.conditions else "")
         if review.extension_id:
             extensions.decide_extension(
@@ -222,18 +220,6 @@ def decide_review(
             lifecycle.record_decision(
                 exception=review.exception, outcome=OUTCOME_TO_ACTION[outcome], actor=actor, rationale=text
             )
-        audit.record(
-            actor=actor,
-            verb="review.decided",
-            obj=review,
-            after={
-                "outcome": outcome,
-                "conditions": review.conditions,
-                "meeting": meeting.pk if meeting else None,
-                "votes": {"approve": current.approve, "reject": current.reject, "abstain": current.abstain},
-            },
-            comment=rationale,
-        )
         label = Review.Outcome(outcome).label.lower()
         # The requester hears of their request's new status (or their extension's decision) from exceptions.
         told = (

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from exceptions.services.notifications import link
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
-from intimacy_ops import access, audit, errors
+from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.notifications import notify
 
 Outcome = Review.Outcome
@@ -227,8 +227,7 @@ def _locked(review: Review) -> Review:
 
 
 def _require_open(review: Review, action: str) -> None:
-    if review.status != Review.Status.OPEN:
-        raise errors.TransitionNotAllowed(action=action, status=review.status, allowed_actions=[])
+    lifecycle.require_state(review, action, {Review.Status.OPEN})
 
 
 def _check_may_sit(review: Review, tally_: Tally, member) -> None:

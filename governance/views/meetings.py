@@ -27,7 +27,7 @@ from governance.forms import (
 from governance.models import CalendarFeed, Review
 from governance.selectors import meetings as selectors
 from governance.services import meetings as services
-from intimacy_ops import access, errors
+from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.forms import add_domain_errors
 
 PAGE_SIZE = 20
@@ -101,6 +101,7 @@ def _page(request, meeting, *, status=200, **forms) -> HttpResponse:
         "cancelled": cancelled,
         "editable": is_chair and not started and not cancelled,
         "recordable": is_chair and started and not cancelled,
+        "actions": lifecycle.actions_for(user, meeting),  # the Cancel… button: from the lifecycle table
     }
     context["today"] = timezone.localdate()
     if context["editable"]:
@@ -160,8 +161,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancelling asks for confirmation first."""
     meeting = selectors.meeting_for_page(request.user, pk)
-    access.require(request.user, "cancel", meeting)
-    services.require_upcoming(meeting, "cancel")
+    lifecycle.check(meeting, "cancel", actor=request.user)  # 409 unless upcoming; 403 unless the chair
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.cancel_meeting(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])

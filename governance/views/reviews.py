@@ -19,7 +19,7 @@ from governance.access_rules import is_chair, sits_on_a_board
 from governance.models import Board, Meeting, Review, Vote
 from governance.selectors import reviews as selectors
 from governance.services import impact, reviews, voting
-from intimacy_ops import access, errors
+from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.accounts.models import User
 from intimacy_ops.forms import add_domain_errors
 
@@ -151,6 +151,7 @@ def _review_context(request, review, **forms_) -> dict:
         "tally": tally,
         "today": timezone.localdate(),
         "is_chair": is_chair(user, review.board),
+        "actions": lifecycle.actions_for(user, review),  # the decide card: from the lifecycle table
         "my_vote": tally.vote_of(user),
         "my_recusal": tally.recusal_of(user),
         "may_vote": is_open and tally.is_eligible(user),

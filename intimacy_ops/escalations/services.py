@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from intimacy_ops import access, audit, checks, errors
+from intimacy_ops import audit, checks, errors, lifecycle
 from intimacy_ops.accounts.models import User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
@@ -210,25 +210,9 @@ def acknowledge(*, escalation: Escalation, actor, note: str = "") -> Escalation:
     """Someone took it up: the escalation stops climbing (it stays open until resolved)."""
     with transaction.atomic():
         escalation = _lock(escalation)
-        access.require(actor, "acknowledge", escalation)
-        if escalation.resolved_at:
-            raise errors.Conflict("This escalation is already resolved.")
-        if escalation.acknowledged_at:
-            raise errors.Conflict(
-                f"This escalation was already acknowledged by {escalation.acknowledged_by.display_name}"
-                f" at {escalation.acknowledged_at:%Y-%m-%d %H:%M} UTC."
-            )
-        escalation.acknowledged_at = timezone.now()
+        lifecycle.check(escalation, "acknowledge", actor=actor)  # 409 saying who was quicker; 403
         escalation.acknowledged_by = actor
-        escalation.next_level_at = None
-        escalation.save(update_fields=["acknowledged_at", "acknowledged_by", "next_level_at"])
-        audit.record(
-            actor=actor,
-            verb="escalation.acknowledged",
-            obj=escalation,
-            after={"level": escalation.level},
-            comment=note.strip(),
-        )
+        lifecycle.apply(escalation, "acknowledge", actor=actor, comment=note.strip())
     return escalation
 
 
@@ -239,33 +223,10 @@ def resolve(*, escalation: Escalation, actor, resolution: str) -> Escalation:
         raise errors.ValidationFailed({"resolution": "Say what was done about it."})
     with transaction.atomic():
         escalation = _lock(escalation)
-        access.require(actor, "resolve", escalation)
-        if escalation.resolved_at:
-            raise errors.Conflict(
-                f"This escalation was already resolved at {escalation.resolved_at:%Y-%m-%d %H:%M} UTC."
-            )
-        now = timezone.now()
+        lifecycle.check(escalation, "resolve", actor=actor)  # 409 if already resolved; 403
         if not escalation.acknowledged_at:
-            escalation.acknowledged_at = now
             escalation.acknowledged_by = actor
-        escalation.resolved_at = now
         escalation.resolved_by = actor
         escalation.resolution = resolution
-        escalation.next_level_at = None
-        escalation.save(
-            update_fields=[
-                "acknowledged_at",
-                "acknowledged_by",
-                "resolved_at",
-                "resolved_by",
-                "resolution",
-                "next_level_at",
-            ]
-        )
-        audit.record(
-            actor=actor,
-            verb="escalation.resolved",
-            obj=escalation,
-            after={"level": escalation.level, "resolution": resolution},
-        )
+        lifecycle.apply(escalation, "resolve", actor=actor, after={"resolution": resolution})
     return escalation

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intimacy_ops import access, errors
-from intimacy_ops.escalations import access_rules, selectors, services
+from intimacy_ops import access, errors, lifecycle
+from intimacy_ops.escalations import selectors, services
 from intimacy_ops.escalations.selectors import STATE_FILTERS, State
 from intimacy_ops.forms import add_domain_errors
 
@@ -32,9 +32,10 @@ def _get(user, pk: int):
     return access.get_visible(user, selectors.escalations_for(user), pk=pk)
 
 
-def _may_act(user, escalation) -> bool:
-    # The rows come from the user's scope already: ask the rule itself, not `access.allowed` (a query per row).
-    return bool(access_rules.may_act(user, escalation))
+def _actions(user, escalation) -> list[str]:
+    # The row's buttons, from the lifecycle table; the rows come from the user's scope already, so the
+    # engine asks the rule itself, not `access.allowed` (a query per row).
+    return lifecycle.actions_for(user, escalation)
 
 
 @login_required
@@ -52,7 +53,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
         rows = rows.order_by("-resolved_at", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for escalation in page.object_list:
-        escalation.may_act = _may_act(request.user, escalation)
+        escalation.actions = _actions(request.user, escalation)
     return render(
         request,
         "escalations/list.html",
@@ -73,13 +74,13 @@ def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     problem = ""
     try:
         services.acknowledge(escalation=escalation, actor=request.user)
-    except errors.Conflict as conflict:
+    except errors.TransitionNotAllowed as conflict:
         if not htmx:
             raise
         problem = conflict.message  # someone was quicker: show the row as it is now, saying so
     escalation = _get(request.user, pk)
     if htmx:
-        escalation.may_act = _may_act(request.user, escalation)
+        escalation.actions = _actions(request.user, escalation)
         return render(request, "escalations/_row.html", {"escalation": escalation, "problem": problem})
     messages.success(
         request, f"You acknowledged the escalation on {escalation.subject_label}; it stops climbing."
@@ -92,9 +93,7 @@ def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Resolving asks first: what was done, then the act."""
     escalation = _get(request.user, pk)
-    access.require(request.user, "resolve", escalation)
-    if escalation.resolved_at:
-        raise errors.Conflict("This escalation is already resolved.")
+    lifecycle.check(escalation, "resolve", actor=request.user)  # 409 if already resolved; 403
     form = ResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from intimacy_ops import access, audit, checks, errors, notifications
+from intimacy_ops import access, audit, checks, errors, lifecycle, notifications
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations import services as escalations
 from segments import business_hours
@@ -317,78 +317,81 @@ def open_case(
     return case
 
 
-def _act_on_case(*, actor, case_id: int, verb: str, change) -> ServiceCase:
+def enter_state(case: ServiceCase, row, at: datetime.datetime) -> dict:
+    """What each step of a case's lifecycle (segments/lifecycles.py) writes; the engine calls it."""
+    if row.action == "respond":
+        case.first_response_at = at
+    elif row.action == "resolve":
+        WaitingInterval.objects.filter(case=case, ended_at__isnull=True).update(
+            ended_at=max(at, case.opened_at)
+        )
+        case.first_response_at = case.first_response_at or at
+        case.resolved_at = at
+    elif row.action == "wait_on_customer":
+        WaitingInterval.objects.create(case=case, started_at=at)
+    elif row.action == "resume":
+        WaitingInterval.objects.filter(case=case, ended_at__isnull=True).update(ended_at=at)
+    refresh_clock(case)
+    case.save()
+    return _case_snapshot(case)
+
+
+def _act_on_case(*, actor, case_id: int, action: str, at: datetime.datetime, validate) -> ServiceCase:
     with transaction.atomic():
         case = _load_case(case_id)
-        before = _case_snapshot(case)
-        change(case)
-        refresh_clock(case)
-        case.save()
-        audit.record(actor=actor, verb=verb, obj=case, before=before, after=_case_snapshot(case))
+        lifecycle.check(case, action, actor=actor)  # 409 naming what the case allows now; 403
+        validate(case)
+        lifecycle.apply(case, action, actor=actor, at=at, before=_case_snapshot(case))
     return case
+
+
+def _not_before_opening(field: str, at: datetime.datetime):
+    def validate(case):
+        if at < case.opened_at:
+            raise errors.ValidationFailed({field: ["Cannot be before the case was opened."]})
+
+    return validate
 
 
 def record_first_response(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
     at = at or timezone.now()
-
-    def change(c):
-        if c.first_response_at is not None:
-            raise errors.TransitionNotAllowed(
-                action="respond", status="responded", allowed_actions=[] if c.resolved_at else ["resolve"]
-            )
-        if at < c.opened_at:
-            raise errors.ValidationFailed({"first_response_at": ["Cannot be before the case was opened."]})
-        c.first_response_at = at
-
-    return _act_on_case(actor=actor, case_id=case.pk, verb="case.responded", change=change)
+    return _act_on_case(
+        actor=actor,
+        case_id=case.pk,
+        action="respond",
+        at=at,
+        validate=_not_before_opening("first_response_at", at),
+    )
 
 
 def resolve_case(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
     at = at or timezone.now()
-
-    def change(c):
-        if c.resolved_at is not None:
-            raise errors.TransitionNotAllowed(action="resolve", status="resolved")
-        if at < c.opened_at:
-            raise errors.ValidationFailed({"resolved_at": ["Cannot be before the case was opened."]})
-        WaitingInterval.objects.filter(case=c, ended_at__isnull=True).update(ended_at=max(at, c.opened_at))
-        c.first_response_at = c.first_response_at or at
-        c.resolved_at = at
-
-    return _act_on_case(actor=actor, case_id=case.pk, verb="case.resolved", change=change)
+    return _act_on_case(
+        actor=actor, case_id=case.pk, action="resolve", at=at, validate=_not_before_opening("resolved_at", at)
+    )
 
 
 def start_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
     """The case now waits on the customer: its SLA clock pauses."""
-    at = at or timezone.now()
-
-    def change(c):
-        if c.resolved_at is not None:
-            raise errors.TransitionNotAllowed(action="wait_on_customer", status="resolved")
-        if c.waiting.filter(ended_at__isnull=True).exists():
-            raise errors.TransitionNotAllowed(
-                action="wait_on_customer", status="waiting_on_customer", allowed_actions=["resume", "resolve"]
-            )
-        WaitingInterval.objects.create(case=c, started_at=at)
-
-    return _act_on_case(actor=actor, case_id=case.pk, verb="case.waiting_on_customer", change=change)
+    return _act_on_case(
+        actor=actor,
+        case_id=case.pk,
+        action="wait_on_customer",
+        at=at or timezone.now(),
+        validate=lambda c: None,
+    )
 
 
 def stop_waiting(*, actor, case: ServiceCase, at: datetime.datetime | None = None) -> ServiceCase:
     """The customer answered: the SLA clock runs again."""
     at = at or timezone.now()
 
-    def change(c):
-        open_wait = c.waiting.filter(ended_at__isnull=True).first()
-        if open_wait is None:
-            raise errors.TransitionNotAllowed(
-                action="resume", status="open", allowed_actions=["wait_on_customer", "resolve"]
-            )
+    def validate(case):
+        open_wait = case.waiting.filter(ended_at__isnull=True).first()
         if at <= open_wait.started_at:
             raise errors.ValidationFailed({"at": ["The wait must end after it started."]})
-        WaitingInterval.objects.filter(pk=open_wait.pk).update(ended_at=at)
 
-    return _act_on_case(actor=actor, case_id=case.pk, verb="case.resumed", change=change)
+    return _act_on_case(actor=actor, case_id=case.pk, action="resume", at=at, validate=validate)
 
 
 # --- the SLA sweep (a periodic check) -------------------------------------------------------------

@@ -5,9 +5,7 @@ rows, audit trail). Every pair inside it taken by the right actor moves the requ
 import pytest
 from django.db import transaction
 
-from exceptions.models import ExceptionRequest, ExceptionTransition
-from exceptions.services import lifecycle
-from exceptions.transitions import (
+from exceptions.lifecycles import (
     BOARD,
     LEAD_DECISIONS,
     PERSON,
@@ -17,6 +15,8 @@ from exceptions.transitions import (
     actions_from,
     takes_up_first,
 )
+from exceptions.models import ExceptionRequest, ExceptionTransition
+from exceptions.services import lifecycle
 from intimacy_ops import errors
 from intimacy_ops.audit import AuditEvent
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
@@ -48,7 +48,7 @@ def test_the_table_matches_design_md():
         "standardize": ({"active"}, "standardized"),
         "revoke": ({"active"}, "revoked"),
         "withdraw": ({"draft", "submitted", "under_review", "changes_requested"}, "withdrawn"),
-        # The one edge DESIGN.md lacks: a material change to a decided exception (transitions.py, "amend").
+        # The one edge DESIGN.md lacks: a material change to a decided exception (lifecycles.py, "amend").
         "amend": ({"approved", "active"}, "submitted"),
     }
     reachable = {row.target for row in TRANSITIONS.values()} | {"draft"}

@@ -1,0 +1,342 @@
+"""The lifecycle engine: a stateful model's lifecycle is a table, and one function applies its rows.
+
+Each app declares its tables in its `lifecycles.py` (discovered at start-up, like `admin.py`):
+
+    lifecycle.register(
+        Ticket,                              # the app's model; the kernel never names one
+        rows=[
+            lifecycle.Row("close", {"open"}, "closed", lifecycle.Who("its owner", rule="close")),
+            lifecycle.Row("reopen", {"closed"}, "open", lifecycle.system_only(), event="reopened"),
+        ],
+        verb="ticket",                       # audit verbs: ticket.close, ticket.reopened
+    )
+
+A row is (action, from, to, who, label). *Who* says who may take it, by authority:
+- person: a signed-in user; the engine asks `access.allowed(actor, who.rule, obj)`, so the reason of a
+  refusal is the access rule's (registered in the app's access_rules.py; `allowed` first checks the
+  object is in the person's scope, so the model needs an access scope too);
+- board: a change-control board's decision recorded by a service (its chair is the actor);
+- system: a check, a hook or another service acting on its own (no actor is recorded).
+A `Who` accepts a person through its rule and the board and system authorities through `board`/`system`
+(True, False, or a predicate of the object); `text` is its one line in `manage.py lifecycles`.
+
+`apply(obj, action, actor=…, authority=…, comment=…)` is the one place such a model changes state:
+1. *from*: the object's state (`state(obj)`, the `status` field by default) must be one of the row's
+   sources, else `TransitionNotAllowed` (409) naming the actions the table allows now;
+2. *who*: else `PermissionDenied` (403) with the rule's reason;
+3. sets the state (`enter(obj, row, at)`; by default `status` and `status_changed_at` if the model has it);
+4. writes the model's transition row if the table has a `log` (a model of the app's own); a model
+   without a transition log keeps its history in the audit trail alone (step 5 records from, to,
+   authority, actor, time and comment: the same facts);
+5. writes the audit event `<verb>.<event>` (the row's event, by default its action);
+6. runs the table's `after` hooks in the transaction (writes that belong with the change: notification
+   rows, counters) and schedules its `on_commit` hooks (and the caller's) with `transaction.on_commit`,
+   so a task never sees a change that was rolled back.
+Call it inside the service's transaction, on a row the service locked. `check()` is steps 1–2 alone
+(a service that validates more before it writes); `actions_for(actor, obj)` is a page's buttons;
+`require_state(obj, doing, states)` is the 409 of an act within a state (a comment while a ticket is open).
+
+The kernel names no business model: tables are registered by the apps that own the models.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from intimacy_ops import access, audit, errors
+
+PERSON, BOARD, SYSTEM = "person", "board", "system"
+AUTHORITIES = (PERSON, BOARD, SYSTEM)
+
+AUTOMATIC = "This step happens automatically; nobody takes it by hand."
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who may take a row: a person whom the access rule `rule` allows, a board's decision, the system."""
+
+    text: str
+    rule: str | None = None
+    board: "bool | Callable[[Model], bool]" = False
+    system: "bool | Callable[[Model], bool]" = False
+    # Why a board or the system is refused (a person's reason is the rule's); a text or a function of obj.
+    refusal: "str | Callable[[Model], str]" = AUTOMATIC
+
+    def accepts(self, authority: str, obj: Model) -> bool:
+        allowed = {BOARD: self.board, SYSTEM: self.system}.get(authority, False)
+        return bool(allowed(obj) if callable(allowed) else allowed)
+
+    def refused(self, obj: Model) -> access.Decision:
+        return access.Decision(False, self.refusal(obj) if callable(self.refusal) else self.refusal)
+
+
+def system_only(text: str = "system", refusal: str = AUTOMATIC) -> Who:
+    return Who(text=text, system=True, refusal=refusal)
+
+
+@dataclass(frozen=True)
+class Row:
+    action: str
+    sources: frozenset[str]
+    target: str
+    who: Who
+    label: str = ""
+    event: str = ""
+
+    def __init__(
+        self, action: str, sources: Iterable[str], target: str, who: Who, label: str = "", *, event: str = ""
+    ):
+        """`label`: the button's text; `event`: the audit verb's second half (default: the action)."""
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "sources", frozenset(sources))
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "who", who)
+        object.__setattr__(self, "label", label or action.replace("_", " ").capitalize())
+        object.__setattr__(self, "event", event or action)
+
+
+def _status(obj: Model) -> str:
+    return obj.status
+
+
+def _set_status(obj: Model, row: Row, at) -> None:
+    obj.status = row.target
+    fields = ["status"]
+    if hasattr(obj, "status_changed_at"):
+        obj.status_changed_at = at
+        fields.append("status_changed_at")
+    obj.save(update_fields=fields + [name for name in ("updated_at",) if hasattr(obj, name)])
+
+
+@dataclass
+class Table:
+    model: type[Model]
+    rows: dict[str, Row]
+    verb: str
+    state: Callable[[Model], str] = _status
+    enter: Callable[[Model, Row, object], dict | None] = _set_status
+    log: Callable[..., object] | None = None
+    after: list[Callable[..., None]] = field(default_factory=list)
+    on_commit: list[Callable[..., None]] = field(default_factory=list)
+    states: tuple[str, ...] = ()
+    note: str = ""
+    explain: Callable[[Model, str, str], str] | None = None
+
+    def actions_from(self, state: str) -> list[str]:
+        """Every action the table allows in this state, whoever takes it."""
+        return sorted(action for action, row in self.rows.items() if state in row.sources)
+
+
+_tables: dict[type[Model], Table] = {}
+
+
+def register(
+    model: type[Model],
+    *,
+    rows: Iterable[Row],
+    verb: str,
+    state: Callable[[Model], str] | None = None,
+    enter: Callable[[Model, Row, object], dict | None] | None = None,
+    log: Callable[..., object] | None = None,
+    after: Iterable[Callable[..., None]] = (),
+    on_commit: Iterable[Callable[..., None]] = (),
+    states: Iterable[str] | None = None,
+    note: str = "",
+    explain: Callable[[Model, str, str], str] | None = None,
+) -> Table:
+    """Register `model`'s lifecycle table (from the app's lifecycles.py).
+
+    `state(obj)`: the object's current state (default: its `status`); `enter(obj, row, at)`: put it in
+    `row.target` and save (default: `status`, `status_changed_at`), returning what else it set, for the
+    audit event (or None); `log(obj, row, before, actor,
+    authority, at, comment)`: its transition row, if it has a log; `after(obj, row, logged)`: hooks run in
+    the transaction; `on_commit(obj, row, logged)`: hooks run once it committed. `states`: every state, in
+    order (default: the `status` field's choices). `explain(obj, action, state)`: a 409's first sentence in
+    the object's own words ("already acknowledged by …"), when "Cannot … while the status is …" says too little.
+    """
+    rows = list(rows)
+    by_action = {row.action: row for row in rows}
+    if len(by_action) != len(rows):
+        raise ValueError(f"{model.__name__}: an action appears twice in its lifecycle table")
+    if states is None:
+        states = [value for value, _ in model._meta.get_field("status").choices]
+    table = Table(
+        model=model,
+        rows=by_action,
+        verb=verb,
+        state=state or _status,
+        enter=enter or _set_status,
+        log=log,
+        after=list(after),
+        on_commit=list(on_commit),
+        states=tuple(states),
+        note=note,
+        explain=explain,
+    )
+    _tables[model] = table
+    return table
+
+
+def table_of(model_or_obj: "type[Model] | Model") -> Table:
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    try:
+        return _tables[model]
+    except KeyError:
+        raise LookupError(f"No lifecycle table is registered for {model.__name__}") from None
+
+
+def tables() -> list[Table]:
+    """Every registered table, by app label and model name (what `manage.py lifecycles` prints)."""
+    return sorted(_tables.values(), key=lambda t: (t.model._meta.app_label, t.model.__name__))
+
+
+def actions_from(obj: Model) -> list[str]:
+    """Every action the table allows in the object's state, whoever takes it."""
+    table = table_of(obj)
+    return table.actions_from(table.state(obj))
+
+
+def who_decides(row: Row, obj: Model, actor, authority: str, *, scoped: bool = True) -> access.Decision:
+    """May this actor, with this authority, take the row on obj? A person is asked of the access rule.
+
+    `scoped=False` skips the access door's scope query: for an object the caller already read through
+    `access.visible` (a page's buttons, a list's allowed actions: no query per object).
+    """
+    who = row.who
+    if authority not in AUTHORITIES:
+        raise ValueError(f"Unknown authority {authority!r}")
+    if authority != PERSON:
+        return access.ALLOW if who.accepts(authority, obj) else who.refused(obj)
+    if who.rule is None:
+        return who.refused(obj)
+    if scoped:
+        return access.allowed(actor, who.rule, obj)
+    return access.allowed_in_scope(actor, who.rule, obj)
+
+
+def check(obj: Model, action: str, *, actor=None, authority: str = PERSON) -> Row:
+    """409 if the object's state does not allow `action` (naming what it allows), 403 if this actor may not."""
+    table = table_of(obj)
+    try:
+        row = table.rows[action]
+    except KeyError:
+        raise ValueError(f"No transition named {action!r} for {table.model.__name__}") from None
+    state = table.state(obj)
+    if state not in row.sources:
+        raise errors.TransitionNotAllowed(
+            action=action,
+            status=state,
+            allowed_actions=table.actions_from(state),
+            reason=table.explain(obj, action, state) if table.explain else "",
+        )
+    decision = who_decides(row, obj, actor, authority)
+    if not decision:
+        raise errors.PermissionDenied(decision.reason)
+    return row
+
+
+def require_state(obj: Model, doing: str, states: Iterable[str]) -> None:
+    """409 unless the object is in one of `states`: for an act *within* a state that changes none (adding to
+    something still open). Names the transitions the state allows now."""
+    table = table_of(obj)
+    state = table.state(obj)
+    if state not in set(states):
+        raise errors.TransitionNotAllowed(
+            action=doing, status=state, allowed_actions=table.actions_from(state)
+        )
+
+
+def apply(
+    obj: Model,
+    action: str,
+    *,
+    actor=None,
+    authority: str = PERSON,
+    comment: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    at=None,
+    on_commit: Callable[[], None] | None = None,
+):
+    """The one place a registered model changes state: check from and who, set it, log, audit, schedule.
+
+    `before`/`after`: more of what changed, for the audit event (beside the status and the authority);
+    `at`: when it happened, if not now (a case's response recorded afterwards).
+    Returns the transition row when the table has a log, else the audit event.
+    """
+    table = table_of(obj)
+    row = check(obj, action, actor=actor, authority=authority)
+    at = at or timezone.now()
+    state = table.state(obj)
+    changed = table.enter(obj, row, at) or {}
+    person = actor if authority != SYSTEM else None
+    logged = None
+    if table.log is not None:
+        logged = table.log(obj, row, state, person, authority, at, comment)
+    event = audit.record(
+        actor=person,
+        verb=f"{table.verb}.{row.event}",
+        obj=obj,
+        before={"status": state, **(before or {})},
+        after={"status": table.state(obj), "authority": authority, **changed, **(after or {})},
+        comment=comment,
+    )
+    logged = logged if logged is not None else event
+    for hook in table.after:
+        hook(obj, row, logged)
+    for hook in table.on_commit:
+        transaction.on_commit(lambda hook=hook: hook(obj, row, logged))
+    if on_commit is not None:
+        transaction.on_commit(on_commit)
+    return logged
+
+
+def actions_for(actor, obj: Model, authority: str = PERSON) -> list[str]:
+    """The actions this actor may take on the object now: a page's buttons (no scope query)."""
+    table = table_of(obj)
+    return [
+        action
+        for action in table.actions_from(table.state(obj))
+        if who_decides(table.rows[action], obj, actor, authority, scoped=False)
+    ]
+
+
+def as_markdown() -> str:
+    """Every registered table as Markdown: model, action, from, to, who (what `manage.py lifecycles` prints)."""
+    lines = [
+        "# Lifecycles",
+        "",
+        "Generated by `python manage.py lifecycles` from the tables the apps register "
+        "(`<app>/lifecycles.py`); a test fails when this file and the code disagree.",
+        "Who: *person* through the access rule named, *board* a change-control board's recorded "
+        "decision, *system* a check or another service.",
+    ]
+    for table in tables():
+        model = table.model
+        lines += [
+            "",
+            f"## {model._meta.app_label}.{model.__name__}",
+            "",
+            f"States: {', '.join(f'`{state}`' for state in table.states)}.",
+        ]
+        if table.note:
+            lines += ["", table.note]
+        lines += [
+            "",
+            "| action | from | to | who |",
+            "|---|---|---|---|",
+        ]
+        for row in table.rows.values():
+            sources = ", ".join(f"`{state}`" for state in table.states if state in row.sources)
+            lines.append(f"| {row.action} | {sources} | `{row.target}` | {_who_text(row.who)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _who_text(who: Who) -> str:
+    parts = [who.text]
+    if who.rule:
+        parts.append(f"(rule `{who.rule}`)")
+    return " ".join(parts).replace("|", "/")

@@ -1,0 +1,234 @@
+"""Every lifecycle table, as properties: any (state, action) outside a table is a 409 naming what the
+state allows, and nothing changes (the object's row, its transition rows, the audit trail); a person the
+access rule refuses gets a 403 carrying the rule's reason. Objects are built with the usual factories in
+each state; the engine (`lifecycle.apply`) is driven as the services drive it."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
+from governance.models import Meeting, Review
+from intimacy_ops import access, errors, lifecycle
+from intimacy_ops.audit import AuditEvent
+from intimacy_ops.escalations.models import Escalation
+from segments.models import ServiceCase, WaitingInterval
+from tests.escalations.factories import escalate
+from tests.exceptions.factories import ExceptionRequestFactory, scenario
+from tests.segments.factories import ServiceCaseFactory, WaitingIntervalFactory
+
+pytestmark = pytest.mark.django_db
+
+PROPERTY = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def s():
+    return scenario()
+
+
+# --- objects in a given state, built with the factories -------------------------------------------
+
+
+def _exception(s, state: str) -> ExceptionRequest:
+    return ExceptionRequestFactory(customer=s.acme, process=s.fulfilment, status=state, route="board")
+
+
+def _extension(s, state: str) -> ExtensionRequest:
+    today = timezone.localdate()
+    exception = ExceptionRequestFactory(
+        customer=s.acme,
+        process=s.fulfilment,
+        status="active",
+        starts_on=today - datetime.timedelta(days=30),
+        expires_on=today + datetime.timedelta(days=30),
+    )
+    return ExtensionRequest.objects.create(
+        exception=exception,
+        new_expires_on=today + datetime.timedelta(days=60),
+        reason="The customer's season runs longer.",
+        requested_by=s.alice,
+        requested_at=timezone.now(),
+        status=state,
+    )
+
+
+def _review(s, state: str) -> Review:
+    exception = ExceptionRequestFactory(
+        customer=s.acme, process=s.fulfilment, status="under_review", route="board"
+    )
+    return Review.objects.create(
+        exception=exception,
+        board=s.board,
+        status=state,
+        due_on=timezone.localdate() + datetime.timedelta(days=5),
+        opened_at=timezone.now(),
+    )
+
+
+def _meeting(s, state: str) -> Meeting:
+    starts_at = timezone.now() + datetime.timedelta(days=-1 if state == "held" else 7)
+    return Meeting.objects.create(
+        board=s.board,
+        title="Monthly review",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=1),
+        created_by=s.carol,
+        cancelled_at=timezone.now() if state == "cancelled" else None,
+    )
+
+
+def _case(s, state: str) -> ServiceCase:
+    case = ServiceCaseFactory(customer=s.acme)
+    if state in ("responded", "resolved"):
+        case.first_response_at = case.opened_at + datetime.timedelta(minutes=10)
+    if state == "resolved":
+        case.resolved_at = case.opened_at + datetime.timedelta(minutes=50)
+    case.save()
+    if state == "waiting_on_customer":
+        WaitingIntervalFactory(case=case)
+    return case
+
+
+def _escalation(s, state: str) -> Escalation:
+    escalation, _ = escalate(ServiceCaseFactory(customer=s.acme))
+    now = timezone.now()
+    if state in ("acknowledged", "resolved"):
+        escalation.acknowledged_at, escalation.acknowledged_by = now, s.oscar
+    if state == "resolved":
+        escalation.resolved_at, escalation.resolved_by, escalation.resolution = now, s.oscar, "Fixed."
+    escalation.save()
+    return escalation
+
+
+@dataclass(frozen=True)
+class Subject:
+    build: Callable
+    actor: Callable  # who would be allowed in a state that allows it: the 409 must come first anyway
+    authority: str = lifecycle.PERSON
+
+
+SUBJECTS = {
+    ExceptionRequest: Subject(_exception, lambda s: None, lifecycle.SYSTEM),
+    ExtensionRequest: Subject(_extension, lambda s: s.oscar),
+    Review: Subject(_review, lambda s: s.carol),
+    Meeting: Subject(_meeting, lambda s: s.carol),
+    ServiceCase: Subject(_case, lambda s: s.alice),
+    Escalation: Subject(_escalation, lambda s: s.oscar),
+}
+
+
+def test_every_registered_table_has_a_property_test_here():
+    assert {table.model for table in lifecycle.tables()} == set(SUBJECTS)
+
+
+def _outside(model) -> list[tuple[str, str]]:
+    table = lifecycle.table_of(model)
+    return [
+        (state, action)
+        for state in table.states
+        for action, row in table.rows.items()
+        if state not in row.sources
+    ]
+
+
+def _world(obj) -> tuple:
+    """What a refused transition must leave as it was."""
+    model = type(obj)
+    return (
+        model.objects.filter(pk=obj.pk).values().get(),
+        ExceptionTransition.objects.count(),
+        WaitingInterval.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("model", list(SUBJECTS), ids=lambda model: model.__name__)
+@PROPERTY
+@given(data=st.data())
+def test_a_state_and_action_outside_the_table_is_409_and_changes_nothing(s, model, data):
+    state, action = data.draw(st.sampled_from(_outside(model)), label="state, action")
+    subject = SUBJECTS[model]
+    obj = subject.build(s, state)
+    assert lifecycle.table_of(model).state(obj) == state
+    before = _world(obj)
+    with pytest.raises(errors.TransitionNotAllowed) as refused, transaction.atomic():
+        lifecycle.apply(obj, action, actor=subject.actor(s), authority=subject.authority, comment="because")
+    assert refused.value.status == 409
+    assert refused.value.extra["allowed_actions"] == lifecycle.table_of(model).actions_from(state)
+    obj = model.objects.get(pk=obj.pk)
+    assert lifecycle.table_of(model).state(obj) == state
+    assert _world(obj) == before
+
+
+def test_every_persons_who_names_a_registered_access_rule():
+    for table in lifecycle.tables():
+        for row in table.rows.values():
+            if row.who.rule:
+                assert (table.model, row.who.rule) in access._rules, (table.model.__name__, row.action)
+
+
+# --- 403: the rule's reason, word for word ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model, action, refused, reason",
+    [
+        (Review, "decide", "dan", "Only the board's chair records its decision."),
+        (Meeting, "cancel", "dan", "Only the chair of Change board cancels its meetings."),
+        (
+            ExtensionRequest,
+            "approve",
+            "alice",
+            "Only an operations lead of the customer's region decides this extension.",
+        ),
+        (
+            ExceptionRequest,
+            "revoke",
+            "alice",
+            "Only an operations lead of the customer's region or the board may revoke this exception.",
+        ),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_a_person_the_rule_refuses_gets_403_with_the_rules_reason(s, model, action, refused, reason):
+    row = lifecycle.table_of(model).rows[action]
+    state = sorted(row.sources)[0]
+    obj = {
+        Review: _review,
+        Meeting: _meeting,
+        ExtensionRequest: _extension,
+        ExceptionRequest: lambda s, state: _exception(s, "active"),
+    }[model](s, state)
+    person = getattr(s, refused)
+    before = _world(obj)
+    with pytest.raises(errors.PermissionDenied) as denied, transaction.atomic():
+        lifecycle.apply(obj, action, actor=person, comment="because")
+    assert denied.value.status == 403
+    assert denied.value.message == reason == access.allowed(person, row.who.rule, obj).reason
+    assert _world(obj) == before
+
+
+def test_a_board_or_the_system_where_the_table_does_not_accept_them_is_403_with_the_tables_reason(s):
+    meeting = _meeting(s, "scheduled")
+    with pytest.raises(errors.PermissionDenied) as denied:
+        lifecycle.apply(meeting, "cancel", authority=lifecycle.SYSTEM)
+    assert denied.value.message == lifecycle.AUTOMATIC
+
+
+def test_the_buttons_are_the_actions_the_table_and_the_rules_allow_now(s):
+    review = _review(s, "open")
+    assert "decide" in lifecycle.actions_for(s.carol, review)
+    assert "decide" not in lifecycle.actions_for(s.dan, review)
+    review.status = "decided"
+    assert lifecycle.actions_for(s.carol, review) == []
