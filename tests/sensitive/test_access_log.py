@@ -6,8 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from segments.models import AccessLogEntry
-from segments.privacy_models import AppendOnlyError
+from privacy.models import AccessLogEntry, AppendOnlyError
 
 OTHERS = ["am.alice", "am.bob", "owner.olivia", "ccb.carol", "ccb.dan", "ops.oscar", "admin"]
 
