@@ -91,8 +91,8 @@ def test_the_access_log_is_append_only_in_the_orm(looks):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_postgresql_refuses_raw_update_and_delete_of_the_access_log(looks):
     for sql in (
-        "UPDATE segments_accesslogentry SET purpose = 'x'",
-        "DELETE FROM segments_accesslogentry",
+        "UPDATE privacy_accesslogentry SET purpose = 'x'",
+        "DELETE FROM privacy_accesslogentry",
     ):
         with (
             pytest.raises(DatabaseError, match="append-only"),
