@@ -7,9 +7,9 @@ POST /api/v1/access-grants/{id}/revoke/    stewards: {reason}
 GET  /api/v1/break-glass/                  stewards: their regions' sessions; anyone: their own
 POST /api/v1/break-glass/                  anyone who sees the subject: {<subject key>, justification, hours}
 POST /api/v1/break-glass/{id}/review/      stewards: {outcome: accept|flag, comment}
-GET|POST /api/v1/<api_prefix>/{id}/subject-export/   data stewards (/api/v1/customers/{id}/subject-export/)
+GET|POST /api/v1/<api_prefix>/{id}/subject-export/   data stewards
 
-A subject travels under the key its app declared: "customer" (its id) and "customer_name".
+A subject travels under the key its app declared: "<key>" (its id) and "<key>_name".
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -125,7 +125,7 @@ class AccessLogEntrySerializer(SubjectRowSerializer):
 )
 class AccessLogViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Every look at a confidential or restricted value of a data subject: who, which subject, which fields, when, why,
-    through which channel. Data stewards and auditors only. Filter by `user` (username), the subject (`customer`: id),
+    through which channel. Data stewards and auditors only. Filter by `user` (username), the subject (its declared key: id),
     `since` and `until` (ISO date or datetime), `channel`."""
 
     queryset = AccessLogEntry.objects.select_related("user").prefetch_related("subject")

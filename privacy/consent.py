@@ -1,6 +1,6 @@
 """Consent flags (DESIGN.md, "Sensitive data"): features that profile a data subject ask here first.
 
-    ok, reason = consent.allows(customer, "sentiment")
+    ok, reason = consent.allows(member, "sentiment")
     if not ok:
         return skipped(reason)      # show the reason where the result would have been
 

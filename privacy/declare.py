@@ -1,24 +1,24 @@
 """How an app takes part in privacy: called from its `privacy.py` (found by `intimacy_ops.discovery`).
 
-    # segments/privacy.py
+    # <app>/privacy.py (an imaginary app whose Member records are about people)
     from privacy import declare
     from privacy.retention.kinds import RetentionKind
 
     declare.subject(
-        Customer,
-        key="customer",                              # API field, filter and form name
-        owner_field="account_manager_id",            # the owner reads everything of their records
-        fields={"contact_email": "confidential", "personal_notes": "restricted"},
-        permission="segments.view_sensitive_customer",
-        user_permission_model=CustomerUserObjectPermission,   # guardian's direct-FK table
+        Member,
+        key="member",                                # API field, filter and form name
+        owner_field="steward_id",                    # the owner reads everything of their records
+        fields={"email": "confidential", "notes": "restricted"},
+        permission="<app>.view_sensitive_member",    # guardian permission a grant gives
+        user_permission_model=MemberUserObjectPermission,     # guardian's direct-FK table
         legal_hold=Q(legal_hold=True),
-        consent={"profiling": ("consent_profiling", "profiling"), …},
-        export=customer_section,                     # subject → dict (its own export section)
-        url_name="segments:customer-detail",
-        api_prefix="customers",                      # /api/v1/customers/{id}/subject-export/
+        consent={"profiling": ("consent_profiling", "profiling")},
+        export=member_section,                       # subject → dict (its own export section)
+        url_name="<app>:member-detail",
+        api_prefix="members",                        # /api/v1/members/{id}/subject-export/
     )
-    declare.export_section(Customer, "cases", cases_of, audit_model=ServiceCase)
-    declare.retention_kind(RetentionKind(name="closed_cases", …))
+    declare.export_section(Member, "visits", visits_of, audit_model=Visit)
+    declare.retention_kind(RetentionKind(name="old_visits", …))
 
 A subject's sensitive fields are then masked and access-logged by `intimacy_ops.sensitive`, grants,
 break-glass sessions and access-log rows point at its records, retention keeps off those on legal

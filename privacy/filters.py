@@ -1,6 +1,6 @@
 """Filters of the privacy API and pages: the access log by user, subject and period; grants and sessions by subject.
 
-A subject is filtered by its declared key (`?customer=12`), one parameter per declared subject kind,
+A subject is filtered by its declared key (`?<key>=12`), one parameter per declared subject kind,
 through `SubjectFilterBackend` (the keys are known once the apps' `privacy.py` modules are imported).
 """
 

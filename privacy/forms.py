@@ -1,4 +1,4 @@
-"""Forms of the privacy pages. A subject is chosen by its declared key (`customer`), one field per subject kind."""
+"""Forms of the privacy pages. A subject is chosen by its declared key, one field per subject kind."""
 
 import datetime
 

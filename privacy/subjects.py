@@ -1,8 +1,8 @@
 """The registry of what apps declared in their `privacy.py` (through `privacy.declare`).
 
 - *Subjects*: models whose records are about a data subject and carry sensitive fields, consent
-  flags or a legal hold (segments declares Customer).
-- *Export sections*: what each app adds to a subject's export (segments: segment history, cases…).
+  flags or a legal hold.
+- *Export sections*: what each app adds to a subject's export (history, cases, …).
 
 Only this module's lookups are used by the rest of privacy: nothing here names a business model.
 """
@@ -17,7 +17,7 @@ from django.db.models import Model, Q, QuerySet
 @dataclass(frozen=True)
 class Subject:
     model: type[Model]
-    key: str  # the name the API, filters and forms use for it, e.g. "customer"
+    key: str  # the name the API, filters and forms use for it, e.g. "member"
     owner_field: str  # attribute holding the owning user's id, e.g. "account_manager_id"
     fields: dict[str, str]  # sensitive field → tier (intimacy_ops.sensitive)
     # guardian: "app_label.codename" of the object permission a grant gives, and the owning app's

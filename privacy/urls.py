@@ -1,5 +1,5 @@
-"""Pages of the privacy part. They keep the paths they had under /segments/ (CONTRACT.md, README):
-intimacy_ops/urls.py includes this module at `segments/`, namespace `privacy`."""
+"""Pages of the privacy part, namespace `privacy`. They keep the paths CONTRACT.md and the README list
+(they were born inside a business app): intimacy_ops/urls.py says where they are mounted."""
 
 from django.urls import path
 

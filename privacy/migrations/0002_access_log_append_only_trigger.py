@@ -1,7 +1,7 @@
 """On PostgreSQL, the database itself refuses UPDATE on the access log, and DELETE unless retention says so.
 
 Retention (`privacy.models.purge`) sets `intimacy_ops.retention = 'on'` for its own transaction
-(SET LOCAL); nothing else can delete an entry. (The same guard the table had under segments.)
+(SET LOCAL); nothing else can delete an entry. (The same guard the table had before the move.)
 """
 
 from django.db import migrations

@@ -1,13 +1,13 @@
 """The retention kinds: each names a kind of data, how to find its rows past a cutoff, and what may be done.
 
 A kind is declared once, by the app that owns its data, in its `privacy.py` (`privacy.declare.retention_kind`);
-a `RetentionPolicy` names a kind and an action. The segments app declares `closed_cases` and
-`import_rejected_rows`; privacy itself, `access_log`. The feedback app would declare `feedback_text`:
+a `RetentionPolicy` names a kind and an action. Privacy declares its own, `access_log`; an app
+with free-text notes about its members would declare:
 
     declare.retention_kind(RetentionKind(
-        name="feedback_text", label="feedback text", model=FeedbackItem,
-        older_than=lambda cutoff: FeedbackItem.objects.filter(received_at__lt=cutoff),
-        legal_hold=Q(customer__legal_hold=True),
+        name="member_notes", label="member notes", model=Note,
+        older_than=lambda cutoff: Note.objects.filter(written_at__lt=cutoff),
+        legal_hold=Q(member__legal_hold=True),
         anonymize={"text": ""}, may_delete=True,
     ))
 
@@ -31,7 +31,7 @@ class RetentionKind:
     model: type[Model]
     # cutoff → every row of the kind older than the cutoff (legal holds are excluded by the service)
     older_than: Callable[[object], QuerySet]
-    # the rows whose customer is on legal hold: never anonymized nor deleted
+    # the rows whose data subject is on legal hold: never anonymized nor deleted
     legal_hold: Q | Callable[[], Q]
     # field → value written by one UPDATE; None: this kind may not be anonymized
     anonymize: dict | None = None

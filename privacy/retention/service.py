@@ -39,7 +39,7 @@ class Outcome:
     policy: RetentionPolicy
     cutoff: datetime.datetime | None
     matched: int = 0  # rows past the cutoff that the policy may process
-    held: int = 0  # rows past the cutoff kept because their customer is on legal hold
+    held: int = 0  # rows past the cutoff kept because their data subject is on legal hold
     processed: int = 0
     batches: int = 0
     skipped: str = ""  # why the policy did nothing at all

@@ -2,7 +2,7 @@
 
 - `{% privacy_controls subject as privacy %}`: what a subject's page offers this user about consent and
   the data subject's export (asked of the access policy, like every other button).
-- `{% subject_noun as noun %}`: what the declared subjects are called ("customer").
+- `{% subject_noun as noun %}`: what the declared subjects are called (their verbose names).
 - `{{ row|subject_link }}`: the subject of a grant, session or access-log row, linked to its page.
 """
 
