@@ -44,7 +44,8 @@ class SubjectIdField(serializers.Field):
     def __init__(self, subject: subjects.Subject, **kwargs):
         self.subject = subject
         kwargs.setdefault("help_text", f"{subject.verbose_name.capitalize()} id.")
-        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+        # Null only for a row about another kind of subject (none while one kind is declared).
+        super().__init__(source="*", read_only=True, allow_null=len(subjects.all()) > 1, **kwargs)
 
     def _mine(self, row) -> bool:
         return row.subject_type_id == self.subject.content_type().pk
@@ -65,9 +66,9 @@ class SubjectNameField(SubjectIdField):
         return str(row.subject)
 
 
+# A row about a subject: after "user", each declared subject key with its id and its name. (Comments, not
+# docstrings, on these bases: a docstring would become every serializer's description in the schema.)
 class SubjectRowSerializer(serializers.ModelSerializer):
-    """A row about a subject: after "user", each declared subject key with its id and its name."""
-
     def get_fields(self):
         declared = {}
         for subject in subjects.all():
@@ -81,9 +82,8 @@ class SubjectRowSerializer(serializers.ModelSerializer):
         return ordered
 
 
+# Input naming one subject by its declared key; outside the user's scope reads as nonexistent (400).
 class SubjectInput(StrictSerializer):
-    """Input naming one subject by its declared key; outside the user's scope reads as nonexistent (400)."""
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
