@@ -27,10 +27,12 @@ hold, and the export gathers every app's sections about it.
 
 from collections.abc import Callable, Mapping
 
-from django.db.models import Model, Q
+from django.db.models import Model, ProtectedError, Q
+from django.db.models.signals import pre_delete
 
 from intimacy_ops import sensitive
 from privacy import access_rules, selectors, subjects
+from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from privacy.retention import kinds
 from privacy.retention.kinds import RetentionKind
 from privacy.services import sensitive_access
@@ -76,7 +78,21 @@ def subject(
         write_log=lambda rows: sensitive_access.write_access_log(declared, rows),
     )
     access_rules.register_subject_rules(model)
+    pre_delete.connect(_keep_the_record, sender=model, weak=False, dispatch_uid=f"privacy:{declared.label}")
     return declared
+
+
+def _keep_the_record(sender, instance, **kwargs) -> None:
+    """What a foreign key did before the rows became generic: a subject someone looked at, or opened by
+    break-glass, cannot be deleted (the record of the look must keep its subject); its grants go with it."""
+    about = {"subject_type": subjects.of(instance).content_type(), "subject_id": instance.pk}
+    looked = [*AccessLogEntry.objects.filter(**about)[:1], *BreakGlassSession.objects.filter(**about)[:1]]
+    if looked:
+        raise ProtectedError(
+            f"{instance} has access-log entries or break-glass sessions: the record of who looked stays.",
+            set(looked),
+        )
+    SensitiveAccessGrant.objects.filter(**about).delete()
 
 
 def export_section(

@@ -85,3 +85,38 @@ def test_the_kernel_lists_no_business_field_the_app_declares_them():
         "cases",
         "import_rejected_rows",
     ]
+
+
+def test_a_subject_with_looks_is_protected_and_its_grants_go_with_it(db):
+    import datetime
+
+    import pytest
+    from django.db import transaction
+    from django.db.models import ProtectedError
+    from django.utils import timezone
+
+    from privacy.models import AccessLogEntry, SensitiveAccessGrant
+    from tests.factories import user_with
+    from tests.segments.factories import CustomerFactory
+
+    steward, lead = user_with("data steward"), user_with("operations lead")
+    looked_at, granted = CustomerFactory(), CustomerFactory()
+    now = timezone.now()
+    AccessLogEntry.objects.create(
+        user=lead, subject=looked_at, fields=["contact_email"], at=now, purpose="break-glass", channel="page"
+    )
+    SensitiveAccessGrant.objects.create(
+        user=lead,
+        subject=granted,
+        purpose="Quarterly review",
+        granted_by=steward,
+        granted_at=now,
+        expires_at=now + datetime.timedelta(days=1),
+    )
+
+    with pytest.raises(ProtectedError), transaction.atomic():
+        looked_at.delete()
+    granted.delete()
+
+    assert AccessLogEntry.objects.about(looked_at).count() == 1
+    assert not SensitiveAccessGrant.objects.exists()
