@@ -56,12 +56,14 @@ def main() -> None:
     print(f"  (fresh database migrated in {time.perf_counter() - started:.1f} s)")
 
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.utils import timezone
     from rest_framework.test import APIClient
 
     from intimacy_ops.accounts.roles import Role
-    from segments.models import AccessLogEntry, Customer, CustomerUserObjectPermission, SensitiveAccessGrant
+    from privacy.models import AccessLogEntry, SensitiveAccessGrant
+    from segments.models import Customer, CustomerUserObjectPermission
     from tests.factories import RegionFactory, user_with
 
     rng = random.Random(5)
@@ -92,6 +94,7 @@ def main() -> None:
     chosen = set(first_page[:2]) | set(rng.sample(emea_ids, args.grants))
     chosen = list(chosen)[: args.grants]
     permission = Permission.objects.get(codename="view_sensitive_customer")
+    customer_type = ContentType.objects.get_for_model(Customer)
     now = timezone.now()
     started = time.perf_counter()
     for start in range(0, len(chosen), BATCH):
@@ -99,7 +102,8 @@ def main() -> None:
         SensitiveAccessGrant.objects.bulk_create(
             SensitiveAccessGrant(
                 user=granted_lead,
-                customer_id=pk,
+                subject_type=customer_type,
+                subject_id=pk,
                 purpose="Bench: quarterly review",
                 granted_by=steward,
                 granted_at=now,

@@ -13,9 +13,10 @@ Each sensitive field is declared once with its tier (`FIELDS`). Whether a user r
 Anything else reads `MASK`. Administrators, data stewards, auditors, operations leads, board
 members and process owners are masked unless (4) — a superuser is no exception.
 
-The app that owns a sensitive model registers it as a *subject* (`register_subject`), telling
-the kernel who owns a record, how to find the user's active grants for some records in one
-query, and how to write access-log rows. The kernel imports no business app.
+The app that owns a sensitive model declares it in its `privacy.py` (`privacy.declare.subject`):
+its fields' tiers (`declare_fields`) and who owns a record; the privacy part then registers it
+here as a *subject* (`register_subject`): how to find the user's active grants for some records
+in one query, and how to write access-log rows. The kernel imports no business app.
 
 Every unmasked confidential or restricted value is recorded: `show()` notes (user, record,
 field, purpose) in the current *recording* — one per request (`AccessLogMiddleware`), or one
@@ -50,11 +51,9 @@ OWN_ACCOUNT = "own account"
 BREAK_GLASS = "break-glass"
 GRANT_PREFIX = "grant: "
 
-# (app_label.model, field) → tier. Fields not listed are internal.
-FIELDS: dict[tuple[str, str], str] = {
-    ("segments.customer", "contact_email"): CONFIDENTIAL,
-    ("segments.customer", "personal_notes"): RESTRICTED,
-}
+# (app_label.model, field) → tier, declared by the app that owns the model (its `privacy.py`, through
+# `privacy.declare.subject` → `declare_fields`). Fields not listed are internal.
+FIELDS: dict[tuple[str, str], str] = {}
 
 _NON_SENSITIVE = frozenset({PUBLIC, INTERNAL})
 _ALL = frozenset(TIERS)
@@ -110,9 +109,19 @@ def register_subject(
     active_access: Callable[[object, list[int]], dict[int, str]],
     write_log: Callable[[list[AccessRow]], None],
 ) -> None:
-    """Called by the owning app's AppConfig.ready(): how to decide and log access to `model`'s records."""
+    """How to decide and log access to `model`'s records (the privacy part registers every declared subject)."""
     label = model._meta.label_lower
     _subjects[label] = Subject(label, owner_field, active_access, write_log)
+
+
+def declare_fields(model: type[Model], fields: Mapping[str, str]) -> None:
+    """The classification of `model`'s sensitive fields: {field: tier}; the owning app declares it."""
+    label = model._meta.label_lower
+    for name, level in fields.items():
+        if level not in TIERS:
+            raise ValueError(f"{label}.{name}: no tier {level!r} (known: {', '.join(TIERS)})")
+        model._meta.get_field(name)  # a typo fails at start-up, not as an unmasked value
+        FIELDS[(label, name)] = level
 
 
 def _subject(obj_or_model) -> Subject | None:
@@ -149,8 +158,9 @@ def role_clears(user, level: str) -> bool:
 
 
 def _owner_clears(user, obj, level: str, subject: Subject | None) -> bool:
-    owner_field = subject.owner_field if subject else "account_manager_id"
-    owner_id = getattr(obj, owner_field, None)
+    if subject is None:
+        return False
+    owner_id = getattr(obj, subject.owner_field, None)
     if owner_id is None or owner_id != user.pk:
         return False
     return any(level in OWNER_CLEARANCE.get(role, frozenset()) for role in user.roles)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "guardian",
     "intimacy_ops",
     "intimacy_ops.accounts",
+    # Privacy sits in the kernel layer: grants, break-glass, access log, consent, retention, subject export.
+    "privacy",
     # The business, one app per part (STYLE.md); urls, seed data and checks find them through this list.
     "segments",
     "exceptions",

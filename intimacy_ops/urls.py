@@ -12,6 +12,7 @@ from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
 from intimacy_ops.escalations import api as escalations_api
 from intimacy_ops.notifications import views as notification_views
+from privacy import api as privacy_api
 
 admin.site.site_header = "Intimacy Ops administration"
 admin.site.site_title = "Intimacy Ops admin"
@@ -28,6 +29,9 @@ for app in settings.BUSINESS_APPS:
         import_module(f"{app}.api").register(router)
     if find_spec(f"{app}.urls"):
         business_urls.append(path(f"{app}/", include(f"{app}.urls")))
+# Privacy's resources (access log, grants, break-glass, each declared subject's export) after the apps',
+# so a subject's `<prefix>/{id}/subject-export/` sits beside the app's own resource of that prefix.
+privacy_api.register(router)
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
@@ -49,6 +53,8 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Privacy's pages keep the paths they had when privacy lived in segments (CONTRACT.md, README).
+    path("segments/", include("privacy.urls")),
     *business_urls,
 ]
 

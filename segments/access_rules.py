@@ -3,13 +3,10 @@
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
 from segments.models import (
-    AccessLogEntry,
-    BreakGlassSession,
     Customer,
     ImportRun,
     Segment,
     SegmentChange,
-    SensitiveAccessGrant,
     ServiceCase,
     SlaPolicy,
     WorkingCalendar,
@@ -152,44 +149,3 @@ def _may_import(user):
     if user.has_role(*IMPORTERS):
         return access.ALLOW
     return access.Decision(False, "Imports are for operations leads and data stewards.")
-
-
-# --- sensitive data: grants, break-glass, the access log (segments/services/privacy.py) -------------
-
-
-def may_read_access_log(user) -> access.Decision:
-    """The access log is for data stewards and auditors (DESIGN.md); everyone else gets a 403."""
-    if user.is_authenticated and user.has_role(Role.DATA_STEWARD, Role.AUDITOR):
-        return access.ALLOW
-    return access.Decision(False, "Only data stewards and auditors read the access log.")
-
-
-def may_manage_grants(user) -> access.Decision:
-    if user.is_authenticated and user.has_role(Role.DATA_STEWARD):
-        return access.ALLOW
-    return access.Decision(False, "Only data stewards grant, revoke and review access to sensitive data.")
-
-
-@access.register_scope(AccessLogEntry)
-def _access_log(user, queryset):
-    return queryset if may_read_access_log(user) else queryset.none()
-
-
-@access.register_scope(SensitiveAccessGrant)
-@access.register_scope(BreakGlassSession)
-def _grants(user, queryset):
-    # Stewards see every grant and session of their regions' customers; anyone else, their own.
-    if may_manage_grants(user):
-        return access.in_user_regions(user, queryset, "customer__region")
-    return queryset.filter(user=user)
-
-
-@access.register_rule(Customer, "grant_sensitive_access")
-@access.register_rule(Customer, "review_break_glass")
-def _may_grant(user, customer):
-    return may_manage_grants(user)
-
-
-@access.register_rule(Customer, "break_glass")
-def _may_break_glass(user, customer):
-    return True  # anyone who sees the customer, justified and time-boxed; a steward reviews it afterwards

@@ -1,11 +1,11 @@
 """The admin shows customers read-only with their sensitive fields masked (administrators are masked unless
-granted, like everyone), and the access log, grants and break-glass sessions read-only: writes go through
-the services (pages and API) so they are checked and audited."""
+granted, like everyone): writes go through the services (pages and API) so they are checked and audited.
+The access log, grants and break-glass sessions are the privacy part's (privacy/admin.py)."""
 
 from django.contrib import admin
 
-from intimacy_ops.admin import ReadOnlyAdmin, SensitiveReadOnlyAdmin
-from segments.models import AccessLogEntry, BreakGlassSession, Customer, SensitiveAccessGrant
+from intimacy_ops.admin import SensitiveReadOnlyAdmin
+from segments.models import Customer
 
 
 @admin.register(Customer)
@@ -33,23 +33,3 @@ class CustomerAdmin(SensitiveReadOnlyAdmin):
         "contact_email",
         "personal_notes",
     ]
-
-
-@admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "customer", "fields", "purpose", "channel"]
-    list_filter = ["channel"]
-    date_hierarchy = "at"
-    list_select_related = ["user", "customer"]
-
-
-@admin.register(SensitiveAccessGrant)
-class SensitiveAccessGrantAdmin(ReadOnlyAdmin):
-    list_display = ["user", "customer", "purpose", "granted_by", "granted_at", "expires_at", "revoked_at"]
-    list_select_related = ["user", "customer", "granted_by"]
-
-
-@admin.register(BreakGlassSession)
-class BreakGlassSessionAdmin(ReadOnlyAdmin):
-    list_display = ["user", "customer", "opened_at", "expires_at", "review_outcome", "reviewed_by"]
-    list_select_related = ["user", "customer", "reviewed_by"]

@@ -6,12 +6,6 @@ class SegmentsConfig(AppConfig):
     verbose_name = "Segments, SLAs and service cases"
 
     def ready(self) -> None:
-        # Retention kinds, checks and demo policies; who records consent and exports a data subject.
-        from segments import imports, privacy_rules  # noqa: F401
-        from segments.retention import demo as retention_demo  # noqa: F401
-        from segments.retention import navigation as retention_navigation  # noqa: F401
-        from segments.retention import service as retention_service  # noqa: F401
-        from segments.services import privacy, sla  # noqa: F401
-
-        # Customers carry sensitive fields: the kernel's masking and access log ask segments about grants.
-        privacy.register()
+        # The imports page's navigation entry and the SLA checks (privacy: segments/privacy.py, discovered).
+        from segments import imports  # noqa: F401
+        from segments.services import sla  # noqa: F401

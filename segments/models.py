@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from intimacy_ops.accounts.models import Region
 
@@ -86,7 +87,7 @@ class Customer(models.Model):
     consent_sentiment = models.BooleanField(default=False)
     consent_surveys = models.BooleanField(default=False)
     legal_hold = models.BooleanField(default=False)
-    # Sensitive (intimacy_ops.sensitive decides who reads them): confidential, restricted.
+    # Sensitive (declared in segments/privacy.py; intimacy_ops.sensitive decides who reads them).
     contact_email = models.EmailField(blank=True)
     personal_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -246,7 +247,7 @@ class ServiceCase(models.Model):
     queue = models.CharField(
         max_length=80, default="general", help_text="The team queue the case is routed to."
     )
-    # Set by retention (segments.retention): the case's free text was blanked; it is not matched again.
+    # Set by retention (declared in segments/privacy.py): the case's free text was blanked; it is not matched again.
     anonymized_at = models.DateTimeField(null=True, blank=True)
     # Set by the SLA sweep (segments.services.sla.sweep) as it sees a due time pass unanswered and
     # escalates it: once per case and line, so a second sweep finds nothing left to do.
@@ -374,7 +375,7 @@ class ImportRejectedRow(models.Model):
     line = models.PositiveIntegerField(help_text="Line (CSV) or item number (JSON) in the file.")
     data = models.JSONField()
     errors = models.JSONField(help_text="Field name → messages.")
-    # Set by retention (segments.retention): the row's data was emptied; it is not matched again.
+    # Set by retention (declared in segments/privacy.py): the row's data was emptied; it is not matched again.
     anonymized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -384,41 +385,18 @@ class ImportRejectedRow(models.Model):
         return f"line {self.line} of run {self.run_id}"
 
 
-class RetentionPolicy(models.Model):
-    """Keep one kind of data this many months, then anonymize or delete it (segments.retention applies it)."""
+class CustomerUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct foreign-key object permission for customers (an indexed join, not a
+    generic varchar lookup): a data steward's grant (privacy) gives `view_sensitive_customer` here."""
 
-    class Action(models.TextChoices):
-        ANONYMIZE = "anonymize", "Anonymize"
-        DELETE = "delete", "Delete"
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
 
-    kind = models.CharField(
-        max_length=40,
-        help_text="A retention kind (segments.retention): closed_cases, import_rejected_rows, …",
-    )
-    action = models.CharField(max_length=10, choices=Action.choices)
-    keep_months = models.PositiveIntegerField(help_text="Rows older than this many months are processed.")
-    active = models.BooleanField(default=True)
-    description = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["kind", "action"]
-        verbose_name_plural = "retention policies"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "action"], name="retention_one_policy_per_kind_action"),
-            models.CheckConstraint(condition=Q(keep_months__gte=1), name="retention_keep_at_least_a_month"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.action} after {self.keep_months} months"
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "customer permission of a user"
 
 
-# Grants, break-glass and the access log (they reference Customer; Django finds them through this module).
-from segments.privacy_models import (  # noqa: E402, F401
-    AccessLogEntry,
-    BreakGlassSession,
-    CustomerGroupObjectPermission,
-    CustomerUserObjectPermission,
-    SensitiveAccessGrant,
-)
+class CustomerGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "customer permission of a group"

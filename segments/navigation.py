@@ -23,22 +23,3 @@ navigation.register(
     roles={Role.OPERATIONS_LEAD, Role.ADMINISTRATOR},
     order=45,
 )
-
-# Sensitive data: the access log for stewards and auditors; grants and break-glass review for stewards.
-navigation.register(
-    key="access-log",
-    label="Access log",
-    url_name="segments:privacy-access-log",
-    roles={Role.DATA_STEWARD, Role.AUDITOR},
-    order=80,
-)
-navigation.register(
-    key="grants", label="Grants", url_name="segments:privacy-grants", roles={Role.DATA_STEWARD}, order=82
-)
-navigation.register(
-    key="break-glass",
-    label="Break-glass",
-    url_name="segments:privacy-break-glass",
-    roles={Role.DATA_STEWARD},
-    order=84,
-)

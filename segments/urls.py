@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from segments.retention import views as retention_views
-from segments.views import cases, customers, export, imports, privacy, sla, tiers
+from segments.views import cases, customer_privacy, customers, export, imports, sla, tiers
 
 app_name = "segments"
 
@@ -30,33 +29,24 @@ urlpatterns += [
     path("imports/<int:pk>/rejected.csv", imports.rejected_csv, name="import-rejected-csv"),
 ]
 
-# --- Exports and privacy (segments/export.py): customer list CSV, consent, data subject export ----
+# --- The customer list as CSV (segments/views/export.py) -------------------------------------------
+
+urlpatterns += [path("customers/export.csv", export.customer_export_csv, name="customer-export-csv")]
+
+# --- One customer's privacy (segments/views/customer_privacy.py, through the privacy part) -----------
+# The privacy part's own pages (access log, grants, break-glass review, retention) keep their paths
+# under /segments/ from privacy/urls.py, namespace "privacy".
 
 urlpatterns += [
-    path("customers/export.csv", export.customer_export_csv, name="customer-export-csv"),
-    path("customers/<int:pk>/consent/", export.customer_consent, name="customer-consent"),
+    path("customers/<int:pk>/consent/", customer_privacy.customer_consent, name="customer-consent"),
     path(
         "customers/<int:pk>/subject-export/",
-        export.customer_subject_export,
+        customer_privacy.customer_subject_export,
         name="customer-subject-export",
     ),
-]
-
-# --- Sensitive data beyond the role (segments/privacy.py): access log, grants, break-glass ------
-
-urlpatterns += [
-    path("customers/<int:pk>/break-glass/", privacy.customer_break_glass, name="customer-break-glass"),
-    path("privacy/access-log/", privacy.access_log, name="privacy-access-log"),
-    path("privacy/grants/", privacy.grants, name="privacy-grants"),
-    path("privacy/grants/<int:pk>/revoke/", privacy.revoke, name="privacy-grant-revoke"),
-    path("privacy/break-glass/", privacy.break_glass_list, name="privacy-break-glass"),
     path(
-        "privacy/break-glass/<int:pk>/review/",
-        privacy.break_glass_review,
-        name="privacy-break-glass-review",
+        "customers/<int:pk>/break-glass/",
+        customer_privacy.customer_break_glass,
+        name="customer-break-glass",
     ),
 ]
-
-# --- Retention (segments/retention/views.py): the policies and their dry run, for data stewards -------
-
-urlpatterns += [path("retention/", retention_views.retention_page, name="retention")]

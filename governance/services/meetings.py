@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from governance.models import AgendaItem, Board, CalendarFeed, CoOptedMember, Meeting, Review, _new_token
 from governance.services.reviews import board_people
-from intimacy_ops import audit, errors, lifecycle
+from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.notifications import notify
 
 # Audit verbs after which a subscribed calendar should replace its copy of the meeting (iCalendar SEQUENCE).
@@ -35,11 +35,6 @@ def _when(meeting: Meeting) -> str:
     end = timezone.localtime(meeting.ends_at)
     zone = timezone.get_current_timezone_name()
     return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({zone})"
-
-
-def _require_chair(board: Board, actor, what: str) -> None:
-    if board.chair_id != getattr(actor, "pk", None):
-        raise errors.PermissionDenied(f"Only the chair of {board.name} {what}.")
 
 
 def _validate(*, title: str, starts_at, ends_at, location: str) -> dict:
@@ -118,7 +113,7 @@ def schedule_meeting(
     location: str = "",
 ) -> Meeting:
     """The chair schedules a meeting of their board; its members are told."""
-    _require_chair(board, actor, "schedules its meetings")
+    access.require(actor, "schedule_meeting", board)
     values = _validate(title=title, starts_at=starts_at, ends_at=ends_at, location=location)
     with transaction.atomic():
         meeting = Meeting.objects.create(board=board, created_by=actor, **values)
@@ -150,7 +145,7 @@ def update_meeting(
     """The chair changes an upcoming meeting; a new time or place is told to the members."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "changes its meetings")
+        access.require(actor, "change", meeting)
         require_upcoming(meeting, "change")
         before = _snapshot(meeting)
         values = _validate(
@@ -235,7 +230,7 @@ def add_to_agenda(*, meeting: Meeting, review: Review, actor) -> AgendaItem:
     """The chair puts an open review of the board on the meeting's agenda, last."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "sets its agendas")
+        access.require(actor, "set_agenda", meeting)
         require_upcoming(meeting, "change the agenda of")
         review = Review.objects.get(pk=review.pk)
         if review.board_id != meeting.board_id:
@@ -264,7 +259,7 @@ def remove_from_agenda(*, meeting: Meeting, review: Review, actor) -> Meeting:
     """The chair takes a review off the agenda (the review itself stays as it is)."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "sets its agendas")
+        access.require(actor, "set_agenda", meeting)
         require_upcoming(meeting, "change the agenda of")
         before = _agenda_ids(meeting)
         if review.pk not in before:
@@ -286,7 +281,7 @@ def reorder_agenda(*, meeting: Meeting, actor, review_ids: list[int]) -> Meeting
     """The chair sets the order of the agenda: `review_ids` names every review on it, once, in order."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "sets its agendas")
+        access.require(actor, "set_agenda", meeting)
         require_upcoming(meeting, "change the agenda of")
         before = _agenda_ids(meeting)
         try:
@@ -338,7 +333,7 @@ def record_attendance(*, meeting: Meeting, actor, attendees) -> Meeting:
     """The chair records who attended a meeting that has started."""
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "records who attended")
+        access.require(actor, "record_attendance", meeting)
         _require_started(meeting, "attendance")
         wanted = {getattr(person, "pk", person) for person in attendees}
         eligible = {person.pk: person for person in eligible_attendees(meeting)}
@@ -373,7 +368,7 @@ def record_minutes(*, meeting: Meeting, actor, minutes: str) -> Meeting:
         raise errors.ValidationFailed({"minutes": ["Write the minutes (what was discussed and decided)."]})
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_chair(meeting.board, actor, "records its minutes")
+        access.require(actor, "record_minutes", meeting)
         _require_started(meeting, "minutes")
         before = meeting.minutes
         if before == text:

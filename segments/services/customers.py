@@ -95,7 +95,7 @@ def update_customer(*, actor, customer: Customer, **values) -> Customer:
             name for name in SENSITIVE if name in values and values[name] != getattr(customer, name)
         ]
         if any(name in values and values[name] != getattr(customer, name) for name in CONSENT):
-            # Consent has its own rule (segments.privacy_rules): the account manager or a data steward.
+            # Consent has its own rule (privacy.access_rules, for every declared subject): the account manager or a data steward.
             access.require(actor, "change_consent", customer)
         for name, value in values.items():
             setattr(customer, name, value)

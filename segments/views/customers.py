@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from intimacy_ops import access, errors, sensitive
 from intimacy_ops.forms import add_domain_errors
+from privacy.forms import BreakGlassForm
 from segments.forms import (
     CustomerFilterForm,
     LockForm,
@@ -66,8 +67,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 def _customer_page(
     request, pk, *, lock_form=None, unlock_form=None, break_glass_form=None, status=200
 ) -> HttpResponse:
-    from segments.privacy_forms import BreakGlassForm
-
     user = request.user
     data = pages.customer_detail(user, pk)
     customer = data["customer"]

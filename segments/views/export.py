@@ -1,34 +1,22 @@
-"""Customer data leaving the app or changing hands: the list as CSV, consent, a data subject's export.
+"""`/segments/customers/export.csv` — the customer list with the list page's filters, streamed;
+sensitive columns through `intimacy_ops.sensitive` (value or "***"), one access-log row per
+customer shown unmasked (channel "export"), one audit event for the export.
 
-- `/segments/customers/export.csv` — the customer list with the list page's filters, streamed;
-  sensitive columns through `intimacy_ops.sensitive` (value or "***"), one access-log row per
-  customer shown unmasked (channel "export"), one audit event for the export.
-- `/segments/customers/<id>/consent/` — POST: the account manager or a data steward records a
-  customer's consent or its withdrawal (audited).
-- `/segments/customers/<id>/subject-export/` — POST with a purpose: a data steward downloads
-  everything held about the customer as JSON (audited, access-logged).
+Consent, break-glass and the data subject's export of one customer: `customer_privacy.py`.
 """
 
 import csv
-import json
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from intimacy_ops import access, audit, errors, sensitive
-from segments.consent import FLAGS
+from intimacy_ops import audit, sensitive
 from segments.forms import CustomerFilterForm
 from segments.models import Customer
 from segments.selectors import customers as pages
-from segments.services import consent as consent_services
-from segments.services import subject_export
 
 CHUNK = 500
 CSV_COLUMNS = [
@@ -117,63 +105,4 @@ def customer_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(_csv_rows(user, queryset), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    return response
-
-
-class ConsentForm(forms.Form):
-    flag = forms.ChoiceField(choices=[(key, label.capitalize()) for key, (_, label) in FLAGS.items()])
-    value = forms.TypedChoiceField(
-        choices=[("1", "Given"), ("0", "Withdrawn")], coerce=lambda v: v == "1", empty_value=None
-    )
-    reason = forms.CharField(
-        max_length=500, widget=forms.TextInput(attrs={"placeholder": "e.g. e-mail of 20 Nov"})
-    )
-
-
-@login_required
-@require_POST
-def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = access.get_visible(request.user, Customer, pk=pk)
-    access.require(request.user, "change_consent", customer)
-    form = ConsentForm(request.POST)
-    if not form.is_valid():
-        problems = [m for field_errors in form.errors.values() for m in field_errors]
-        messages.error(request, "Consent not changed: " + " ".join(problems))
-        return redirect("segments:customer-detail", pk=customer.pk)
-    data = form.cleaned_data
-    try:
-        consent_services.set_consent(
-            actor=request.user,
-            customer=customer,
-            flag=data["flag"],
-            value=data["value"],
-            reason=data["reason"],
-        )
-    except errors.ValidationFailed as problem:
-        problems = [m for field_errors in problem.fields.values() for m in field_errors] or [problem.message]
-        messages.error(request, "Consent not changed: " + " ".join(problems))
-    else:
-        label = FLAGS[data["flag"]][1]
-        state = "given" if data["value"] else "withdrawn"
-        messages.success(request, f"Consent to {label} recorded as {state} for {customer.name}.")
-    return redirect("segments:customer-detail", pk=customer.pk)
-
-
-@login_required
-@require_POST
-def customer_subject_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """A data steward downloads everything held about the customer, for the purpose they state."""
-    customer = access.get_visible(request.user, Customer, pk=pk)
-    try:
-        document = subject_export.export_subject(
-            actor=request.user, customer=customer, purpose=request.POST.get("purpose", "")
-        )
-    except errors.ValidationFailed as problem:
-        messages.error(
-            request, "Nothing exported: " + " ".join(problem.fields.get("purpose", [problem.message]))
-        )
-        return redirect("segments:customer-detail", pk=customer.pk)
-    body = json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="subject-export-customer-{customer.pk}.json"'
     return response

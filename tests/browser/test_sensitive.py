@@ -26,7 +26,7 @@ def acme(demo_people):
 
 
 def test_alice_reads_her_customers_sensitive_fields_and_the_look_is_logged(page, sign_in, acme):
-    from segments.models import AccessLogEntry
+    from privacy.models import AccessLogEntry
 
     sign_in("am.alice")
     page.goto(f"/segments/customers/{acme.pk}/")
@@ -40,7 +40,7 @@ def test_alice_reads_her_customers_sensitive_fields_and_the_look_is_logged(page,
 
 def test_oscar_reads_stars_until_he_opens_break_glass_with_a_justification(page, sign_in, acme):
     from intimacy_ops.notifications.models import Notification
-    from segments.models import AccessLogEntry
+    from privacy.models import AccessLogEntry
 
     sign_in("ops.oscar")
     page.goto(f"/segments/customers/{acme.pk}/")

@@ -8,8 +8,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from intimacy_ops.audit import AuditEvent
-from segments.models import RetentionPolicy, ServiceCase
-from segments.retention import service
+from privacy.models import RetentionPolicy
+from privacy.retention import service
+from segments.models import ServiceCase
 from tests.segments.factories import CustomerFactory
 
 pytestmark = [

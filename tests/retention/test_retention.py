@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from intimacy_ops import checks
 from intimacy_ops.audit import AuditEvent
-from segments.models import AccessLogEntry, ImportRejectedRow, ImportRun, RetentionPolicy, ServiceCase
-from segments.retention import kinds, service
+from privacy.models import AccessLogEntry, RetentionPolicy
+from privacy.retention import kinds, service
+from segments.models import ImportRejectedRow, ImportRun, ServiceCase
 from tests.factories import user_with
 from tests.segments.factories import CustomerFactory, ServiceCaseFactory, WaitingIntervalFactory
 
@@ -96,7 +97,7 @@ def test_one_audit_event_per_batch_naming_the_rows(cases):
     assert sorted(pk for event in events for pk in event.after["ids"]) == sorted(
         c.pk for c in cases["expired"]
     )
-    assert all(event.actor is None and event.object_type == "segments.retentionpolicy" for event in events)
+    assert all(event.actor is None and event.object_type == "privacy.retentionpolicy" for event in events)
 
 
 def test_a_second_run_changes_nothing(cases):
@@ -176,7 +177,7 @@ def test_access_log_entries_past_their_time_are_deleted_except_on_legal_hold():
     old = [
         AccessLogEntry.objects.create(
             user=user,
-            customer=customer,
+            subject=customer,
             fields=["contact_email"],
             at=months_ago(85),
             purpose="own account",
@@ -187,7 +188,7 @@ def test_access_log_entries_past_their_time_are_deleted_except_on_legal_hold():
     kept = [
         AccessLogEntry.objects.create(
             user=user,
-            customer=customer,
+            subject=customer,
             fields=["contact_email"],
             at=months_ago(1),
             purpose="own account",
@@ -195,7 +196,7 @@ def test_access_log_entries_past_their_time_are_deleted_except_on_legal_hold():
         ),
         AccessLogEntry.objects.create(
             user=user,
-            customer=held,
+            subject=held,
             fields=["contact_email"],
             at=months_ago(90),
             purpose="own account",
@@ -247,7 +248,7 @@ def test_months_before_keeps_the_day_or_takes_the_months_last():
 
 
 def test_seed_creates_sensible_policies_once():
-    from segments.retention.demo import seed_retention_policies
+    from privacy.demo import seed_retention_policies
 
     seed_retention_policies()
     seed_retention_policies()

@@ -5,8 +5,8 @@ import pytest
 
 from intimacy_ops import errors
 from intimacy_ops.audit import AuditEvent
-from segments import consent
-from segments.services.consent import set_consent
+from privacy import consent
+from privacy.services.consent import set_consent
 from tests.factories import PASSWORD
 from tests.segments.factories import CustomerFactory, people
 
@@ -43,7 +43,7 @@ def test_allows_says_yes_or_no_with_a_reason_a_person_can_read(customer):
 @pytest.mark.parametrize("who", ["alice", "sam"])
 def test_account_manager_or_steward_changes_a_flag_and_it_is_audited(cast, customer, who):
     set_consent(
-        actor=cast[who], customer=customer, flag="profiling", value=True, reason="Signed form of 20 Nov"
+        actor=cast[who], subject=customer, flag="profiling", value=True, reason="Signed form of 20 Nov"
     )
 
     customer.refresh_from_db()
@@ -61,7 +61,7 @@ def test_account_manager_or_steward_changes_a_flag_and_it_is_audited(cast, custo
 def test_someone_else_may_not_change_consent(cast, customer, who):
     with pytest.raises(errors.PermissionDenied):
         set_consent(
-            actor=cast[who], customer=customer, flag="surveys", value=True, reason="Heard it somewhere"
+            actor=cast[who], subject=customer, flag="surveys", value=True, reason="Heard it somewhere"
         )
 
     customer.refresh_from_db()
@@ -71,10 +71,10 @@ def test_someone_else_may_not_change_consent(cast, customer, who):
 
 def test_a_reason_is_required_and_the_same_value_again_changes_nothing(cast, customer):
     with pytest.raises(errors.ValidationFailed) as refused:
-        set_consent(actor=cast["alice"], customer=customer, flag="surveys", value=True, reason=" ")
+        set_consent(actor=cast["alice"], subject=customer, flag="surveys", value=True, reason=" ")
     assert "reason" in refused.value.fields
 
-    set_consent(actor=cast["alice"], customer=customer, flag="surveys", value=False, reason="Already off")
+    set_consent(actor=cast["alice"], subject=customer, flag="surveys", value=False, reason="Already off")
     assert not AuditEvent.objects.filter(verb="customer.consent_changed").exists()
 
 

@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from intimacy_ops.audit import AuditEvent, record
-from segments.models import AccessLogEntry, ImportRejectedRow, ImportRun, SegmentChange
+from privacy.models import AccessLogEntry
+from segments.models import ImportRejectedRow, ImportRun, SegmentChange
 from tests.factories import PASSWORD
 from tests.segments.factories import (
     CustomerFactory,
@@ -121,8 +122,10 @@ def test_csv_logs_one_access_row_per_customer_shown_unmasked_and_audits_the_expo
     rows = read_csv(sign_in(client, cast["alice"]).get(CSV_URL))
 
     assert len(rows) == 3
-    entries = AccessLogEntry.objects.filter(user=cast["alice"], channel="export").order_by("customer__name")
-    assert [(e.customer.name, sorted(e.fields), e.purpose) for e in entries] == [
+    entries = sorted(
+        AccessLogEntry.objects.filter(user=cast["alice"], channel="export"), key=lambda e: e.subject.name
+    )
+    assert [(e.subject.name, sorted(e.fields), e.purpose) for e in entries] == [
         ("Acme", ["contact_email", "personal_notes"], "own account"),
         ("Delta", ["contact_email", "personal_notes"], "own account"),
     ]
@@ -199,7 +202,7 @@ def history(cast, customers):
     record(actor=cast["alice"], verb="customer.changed", obj=customer, after={"name": customer.name})
     AccessLogEntry.objects.create(
         user=cast["alice"],
-        customer=customer,
+        subject=customer,
         fields=["contact_email"],
         at=timezone.now(),
         purpose="own account",
@@ -247,7 +250,7 @@ def test_subject_export_is_audited_and_access_logged(signed_in_api, cast, histor
         "contact_email",
         "personal_notes",
     ]
-    [entry] = AccessLogEntry.objects.filter(customer=history, channel="export")
+    [entry] = AccessLogEntry.objects.about(history).filter(channel="export")
     assert entry.user == cast["sam"] and entry.channel == "export"
     assert entry.purpose == "subject access request: Request DSR-118 of 20 Nov"
     assert sorted(entry.fields) == ["contact_email", "personal_notes"]

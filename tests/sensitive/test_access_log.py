@@ -6,8 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from segments.models import AccessLogEntry
-from segments.privacy_models import AppendOnlyError
+from privacy.models import AccessLogEntry, AppendOnlyError
 
 OTHERS = ["am.alice", "am.bob", "owner.olivia", "ccb.carol", "ccb.dan", "ops.oscar", "admin"]
 
@@ -92,8 +91,8 @@ def test_the_access_log_is_append_only_in_the_orm(looks):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_postgresql_refuses_raw_update_and_delete_of_the_access_log(looks):
     for sql in (
-        "UPDATE segments_accesslogentry SET purpose = 'x'",
-        "DELETE FROM segments_accesslogentry",
+        "UPDATE privacy_accesslogentry SET purpose = 'x'",
+        "DELETE FROM privacy_accesslogentry",
     ):
         with (
             pytest.raises(DatabaseError, match="append-only"),

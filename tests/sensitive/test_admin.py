@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from segments.models import AccessLogEntry
-from segments.services import privacy
+from privacy.models import AccessLogEntry
+from privacy.services import sensitive_access as privacy
 
 
 def test_the_admin_masks_sensitive_fields_for_the_administrator_until_granted(world, client):
@@ -23,7 +23,7 @@ def test_the_admin_masks_sensitive_fields_for_the_administrator_until_granted(wo
     privacy.grant_access(
         actor=world.people["steward.sam"],
         user=admin,
-        customer=world.acme,
+        subject=world.acme,
         purpose="Data fix requested by the account manager",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.notifications.models import Notification
-from segments.models import AccessLogEntry, BreakGlassSession
+from privacy.models import AccessLogEntry, BreakGlassSession
 from tests.factories import user_with
 
 JUSTIFICATION = "Customer's site is down, P1 case, account manager on leave"
@@ -65,7 +65,7 @@ def test_break_glass_notifies_every_steward_shows_the_values_and_logs_them_as_br
             world.acme.personal_notes,
         )
         entry = AccessLogEntry.objects.get()
-        assert (entry.user.username, entry.customer_id, entry.purpose, entry.channel) == (
+        assert (entry.user.username, entry.subject_id, entry.purpose, entry.channel) == (
             "ops.oscar",
             world.acme.pk,
             "break-glass",

@@ -11,8 +11,9 @@ from guardian.shortcuts import get_perms
 
 from intimacy_ops import checks
 from intimacy_ops.audit import AuditEvent
-from segments.models import AccessLogEntry, CustomerUserObjectPermission, SensitiveAccessGrant
-from segments.services import privacy
+from privacy.models import AccessLogEntry, SensitiveAccessGrant
+from privacy.services import sensitive_access as privacy
+from segments.models import CustomerUserObjectPermission
 from tests.segments.factories import CustomerFactory
 
 NOW = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
@@ -47,7 +48,7 @@ def test_a_grant_shows_the_value_logs_one_row_per_response_and_masks_again_after
             world.acme.personal_notes,
         )
         entry = AccessLogEntry.objects.get()
-        assert (entry.user.username, entry.customer_id, entry.fields, entry.purpose, entry.channel) == (
+        assert (entry.user.username, entry.subject_id, entry.fields, entry.purpose, entry.channel) == (
             "ops.oscar",
             world.acme.pk,
             ["contact_email", "personal_notes"],
@@ -90,9 +91,7 @@ def test_a_list_of_many_granted_customers_writes_one_row_per_customer_in_one_ins
         if q["sql"].startswith("INSERT") and "accesslogentry" in q["sql"]
     ]
     assert len(inserts) == 1
-    assert sorted(AccessLogEntry.objects.values_list("customer_id", flat=True)) == sorted(
-        c.pk for c in others
-    )
+    assert sorted(AccessLogEntry.objects.values_list("subject_id", flat=True)) == sorted(c.pk for c in others)
     assert set(AccessLogEntry.objects.values_list("purpose", flat=True)) == {f"grant: {PURPOSE}"}
 
 
@@ -184,7 +183,7 @@ def test_grant_lookups_use_the_direct_foreign_key_table(world):
     privacy.grant_access(
         actor=world.people["steward.sam"],
         user=world.people["ops.oscar"],
-        customer=world.acme,
+        subject=world.acme,
         purpose=PURPOSE,
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )

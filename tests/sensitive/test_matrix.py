@@ -4,7 +4,7 @@ look leaves exactly one access-log row per response."""
 
 import pytest
 
-from segments.models import AccessLogEntry
+from privacy.models import AccessLogEntry
 
 VALUE, MASKED, NOT_FOUND = "value", "***", 404
 
@@ -76,7 +76,7 @@ def test_api_role_field_matrix(world, as_user, username, field, which, expected)
     assert response.json()[field] == _expected_value(world, which, field, expected)
     assert isinstance(response.json()[field], str)
     logged = list(
-        AccessLogEntry.objects.values_list("user__username", "customer_id", "fields", "purpose", "channel")
+        AccessLogEntry.objects.values_list("user__username", "subject_id", "fields", "purpose", "channel")
     )
     if expected == VALUE:
         assert logged == [(username, customer.pk, ["contact_email", "personal_notes"], "own account", "api")]
@@ -115,7 +115,7 @@ def test_customer_page_role_field_matrix(world, client, username, field, which, 
             value if field == "contact_email" else "Monday mornings" if which == "acme" else "March"
         ) in html
         entry = AccessLogEntry.objects.get()
-        assert (entry.user.username, entry.customer_id, entry.purpose, entry.channel) == (
+        assert (entry.user.username, entry.subject_id, entry.purpose, entry.channel) == (
             username,
             customer.pk,
             "own account",

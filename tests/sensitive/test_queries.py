@@ -4,7 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from segments.models import AccessLogEntry, CustomerUserObjectPermission, SensitiveAccessGrant
+from privacy.models import AccessLogEntry, SensitiveAccessGrant
+from segments.models import CustomerUserObjectPermission
 from tests.segments.factories import CustomerFactory
 
 BOUND = 6  # token+user, roles, count, page, grants and break-glass (one UNION), the access-log insert
@@ -20,7 +21,7 @@ def _granted(world, count):
     SensitiveAccessGrant.objects.bulk_create(
         SensitiveAccessGrant(
             user=oscar,
-            customer=c,
+            subject=c,
             purpose="Quarterly review",
             granted_by=sam,
             granted_at=now,

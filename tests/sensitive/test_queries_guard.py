@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from segments.services import privacy
+from privacy.services import sensitive_access as privacy
 
 REFUSED = [
     "search=ceo@acme.example",
@@ -33,7 +33,7 @@ def test_even_with_a_grant_or_own_accounts_nobody_sorts_by_a_sensitive_field(wor
     privacy.grant_access(
         actor=world.people["steward.sam"],
         user=world.people["ops.oscar"],
-        customer=world.acme,
+        subject=world.acme,
         purpose="Escalated complaint review",
         expires_at=timezone.now() + datetime.timedelta(days=1),
     )
