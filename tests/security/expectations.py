@@ -113,7 +113,7 @@ changes_customer = either(own("am"), in_region("lead"), roles("admin"))
 places_customer = either(in_region("lead"), roles("admin"))  # lock/unlock a tier by hand
 changes_consent = either(own("am"), in_region("steward"), roles("admin"))
 TIER_KEEPERS = ("lead", "admin")  # segment thresholds and SLA policies
-changes_case = either(in_region("am", "lead"), roles("admin"))
+changes_case = either(own("am"), in_region("lead"), roles("admin"))  # their accounts' cases
 requester = own("am")
 IMPORTERS = roles("lead", "steward", "admin")  # the import pages' door
 
