@@ -19,11 +19,11 @@ from rest_framework.test import APIClient
 
 from tests.security.bodies import BODIES
 from tests.security.expectations import NOT_WALKED, OK, ROLES, ROUTES
-from tests.security.world import KINDS, build_world
-from tests.security.world import ROLES as WORLD_ROLES
+from tests.security.world import GROUPS, KINDS, build_world
 
-# What counts as "let through the door": a success, a redirect after a page's POST, a form or body the
-# role may send but that is empty here (400), or a state that does not allow the act now (409).
+# What counts as "let through the door": a success, a redirect after a page's POST, input refused on its
+# merits (400: a route without a body in tests/security/bodies.py, or a step the data does not allow), or a
+# state that does not allow the act now (409).
 PASSED = {
     "GET": {200, 302},
     "write": {200, 201, 204, 302, 400, 409},
@@ -94,7 +94,7 @@ def path_for(key: str, pattern: URLPattern, row, world, role: str, kind: str) ->
             kwargs[name] = world.obj(row.obj, kind, role).pk
         elif name == "role":  # their own role's home page, or another role's
             other = "auditor" if role != "auditor" else "am"
-            kwargs[name] = WORLD_ROLES[role if kind == "own" else other].slug
+            kwargs[name] = GROUPS[role if kind == "own" else other].slug
         elif name == "token":
             kwargs[name] = world.obj("calendar-feed", kind, role).token
         elif name == "name":
@@ -161,12 +161,14 @@ def test_a_route_without_a_row_is_named_by_the_coverage_check():
 
 @pytest.fixture
 def quiet_request_log():
-    """Thousands of expected 403/404/405 warnings would bury the one table that matters."""
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    """Thousands of expected 403/404/405 warnings (and denial records) would bury the one table that matters."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "intimacy_ops.access")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
     yield
-    logger.setLevel(level)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 def test_every_role_gets_what_design_md_says_on_every_route(db, quiet_request_log):
@@ -184,26 +186,19 @@ def test_every_role_gets_what_design_md_says_on_every_route(db, quiet_request_lo
         row = ROUTES[key]
         accepted, refused = methods_of(key, pattern)
         for role in ROLES:
-            for kind in kinds_for(key, row, route):
+            kinds = kinds_for(key, row, route)
+            for kind in kinds:
                 path = path_for(key, pattern, row, world, role, kind)
                 # A refused method is refused whatever the object: asked on the first kind only.
-                methods = accepted + (refused if kind == kinds_for(key, row, route)[0] else [])
+                methods = accepted + (refused if kind == kinds[0] else [])
                 for method in methods:
                     expected = row.expect(role, kind, method, refused=method in refused)
                     body = BODIES[key](world, role, kind) if key in BODIES else None
                     got = ask(clients[role], method, path, body)
                     asked += 1
                     if not matches(expected, got, method):
-                        mismatches.append(
-                            (
-                                key,
-                                method,
-                                role,
-                                "-" if kind == "single" else f"{row.obj}/{kind}",
-                                expected,
-                                got,
-                            )
-                        )
+                        about = f"{row.obj or 'param'}/{kind}" if kind != "single" else "-"
+                        mismatches.append((key, method, role, about, expected, got))
     took = time.monotonic() - started
     print(f"authorization matrix: {asked} requests in {took:.1f} s, {len(mismatches)} unexpected")
     assert asked >= 1000

@@ -28,7 +28,7 @@ from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, 
 from tests.factories import RegionFactory, user_with
 from tests.segments.factories import CustomerFactory, ServiceCaseFactory, tiers
 
-ROLES = {
+GROUPS = {
     # short name used in the table → the Django group
     "am": Role.ACCOUNT_MANAGER,
     "owner": Role.PROCESS_OWNER,
@@ -60,7 +60,7 @@ class World:
 def build_world() -> World:
     world = World()
     emea, amer = RegionFactory(code="EMEA"), RegionFactory(code="AMER")
-    for short, role in ROLES.items():
+    for short, role in GROUPS.items():
         world.users[short] = user_with(role, regions=["EMEA"], username=f"matrix.{short}")
     u = world.users
     # The others: the people who own the "region" (EMEA) and "other" (AMER) objects.
