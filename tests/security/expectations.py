@@ -150,7 +150,8 @@ def revokes_for_the_board(role: str, kind: str) -> "bool | int":
     return False if sees_exception(role, "own") else HIDDEN
 
 
-BOARD_ROUTED = "the world's requests are routed to a board: the board decides, not a single approver (403)"
+# A request below its region's thresholds waits for a single approver: an operations lead of its region.
+decides_alone = in_region("lead")
 changes_process = either(own("owner"), roles("admin"))
 books_cost = either(own("am"), in_region("lead"))
 votes = own("chair", "member")
@@ -235,7 +236,7 @@ ROUTES: dict[str, Row] = {
         why="the check before submitting; else back to the request",
     ),
     "exceptions:submit": page("POST", obj="exception", sees=sees_exception, write=wrong_state),
-    "exceptions:decide": page("POST", obj="exception", sees=sees_exception, write=nobody, why=BOARD_ROUTED),
+    "exceptions:decide": page("POST", obj="lead-exception", sees=sees_exception, write=decides_alone),
     "exceptions:withdraw": page(
         "GET POST", obj="exception", sees=sees_exception, read=requester, write=requester
     ),
@@ -351,9 +352,9 @@ ROUTES: dict[str, Row] = {
     "exception-detail": Row(obj="exception", sees=sees_exception, write=wrong_state, why="edits drafts only"),
     "exception-submit": Row(obj="exception", sees=sees_exception, write=wrong_state),
     "exception-withdraw": Row(obj="exception", sees=sees_exception, write=requester),
-    "exception-approve": Row(obj="exception", sees=sees_exception, write=nobody, why=BOARD_ROUTED),
-    "exception-reject": Row(obj="exception", sees=sees_exception, write=nobody, why=BOARD_ROUTED),
-    "exception-return-for-changes": Row(obj="exception", sees=sees_exception, write=nobody, why=BOARD_ROUTED),
+    "exception-approve": Row(obj="lead-exception", sees=sees_exception, write=decides_alone),
+    "exception-reject": Row(obj="lead-exception", sees=sees_exception, write=decides_alone),
+    "exception-return-for-changes": Row(obj="lead-exception", sees=sees_exception, write=decides_alone),
     "exception-sunset": Row(obj="exception", sees=sees_exception, write=wrong_state, why="active ones only"),
     "exception-revoke": Row(obj="exception", sees=sees_exception, write=wrong_state, why="active ones only"),
     "exception-transitions": Row(obj="exception", sees=sees_exception),

@@ -110,6 +110,14 @@ def build_world() -> World:
             status=ExceptionRequest.Status.UNDER_REVIEW,
             route="board",
         )
+        # Below the region's thresholds: waiting for a single approver, an operations lead of the region.
+        waiting_for_lead = ExceptionRequestFactory(
+            customer=customer,
+            process=process,
+            requested_by=manager,
+            status=ExceptionRequest.Status.SUBMITTED,
+            route="lead",
+        )
         board = Board.objects.create(name=f"{kind.title()} board", chair=chair, categories=[], quorum=2)
         board.members.set([chair, member])
         board.regions.set([region])
@@ -150,6 +158,7 @@ def build_world() -> World:
                 ("case", kind): case,
                 ("process", kind): process,
                 ("exception", kind): exception,
+                ("lead-exception", kind): waiting_for_lead,
                 ("board", kind): board,
                 ("review", kind): review,
                 ("proposal", kind): proposal,
