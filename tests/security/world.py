@@ -110,6 +110,7 @@ def build_world() -> World:
             status=ExceptionRequest.Status.UNDER_REVIEW,
             route="board",
         )
+        draft = ExceptionRequestFactory(customer=customer, process=process, requested_by=manager)
         # Below the region's thresholds: waiting for a single approver, an operations lead of the region.
         waiting_for_lead = ExceptionRequestFactory(
             customer=customer,
@@ -159,6 +160,7 @@ def build_world() -> World:
                 ("process", kind): process,
                 ("exception", kind): exception,
                 ("lead-exception", kind): waiting_for_lead,
+                ("draft", kind): draft,
                 ("board", kind): board,
                 ("review", kind): review,
                 ("proposal", kind): proposal,
