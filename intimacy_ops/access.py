@@ -145,7 +145,7 @@ def require(user, action: str, obj: "Model | type[Model]") -> None:
     """Raise PermissionDenied with the reason unless `allowed`."""
     decision = allowed(user, action, obj)
     if not decision:
-        raise errors.PermissionDenied(decision.reason)
+        raise errors.PermissionDenied(decision.reason).about(action, obj)
 
 
 def in_user_regions(user, queryset: QuerySet, field: str = "region") -> QuerySet:

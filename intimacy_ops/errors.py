@@ -4,6 +4,7 @@ Services raise these; `api_exception_handler` turns them into JSON for the API a
 `intimacy_ops.middleware.DomainErrorMiddleware` into a page for the browser.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -57,6 +58,14 @@ class PermissionDenied(DomainError):
     status = 403
     code = "permission_denied"
     default_message = "Your role does not allow this action."
+    action = ""  # what was refused, for the denial log only (never in the answer)
+    target = ""  # "app_label.model:pk": a label and a key, never a field's value
+
+    def about(self, action: str, obj) -> "PermissionDenied":
+        """Name the refused action and its object for the denial log; the answer does not change."""
+        self.action = action
+        self.target = obj._meta.label_lower if isinstance(obj, type) else f"{obj._meta.label_lower}:{obj.pk}"
+        return self
 
 
 class NotFound(DomainError):
@@ -98,6 +107,38 @@ class RateLimited(DomainError):
     default_message = "Too many attempts; try again later."
 
 
+denials = logging.getLogger("intimacy_ops.access")
+
+
+def log_denial(request, exc: Exception) -> None:
+    """One record per 403 answered: who, which action on which object, and the request id.
+
+    Only ids, labels and route names: never a field's value, never the reason's free text.
+    """
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    route = match.view_name if match else request.path
+    action = getattr(exc, "action", "") or f"{request.method} {route}"
+    # Without an object named by `access.require`, the route's numeric ids say what was asked for.
+    target = getattr(exc, "target", "") or " ".join(
+        f"{route}:{name}={value}"
+        for name, value in (match.kwargs.items() if match else ())
+        if isinstance(value, int)
+    )
+    fields = {
+        "user_id": getattr(user, "pk", None),
+        "username": getattr(user, "username", "") or "anonymous",
+        "action": action,
+        "object": target or "-",
+        "request_id": getattr(request, "request_id", "-"),
+    }
+    denials.warning(
+        "denied user=%(username)s (id %(user_id)s) action=%(action)s object=%(object)s request_id=%(request_id)s",
+        fields,
+        extra=fields,
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler plus the domain errors. Django's own 403/404 keep DRF's treatment."""
     if isinstance(exc, DomainError):
@@ -106,6 +147,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             headers["Retry-After"] = str(exc.extra["retry_after_seconds"])
         if isinstance(exc, NotAuthenticated):
             headers["WWW-Authenticate"] = "Token"
+        if exc.status == 403:
+            log_denial(context["request"], exc)
         return Response(exc.as_dict(), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = drf.NotFound()
@@ -114,4 +157,6 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data.setdefault("code", getattr(response.data["detail"], "code", "error"))
+    if response is not None and response.status_code == 403:
+        log_denial(context["request"], exc)
     return response

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from intimacy_ops.errors import DomainError, NotAuthenticated
+from intimacy_ops.errors import DomainError, NotAuthenticated, log_denial
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ class DomainErrorMiddleware:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
+        if exception.status == 403:
+            log_denial(request, exception)
         template = (
             f"errors/{exception.status}.html" if exception.status in (403, 404, 409) else "errors/error.html"
         )

@@ -66,6 +66,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    errors.log_denial(request, exception)
     return render(request, "errors/403.html", {"error": exception}, status=403)
 
 

@@ -81,9 +81,12 @@ def _may_lock(user, customer):
 
 @access.register_rule(ServiceCase, "change")
 def _may_change_case(user, case):
-    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR, Role.ACCOUNT_MANAGER):
+    # DESIGN.md: an account manager follows the SLA status of *their* accounts, not a colleague's.
+    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR) or case.customer.account_manager_id == user.pk:
         return access.ALLOW
-    return access.Decision(False, "Only account managers and operations leads update service cases.")
+    return access.Decision(
+        False, "Only the customer's account manager or an operations lead of the region updates its cases."
+    )
 
 
 @access.register_rule(Segment, "change_thresholds")

@@ -1,0 +1,160 @@
+"""Valid bodies for the routes that read their input before they ask who may act.
+
+With an empty body such a route answers 400 to everyone, and the matrix would learn nothing about who is
+let through. With these, a role that may act gets a success (or 409), and a role that may not gets 403.
+Each function takes (world, role, kind) and returns the JSON body (API) or form fields (pages); for a GET,
+the query string.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+
+def _day(days: int = 0) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _exception_body(world, role, kind):
+    return {
+        "customer": world.obj("customer", "own", role).pk,
+        "process": world.obj("process", "own", role).pk,
+        "title": "Saturday deliveries",
+        "deviation": "Deliver on Saturdays.",
+        "justification": "Their stores restock on Sundays.",
+        "kind": "recurring",
+        "starts_on": _day(7),
+        "expires_on": _day(97),
+    }
+
+
+def _vote(world, role, kind):
+    return {"choice": "approve", "rationale": "Small and contained."}
+
+
+def _decide(world, role, kind):
+    return {"outcome": "defer", "rationale": "We need the owner's assessment first."}
+
+
+def _interest(world, role, kind):
+    return {"statement": "I advised this customer last year."}
+
+
+def _impact(world, role, kind):
+    return {
+        "similar_active": 1,
+        "similar_same_tag": 0,
+        "customers_holding": 1,
+        "capacity_effect": "",
+        "monthly_cost_request": "500.00",
+        "monthly_cost_similar": "500.00",
+        "risk": "low",
+    }
+
+
+def _cost(world, role, kind):
+    return {"incurred_on": _day(), "amount": "120.00", "note": "Courier"}
+
+
+def _extension(world, role, kind):
+    return {"new_expires_on": _day(200), "reason": "Peak season runs longer."}
+
+
+def _break_glass_review(world, role, kind):
+    return {"outcome": "accept", "comment": ""}
+
+
+def _resolution(world, role, kind):
+    return {"resolution": "The customer was called back."}
+
+
+def _tiers(world, role, kind):
+    return {"segments": [{"id": world.obj("segment", "own", role).pk, "capacity": 50}]}
+
+
+BODIES = {
+    # --- API ----------------------------------------------------------------------------------------
+    "access-grant-list": lambda world, role, kind: {
+        "user": "matrix.am2",
+        "customer": world.obj("customer", "region", role).pk,
+        "purpose": "Renewal negotiation",
+        "expires_at": (timezone.now() + datetime.timedelta(days=1)).isoformat(),
+    },
+    "access-grant-revoke": lambda world, role, kind: {"reason": "No longer needed"},
+    "board-revocation-list": lambda world, role, kind: {
+        "exception": world.obj("exception", "own", role).pk,
+        "reason": "The board ends it.",
+    },
+    "break-glass-list": lambda world, role, kind: {
+        "customer": world.obj("customer", "own", role).pk,
+        "justification": "Customer on the phone about an outage.",
+        "hours": 1,
+    },
+    "break-glass-review": _break_glass_review,
+    "case-list": lambda world, role, kind: {
+        "customer": world.obj("customer", "own", role).pk,
+        "priority": "P3",
+    },
+    "customer-list": lambda world, role, kind: {"external_id": "NEW-1", "name": "New Co", "region": "EMEA"},
+    "customer-detail": lambda world, role, kind: {"name": "Renamed Co"},
+    "customer-lock-segment": lambda world, role, kind: {
+        "segment": world.obj("segment", "own", role).pk,
+        "reason": "Strategic by decision of the lead.",
+    },
+    "customer-subject-subject-export": lambda world, role, kind: {"purpose": "Data subject request 42"},
+    "escalation-resolve": _resolution,
+    "exception-costs": _cost,
+    "exception-decide-extension": lambda world, role, kind: {"approve": True},
+    "exception-detail": lambda world, role, kind: {"title": "Saturday deliveries, revised"},
+    "exception-extensions": _extension,
+    "exception-list": _exception_body,
+    "process-list": lambda world, role, kind: {
+        "name": "Returns by courier",
+        "category": "fulfilment",
+        "procedure": "Pick up at the door.",
+    },
+    "process-detail": lambda world, role, kind: {"description": "Revised description."},
+    "process-versions": lambda world, role, kind: {"procedure": "The better way."},
+    "review-co-opt": lambda world, role, kind: {"member": "matrix.spare", "reason": "Quorum"},
+    "review-decide": _decide,
+    "review-declare-interest": _interest,
+    "review-impact": lambda world, role, kind: {"similar_active": 1, "notes": "Contained."},
+    "review-votes": _vote,
+    "routing-threshold-detail": lambda world, role, kind: {"max_extensions": 3},
+    "segment-apply": lambda world, role, kind: {
+        **_tiers(world, role, kind),
+        "fingerprint": "0",
+        "reason": "r",
+    },
+    "segment-preview": _tiers,
+    "sla-policy-list": lambda world, role, kind: {
+        "segment": world.obj("segment", "own", role).pk,
+        "priority": "P4",
+        "first_response_minutes": 600,
+        "resolution_minutes": 4800,
+    },
+    "sla-policy-detail": lambda world, role, kind: {"first_response_minutes": 200},
+    "threshold-policy-list": lambda world, role, kind: {
+        "name": "At most ten",
+        "scope": "global",
+        "max_active_exceptions": 10,
+    },
+    "threshold-policy-detail": lambda world, role, kind: {"max_active_exceptions": 20},
+    # --- pages --------------------------------------------------------------------------------------
+    "escalations:resolve": _resolution,
+    "exceptions:cost-add": _cost,
+    "exceptions:extension-request": _extension,
+    "exceptions:extension-decide": lambda world, role, kind: {"decision": "approve"},
+    "exceptions:decide": lambda world, role, kind: {"action": "approve"},
+    "governance:review-vote": _vote,
+    "governance:review-declare-interest": _interest,
+    "governance:review-decide": _decide,
+    "governance:review-co-opt": lambda world, role, kind: {
+        "member": world.others["spare"].pk,
+        "reason": "Quorum",
+    },
+    "governance:review-impact": _impact,
+    "governance:meeting-agenda-move": lambda world, role, kind: {"direction": "up"},
+    "governance:meeting-minutes": lambda world, role, kind: {"minutes": "Met; decided nothing."},
+    "segments:privacy-break-glass-review": _break_glass_review,
+}
