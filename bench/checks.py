@@ -347,13 +347,13 @@ def run(args) -> None:
         """The check's id-selection query alone (the part that must not grow with the tables)."""
         from django.db.models import Q
 
-        from segments.services import sla
+        from segments import checks as sla_checks
 
         at, day_now = timezone.now(), timezone.localdate()
         queries = {
             "sla_sweep": [
-                ServiceCase.objects.filter(sla._crossed("response", at)),
-                ServiceCase.objects.filter(sla._crossed("resolution", at)),
+                ServiceCase.objects.filter(sla_checks._crossed("response", at)),
+                ServiceCase.objects.filter(sla_checks._crossed("resolution", at)),
                 ServiceCase.objects.filter(resolved_at__isnull=True, update_reminder_at__lte=at),
             ],
             "exceptions.start_and_expiry": [

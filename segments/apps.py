@@ -6,6 +6,5 @@ class SegmentsConfig(AppConfig):
     verbose_name = "Segments, SLAs and service cases"
 
     def ready(self) -> None:
-        # The imports page's navigation entry and the SLA checks (privacy: segments/privacy.py, discovered).
+        # The imports page's navigation entry (checks, privacy, lifecycles…: discovered by the kernel).
         from segments import imports  # noqa: F401
-        from segments.services import sla  # noqa: F401

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
+from segments import checks as sla_checks
 from segments.models import Customer, Holiday, Priority, Segment, ServiceCase, SlaPolicy, WorkingCalendar
 from segments.services import customers as customer_services
 from segments.services import sla as sla_services
+from segments.services import sla_policies
 from segments.services.classification import reclassify
 
 SEGMENTS = [
@@ -129,7 +131,7 @@ def seed_tiers() -> str:
             Priority.values, TARGETS.get(segment.rank, TARGETS[3]), strict=True
         ):
             if not SlaPolicy.objects.filter(segment=segment, priority=priority).exists():
-                sla_services.save_policy(
+                sla_policies.save_policy(
                     actor=admin,
                     segment=segment,
                     priority=priority,
@@ -228,5 +230,5 @@ def seed_customers_and_cases() -> str:
                 actor=admin, case=case, at=opened + datetime.timedelta(minutes=rng.randint(1, 30))
             )
         new_cases += 1
-    sla_services.mark_breaches()
+    sla_checks.sweep()
     return f"{len(customers)} customers ({new_customers} new), {ServiceCase.objects.count()} cases ({new_cases} new)"

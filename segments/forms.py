@@ -336,7 +336,7 @@ class SlaPolicyForm(forms.Form):
         return data
 
     def values(self) -> dict:
-        """The policy's fields as `sla.save_policy` takes them."""
+        """The policy's fields as `sla_policies.save_policy` takes them."""
         data = self.cleaned_data
         ladder = [
             {"after_minutes": data[f"step_{number}_after"], "role": data[f"step_{number}_role"]}

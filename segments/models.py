@@ -249,7 +249,7 @@ class ServiceCase(models.Model):
     )
     # Set by retention (declared in segments/privacy.py): the case's free text was blanked; it is not matched again.
     anonymized_at = models.DateTimeField(null=True, blank=True)
-    # Set by the SLA sweep (segments.services.sla.sweep) as it sees a due time pass unanswered and
+    # Set by the SLA sweep (segments.checks.sweep) as it sees a due time pass unanswered and
     # escalates it: once per case and line, so a second sweep finds nothing left to do.
     response_breached_at = models.DateTimeField(null=True, blank=True)
     resolution_breached_at = models.DateTimeField(null=True, blank=True)

@@ -13,7 +13,7 @@ from segments.api.common import StrictInput, _errors
 from segments.filters import SlaPolicyFilter
 from segments.models import Priority, Segment, SlaPolicy
 from segments.selectors import tiers as selectors
-from segments.services import sla as sla_services
+from segments.services import sla_policies as sla_services
 
 
 class EscalationStepSerializer(StrictInput):

@@ -13,7 +13,7 @@ from segments.forms import (
 )
 from segments.models import Priority, Segment, SlaPolicy
 from segments.selectors import tiers as pages
-from segments.services import sla
+from segments.services import sla_policies
 
 
 @login_required
@@ -44,7 +44,7 @@ def sla_edit(request: HttpRequest, segment_id: int, priority: str) -> HttpRespon
         form = SlaPolicyForm(request.POST, policy=policy)
         if form.is_valid():
             try:
-                saved = sla.save_policy(
+                saved = sla_policies.save_policy(
                     actor=request.user,
                     segment=segment,
                     priority=priority,

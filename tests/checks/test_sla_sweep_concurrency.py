@@ -7,8 +7,8 @@ from django.db import connection
 
 from intimacy_ops import checks
 from intimacy_ops.escalations.models import Escalation
+from segments import checks as sla_checks
 from segments.models import ServiceCase
-from segments.services import sla
 from tests.checks.factories import minutes, open_case, sla_scene
 from tests.concurrency import twice_at_once
 
@@ -24,7 +24,7 @@ CASES = 40
 
 
 def test_two_sweeps_at_once_raise_each_escalation_exactly_once(monkeypatch):
-    monkeypatch.setattr(sla, "SWEEP_BATCH_SIZE", 4)  # many small batches, so the two runs interleave
+    monkeypatch.setattr(sla_checks, "SWEEP_BATCH_SIZE", 4)  # many small batches, so the two runs interleave
     scene = sla_scene()
     cases = [open_case(scene, minutes(index % 3), f"Case {index}") for index in range(CASES)]
     with time_machine.travel(minutes(65), tick=False):

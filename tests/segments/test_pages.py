@@ -13,6 +13,7 @@ from django.utils import timezone
 from intimacy_ops.accounts.navigation import items_for
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.audit import AuditEvent
+from segments import checks as sla_checks
 from segments.models import Customer, Segment, SegmentChange, ServiceCase, SlaPolicy
 from segments.services import sla
 from segments.services.classification import reclassify
@@ -75,7 +76,7 @@ def scene():
     }
     sla.start_waiting(actor=admin, case=cases["cobalt"], at=now - datetime.timedelta(minutes=1))
     sla.resolve_case(actor=admin, case=cases["evergreen"], at=now - datetime.timedelta(hours=1))
-    sla.mark_breaches()
+    sla_checks.sweep()
     for customer in customers.values():
         customer.refresh_from_db()
     world.cases = cases

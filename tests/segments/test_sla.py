@@ -10,8 +10,9 @@ import time_machine
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.audit import AuditEvent
 from segments import business_hours
+from segments import checks as sla_checks
 from segments.models import ServiceCase, SlaPolicy
-from segments.services import sla
+from segments.services import sla, sla_policies
 from tests.factories import RegionFactory, user_with
 from tests.segments.factories import (
     STANDARD_FIGURES,
@@ -128,7 +129,7 @@ def test_an_open_pause_holds_the_due_time_until_the_customer_answers(clock_scene
     assert case.resolution_due_at is None
     # Long past the original due time, the case is not late while it waits on the customer.
     with time_machine.travel(paris(2025, 3, 12, 9, 0), tick=False):
-        sla.mark_breaches()
+        sla_checks.sweep()
         shown = signed_in_api(alice).get(f"/api/v1/cases/{case.pk}/").json()
     assert (shown["waiting"], shown["response_due_at"], shown["breached"]) == (True, None, False)
     with time_machine.travel(paris(2025, 3, 10, 11, 0), tick=False):
@@ -152,17 +153,17 @@ def test_breached_flips_exactly_at_the_due_time(clock_scene, signed_in_api):
     client = signed_in_api(clock_scene["alice"])
 
     with time_machine.travel(due, tick=False):
-        assert sla.sweep() == "0 breached, 0 escalations raised, 0 reminders"
+        assert sla_checks.sweep() == "0 breached, 0 escalations raised, 0 reminders"
         assert client.get(f"/api/v1/cases/{case.pk}/").json()["breached"] is False
         assert client.get("/api/v1/cases/?breached=true").json()["count"] == 0
 
     with time_machine.travel(due + datetime.timedelta(seconds=1), tick=False):
-        assert sla.sweep() == "1 breached, 1 escalation raised, 0 reminders"
+        assert sla_checks.sweep() == "1 breached, 1 escalation raised, 0 reminders"
         assert client.get(f"/api/v1/cases/{case.pk}/").json()["breached"] is True
         assert [row["id"] for row in client.get("/api/v1/cases/?breached=true").json()["results"]] == [
             case.pk
         ]
-        assert sla.sweep() == "0 breached, 0 escalations raised, 0 reminders"  # idempotent
+        assert sla_checks.sweep() == "0 breached, 0 escalations raised, 0 reminders"  # idempotent
 
 
 def test_a_response_in_time_is_never_breached_later(clock_scene):
@@ -170,7 +171,7 @@ def test_a_response_in_time_is_never_breached_later(clock_scene):
     with time_machine.travel(paris(2025, 3, 10, 10, 59, 59), tick=False):
         sla.record_first_response(actor=clock_scene["alice"], case=case)
     with time_machine.travel(paris(2025, 3, 10, 12, 0), tick=False):
-        sla.mark_breaches()
+        sla_checks.sweep()
     assert ServiceCase.objects.get(pk=case.pk).breached is False
 
 
@@ -284,11 +285,11 @@ def test_only_an_operations_lead_may_confirm_an_equity_exception(equity_scene, s
 def test_a_fair_policy_needs_no_reason_and_clears_an_old_one(equity_scene):
     oscar = equity_scene["oscar"]
     values = {"first_response_minutes": 15, "resolution_minutes": 960}
-    policy = sla.save_policy(
+    policy = sla_policies.save_policy(
         actor=oscar, segment=equity_scene["standard"], priority="P1", values=values, equity_reason=REASON
     )
     assert policy.equity_exception_reason == REASON
-    policy = sla.save_policy(
+    policy = sla_policies.save_policy(
         actor=oscar,
         segment=equity_scene["standard"],
         priority="P1",

@@ -56,7 +56,7 @@ def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, h
     """
     from intimacy_ops import checks
     from intimacy_ops.escalations import services
-    from segments.services import sla
+    from segments import checks as sla_checks
 
     path = Path(marker)
     first = not (path.exists() and path.read_text().strip())
@@ -77,11 +77,11 @@ def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, h
             time.sleep(hold_seconds)
         return outcome
 
-    batch_size_before = sla.SWEEP_BATCH_SIZE
+    batch_size_before = sla_checks.SWEEP_BATCH_SIZE
     services.raise_escalation = holding
-    sla.SWEEP_BATCH_SIZE = batch_size
+    sla_checks.SWEEP_BATCH_SIZE = batch_size
     try:
         return checks.run("sla_sweep").summary
     finally:
         services.raise_escalation = original
-        sla.SWEEP_BATCH_SIZE = batch_size_before
+        sla_checks.SWEEP_BATCH_SIZE = batch_size_before

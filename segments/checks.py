@@ -1,0 +1,148 @@
+"""The SLA sweep, a periodic check: cases whose response or resolution due time passed are marked
+breached and escalated up their policy's ladder; account managers are reminded before a proactive-update
+deadline. Set-based (indexed on what crossed), in locked batches, idempotent, safe twice at once."""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from intimacy_ops import checks, notifications
+from intimacy_ops.accounts.roles import Role
+from intimacy_ops.escalations import services as escalations
+from segments.models import ServiceCase, SlaPolicy
+from segments.services.sla import UPDATE_REMINDER_LEAD_SHARE, next_update_reminder
+
+SWEEP_BATCH_SIZE = 200
+BREACH_REASONS = {"response": "sla_response_breached", "resolution": "sla_resolution_breached"}
+ACCOUNT_MANAGER_RUNG = {"role": Role.ACCOUNT_MANAGER.value, "after_minutes": 0}
+
+
+def _crossed(line: str, now: datetime.datetime) -> Q:
+    """Cases whose `line` (response or resolution) due time passed unanswered and is not yet escalated.
+
+    The very condition of the partial indexes case_response_to_sweep / case_resolution_to_sweep.
+    """
+    if line == "response":
+        return Q(first_response_at__isnull=True, response_breached_at__isnull=True, response_due_at__lt=now)
+    return Q(resolved_at__isnull=True, resolution_breached_at__isnull=True, resolution_due_at__lt=now)
+
+
+def _ladder(policy: SlaPolicy | None) -> list[dict]:
+    """The account manager first, then the policy's own ladder (operations lead, head of region…)."""
+    return [ACCOUNT_MANAGER_RUNG, *(policy.escalation_ladder if policy else [])]
+
+
+def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int]:
+    """Mark and escalate what crossed a due time; returns (cases newly breached, escalations raised)."""
+    wanted = _crossed("response", now) | _crossed("resolution", now)
+    # Two indexed range scans on the partial indexes: only rows still to act on.
+    ids = sorted(
+        set(ServiceCase.objects.filter(_crossed("response", now)).values_list("pk", flat=True))
+        | set(ServiceCase.objects.filter(_crossed("resolution", now)).values_list("pk", flat=True))
+    )
+
+    def mark_and_escalate(cases: list[ServiceCase]) -> tuple[int, int]:
+        raised = 0
+        for line, field in (("response", "response_breached_at"), ("resolution", "resolution_breached_at")):
+            crossed = [case for case in cases if _is_crossed(case, line, now)]
+            if crossed:
+                ServiceCase.objects.filter(pk__in=[case.pk for case in crossed]).update(
+                    **{field: now}, breached=True
+                )
+            for case in crossed:
+                raised += _raise_breach(case, line, policies.get((case.customer.segment_id, case.priority)))
+        return len(cases), raised
+
+    # Re-checked under the lock (`wanted`): a concurrent sweep may have done, or be doing, some of them.
+    still_crossed = ServiceCase.objects.filter(wanted).select_related(
+        "customer__region", "customer__account_manager"
+    )
+    batches = checks.in_locked_batches(still_crossed, ids, mark_and_escalate, size=SWEEP_BATCH_SIZE)
+    return sum(breached for breached, _ in batches), sum(raised for _, raised in batches)
+
+
+def _is_crossed(case: ServiceCase, line: str, now: datetime.datetime) -> bool:
+    if line == "response":
+        done, marked, due = case.first_response_at, case.response_breached_at, case.response_due_at
+    else:
+        done, marked, due = case.resolved_at, case.resolution_breached_at, case.resolution_due_at
+    return done is None and marked is None and due is not None and due < now
+
+
+def _raise_breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> int:
+    due = case.response_due_at if line == "response" else case.resolution_due_at
+    customer = case.customer
+    _, created = escalations.raise_escalation(
+        subject=case,
+        reason=BREACH_REASONS[line],
+        detail=(
+            f"{customer.name}: the {line} to case {case.external_id} ({case.priority}) was due "
+            f"{due:%Y-%m-%d %H:%M} UTC and has not come."
+        ),
+        subject_label=f"Case {case.external_id}: {case.title or customer.name}",
+        subject_link=reverse("segments:customer-detail", args=[customer.pk]),
+        region=customer.region,
+        ladder=_ladder(policy),
+        target_user=customer.account_manager,
+    )
+    return int(created)
+
+
+def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
+    """Remind account managers of the open cases near a proactive-update deadline, once per interval."""
+    due = ServiceCase.objects.filter(resolved_at__isnull=True, update_reminder_at__lte=now)
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+
+    def remind(cases: list[ServiceCase]) -> int:
+        sent = 0
+        for case in cases:
+            policy = policies.get((case.customer.segment_id, case.priority))
+            deadline = case.update_reminder_at + (
+                datetime.timedelta(minutes=policy.update_interval_minutes) / UPDATE_REMINDER_LEAD_SHARE
+                if policy and policy.update_interval_minutes
+                else datetime.timedelta()
+            )
+            manager = case.customer.account_manager
+            if manager is not None and manager.is_active:
+                notifications.notify(
+                    [manager],
+                    subject=f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
+                    body=(
+                        f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
+                        f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC."
+                    ),
+                    link=reverse("segments:customer-detail", args=[case.customer_id]),
+                )
+                sent += 1
+            case.update_reminded_at = now
+            case.update_reminder_at = next_update_reminder(case, policy)
+        ServiceCase.objects.bulk_update(cases, ["update_reminded_at", "update_reminder_at"])
+        return sent
+
+    still_due = due.select_related("customer__account_manager")
+    return sum(checks.in_locked_batches(still_due, ids, remind, size=SWEEP_BATCH_SIZE))
+
+
+@checks.register(
+    name="sla_sweep",
+    every_seconds=60,
+    description=(
+        "Cases whose response or resolution due time passed are marked breached and escalated (account "
+        "manager, then the policy's ladder); account managers are reminded before a proactive-update deadline."
+    ),
+)
+def sweep() -> checks.CheckResult:
+    """The SLA sweep: set-based (indexed on what crossed), in locked batches, idempotent, safe twice at once."""
+    now = timezone.now()
+    policies = {(p.segment_id, p.priority): p for p in SlaPolicy.objects.all()}  # tiers × 4: a small table
+    breached, raised = _escalate_breaches(now, policies)
+    reminders = _send_update_reminders(now, policies)
+    return checks.CheckResult(
+        summary=(
+            f"{breached} breached, {checks.plural(raised, 'escalation')} raised, "
+            f"{checks.plural(reminders, 'reminder')}"
+        ),
+        counts={"breached": breached, "escalations_raised": raised, "reminders": reminders},
+    )
