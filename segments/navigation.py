@@ -1,4 +1,4 @@
-"""The segments app's entries in the navigation (registered from SegmentsConfig.ready())."""
+"""The segments app's entries in the navigation (discovered by the kernel)."""
 
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
@@ -22,4 +22,11 @@ navigation.register(
     url_name="segments:sla",
     roles={Role.OPERATIONS_LEAD, Role.ADMINISTRATOR},
     order=45,
+)
+navigation.register(
+    key="imports",
+    label="Imports",
+    url_name="segments:imports",
+    roles={Role.OPERATIONS_LEAD, Role.DATA_STEWARD},
+    order=60,
 )

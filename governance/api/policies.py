@@ -18,7 +18,7 @@ from exceptions.models import ExceptionRequest, Process
 from governance.access_rules.policies import may_manage_policies
 from governance.models import ThresholdPolicy
 from governance.selectors import policies as selectors
-from governance.services import outcomes
+from governance.services import evaluation, outcomes
 from governance.services import policies as services
 from intimacy_ops import access, errors
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
@@ -150,7 +150,7 @@ class ThresholdPolicyViewSet(
         decision = may_manage_policies(request.user)
         if not decision:
             raise errors.PermissionDenied(decision.reason)
-        summary = services.evaluate_threshold_policies()
+        summary = evaluation.evaluate_threshold_policies()
         return Response(EvaluationSerializer(summary.as_dict()).data)
 
 

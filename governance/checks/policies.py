@@ -1,6 +1,7 @@
 """The periodic check of threshold policies (DESIGN.md, "Background work"): idempotent, and safe to run twice
 at once (the partial unique constraint on open reviews per policy and subject decides)."""
 
+from governance.services.evaluation import evaluate_threshold_policies
 from intimacy_ops import checks
 
 
@@ -10,6 +11,4 @@ from intimacy_ops import checks
     description="Each crossed threshold policy opens one review (standardize or sunset) on the board covering it.",
 )
 def threshold_policies() -> str:
-    from governance.services.policies import evaluate_threshold_policies
-
     return str(evaluate_threshold_policies())

@@ -3,7 +3,7 @@ Idempotent: policies are found by name; the evaluation opens nothing already ope
 
 from exceptions.models import Process
 from governance.models import ThresholdPolicy
-from governance.services import policies
+from governance.services import evaluation, policies
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import User
 
@@ -45,5 +45,5 @@ def seed_threshold_policies() -> str:
         if not ThresholdPolicy.objects.filter(name=plan["name"]).exists():
             policies.create_policy(actor=carol, **plan)
             created += 1
-    summary = policies.evaluate_threshold_policies()
+    summary = evaluation.evaluate_threshold_policies()
     return f"{ThresholdPolicy.objects.count()} threshold policies ({created} new); evaluated: {summary}"

@@ -4,7 +4,7 @@
 - voting: votes, declared interests, co-opted members, quorum and the decision rule (`tally`);
 - impact: the process owner's impact assessment (prefilled, then edited);
 - meetings: meetings, agendas, attendance, minutes, calendar feeds;
-- policies: threshold policies and `evaluate_threshold_policies()`;
+- policies: keeping threshold policies; evaluation: `evaluate_threshold_policies()`;
 - outcomes: what an approved standardization or sunset proposal does, and revoking one exception.
 """
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exceptions.models import Process
 from governance.models import ThresholdPolicy
 from governance.selectors import policies as selectors
+from governance.services import evaluation
 from governance.services import policies as services
 from intimacy_ops import access, errors
 from intimacy_ops.forms import add_domain_errors
@@ -179,7 +180,7 @@ def policy_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def policy_evaluate(request: HttpRequest) -> HttpResponse:
     """Evaluate every active policy now; the list shows what it opened."""
     _require_keeper(request.user)
-    summary = services.evaluate_threshold_policies()
+    summary = evaluation.evaluate_threshold_policies()
     request.session[SESSION_KEY] = summary.as_dict()
     messages.success(request, f"Evaluated {summary}.")
     return redirect("governance:policies")

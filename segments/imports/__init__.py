@@ -7,15 +7,5 @@ service.py     who may import; a file imported now (the command line); an upload
 running.py     a run: the file read in batches, a queued run claimed by one worker, the run finished
 writing.py     a batch's rows written: idempotent inserts and updates, rejected rows, counts, audit
 selectors.py   runs a user may see, and the rejected rows as a CSV to correct and upload again
+models.py      a run and the rows it rejected (Django finds them through segments/models.py)
 """
-
-from intimacy_ops.accounts import navigation
-from intimacy_ops.accounts.roles import Role
-
-navigation.register(
-    key="imports",
-    label="Imports",
-    url_name="segments:imports",
-    roles={Role.OPERATIONS_LEAD, Role.DATA_STEWARD},
-    order=60,
-)

@@ -13,7 +13,7 @@ from exceptions.models import ExceptionRequest, ExceptionTransition, ProcessVers
 from exceptions.services import catalog
 from governance.models import Review
 from governance.services import outcomes
-from governance.services.policies import evaluate_threshold_policies
+from governance.services.evaluation import evaluate_threshold_policies
 from intimacy_ops import checks, errors
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.notifications.models import Notification

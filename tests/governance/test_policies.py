@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.models import Review, ThresholdPolicy
-from governance.services.policies import evaluate_threshold_policies
+from governance.services.evaluation import evaluate_threshold_policies
 from intimacy_ops import checks
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.notifications.models import Notification

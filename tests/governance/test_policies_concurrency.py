@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from governance.models import Review
-from governance.services.policies import evaluate_threshold_policies
+from governance.services.evaluation import evaluate_threshold_policies
 from tests.concurrency import twice_at_once
 from tests.exceptions.factories import scenario
 from tests.governance.policy_helpers import active, customers, policy

@@ -112,7 +112,7 @@ def test_evaluate_now_shows_what_it_opened_and_the_proposal_page_shows_what_it_c
 def test_a_proposal_outside_the_scope_is_404(s, client, make_user):
     active(s, customer=s.acme, started_days_ago=400, runs_days=800)
     policy("Age", max_age_days=365)
-    from governance.services.policies import evaluate_threshold_policies
+    from governance.services.evaluation import evaluate_threshold_policies
 
     evaluate_threshold_policies()
     review = Review.objects.get()
@@ -127,7 +127,7 @@ def test_the_page_takes_a_fixed_number_of_queries(s, client, django_assert_max_n
     for index in range(rows):  # one sunset review of each
         active(s, process=s.billing, started_days_ago=10, runs_days=15 + index % 10)
     policy("Lead", sunset_lead_days=30)
-    from governance.services.policies import evaluate_threshold_policies
+    from governance.services.evaluation import evaluate_threshold_policies
 
     evaluate_threshold_policies()
     _signed_in(client, s.carol)
@@ -144,7 +144,7 @@ def test_the_process_owner_told_of_a_proposal_can_open_it(s, client, make_user):
     s.fulfilment.save()
     active(s, customer=s.acme, started_days_ago=400, runs_days=800)
     policy("Age", max_age_days=365)
-    from governance.services.policies import evaluate_threshold_policies
+    from governance.services.evaluation import evaluate_threshold_policies
 
     evaluate_threshold_policies()
     review = Review.objects.get()
