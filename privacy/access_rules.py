@@ -46,6 +46,15 @@ def _grants(user, queryset):
     return queryset.filter(user=user)
 
 
+@access.register_rule(BreakGlassSession, "review")
+def _may_review_session(user, session):
+    """The break-glass lifecycle's *who*: a data steward, never the one who opened the session."""
+    decision = may_manage_grants(user)
+    if decision and session.user_id == user.pk:
+        return access.Decision(False, "Another data steward reviews your own break-glass session.")
+    return decision
+
+
 @access.register_scope(RetentionPolicy)
 def _retention_policies(user, queryset):
     # Data stewards own retention; auditors and administrators read it. Policies are global, not regional.

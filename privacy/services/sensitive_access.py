@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from intimacy_ops import access, audit, errors, sensitive
+from intimacy_ops import access, audit, errors, lifecycle, sensitive
 from intimacy_ops.accounts.models import User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
@@ -232,25 +232,17 @@ def review_break_glass(
     access.require(actor, "review_break_glass", session.subject)
     if outcome not in BreakGlassSession.Outcome.values:
         raise errors.ValidationFailed({"outcome": ["accept or flag."]})
-    if session.user_id == actor.pk:
-        raise errors.PermissionDenied("Another data steward reviews your own break-glass session.")
     comment = (comment or "").strip()
     if outcome == BreakGlassSession.Outcome.FLAG and not comment:
         raise errors.ValidationFailed({"comment": ["Say what is wrong with it: the flag is followed up."]})
     with transaction.atomic():
         session = BreakGlassSession.objects.select_for_update().get(pk=session.pk)
-        if session.reviewed_at is not None:
-            raise errors.TransitionNotAllowed(action="review", status=session.review_outcome)
-        now = timezone.now()
-        BreakGlassSession.objects.filter(pk=session.pk).update(
-            reviewed_by=actor, reviewed_at=now, review_outcome=outcome, review_comment=comment
-        )
-        session.refresh_from_db()
-        audit.record(
+        session.reviewed_by, session.review_comment = actor, comment
+        lifecycle.apply(  # 409 once reviewed; 403 for your own session
+            session,
+            outcome,
             actor=actor,
-            verb=f"sensitive.break_glass_{outcome}",
-            obj=session.subject,
-            after={"session": session.pk, "user": session.user.username, "outcome": outcome},
             comment=comment,
+            after={"session": session.pk, "user": session.user.username, "subject": str(session.subject)},
         )
     return session

@@ -18,9 +18,11 @@ from governance.models import Meeting, Review
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.escalations.models import Escalation
+from privacy.models import BreakGlassSession
 from segments.models import ServiceCase, WaitingInterval
 from tests.escalations.factories import escalate
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
+from tests.factories import user_with
 from tests.segments.factories import ServiceCaseFactory, WaitingIntervalFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +113,25 @@ def _escalation(s, state: str) -> Escalation:
     return escalation
 
 
+def _break_glass(s, state: str) -> BreakGlassSession:
+    now = timezone.now()
+    session = BreakGlassSession.objects.create(
+        user=s.oscar,
+        subject=s.acme,
+        justification="A P1 outage: the customer's contact is needed now.",
+        opened_at=now,
+        expires_at=now + datetime.timedelta(hours=1),
+    )
+    outcome = {"to_review": "", "accepted": "accept", "flagged": "flag"}[state]
+    if outcome:
+        steward = user_with("data steward", regions=["EMEA"], username="steward.other")
+        BreakGlassSession.objects.filter(pk=session.pk).update(
+            reviewed_by=steward, reviewed_at=now, review_outcome=outcome
+        )
+        session.refresh_from_db()
+    return session
+
+
 @dataclass(frozen=True)
 class Subject:
     build: Callable
@@ -125,6 +146,7 @@ SUBJECTS = {
     Meeting: Subject(_meeting, lambda s: s.carol),
     ServiceCase: Subject(_case, lambda s: s.alice),
     Escalation: Subject(_escalation, lambda s: s.oscar),
+    BreakGlassSession: Subject(_break_glass, lambda s: user_with("data steward", regions=["EMEA"])),
 }
 
 
@@ -198,6 +220,12 @@ def test_every_persons_who_names_a_registered_access_rule():
             "alice",
             "Only an operations lead of the customer's region or the board may revoke this exception.",
         ),
+        (
+            BreakGlassSession,
+            "flag",
+            "oscar",
+            "Only data stewards grant, revoke and review access to sensitive data.",
+        ),
     ],
     ids=lambda value: getattr(value, "__name__", None),
 )
@@ -209,6 +237,7 @@ def test_a_person_the_rule_refuses_gets_403_with_the_rules_reason(s, model, acti
         Meeting: _meeting,
         ExtensionRequest: _extension,
         ExceptionRequest: lambda s, state: _exception(s, "active"),
+        BreakGlassSession: _break_glass,
     }[model](s, state)
     person = getattr(s, refused)
     before = _world(obj)

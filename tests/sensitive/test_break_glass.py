@@ -169,3 +169,15 @@ def test_an_account_manager_does_not_break_glass_on_their_own_account(world, as_
     )
     assert response.status_code == 400
     assert "customer" in response.json()
+
+
+def test_a_steward_cannot_review_their_own_break_glass_session(world, as_user):
+    sam = as_user("steward.sam")
+    opened = sam.post(
+        "/api/v1/break-glass/", {"customer": world.acme.pk, "justification": JUSTIFICATION}, format="json"
+    )
+    assert opened.status_code == 201, opened.content
+    own = sam.post(f"/api/v1/break-glass/{opened.json()['id']}/review/", {"outcome": "accept"}, format="json")
+    assert own.status_code == 403
+    assert "Another data steward" in own.json()["detail"]
+    assert BreakGlassSession.objects.get(pk=opened.json()["id"]).review_outcome == ""
