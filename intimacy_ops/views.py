@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
-from intimacy_ops import access, audit
+from intimacy_ops import access, audit, errors
 
 AUDIT_PAGE_SIZE = 50
 
