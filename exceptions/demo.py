@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from exceptions import selectors
 from exceptions.models import ExceptionRequest, Process, ProcessCategory, RoutingThreshold
 from exceptions.services import catalog, costs, lifecycle, routing
 from exceptions.services import requests as request_services
@@ -172,7 +173,7 @@ def _goes_to_a_lead(exception: ExceptionRequest) -> bool:
     return bool(
         threshold
         and routing.is_below_threshold(exception, threshold)
-        and routing.leads_of(region.pk).exists()
+        and selectors.leads_of(region.pk).exists()
     )
 
 

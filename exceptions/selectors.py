@@ -210,8 +210,11 @@ def for_customer(user, customer: Customer) -> list:
     return list(exceptions_for(user).filter(customer=customer).order_by("-created_at", "-id")[:20])
 
 
+def leads_of(region_id: int) -> QuerySet:
+    """The operations leads of a region: who decides a request or an extension routed to a single approver."""
+    return people_with_role(Role.OPERATIONS_LEAD, region_id=region_id)
+
+
 def approvers(exception: ExceptionRequest) -> list:
     """Who a lead-routed request waits for, by name (the operations leads of its region)."""
-    return list(
-        people_with_role(Role.OPERATIONS_LEAD, region_id=exception.customer.region_id).order_by("username")
-    )
+    return list(leads_of(exception.customer.region_id).order_by("username"))

@@ -284,7 +284,7 @@ class ExceptionViewSet(
             data=request.data, partial=True, context=self.get_serializer_context()
         )
         payload.is_valid(raise_exception=True)
-        request_services.update_request(actor=request.user, exception=exception, **payload.validated_data)
+        lifecycle.update_request(actor=request.user, exception=exception, **payload.validated_data)
         return self._present(exception)
 
     submit = _transition_action(

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exceptions.models import Process, ProcessCategory, ProcessVersion
+from exceptions.services.similar import signal_standard_options
 from intimacy_ops import access, audit, errors
 
 EDITABLE = ("name", "category", "owner", "description", "standard_option_customers")
@@ -97,8 +98,6 @@ def update_process(*, actor, process: Process, **values) -> Process:
             )
             if "standard_option_customers" in values:
                 # A lowered line may be crossed already: the owner hears now, not at the next check.
-                from exceptions.services.similar import signal_standard_options
-
                 signal_standard_options(process_id=process.pk)
     except IntegrityError:
         raise errors.ValidationFailed(

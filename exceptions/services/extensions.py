@@ -14,9 +14,9 @@ from django.utils import timezone
 from exceptions import hooks
 from exceptions.lifecycles import PERSON
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
+from exceptions.selectors import leads_of
 from exceptions.services import notifications
 from exceptions.services.lifecycle import lock
-from exceptions.services.routing import leads_of
 from intimacy_ops import audit, errors, lifecycle
 
 

@@ -143,6 +143,47 @@ def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionR
     return exception
 
 
+def update_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionRequest:
+    """Change a draft, or a request returned for changes; it keeps deviating from the version it named.
+
+    On an approved or active exception a material change sends it back for re-approval (amend_request).
+    """
+    unknown = sorted(set(values) - set(request_services.FIELDS))
+    if unknown:
+        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
+    with transaction.atomic():
+        exception = (
+            ExceptionRequest.objects.select_for_update(of=("self",))
+            .select_related("customer__region", "process")
+            .get(pk=exception.pk)
+        )
+        if exception.status in request_services.AMENDABLE_STATES:
+            return amend_request(actor=actor, exception=exception, **values)
+        # 409 naming what the status allows
+        lifecycle.require_state(exception, "edit", request_services.EDITABLE_STATES)
+        if exception.requested_by_id != actor.pk:
+            raise errors.PermissionDenied("Only the person who raised this request may change it.")
+        before = request_services.snapshot(exception)
+        merged = {**request_services._values_of(exception), **values}
+        request_services.validate(actor, merged)
+        regions = values.pop("scope_regions", None)
+        for field, value in values.items():
+            setattr(exception, field, value)
+        if "process" in values:
+            exception.process_version = request_services.current_version(exception.process)
+        exception.save()
+        if regions is not None:
+            exception.scope_regions.set(regions)
+        audit.record(
+            actor=actor,
+            verb="exception.changed",
+            obj=exception,
+            before=before,
+            after=request_services.snapshot(exception),
+        )
+    return exception
+
+
 def _withdraw_open_extensions(exception: ExceptionRequest, actor) -> None:
     open_extensions = list(
         ExtensionRequest.objects.select_for_update().filter(

@@ -11,6 +11,7 @@
 `notify` stores the rows in the caller's transaction and mails on commit: a rolled-back act tells nobody.
 """
 
+from exceptions.selectors import leads_of
 from intimacy_ops.notifications import notify
 
 WHO_DECIDES = {"lead": "an operations lead of {region}", "board": "the change-control board"}
@@ -93,8 +94,6 @@ def _requester_message(exception, transition) -> tuple[str, str] | None:
 
 def status_changed(exception, transition) -> None:
     """Called by `apply_transition` for every status change, inside its transaction."""
-    from exceptions.services.routing import leads_of
-
     if transition.actor_id is None or transition.actor_id != exception.requested_by_id:
         message = _requester_message(exception, transition)
         if message:
@@ -114,8 +113,6 @@ def status_changed(exception, transition) -> None:
 
 def waiting_for_lead(exception, comment: str = "") -> None:
     """Routing sent a submitted request to the operations leads: tell them, and the requester who decides."""
-    from exceptions.services.routing import leads_of
-
     region = exception.customer.region.code
     who = WHO_DECIDES["lead"].format(region=region)
     notify(
@@ -139,8 +136,6 @@ def waiting_for_lead(exception, comment: str = "") -> None:
 
 def extension_requested(extension) -> None:
     """An extension within the maximum waits for the region's operations leads (a board's is governance's)."""
-    from exceptions.services.routing import leads_of
-
     exception = extension.exception
     notify(
         leads_of(exception.customer.region_id),

@@ -1,4 +1,8 @@
-"""Creating and editing exception requests, and the rules every request obeys (issue 6, item 2)."""
+"""Creating exception requests, and the rules every request obeys (issue 6, item 2).
+
+Changing one is `lifecycle.update_request`: a draft changes in place, a decided request may go back for
+re-approval (`amend`), so the edit sits beside the acts built on the transitions table.
+"""
 
 import datetime
 import re
@@ -8,7 +12,7 @@ from django.db import transaction
 
 from exceptions.models import ExceptionRequest, Process, RiskRating, RoutingThreshold
 from exceptions.services.catalog import current_version
-from intimacy_ops import access, audit, errors, lifecycle
+from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.models import Region
 from segments.models import Customer
 
@@ -193,42 +197,3 @@ def changed_fields(exception: ExceptionRequest, values: dict) -> list[str]:
         elif value != getattr(exception, name):
             changed.append(name)
     return changed
-
-
-def update_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionRequest:
-    """Change a draft, or a request returned for changes; it keeps deviating from the version it named.
-
-    On an approved or active exception a material change sends it back for re-approval (lifecycle.amend_request).
-    """
-    unknown = sorted(set(values) - set(FIELDS))
-    if unknown:
-        raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
-    with transaction.atomic():
-        exception = (
-            ExceptionRequest.objects.select_for_update(of=("self",))
-            .select_related("customer__region", "process")
-            .get(pk=exception.pk)
-        )
-        if exception.status in AMENDABLE_STATES:
-            # The lifecycle imports this module: imported here, not at the top.
-            from exceptions.services.lifecycle import amend_request
-
-            return amend_request(actor=actor, exception=exception, **values)
-        lifecycle.require_state(exception, "edit", EDITABLE_STATES)  # 409 naming what the status allows
-        if exception.requested_by_id != actor.pk:
-            raise errors.PermissionDenied("Only the person who raised this request may change it.")
-        before = snapshot(exception)
-        merged = {**_values_of(exception), **values}
-        validate(actor, merged)
-        regions = values.pop("scope_regions", None)
-        for field, value in values.items():
-            setattr(exception, field, value)
-        if "process" in values:
-            exception.process_version = current_version(exception.process)
-        exception.save()
-        if regions is not None:
-            exception.scope_regions.set(regions)
-        audit.record(
-            actor=actor, verb="exception.changed", obj=exception, before=before, after=snapshot(exception)
-        )
-    return exception

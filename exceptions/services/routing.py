@@ -6,11 +6,10 @@ from django.db import transaction
 
 from exceptions import hooks
 from exceptions.models import ExceptionRequest, RiskRating, RoutingThreshold
+from exceptions.selectors import leads_of
 from exceptions.services import notifications
-from intimacy_ops import access, audit, errors
+from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.accounts.models import Region
-from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import people_with_role
 
 THRESHOLD_FIELDS = (
     "monthly_cost_below",
@@ -30,10 +29,6 @@ def is_below_threshold(exception: ExceptionRequest, threshold: RoutingThreshold)
     )
 
 
-def leads_of(region_id: int):
-    return people_with_role(Role.OPERATIONS_LEAD, region_id=region_id)
-
-
 def route_request(exception: ExceptionRequest) -> str:
     """Pick the approver of a submitted request (a locked row); returns the route.
 
@@ -41,9 +36,6 @@ def route_request(exception: ExceptionRequest) -> str:
     `route` = lead and the region's operations leads are told; the lead's decision takes it up
     (lifecycle.decide_request applies `route`, then the decision).
     """
-    # The lifecycle calls routing and routing applies a row of the table: imported here, not at the top.
-    from exceptions.services.lifecycle import apply_transition
-
     region = exception.customer.region
     threshold = RoutingThreshold.objects.filter(region=region).first()
     if threshold is None:
@@ -71,7 +63,9 @@ def route_request(exception: ExceptionRequest) -> str:
         return exception.route
     review = hooks.request_board_review(exception)  # raises, naming the problem, when no board covers it
     comment += f" Review opened on {review.board}." if getattr(review, "board", None) else ""
-    apply_transition(exception, "route", comment=comment, authority="system")
+    # The kernel's engine applies the table's row (lifecycle.apply_transition is the same call): routing sits
+    # below the lifecycle service, which calls it, and never calls it back.
+    lifecycle.apply(exception, "route", comment=comment, authority="system")
     return exception.route
 
 

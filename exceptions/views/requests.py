@@ -133,7 +133,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.check_rules():
         return _form_page(request, form, exception=exception, status=400)
     try:
-        request_services.update_request(actor=user, exception=exception, **form.values())
+        lifecycle.update_request(actor=user, exception=exception, **form.values())
     except errors.ValidationFailed as problem:
         form.add_problem(problem)
         return _form_page(request, form, exception=exception, status=400)
@@ -171,7 +171,7 @@ def request_autosave(request: HttpRequest) -> HttpResponse:
             )
         else:
             try:
-                request_services.update_request(actor=user, exception=exception, **values)
+                lifecycle.update_request(actor=user, exception=exception, **values)
             except errors.ValidationFailed as problem:
                 form.add_problem(problem)
         if form.is_valid() and not form.errors:

@@ -6,12 +6,14 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from governance.access_rules import boards_of
-from governance.models import AgendaItem, Board, Meeting, Review
-from governance.services.meetings import CALENDAR_CHANGES
+from governance.models import AgendaItem, Board, CoOptedMember, Meeting, Review
 from intimacy_ops import access
+from intimacy_ops.accounts.models import User
 from intimacy_ops.audit import AuditEvent
 
 FEED_DAYS_BACK = 30
+# Audit verbs after which a subscribed calendar should replace its copy of the meeting (iCalendar SEQUENCE).
+CALENDAR_CHANGES = ("meeting.updated", "meeting.cancelled", "meeting.agenda_changed")
 
 
 def agenda_prefetch() -> Prefetch:
@@ -123,4 +125,16 @@ def meeting_in_session(review: Review) -> Meeting | None:
         )
         .order_by("-starts_at", "-id")
         .first()
+    )
+
+
+def eligible_attendees(meeting: Meeting):
+    """Who may be recorded as present: the board's members and chair, and those co-opted to a review on the agenda."""
+    board = meeting.board
+    co_opted = CoOptedMember.objects.filter(review__agenda_items__meeting=meeting).values("member_id")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(boards=board) | Q(pk=board.chair_id) | Q(pk__in=co_opted))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
     )

@@ -23,7 +23,7 @@ from exceptions.models import ExceptionRequest
 from exceptions.services import catalog, lifecycle
 from exceptions.services.notifications import link
 from governance.models import Review
-from governance.services.reviews import board_for
+from governance.selectors.boards import board_for
 from intimacy_ops import access, audit, errors
 from intimacy_ops.notifications import notify
 

@@ -10,7 +10,9 @@ from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import extensions, lifecycle
 from exceptions.services.notifications import link
 from governance.models import Board, Review
-from governance.services import voting
+from governance.selectors.boards import board_for, board_people
+from governance.selectors.meetings import meeting_in_session
+from governance.services import outcomes, voting
 from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
 from intimacy_ops import lifecycle as lifecycles
@@ -26,25 +28,6 @@ OUTCOME_TO_ACTION = {
     Review.Outcome.REJECT: "reject",
     Review.Outcome.RETURN_FOR_CHANGES: "return_for_changes",
 }
-
-
-def board_for(*, category: str, region_id: int) -> Board | None:
-    """The board whose scope covers a process category in a region; the most specific if several do."""
-    candidates = [
-        board
-        for board in Board.objects.filter(regions__id=region_id).distinct().order_by("id")
-        if board.covers_category(category)
-    ]
-    # Boards are few; a named category beats "every category".
-    candidates.sort(key=lambda board: (0 if board.categories else 1, len(board.categories), board.pk))
-    return candidates[0] if candidates else None
-
-
-def board_people(board: Board) -> list:
-    """Who hears that something waits for a board: its members and its chair."""
-    people = {user.pk: user for user in board.members.all()}
-    people.setdefault(board.chair_id, board.chair)
-    return list(people.values())
 
 
 def _board_covering(exception: ExceptionRequest, what: str) -> Board:
@@ -177,8 +160,6 @@ def decide_review(
             raise errors.ValidationFailed({"meeting": [f"Choose a meeting of {review.board.name}."]})
         if meeting is None:
             # Decided while a meeting with it on the agenda is in session: the decision belongs to its minutes.
-            from governance.selectors.meetings import meeting_in_session
-
             meeting = meeting_in_session(review)
         current = voting.tally(review)
         if outcome in current.refused:
@@ -213,8 +194,6 @@ def decide_review(
             )
         elif review.kind in (Review.Kind.STANDARDIZATION, Review.Kind.SUNSET):
             if OUTCOME_TO_ACTION[outcome] == "approve":
-                from governance.services import outcomes
-
                 outcomes.carry_out(review=review, actor=actor)
         else:
             lifecycle.record_decision(

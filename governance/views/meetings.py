@@ -109,7 +109,7 @@ def _page(request, meeting, *, status=200, **forms) -> HttpResponse:
             reviews=selectors.reviews_to_add(meeting)
         )
     if context["recordable"]:
-        people = list(services.eligible_attendees(meeting))
+        people = list(selectors.eligible_attendees(meeting))
         context["attendance_form"] = forms.get("attendance_form") or AttendanceForm(
             people=people, initial={"attendees": [str(person.pk) for person in context["attendees"]]}
         )
@@ -227,7 +227,7 @@ def agenda_move(request: HttpRequest, pk: int, review_id: int) -> HttpResponse:
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_page(request.user, pk)
     access.require(request.user, "record_attendance", meeting)
-    form = AttendanceForm(request.POST, people=list(services.eligible_attendees(meeting)))
+    form = AttendanceForm(request.POST, people=list(selectors.eligible_attendees(meeting)))
     if form.is_valid():
         try:
             services.record_attendance(

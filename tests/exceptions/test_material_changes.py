@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from exceptions.models import ExceptionTransition, ExtensionRequest
 from exceptions.services import extensions, lifecycle
-from exceptions.services import requests as request_services
 from governance.models import Review
 from intimacy_ops import errors
 from intimacy_ops.audit import AuditEvent
@@ -80,7 +79,7 @@ def test_a_wording_change_on_an_approved_exception_changes_it_in_place(s, signed
 
 def test_the_same_value_again_is_no_material_change(s):
     exception = _approved_by_oscar(s)
-    request_services.update_request(
+    lifecycle.update_request(
         actor=s.alice,
         exception=exception,
         deviation=exception.deviation,
@@ -136,7 +135,7 @@ def test_customer_and_scope_are_material(s, field, value):
         s.borealis.account_manager = s.alice
         s.borealis.save()
         value = s.borealis
-    request_services.update_request(actor=s.alice, exception=exception, **{field: value})
+    lifecycle.update_request(actor=s.alice, exception=exception, **{field: value})
     exception.refresh_from_db()
     assert (exception.status, exception.route) == ("submitted", "lead")
 
