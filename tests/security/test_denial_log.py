@@ -70,10 +70,27 @@ def test_a_denial_by_a_role_gate_names_the_route_when_no_object_was_named(scene,
     alice, _, _ = scene
     client.force_login(alice)
     with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = client.get("/segments/retention/")
+    assert response.status_code == 403
+    [record] = denials(caplog)
+    assert (record.username, record.action, record.object) == ("am.alice", "GET privacy:retention", "-")
+    assert record.request_id == response["X-Request-ID"]
+
+
+def test_a_denial_by_a_model_level_rule_names_the_action_and_the_model(scene, client, caplog):
+    # The audit trail's gate became a model-level rule (`access.require(user, "read_trail", AuditEvent)`,
+    # issue 12 item 1): its denial names that action and the model's label, no id.
+    alice, _, _ = scene
+    client.force_login(alice)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
         response = client.get("/audit/")
     assert response.status_code == 403
     [record] = denials(caplog)
-    assert (record.username, record.action, record.object) == ("am.alice", "GET audit-trail", "-")
+    assert (record.username, record.action, record.object) == (
+        "am.alice",
+        "read_trail",
+        "intimacy_ops.auditevent",
+    )
     assert record.request_id == response["X-Request-ID"]
 
 
