@@ -156,5 +156,5 @@ BODIES = {
     "governance:review-impact": _impact,
     "governance:meeting-agenda-move": lambda world, role, kind: {"direction": "up"},
     "governance:meeting-minutes": lambda world, role, kind: {"minutes": "Met; decided nothing."},
-    "segments:privacy-break-glass-review": _break_glass_review,
+    "privacy:break-glass-review": _break_glass_review,
 }

@@ -208,14 +208,12 @@ ROUTES: dict[str, Row] = {
     "segments:import-detail": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
     "segments:import-progress": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
     "segments:import-rejected-csv": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
-    "segments:privacy-access-log": page("GET", read=roles(*LOG_READERS)),
-    "segments:privacy-grants": page("GET POST", read=roles("steward"), write=roles("steward")),
-    "segments:privacy-grant-revoke": page("POST", obj="grant", sees=sees_grant, write=roles("steward")),
-    "segments:privacy-break-glass": page("GET", read=roles("steward")),
-    "segments:privacy-break-glass-review": page(
-        "POST", obj="break-glass", sees=sees_grant, write=reviews_break_glass
-    ),
-    "segments:retention": page("GET", read=roles("steward", "auditor", "admin")),
+    "privacy:access-log": page("GET", read=roles(*LOG_READERS)),
+    "privacy:grants": page("GET POST", read=roles("steward"), write=roles("steward")),
+    "privacy:grant-revoke": page("POST", obj="grant", sees=sees_grant, write=roles("steward")),
+    "privacy:break-glass": page("GET", read=roles("steward")),
+    "privacy:break-glass-review": page("POST", obj="break-glass", sees=sees_grant, write=reviews_break_glass),
+    "privacy:retention": page("GET", read=roles("steward", "auditor", "admin")),
     # --- exceptions pages -----------------------------------------------------------------------------
     "exceptions:list": page("GET"),
     "exceptions:waiting": page("GET", read=roles("lead")),

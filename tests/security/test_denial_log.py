@@ -4,9 +4,11 @@ naming the user, the action, the object (model label and id) and the request id 
 import logging
 
 import pytest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework.test import APIClient
 
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.views import permission_denied
 from tests.factories import user_with
 from tests.security.world import SECRET_EMAIL, SECRET_NOTES
 from tests.segments.factories import CustomerFactory, SegmentFactory
@@ -70,11 +72,40 @@ def test_a_denial_by_a_role_gate_names_the_route_when_no_object_was_named(scene,
     alice, _, _ = scene
     client.force_login(alice)
     with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = client.get("/segments/retention/")
+    assert response.status_code == 403
+    [record] = denials(caplog)
+    assert (record.username, record.action, record.object) == ("am.alice", "GET privacy:retention", "-")
+    assert record.request_id == response["X-Request-ID"]
+
+
+def test_a_denial_by_a_model_level_rule_names_the_action_and_the_model(scene, client, caplog):
+    # The audit trail's gate became a model-level rule (`access.require(user, "read_trail", AuditEvent)`,
+    # issue 12 item 1): its denial names that action and the model's label, no id.
+    alice, _, _ = scene
+    client.force_login(alice)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
         response = client.get("/audit/")
     assert response.status_code == 403
     [record] = denials(caplog)
-    assert (record.username, record.action, record.object) == ("am.alice", "GET audit-trail", "-")
+    assert (record.username, record.action, record.object) == (
+        "am.alice",
+        "read_trail",
+        "intimacy_ops.auditevent",
+    )
     assert record.request_id == response["X-Request-ID"]
+
+
+def test_djangos_own_403_handler_logs_the_denial_and_answers_403(scene, rf, caplog):
+    # handler403 (intimacy_ops.views.permission_denied): a bare django PermissionDenied a page lets through.
+    alice, _, _ = scene
+    request = rf.get("/somewhere/")
+    request.user, request.request_id = alice, "trace-7"
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = permission_denied(request, DjangoPermissionDenied())
+    assert response.status_code == 403
+    [record] = denials(caplog)
+    assert (record.username, record.action, record.request_id) == ("am.alice", "GET /somewhere/", "trace-7")
 
 
 def test_answers_that_are_not_denials_are_not_logged(scene, client, caplog):

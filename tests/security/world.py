@@ -17,13 +17,8 @@ from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThresho
 from governance.models import AgendaItem, Board, CalendarFeed, Meeting, Review, ThresholdPolicy
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
-from segments.models import (
-    AccessLogEntry,
-    BreakGlassSession,
-    ImportRun,
-    SensitiveAccessGrant,
-    SlaPolicy,
-)
+from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
+from segments.models import ImportRun, SlaPolicy
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
 from tests.factories import RegionFactory, user_with
 from tests.segments.factories import CustomerFactory, ServiceCaseFactory, tiers
@@ -200,7 +195,7 @@ def build_world() -> World:
     def grant(user, customer):
         return SensitiveAccessGrant.objects.create(
             user=user,
-            customer=customer,
+            subject=customer,
             purpose="Renewal negotiation",
             granted_by=u["steward"],
             granted_at=now,
@@ -210,7 +205,7 @@ def build_world() -> World:
     def break_glass(user, customer):
         return BreakGlassSession.objects.create(
             user=user,
-            customer=customer,
+            subject=customer,
             justification="Customer on the phone, outage",
             opened_at=now - datetime.timedelta(hours=1),
             expires_at=now + datetime.timedelta(hours=1),
@@ -219,7 +214,7 @@ def build_world() -> World:
     def log_row(user, customer):
         return AccessLogEntry.objects.create(
             user=user,
-            customer=customer,
+            subject=customer,
             fields=["contact_email"],
             at=now,
             purpose="own account",
