@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, Process
 from governance.models import Review, ThresholdPolicy
+from governance.selectors.boards import board_for, board_people
 from governance.services.crossings import Crossing, crossings_of, decided_unchanged, money
 from governance.services.impact import assess_impact
-from governance.services.reviews import board_for, board_people
 from governance.services.voting import tell_chair_if_quorum_impossible
 from intimacy_ops import audit
 from intimacy_ops.notifications import notify
