@@ -94,32 +94,28 @@ def is_process_owner(user, process: Process) -> bool:
 # --- model-level actions: before there is an object ----------------------------------------------------
 
 
-@access.register_model_rule(ExceptionRequest, "create")
-def _may_raise(user):
-    if user.has_role(Role.ACCOUNT_MANAGER):
-        return access.ALLOW
-    return access.Decision(False, "Only account managers ask for exceptions, for the customers they manage.")
+access.allow_roles(
+    ExceptionRequest,
+    "create",
+    roles=(Role.ACCOUNT_MANAGER,),
+    refusal="Only account managers ask for exceptions, for the customers they manage.",
+)
 
+access.allow_roles(
+    ExceptionRequest,
+    "decide_as_lead",
+    roles=(Role.OPERATIONS_LEAD,),
+    refusal="Only operations leads decide requests routed to a single approver.",
+)
 
-@access.register_model_rule(ExceptionRequest, "decide_as_lead")
-def _may_decide_as_lead(user):
-    if user.has_role(Role.OPERATIONS_LEAD):
-        return access.ALLOW
-    return access.Decision(False, "Only operations leads decide requests routed to a single approver.")
+access.allow_roles(
+    Process,
+    "create",
+    roles=(Role.PROCESS_OWNER, Role.ADMINISTRATOR),
+    refusal="Only process owners and administrators add processes to the catalog.",
+)
 
-
-@access.register_model_rule(Process, "create")
-def _may_add_process(user):
-    if user.has_role(Role.PROCESS_OWNER, Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "Only process owners and administrators add processes to the catalog.")
-
-
-@access.register_model_rule(Process, "own")
-def _may_own_process(user):
-    if user.has_role(Role.PROCESS_OWNER):
-        return access.ALLOW
-    return access.Decision(False, f"{user.username} is not a process owner.")
+access.allow_roles(Process, "own", roles=(Role.PROCESS_OWNER,), refusal="{username} is not a process owner.")
 
 
 @access.register_rule(Customer, "request_exception")

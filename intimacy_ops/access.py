@@ -72,6 +72,18 @@ def register_model_rule(model: type[Model], *actions: str):
     return decorate
 
 
+def allow_roles(model: type[Model], *actions: str, roles, refusal: str) -> None:
+    """Register a model-level rule that is a role and nothing else: holders of any of `roles` may; anyone
+    else is refused with `refusal` (where `{username}` names the person refused)."""
+
+    def rule(user) -> Decision:
+        if user.has_role(*roles):
+            return ALLOW
+        return Decision(False, refusal.format(username=user.username))
+
+    register_model_rule(model, *actions)(rule)
+
+
 def _is_active_user(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

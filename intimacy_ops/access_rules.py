@@ -17,22 +17,20 @@ def _may_view_event(user, obj):
     return True
 
 
-@access.register_model_rule(AuditEvent, "read_trail")
-def _may_read_trail(user):
-    if user.has_role(Role.AUDITOR, Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "The audit trail is for auditors and administrators.")
+access.allow_roles(
+    AuditEvent,
+    "read_trail",
+    roles=(Role.AUDITOR, Role.ADMINISTRATOR),
+    refusal="The audit trail is for auditors and administrators.",
+)
 
+access.allow_roles(
+    CheckRun,
+    "view",
+    roles=(Role.ADMINISTRATOR, Role.OPERATIONS_LEAD),
+    refusal="Background checks are for administrators and operations leads.",
+)
 
-@access.register_model_rule(CheckRun, "view")
-def _may_view_checks(user):
-    if user.has_role(Role.ADMINISTRATOR, Role.OPERATIONS_LEAD):
-        return access.ALLOW
-    return access.Decision(False, "Background checks are for administrators and operations leads.")
-
-
-@access.register_model_rule(CheckRun, "create")
-def _may_run_check(user):
-    if user.has_role(Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "Only administrators run a check by hand.")
+access.allow_roles(
+    CheckRun, "create", roles=(Role.ADMINISTRATOR,), refusal="Only administrators run a check by hand."
+)

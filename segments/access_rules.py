@@ -103,52 +103,46 @@ def _may_manage_tiers(user, obj):
 CASE_OPENERS = (Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
 IMPORTERS = (Role.OPERATIONS_LEAD, Role.DATA_STEWARD, Role.ADMINISTRATOR)
 
+access.allow_roles(
+    Customer,
+    "create",
+    roles=(Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR),
+    refusal="Only account managers and operations leads add customers.",
+)
 
-@access.register_model_rule(Customer, "create")
-def _may_add_customer(user):
-    if user.has_role(Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "Only account managers and operations leads add customers.")
+# May this person be a customer's account manager?
+access.allow_roles(
+    Customer, "manage", roles=(Role.ACCOUNT_MANAGER,), refusal="{username} is not an account manager."
+)
 
+access.allow_roles(
+    Segment,
+    "change_thresholds",
+    roles=(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR),
+    refusal="Only operations leads change segment thresholds.",
+)
 
-@access.register_model_rule(Customer, "manage")
-def _may_manage_customers(user):
-    """May this person be a customer's account manager?"""
-    if user.has_role(Role.ACCOUNT_MANAGER):
-        return access.ALLOW
-    return access.Decision(False, f"{user.username} is not an account manager.")
+access.allow_roles(
+    SlaPolicy,
+    "change",
+    roles=(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR),
+    refusal="Only operations leads set SLA policies.",
+)
 
+access.allow_roles(
+    SlaPolicy,
+    "confirm_equity_exception",
+    roles=(Role.OPERATIONS_LEAD,),
+    refusal="Only an operations lead can confirm an exception to tier equity.",
+)
 
-@access.register_model_rule(Segment, "change_thresholds")
-def _may_change_thresholds(user):
-    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "Only operations leads change segment thresholds.")
+access.allow_roles(
+    ServiceCase,
+    "create",
+    roles=CASE_OPENERS,
+    refusal="Only account managers, operations leads and data stewards log cases.",
+)
 
-
-@access.register_model_rule(SlaPolicy, "change")
-def _may_set_policies(user):
-    if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "Only operations leads set SLA policies.")
-
-
-@access.register_model_rule(SlaPolicy, "confirm_equity_exception")
-def _may_confirm_inequity(user):
-    if user.has_role(Role.OPERATIONS_LEAD):
-        return access.ALLOW
-    return access.Decision(False, "Only an operations lead can confirm an exception to tier equity.")
-
-
-@access.register_model_rule(ServiceCase, "create")
-def _may_log_case(user):
-    if user.has_role(*CASE_OPENERS):
-        return access.ALLOW
-    return access.Decision(False, "Only account managers, operations leads and data stewards log cases.")
-
-
-@access.register_model_rule(ImportRun, "create")
-def _may_import(user):
-    if user.has_role(*IMPORTERS):
-        return access.ALLOW
-    return access.Decision(False, "Imports are for operations leads and data stewards.")
+access.allow_roles(
+    ImportRun, "create", roles=IMPORTERS, refusal="Imports are for operations leads and data stewards."
+)

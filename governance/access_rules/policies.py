@@ -35,11 +35,12 @@ def _policies(user, queryset):
     return queryset if user.has_role(*READERS) else queryset.none()
 
 
-@access.register_model_rule(ThresholdPolicy, "view")
-def _may_read_policies(user):
-    if user.has_role(*READERS):
-        return access.ALLOW
-    return access.Decision(False, "Threshold policies are for board members, owners, leads and auditors.")
+access.allow_roles(
+    ThresholdPolicy,
+    "view",
+    roles=READERS,
+    refusal="Threshold policies are for board members, owners, leads and auditors.",
+)
 
 
 @access.register_rule(ThresholdPolicy, "view")

@@ -34,12 +34,13 @@ def _may_view(user, obj):
     return True
 
 
-@access.register_model_rule(Board, "read_every_history")
-def _may_read_every_history(user):
-    """Those who answer for decisions across boards read every board's history."""
-    if user.has_role(Role.AUDITOR, Role.PROCESS_OWNER, Role.ADMINISTRATOR):
-        return access.ALLOW
-    return access.Decision(False, "Only the boards you sit on show their history to you.")
+# Those who answer for decisions across boards read every board's history.
+access.allow_roles(
+    Board,
+    "read_every_history",
+    roles=(Role.AUDITOR, Role.PROCESS_OWNER, Role.ADMINISTRATOR),
+    refusal="Only the boards you sit on show their history to you.",
+)
 
 
 def _chair_of_the_board(what: str):
