@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intimacy_ops import access, errors
+from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.forms import add_domain_errors
 from privacy import access_rules, selectors
 from privacy.filters import parse_moment
@@ -101,6 +101,8 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def break_glass_list(request: HttpRequest) -> HttpResponse:
     _require(access_rules.may_manage_grants(request.user))
     waiting, reviewed = selectors.break_glass_sessions(request.user)
+    for session in waiting:  # the review buttons, from the session's lifecycle table and its rule
+        session.actions = lifecycle.actions_for(request.user, session)
     context = {"open_sessions": waiting, "reviewed": reviewed, "now": timezone.now()}
     return render(request, "privacy/break_glass.html", context)
 

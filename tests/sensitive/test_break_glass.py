@@ -181,3 +181,15 @@ def test_a_steward_cannot_review_their_own_break_glass_session(world, as_user):
     assert own.status_code == 403
     assert "Another data steward" in own.json()["detail"]
     assert BreakGlassSession.objects.get(pk=opened.json()["id"]).review_outcome == ""
+
+
+def test_the_steward_page_offers_no_review_buttons_on_your_own_session(world, client, as_user):
+    """The review buttons come from the session's lifecycle table: your own session waits for another steward."""
+    opened = as_user("steward.sam").post(
+        "/api/v1/break-glass/", {"customer": world.acme.pk, "justification": JUSTIFICATION}, format="json"
+    )
+    assert opened.status_code == 201, opened.content
+    client.force_login(world.people["steward.sam"])
+    page = client.get("/segments/privacy/break-glass/").content.decode()
+    assert 'data-testid="not-yours-to-review"' in page
+    assert 'data-testid="accept"' not in page
