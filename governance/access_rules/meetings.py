@@ -2,7 +2,7 @@
 across boards. Everyone else gets a 404, never a hint that the meeting exists. Only the chair runs a
 meeting (schedule, change, cancel, agenda, attendance, minutes)."""
 
-from governance.access_rules.boards import boards_of, is_chair
+from governance.access_rules.boards import boards_of, chair_only
 from governance.models import Board, Meeting
 from intimacy_ops import access
 
@@ -19,20 +19,14 @@ def _may_view(user, meeting):
     return True
 
 
-def _chair_only(what: str):
-    def rule(user, obj):
-        board = obj if isinstance(obj, Board) else obj.board
-        if is_chair(user, board):
-            return access.ALLOW
-        return access.Decision(False, f"Only the chair of {board.name} {what}.")
-
-    return rule
-
-
 # Only the chair runs a meeting; each refusal says what the chair alone does.
-access.register_rule(Board, "schedule_meeting")(_chair_only("schedules its meetings"))
-access.register_rule(Meeting, "change")(_chair_only("changes its meetings"))
-access.register_rule(Meeting, "cancel")(_chair_only("cancels its meetings"))
-access.register_rule(Meeting, "set_agenda")(_chair_only("sets its agendas"))
-access.register_rule(Meeting, "record_attendance")(_chair_only("records who attended"))
-access.register_rule(Meeting, "record_minutes")(_chair_only("records its minutes"))
+access.register_rule(Board, "schedule_meeting")(
+    chair_only("Only the chair of {board} schedules its meetings.")
+)
+access.register_rule(Meeting, "change")(chair_only("Only the chair of {board} changes its meetings."))
+access.register_rule(Meeting, "cancel")(chair_only("Only the chair of {board} cancels its meetings."))
+access.register_rule(Meeting, "set_agenda")(chair_only("Only the chair of {board} sets its agendas."))
+access.register_rule(Meeting, "record_attendance")(
+    chair_only("Only the chair of {board} records who attended.")
+)
+access.register_rule(Meeting, "record_minutes")(chair_only("Only the chair of {board} records its minutes."))

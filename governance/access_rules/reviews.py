@@ -5,7 +5,7 @@ see the request under review."""
 from django.db.models import Q
 
 from exceptions.models import ExceptionRequest
-from governance.access_rules.boards import boards_of, is_chair
+from governance.access_rules.boards import boards_of, chair_only
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
@@ -43,33 +43,21 @@ access.allow_roles(
 )
 
 
-def _chair_of_the_board(what: str):
-    def rule(user, review):
-        if is_chair(user, review.board):
-            return access.ALLOW
-        return access.Decision(False, f"Only the board's chair {what}.")
-
-    return rule
+access.register_rule(Review, "co_opt")(chair_only("Only the board's chair co-opts a member."))
+access.register_rule(Review, "carry_out")(chair_only("Only the board's chair carries out its decision."))
 
 
-access.register_rule(Review, "co_opt")(_chair_of_the_board("co-opts a member"))
-access.register_rule(Review, "carry_out")(_chair_of_the_board("carries out its decision"))
-
-
-@access.register_rule(Board, "revoke_exception")
-def _may_revoke_for_the_board(user, board):
-    if is_chair(user, board):
-        return access.ALLOW
-    return access.Decision(
-        False,
+access.register_rule(Board, "revoke_exception")(
+    chair_only(
         "Only the chair of the board covering this exception revokes it for the board; "
-        "an operations lead of the region revokes it in their own right.",
+        "an operations lead of the region revokes it in their own right."
     )
+)
 
 
 # --- the review lifecycle's *who* for a person (governance/lifecycles.py) --------------------------
 
-access.register_rule(Review, "decide")(_chair_of_the_board("records its decision"))
+access.register_rule(Review, "decide")(chair_only("Only the board's chair records its decision."))
 
 
 @access.register_rule(Review, "withdraw")
