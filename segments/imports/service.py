@@ -20,10 +20,6 @@ from segments.tasks import run_import
 MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 
-def may_import(user) -> bool:
-    return bool(user is not None and access.allowed(user, "create", ImportRun))
-
-
 def require_importer(user) -> None:
     access.require(user, "create", ImportRun)
 

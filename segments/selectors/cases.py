@@ -20,7 +20,6 @@ from django.utils import timezone
 from intimacy_ops import access
 from segments.case_rows import DUE_SOON
 from segments.models import (
-    Customer,
     Priority,
     ServiceCase,
     WaitingInterval,
@@ -48,15 +47,6 @@ def cases_for(user) -> QuerySet[ServiceCase]:
     return access.visible(
         user,
         ServiceCase.objects.select_related("customer__segment").annotate(is_waiting=Exists(open_wait)),
-    )
-
-
-def open_cases_of(user, customer: Customer) -> QuerySet[ServiceCase]:
-    """A customer's unresolved cases, the soonest due first."""
-    return (
-        cases_for(user)
-        .filter(customer=customer, resolved_at__isnull=True)
-        .order_by("resolution_due_at", "opened_at")
     )
 
 
