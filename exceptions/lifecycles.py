@@ -1,7 +1,7 @@
 """The lifecycle of an exception request as one table (DESIGN.md, "Lifecycle"; STYLE.md).
 
-The kernel's engine (intimacy_ops/lifecycle.py) applies it: `apply_transition` (exceptions/services/
-lifecycle.py) is the only code that changes a request's status: the engine checks the *from* statuses
+The kernel's engine (intimacy_ops/lifecycle.py) applies it: `intimacy_ops.lifecycle.apply`, called by the acts in
+exceptions/services/lifecycle.py, is the only code that changes a request's status: the engine checks the *from* statuses
 (else 409 naming what is allowed now), then the *who* (else 403 with the reason: a person is asked of
 the access rules in exceptions/access_rules.py), and records actor, time, from, to and comment in an
 ExceptionTransition row and the audit trail.

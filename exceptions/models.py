@@ -238,7 +238,7 @@ class ExceptionRequest(models.Model):
 
 
 class ExceptionTransition(models.Model):
-    """One step of a request's lifecycle: who, when, from, to, why. Written only by `apply_transition`."""
+    """One step of a request's lifecycle: who, when, from, to, why. Written only by the lifecycle engine."""
 
     exception = models.ForeignKey(ExceptionRequest, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=30)

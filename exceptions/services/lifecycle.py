@@ -1,4 +1,5 @@
-"""The lifecycle of a request: one function applies the transitions table; the business acts use it."""
+"""The business acts on a request (submit, withdraw, decide, amend, end…), each applying rows of its lifecycle
+table (exceptions/lifecycles.py) through the kernel's engine, `intimacy_ops.lifecycle.apply`, on a row from `lock()`."""
 
 import datetime
 
@@ -11,10 +12,9 @@ from exceptions.lifecycles import (
     LEAD_DECISIONS,
     PERSON,
     SYSTEM,
-    Row,
     takes_up_first,
 )
-from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
+from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
 from exceptions.services.routing import route_request
@@ -33,22 +33,6 @@ def lock(exception: ExceptionRequest) -> ExceptionRequest:
     )
 
 
-def check_transition(exception: ExceptionRequest, action: str, *, actor, authority: str = PERSON) -> Row:
-    """409 if the status does not allow `action` (naming what it allows), 403 if this actor may not take it."""
-    return lifecycle.check(exception, action, actor=actor, authority=authority)
-
-
-def apply_transition(
-    exception: ExceptionRequest, action: str, *, actor=None, comment: str = "", authority: str = PERSON
-) -> ExceptionTransition:
-    """The one place a request changes status (the kernel's engine applies exceptions/lifecycles.py).
-
-    Checks from and who, sets it, records actor, time, from, to, comment; tells whom it concerns.
-    Call it inside a transaction on a row from `lock()`.
-    """
-    return lifecycle.apply(exception, action, actor=actor, comment=comment, authority=authority)
-
-
 def submit_request(
     *, exception: ExceptionRequest, actor, comment: str = "", route: bool = True
 ) -> ExceptionRequest:
@@ -60,9 +44,9 @@ def submit_request(
     """
     with transaction.atomic():
         exception = lock(exception)
-        check_transition(exception, "submit", actor=actor)
+        lifecycle.check(exception, "submit", actor=actor)
         request_services.check_stored(exception, actor)
-        apply_transition(exception, "submit", actor=actor, comment=comment)
+        lifecycle.apply(exception, "submit", actor=actor, comment=comment)
         if route:
             route_request(exception)
     return exception
@@ -76,7 +60,7 @@ def withdraw_request(*, exception: ExceptionRequest, actor, comment: str = "") -
             Status.SUBMITTED,
             Status.UNDER_REVIEW,
         )
-        apply_transition(exception, "withdraw", actor=actor, comment=comment)
+        lifecycle.apply(exception, "withdraw", actor=actor, comment=comment)
         if was_with_board:
             hooks.review_withdrawn(exception, actor)
     return exception
@@ -94,13 +78,13 @@ def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionR
     with transaction.atomic():
         exception = lock(exception)
         if exception.status not in request_services.AMENDABLE_STATES:
-            check_transition(exception, "amend", actor=actor)  # 409, naming what the status allows
+            lifecycle.check(exception, "amend", actor=actor)  # 409, naming what the status allows
         if exception.requested_by_id != actor.pk:
             raise errors.PermissionDenied("Only the person who raised this request may change it.")
         changed = request_services.changed_fields(exception, values)
         material = [name for name in changed if name in request_services.MATERIAL_FIELDS]
         if material:
-            check_transition(exception, "amend", actor=actor)
+            lifecycle.check(exception, "amend", actor=actor)
         request_services.validate(actor, {**request_services._values_of(exception), **values})
         before = request_services.snapshot(exception)
         regions = values.pop("scope_regions", None)
@@ -129,7 +113,7 @@ def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionR
             comment=f"Material change: {labels}.",
         )
         was_active = exception.status == Status.ACTIVE
-        apply_transition(
+        lifecycle.apply(
             exception,
             "amend",
             actor=actor,
@@ -214,11 +198,11 @@ def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: 
     with transaction.atomic():
         exception = lock(exception)
         take_up = takes_up_first(exception, action)
-        check_transition(exception, "route" if take_up else action, actor=actor)
+        lifecycle.check(exception, "route" if take_up else action, actor=actor)
         _require_reason(action, comment)
         if take_up:
             who = actor.get_full_name() or actor.username
-            apply_transition(
+            lifecycle.apply(
                 exception,
                 "route",
                 actor=actor,
@@ -227,7 +211,7 @@ def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: 
                     f"operations lead of {exception.customer.region.code}."
                 ),
             )
-        apply_transition(exception, action, actor=actor, comment=comment)
+        lifecycle.apply(exception, action, actor=actor, comment=comment)
     return exception
 
 
@@ -242,7 +226,7 @@ def record_decision(
         raise ValueError(outcome)
     with transaction.atomic():
         exception = lock(exception)
-        apply_transition(exception, outcome, actor=actor, comment=rationale, authority=BOARD)
+        lifecycle.apply(exception, outcome, actor=actor, comment=rationale, authority=BOARD)
     return exception
 
 
@@ -254,12 +238,12 @@ def end_exception(
         raise ValueError(action)
     with transaction.atomic():
         exception = lock(exception)
-        check_transition(exception, action, actor=actor, authority=authority)
+        lifecycle.check(exception, action, actor=actor, authority=authority)
         if authority == PERSON and not (comment or "").strip():
             raise errors.ValidationFailed(
                 {"comment": ["Say why this exception ends now: the account manager reads it."]}
             )
-        apply_transition(exception, action, actor=actor, comment=comment, authority=authority)
+        lifecycle.apply(exception, action, actor=actor, comment=comment, authority=authority)
     return exception
 
 
@@ -278,7 +262,7 @@ def schedule_sunset(
     """
     with transaction.atomic():
         exception = lock(exception)
-        check_transition(exception, "sunset", actor=actor, authority=authority)
+        lifecycle.check(exception, "sunset", actor=actor, authority=authority)
         today = timezone.localdate()
         date = max(sunset_on, today)
         if exception.expires_on is not None:
@@ -310,7 +294,7 @@ def _run_due(status: str, action: str, due, comment: str) -> int:
 
     def move(batch: list[ExceptionRequest]) -> int:
         for exception in batch:
-            apply_transition(exception, action, comment=comment, authority=SYSTEM)
+            lifecycle.apply(exception, action, comment=comment, authority=SYSTEM)
         return len(batch)
 
     # Another run of the same check may hold or have moved some: skipped, never waited for or repeated.

@@ -93,7 +93,7 @@ def _requester_message(exception, transition) -> tuple[str, str] | None:
 
 
 def status_changed(exception, transition) -> None:
-    """Called by `apply_transition` for every status change, inside its transaction."""
+    """Called by the lifecycle engine for every status change, inside its transaction."""
     if transition.actor_id is None or transition.actor_id != exception.requested_by_id:
         message = _requester_message(exception, transition)
         if message:

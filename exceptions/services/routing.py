@@ -63,8 +63,8 @@ def route_request(exception: ExceptionRequest) -> str:
         return exception.route
     review = hooks.request_board_review(exception)  # raises, naming the problem, when no board covers it
     comment += f" Review opened on {review.board}." if getattr(review, "board", None) else ""
-    # The kernel's engine applies the table's row (lifecycle.apply_transition is the same call): routing sits
-    # below the lifecycle service, which calls it, and never calls it back.
+    # The kernel's engine applies the table's row: routing sits below the lifecycle service, which calls it,
+    # and never calls it back.
     lifecycle.apply(exception, "route", comment=comment, authority="system")
     return exception.route
 

@@ -25,6 +25,7 @@ from exceptions.services import requests as request_services
 from exceptions.services.routing import is_below_threshold
 from exceptions.views.detail import detail_page, get_request
 from intimacy_ops import access, errors
+from intimacy_ops import lifecycle as engine
 from intimacy_ops.forms import handle_form
 from segments.models import Customer
 
@@ -292,7 +293,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdrawing asks first: a confirmation page, then the act."""
     exception = get_request(request.user, pk)
     if "withdraw" not in actions_for(request.user, exception):
-        lifecycle.check_transition(exception, "withdraw", actor=request.user)  # 409 or 403, saying why
+        engine.check(exception, "withdraw", actor=request.user)  # 409 or 403, saying why
     form = WithdrawForm(request.POST if request.method == "POST" else None)
 
     def withdraw(data) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from exceptions.lifecycles import (
 from exceptions.models import ExceptionRequest, ExceptionTransition
 from exceptions.services import lifecycle
 from intimacy_ops import errors
+from intimacy_ops import lifecycle as engine
 from intimacy_ops.audit import AuditEvent
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
 
@@ -73,9 +74,7 @@ def _unchanged(exception, status, audit_before):
 
 def _service_call(exception, action, *, actor, authority):
     with transaction.atomic():
-        lifecycle.apply_transition(
-            lifecycle.lock(exception), action, actor=actor, comment="because", authority=authority
-        )
+        engine.apply(lifecycle.lock(exception), action, actor=actor, comment="because", authority=authority)
 
 
 @pytest.mark.parametrize("status, action", OUTSIDE, ids=[f"{s}-{a}" for s, a in OUTSIDE])
