@@ -77,8 +77,8 @@ class _Importer:
         cleaned: list[Cleaned] = []
         for raw in rows:
             values, problems = self.clean(raw.data)
-            for column, messages in raw.problems.items():
-                problems.setdefault(column, []).extend(messages)
+            # What is wrong with the cell itself (a NUL, a list) is all there is to say about its column.
+            problems.update(raw.problems)
             if not problems:
                 fingerprint = hash((values["source"], values["external_id"]))
                 first = self.seen.get(fingerprint)
