@@ -306,7 +306,12 @@ def may_see(user, obj: Model, field_name: str) -> bool:
 
 def show(user, obj: Model, field_name: str):
     """The value of `field_name` for this user: the value itself (logged if sensitive), or the mask."""
-    value = getattr(obj, field_name)
+    return reveal(user, obj, field_name, getattr(obj, field_name))
+
+
+def reveal(user, obj: Model, field_name: str, value):
+    """`value`, a copy of `obj`'s `field_name` kept elsewhere (a rejected import row), decided and logged as
+    `show` decides and logs the field itself: the value, or the mask."""
     why = purpose(user, obj, field_name)
     if why is None:
         return MASK

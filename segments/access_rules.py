@@ -1,9 +1,12 @@
 """Who sees and does what in segments: region scoping in SQL (DESIGN.md, roles table)."""
 
+from django.db.models import Q
+
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
 from segments.models import (
     Customer,
+    ImportRejectedRow,
     ImportRun,
     Segment,
     SegmentChange,
@@ -49,9 +52,28 @@ def _calendars(user, queryset):
 
 @access.register_scope(ImportRun)
 def _imports(user, queryset):
-    if user.has_role(*IMPORTERS, Role.AUDITOR):
+    """A run is seen by whoever started it, by importers of a region its rows describe, and across regions."""
+    if access.sees_all_regions(user):
         return queryset
-    return queryset.filter(started_by=user)
+    mine = Q(started_by=user)
+    if user.has_role(*IMPORTERS):
+        touching = access.in_user_regions(user, ImportRun.regions.through.objects.all()).values(
+            "importrun_id"
+        )
+        mine |= Q(pk__in=touching)
+    return queryset.filter(mine)
+
+
+@access.register_scope(ImportRejectedRow)
+def _rejected_rows(user, queryset):
+    """A rejected row is seen in its region (its customer's, else the one its cell names); a row of no known
+    region (no such customer, a region code that is wrong) by whoever sees its run; the run's starter sees
+    every row of their own file. Which sensitive cells show: selectors.shown_cells."""
+    if access.sees_all_regions(user):
+        return queryset
+    return access.in_user_regions(user, queryset) | queryset.filter(
+        Q(region__isnull=True, run__in=access.visible(user, ImportRun).values("id")) | Q(run__started_by=user)
+    )
 
 
 @access.register_rule(Customer, "view")

@@ -39,6 +39,14 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True, help_text="Why a file was refused or failed.")
+    # The regions of the customers its rows describe (a case's region is its customer's), written batch by
+    # batch: who sees the run besides its starter (segments/access_rules.py).
+    regions = models.ManyToManyField(
+        "accounts.Region",
+        blank=True,
+        related_name="+",
+        help_text="Regions of the customers its rows describe.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -56,6 +64,15 @@ class ImportRejectedRow(models.Model):
     line = models.PositiveIntegerField(help_text="Line (CSV) or item number (JSON) in the file.")
     data = models.JSONField()
     errors = models.JSONField(help_text="Field name → messages.")
+    # The customer the row names, when it exists (a customers row by its key, a cases row by its customer's
+    # key): whose sensitive data the row's sensitive cells are, so they are shown only to who may see it.
+    customer = models.ForeignKey(
+        "segments.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # That customer's region, else the region the row's `region` cell names; none when neither is known.
+    region = models.ForeignKey(
+        "accounts.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Set by retention (declared in segments/privacy.py): the row's data was emptied; it is not matched again.
     anonymized_at = models.DateTimeField(null=True, blank=True)
 

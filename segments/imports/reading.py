@@ -26,6 +26,7 @@ CHUNK_CHARS = 64 * 1024
 SCAN_CHUNK_BYTES = 1024 * 1024
 MAX_ITEM_CHARS = 1024 * 1024  # a JSON item larger than this is refused rather than buffered
 _SPACE = re.compile(r"[ \t\n\r]*")
+NUL, REPLACEMENT = "\x00", "\ufffd"
 # CSV cells may be long (notes); the default limit of 128 KiB would stop the import at such a row.
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -91,7 +92,19 @@ def check_utf8(path: Path) -> None:
 
 
 def _column_name(raw) -> str:
-    return str(raw).strip().lower()
+    return str(raw).replace(NUL, REPLACEMENT).strip().lower()
+
+
+def _refuse_nul(data: dict, problems: dict) -> dict:
+    """A text cell holding a NUL character is a problem of its column (the database and the API refuse such
+    text); the row is kept with the NUL shown as U+FFFD, so the rejected row can be stored and read."""
+    for name, value in data.items():
+        if isinstance(value, str) and NUL in value:
+            data[name] = value.replace(NUL, REPLACEMENT)
+            problems.setdefault(name, []).append(
+                "Contains a NUL character (\\x00), which text may not hold: remove it and import the row again."
+            )
+    return data
 
 
 class ImportFile:
@@ -204,7 +217,7 @@ class ImportFile:
                     ]
                     cells = cells + [""] * (width - len(cells))
                 data = {name: cell for name, cell in zip(self.columns, cells, strict=False) if name}
-                yield RawRow(line=self._reader.line_num, data=data, problems=problems)
+                yield RawRow(line=self._reader.line_num, data=_refuse_nul(data, problems), problems=problems)
         except csv.Error as problem:
             raise FileRefused(
                 f"The CSV file cannot be read after line {self._reader.line_num}: {problem}."
@@ -217,8 +230,9 @@ class ImportFile:
         self._first_item = None
         for number, item in _chain(pending, self._items):
             if not isinstance(item, dict):
+                problems = {"item": ["Not an object."]}
                 yield RawRow(
-                    line=number, data={"item": _storable(item)}, problems={"item": ["Not an object."]}
+                    line=number, data=_refuse_nul({"item": _storable(item)}, problems), problems=problems
                 )
                 continue
             data = {}
@@ -228,7 +242,7 @@ class ImportFile:
                 data[name] = _storable(value)
                 if isinstance(value, dict | list):
                     problems[name] = ["Give a single value, not a list or an object."]
-            yield RawRow(line=number, data=data, problems=problems)
+            yield RawRow(line=number, data=_refuse_nul(data, problems), problems=problems)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

@@ -1,15 +1,16 @@
-"""Reads of import runs: the runs a user may see, and the rejected rows of a run as CSV."""
+"""Reads of import runs: the runs a user may see, and the rejected rows of a run (page and CSV), scoped by
+region and with their sensitive cells masked unless the reader may see that customer's."""
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from intimacy_ops import access
+from intimacy_ops import access, sensitive, spreadsheet
 from segments.imports import columns
 from segments.imports.service import require_importer
-from segments.models import ImportRejectedRow, ImportRun
+from segments.models import Customer, ImportRejectedRow, ImportRun
+
+CHUNK = 500
 
 
 def runs_for(user) -> QuerySet:
@@ -23,16 +24,22 @@ def run_for(user, run_id) -> ImportRun:
     return access.get_visible(user, ImportRun.objects.select_related("started_by"), pk=run_id)
 
 
-def rejected_rows(run: ImportRun) -> QuerySet:
-    return ImportRejectedRow.objects.filter(run=run).order_by("line", "id")
+def rejected_rows(user, run: ImportRun) -> QuerySet:
+    """The run's rejected rows this user may see (their regions'; all of a file they imported themselves)."""
+    return (
+        access.visible(user, ImportRejectedRow)
+        .filter(run=run)
+        .select_related("customer")
+        .order_by("line", "id")
+    )
 
 
-def rejected_columns(run: ImportRun) -> list[str]:
+def rejected_columns(rows: QuerySet, kind: str) -> list[str]:
     """The file's own columns seen in the rejected rows: the expected ones in contract order, then any others."""
     seen: set[str] = set()
-    for data in rejected_rows(run).values_list("data", flat=True).iterator(chunk_size=2000):
+    for data in rows.values_list("data", flat=True).iterator(chunk_size=2000):
         seen.update(data)
-    spec = columns.SPECS[run.kind]
+    spec = columns.SPECS[kind]
     known = [name for name in spec.columns if name in seen]
     return known + sorted(seen - set(known) - {columns.ERRORS_COLUMN})
 
@@ -40,6 +47,26 @@ def rejected_columns(run: ImportRun) -> list[str]:
 def format_errors(errors: dict) -> str:
     """`{"region": ["No region 'XX'."]}` → `region: No region 'XX'.` (several joined with '; ')."""
     return "; ".join(f"{name}: {message}" for name, messages in errors.items() for message in messages)
+
+
+def shown_cells(user, rows: list[ImportRejectedRow]) -> None:
+    """Set `row.shown`: the row's cells as this user may read them. A sensitive cell (a customer's declared
+    sensitive field) is the mask unless the user may read that field of the customer the row names, and
+    then it is recorded in the access log like the field itself; a row naming no existing customer is
+    masked to everyone. Inside a recording (a request's, or an export's)."""
+    sensitive.prime(user, [row.customer for row in rows if row.customer is not None])
+    hidden = sensitive.sensitive_fields(Customer)
+    for row in rows:
+        data = dict(row.data)
+        for name in hidden:
+            if data.get(name) in ("", None):
+                continue
+            data[name] = (
+                sensitive.MASK
+                if row.customer is None
+                else sensitive.reveal(user, row.customer, name, data[name])
+            )
+        row.shown = data
 
 
 def _cell(value) -> str:
@@ -50,20 +77,30 @@ def _cell(value) -> str:
     return str(value)
 
 
-def rejected_csv(run: ImportRun) -> Iterator[str]:
-    """The rejected rows with their original columns and an `errors` column, as CSV text, a row at a time."""
-    names = rejected_columns(run)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def rejected_csv(user, run: ImportRun) -> Iterator[str]:
+    """The rejected rows the user may see, with their original columns (sensitive cells as `shown_cells`
+    gives them, the unmasked ones access-logged per chunk before it is sent) and an `errors` column, as CSV
+    text through the one CSV writer (formula-like cells made inert)."""
+    rows = rejected_rows(user, run)
+    names = rejected_columns(rows, run.kind)
+    writer = spreadsheet.CsvWriter()
+    yield writer.header([*names, columns.ERRORS_COLUMN])
+    with sensitive.recording(channel=sensitive.EXPORT):
+        chunk: list[ImportRejectedRow] = []
+        for row in rows.iterator(chunk_size=CHUNK):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                yield _chunk(writer, user, chunk, names)
+                chunk = []
+        if chunk:
+            yield _chunk(writer, user, chunk, names)
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
 
-    writer.writerow([*names, columns.ERRORS_COLUMN])
-    yield "\ufeff" + flush()  # a BOM, so spreadsheet programs open it as UTF-8
-    for row in rejected_rows(run).iterator(chunk_size=2000):
-        writer.writerow([*(_cell(row.data.get(name)) for name in names), format_errors(row.errors)])
-        yield flush()
+def _chunk(writer, user, rows: list[ImportRejectedRow], names: list[str]) -> str:
+    shown_cells(user, rows)
+    lines = [
+        writer.row([*(_cell(row.shown.get(name)) for name in names), format_errors(row.errors)])
+        for row in rows
+    ]
+    sensitive.flush()  # one access-log row per customer shown unmasked, before the lines leave
+    return "".join(lines)

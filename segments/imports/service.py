@@ -56,7 +56,7 @@ def queue_import(*, actor: User, kind: str, upload) -> ImportRun:
         )
     folder = Path(settings.VAR_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    name = Path(upload.name or "upload").name
+    name = Path((upload.name or "upload").replace("\x00", "")).name or "upload"
     stored = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
     with stored.open("wb") as handle:
         for chunk in upload.chunks():

@@ -6,6 +6,8 @@ Rules that hold for both kinds:
   field as it is (or its default for a new record).
 - Times are ISO 8601 with a date and a time. A time without an offset is read as UTC (the
   application's time zone), so exports that write UTC without the "Z" import as they are meant.
+- A sensitive cell (`contact_email`, `personal_notes`) reading exactly `***` (the mask of a downloaded
+  rejected-rows CSV) leaves the field as it is, like an absent column.
 - Money is a decimal number ≥ 0 with at most 2 decimal places, written without thousands separators.
 """
 
@@ -16,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
 
-from intimacy_ops import access
+from intimacy_ops import access, sensitive
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
@@ -158,6 +160,12 @@ class References:
         return self._other_users[username]
 
 
+def _given(row: dict, column: str) -> bool:
+    """A sensitive column is given unless its cell is the mask: a rejected-rows CSV read back with a masked
+    cell (sensitive.MASK) leaves the field as it is, as if the column were absent."""
+    return column in row and text(row[column]) != sensitive.MASK
+
+
 def clean_customer(row: dict, refs: References) -> tuple[dict, Problems]:
     """The model values of a customers row (only for the columns present), and its problems by column."""
     problems = Problems()
@@ -202,15 +210,16 @@ def clean_customer(row: dict, refs: References) -> tuple[dict, Problems]:
     for column in ("strategic_value", "support_complexity"):
         if column in row:
             values[column] = _one_to_five(row[column], column, problems)
-    if "contact_email" in row:
+    if _given(row, "contact_email"):
         email = _optional_text(row["contact_email"], "contact_email", problems, max_length=254)
         if email and "contact_email" not in problems:
             try:
                 validate_email(email)
             except ValidationError:
-                problems.add("contact_email", f"'{email}' is not a valid e-mail address.")
+                # The message never quotes the value: rejected rows' messages are shown unmasked.
+                problems.add("contact_email", "Not a valid e-mail address.")
         values["contact_email"] = email
-    if "personal_notes" in row:
+    if _given(row, "personal_notes"):
         values["personal_notes"] = _optional_text(row["personal_notes"], "personal_notes", problems)
     return values, problems
 

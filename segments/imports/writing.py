@@ -40,6 +40,7 @@ class Tally:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     rejected: list[ImportRejectedRow] = field(default_factory=list)
+    regions: set[int] = field(default_factory=set)  # of the customers the written or unchanged rows describe
 
 
 @dataclass
@@ -77,8 +78,8 @@ class _Importer:
         cleaned: list[Cleaned] = []
         for raw in rows:
             values, problems = self.clean(raw.data)
-            for column, messages in raw.problems.items():
-                problems.setdefault(column, []).extend(messages)
+            # What is wrong with the cell itself (a NUL, a list) is all there is to say about its column.
+            problems.update(raw.problems)
             if not problems:
                 fingerprint = hash((values["source"], values["external_id"]))
                 first = self.seen.get(fingerprint)
@@ -103,7 +104,11 @@ class _Importer:
                 rows_seen=self.rows_seen, processed_bytes=position
             )
             self.write(cleaned, tally)
+            self.place(tally.rejected)
             ImportRejectedRow.objects.bulk_create(tally.rejected)
+            touched = tally.regions | {row.region_id for row in tally.rejected if row.region_id}
+            if touched:
+                self.run.regions.add(*touched)
             ImportRun.objects.filter(pk=self.run.pk).update(
                 created=F("created") + len(tally.created),
                 updated=F("updated") + len(tally.updated),
@@ -130,6 +135,32 @@ class _Importer:
     def rejection(self, raw: RawRow, problems: dict) -> ImportRejectedRow:
         return ImportRejectedRow(run=self.run, line=raw.line, data=raw.data, errors=dict(problems))
 
+    def place(self, rejected: list[ImportRejectedRow]) -> None:
+        """Tie each rejected row to the customer it names, if that exists, and to a region: the customer's,
+        else the one its `region` cell names (a customers row). Who sees the row, and its sensitive cells,
+        follows from them."""
+        source_column, id_column = self.customer_key
+        wanted: dict[str, set[str]] = {}
+        for row in rejected:
+            wanted.setdefault(validation.text(row.data.get(source_column)), set()).add(
+                validation.text(row.data.get(id_column))
+            )
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        for source, external_ids in wanted.items():
+            rows = Customer.objects.filter(source=source, external_id__in=external_ids)
+            for key_source, key_id, pk, region_id in rows.values_list(
+                "source", "external_id", "id", "region_id"
+            ):
+                found[(key_source, key_id)] = (pk, region_id)
+        for row in rejected:
+            key = (validation.text(row.data.get(source_column)), validation.text(row.data.get(id_column)))
+            if key in found:
+                row.customer_id, row.region_id = found[key]
+            elif self.customer_key == ("source", "external_id"):
+                row.region_id = self.refs.regions.get(
+                    validation.text(row.data.get("region")).upper(), (None,)
+                )[0]
+
     def existing(self, keys: list[tuple[str, str]], *, only: tuple[str, ...]) -> dict:
         """The records already imported under these keys, locked for this transaction."""
         by_source: dict[str, list[str]] = {}
@@ -154,6 +185,7 @@ class _Importer:
 
 class CustomerImporter(_Importer):
     model = Customer
+    customer_key = ("source", "external_id")  # the columns that name the customer a row describes
 
     def clean(self, row):
         return validation.clean_customer(row, self.refs)
@@ -167,6 +199,7 @@ class CustomerImporter(_Importer):
             values = {name: value for name, value in row.values.items() if name in CUSTOMER_FIELDS}
             customer = found.get(row.key)
             if customer is None:
+                tally.regions.add(values["region_id"])
                 new.append(Customer(source=source, external_id=external_id, **values))
                 tally.created.append(external_id)
                 continue
@@ -177,6 +210,7 @@ class CustomerImporter(_Importer):
                     )
                 )
                 continue
+            tally.regions.update({customer.region_id, values["region_id"]})
             differing = [name for name, value in values.items() if getattr(customer, name) != value]
             if not differing:
                 tally.unchanged += 1
@@ -194,6 +228,7 @@ class CustomerImporter(_Importer):
 
 class CaseImporter(_Importer):
     model = ServiceCase
+    customer_key = ("customer_source", "customer_external_id")
 
     def clean(self, row):
         return validation.clean_case(row, self.refs)
@@ -235,6 +270,7 @@ class CaseImporter(_Importer):
                 )
                 continue
             row.values["customer"] = customer
+            tally.regions.add(customer.region_id)
             usable.append(row)
         found = self.existing([row.key for row in usable], only=(*CASE_FIELDS, *CLOCK_FIELDS))
         new, changed, changed_fields = [], [], set()

@@ -5,15 +5,13 @@ customer shown unmasked (channel "export"), one audit event for the export.
 Consent, break-glass and the data subject's export of one customer: `customer_privacy.py`.
 """
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from intimacy_ops import audit, sensitive
+from intimacy_ops import audit, sensitive, spreadsheet
 from segments.forms import CustomerFilterForm
 from segments.models import Customer
 from segments.selectors import customers as pages
@@ -40,24 +38,17 @@ CSV_COLUMNS = [
 SENSITIVE_COLUMNS = ["contact_email", "personal_notes"]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _cell(value):
-    """Text a spreadsheet would run as a formula starts with a quote instead (CSV injection)."""
+    """Consent flags read yes/no; the writer makes formula-like text inert (CSV injection)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
     return value
 
 
 def _csv_rows(user, queryset):
     """The header, then one line per customer; access-log rows written per chunk, before it is sent."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([name for name, _ in CSV_COLUMNS] + SENSITIVE_COLUMNS)
+    writer = spreadsheet.CsvWriter()
+    yield writer.header([name for name, _ in CSV_COLUMNS] + SENSITIVE_COLUMNS)
     with sensitive.recording(channel=sensitive.EXPORT):
         chunk: list[Customer] = []
         for customer in queryset.iterator(chunk_size=CHUNK):
@@ -72,7 +63,7 @@ def _csv_rows(user, queryset):
 def _chunk(writer, user, customers: list[Customer]) -> str:
     sensitive.prime(user, customers)  # the user's grants for the whole chunk in one query
     lines = [
-        writer.writerow(
+        writer.row(
             [_cell(read(customer)) for _, read in CSV_COLUMNS]
             + [_cell(sensitive.show(user, customer, name)) for name in SENSITIVE_COLUMNS]
         )

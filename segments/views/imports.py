@@ -21,7 +21,6 @@ from segments.models import ImportRun
 RUNS_PER_PAGE = 20
 REJECTED_PER_PAGE = 25
 ACTIVE = (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
-SENSITIVE = ("contact_email", "personal_notes")
 
 
 def _took(run: ImportRun) -> str:
@@ -78,15 +77,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for(request.user, pk)
-    rejected = Paginator(selectors.rejected_rows(run), REJECTED_PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.rejected_rows(request.user, run)
+    rejected = Paginator(rows, REJECTED_PER_PAGE).get_page(request.GET.get("page"))
+    # Sensitive cells masked unless the reader may see that customer's (then access-logged, like the CSV).
+    selectors.shown_cells(request.user, rejected.object_list)
     for row in rejected.object_list:
         row.key = f"{row.data.get('source') or '?'}:{row.data.get('external_id') or '?'}"
-        # Sensitive cells stay out of the page unless they are what is wrong (the CSV download keeps them).
-        row.cells = [
-            (name, "***" if name in SENSITIVE and name not in row.errors else value)
-            for name, value in row.data.items()
-            if value not in ("", None)
-        ]
+        row.cells = [(name, value) for name, value in row.shown.items() if value not in ("", None)]
     context = _progress(run) | {"rejected": rejected, "columns": ImportUploadForm.columns_help()}
     return render(request, "segments/imports/detail.html", context)
 
@@ -108,6 +105,8 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The rejected rows as CSV: the file's columns and an `errors` column; fix them and upload the file again."""
     run = selectors.run_for(request.user, pk)
-    response = StreamingHttpResponse(selectors.rejected_csv(run), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        selectors.rejected_csv(request.user, run), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-{run.kind}-rejected.csv"'
     return response

@@ -106,8 +106,9 @@ acts_on_escalation = either(own(*ROLES), in_region("lead"), roles("admin"))
 sees_grant = either(own(*ROLES), in_region("steward"))
 # The access log: data stewards and auditors only (CONTRACT.md), a 403 to anyone else at the door.
 LOG_READERS = ("steward", "auditor")
-# Imports: leads, stewards (and auditors, administrators) see every run; anyone else their own.
-sees_import = either(own(*ROLES), roles("lead", "steward", "auditor", "admin"))
+# Imports: a run is seen by its starter, by leads and stewards of a region its rows describe, and by auditors
+# and administrators (every region); out of region, 404 (issue 13).
+sees_import = either(own(*ROLES), in_region("lead", "steward"), roles(*WIDE))
 # Users and regions: colleagues sharing a region, yourself; auditors and administrators everyone.
 sees_colleague = either(in_region(*ROLES), roles(*WIDE))
 

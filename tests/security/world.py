@@ -221,8 +221,10 @@ def build_world() -> World:
             channel="api",
         )
 
-    def import_run(user):
-        return ImportRun.objects.create(kind="customers", filename="customers.csv", started_by=user)
+    def import_run(user, region=None):
+        run = ImportRun.objects.create(kind="customers", filename="customers.csv", started_by=user)
+        run.regions.set([region or emea])  # the region of the customers its rows describe
+        return run
 
     def feed(user):
         return CalendarFeed.objects.create(user=user)
@@ -253,7 +255,7 @@ def build_world() -> World:
             lambda: log_row(am2, emea_customer),
             lambda: log_row(am_amer, amer_customer),
         ),
-        ("import", import_run, lambda: import_run(am2), lambda: import_run(lead_amer)),
+        ("import", import_run, lambda: import_run(am2), lambda: import_run(lead_amer, amer)),
         ("calendar-feed", feed, lambda: feed(am2), lambda: feed(am_amer)),
     ):
         world.objects[(key, "own")] = {short: make_own(user) for short, user in u.items()}
