@@ -11,7 +11,7 @@ from tests.concurrency import at_once
 from tests.factories import PASSWORD, user_with
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks (SELECT … FOR UPDATE) need PostgreSQL"
     ),

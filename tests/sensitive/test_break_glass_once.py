@@ -71,7 +71,7 @@ def test_a_second_break_glass_from_the_customer_page_says_why_with_409(world, cl
     assert BreakGlassSession.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="two opens racing need PostgreSQL's concurrency"
 )
