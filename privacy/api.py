@@ -276,7 +276,7 @@ class ReviewInput(StrictSerializer):
     list=extend_schema(responses={200: BreakGlassSerializer(many=True), **_errors(400, 401)}),
     retrieve=extend_schema(responses={200: BreakGlassSerializer, **_errors(401, 404)}),
     create=extend_schema(
-        request=BreakGlassInput, responses={201: BreakGlassSerializer, **_errors(400, 401, 403)}
+        request=BreakGlassInput, responses={201: BreakGlassSerializer, **_errors(400, 401, 403, 409)}
     ),
 )
 class BreakGlassViewSet(

@@ -97,6 +97,11 @@ class BreakGlassSession(SubjectMixin):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     review_comment = models.TextField(blank=True)
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set once the session has expired, when the same person next opens one on the same subject.",
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -106,6 +111,12 @@ class BreakGlassSession(SubjectMixin):
             )
         ]
         constraints = [
+            # One open session per person and subject: two opens at the same instant give one session and a 409.
+            models.UniqueConstraint(
+                fields=["user", "subject_type", "subject_id"],
+                condition=Q(closed_at__isnull=True),
+                name="breakglass_one_open_per_user_subject",
+            ),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("opened_at")), name="breakglass_expires_after_open"
             ),

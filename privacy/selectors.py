@@ -48,6 +48,7 @@ def active_access(subject: subjects.Subject, user, ids: list[int]) -> dict[int, 
             subject_id__in=ids,
             opened_at__lte=now,
             expires_at__gt=now,
+            closed_at__isnull=True,
         )
         .annotate(why=Value(sensitive.BREAK_GLASS, output_field=CharField()))
         .values_list("subject_id", "why")

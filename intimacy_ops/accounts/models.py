@@ -54,8 +54,29 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class SignInGate(models.Model):
+    """One row per (username, address) ever tried: the row a sign-in attempt locks while it is counted, so
+    attempts arriving at the same instant are counted one after the other (accounts.services.sign_in)."""
+
+    username = models.CharField(max_length=150, help_text="Lower-cased: the lockout ignores case.")
+    ip = models.CharField(max_length=45, blank=True, help_text="Empty when the address is unknown.")
+    touched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip"], name="sign_in_gate_per_username_ip")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip or 'unknown address'}"
+
+
 class FailedSignIn(models.Model):
-    """One failed sign-in, kept for the lockout rule (CONTRACT.md: 5 per username and address → 15 minutes)."""
+    """One sign-in attempt counted for the lockout rule (CONTRACT.md: 5 per username and address → 15 minutes).
+
+    Written before the password is checked, so a burst cannot outrun the count; a success deletes the
+    username's rows from that address, so what is left are failures (and attempts still being checked).
+    """
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True)

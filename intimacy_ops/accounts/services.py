@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from intimacy_ops import audit, errors
-from intimacy_ops.accounts.models import FailedSignIn, Region, User
+from intimacy_ops.accounts.models import FailedSignIn, Region, SignInGate, User
 from intimacy_ops.accounts.roles import Role
 
 
@@ -19,37 +19,78 @@ def _window() -> datetime.timedelta:
     return datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
 
 
-def ensure_not_locked_out(*, username: str, ip: str | None) -> None:
-    """RateLimited when this username has failed too often from this address within the lockout window."""
-    now = timezone.now()
-    recent = list(
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def _recent_attempts(*, username: str, ip: str | None, now) -> list:
+    """When the latest attempts counted for this username and address within the window were made, newest first."""
+    return list(
         FailedSignIn.objects.filter(username__iexact=username, ip=ip, at__gte=now - _window())
         .order_by("-at")
         .values_list("at", flat=True)[: settings.SIGN_IN_MAX_FAILURES]
     )
-    if len(recent) < settings.SIGN_IN_MAX_FAILURES:
-        return
-    retry_after = math.ceil((recent[0] + _window() - now).total_seconds())
+
+
+def _locked_out(*, username: str, recent: list, now) -> errors.RateLimited:
+    retry_after = max(1, math.ceil((recent[0] + _window() - now).total_seconds()))
     minutes = max(1, math.ceil(retry_after / 60))
-    raise errors.RateLimited(
+    return errors.RateLimited(
         f"Too many failed sign-ins for '{username}' from your address: sign-in is locked for "
         f"{settings.SIGN_IN_LOCKOUT_MINUTES} minutes. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
         retry_after_seconds=retry_after,
     )
 
 
+def ensure_not_locked_out(*, username: str, ip: str | None) -> None:
+    """RateLimited when this username has failed too often from this address within the lockout window."""
+    now = timezone.now()
+    recent = _recent_attempts(username=username, ip=ip, now=now)
+    if len(recent) >= settings.SIGN_IN_MAX_FAILURES:
+        raise _locked_out(username=username, recent=recent, now=now)
+
+
+def count_sign_in_attempt(*, username: str, ip: str | None) -> int:
+    """Count an attempt before its password is checked: its number in the window, or RateLimited when locked.
+
+    The gate row of (username, address) is locked while counting, so attempts sent at the same instant are
+    counted one after the other and at most SIGN_IN_MAX_FAILURES passwords are ever checked per window (on
+    SQLite the transaction takes the database's write lock at BEGIN, which serializes the same way).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        gate, created = SignInGate.objects.select_for_update().get_or_create(
+            username=username.lower(), ip=ip or "", defaults={"touched_at": now}
+        )
+        recent = _recent_attempts(username=username, ip=ip, now=now)
+        if len(recent) >= settings.SIGN_IN_MAX_FAILURES:
+            raise _locked_out(username=username, recent=recent, now=now)
+        FailedSignIn.objects.create(username=username, ip=ip, at=now)
+        if not created:
+            SignInGate.objects.filter(pk=gate.pk).update(touched_at=now)
+    return len(recent) + 1
+
+
+def settle_sign_in_attempt(*, username: str, ip: str | None, number: int, succeeded: bool) -> None:
+    """After the check: a success clears the count; the failure that reaches the limit says so at once."""
+    if succeeded:
+        FailedSignIn.objects.filter(username__iexact=username, ip=ip).delete()
+    elif number >= settings.SIGN_IN_MAX_FAILURES:
+        now = timezone.now()
+        raise _locked_out(username=username, recent=[now], now=now)
+
+
 def sign_in(*, request, username: str, password: str) -> User:
-    """Check credentials under the lockout rule; return the user or raise (429 locked, 400 wrong)."""
-    ip = request.META.get("REMOTE_ADDR")
-    ensure_not_locked_out(username=username, ip=ip)
+    """Check credentials under the lockout rule; return the user or raise (429 locked, 400 wrong).
+
+    The rule itself sits in the authentication backend (accounts.backends), so every door that signs
+    people in — this service, the sign-in form, /admin/login/ — goes through the same count.
+    """
     user = authenticate(request, username=username, password=password)
     if user is None:
-        FailedSignIn.objects.create(username=username, ip=ip, at=timezone.now())
-        ensure_not_locked_out(username=username, ip=ip)  # the failure that locks says so at once
         raise errors.ValidationFailed(
             message="Unable to sign in with that username and password. Both are case-sensitive."
         )
-    FailedSignIn.objects.filter(username__iexact=username, ip=ip).delete()
     return user
 
 
@@ -60,7 +101,9 @@ def api_token_for(*, user: User) -> str:
 
 
 def forget_old_failed_sign_ins() -> int:
-    deleted, _ = FailedSignIn.objects.filter(at__lt=timezone.now() - _window()).delete()
+    cutoff = timezone.now() - _window()
+    deleted, _ = FailedSignIn.objects.filter(at__lt=cutoff).delete()
+    SignInGate.objects.filter(touched_at__lt=cutoff).delete()
     return deleted
 
 

@@ -8,8 +8,8 @@ for a whole page) and how to insert the access-log rows (`write_access_log`, one
 import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -175,8 +175,19 @@ def min_justification() -> int:
     return int(getattr(settings, "BREAK_GLASS_MIN_JUSTIFICATION", 30))
 
 
+def _already_open(subject, current: BreakGlassSession | None) -> errors.Conflict:
+    until = f" until {current.expires_at:%Y-%m-%d %H:%M} UTC" if current else ""
+    return errors.Conflict(
+        f"You already have break-glass access to {subject}{until}: it is open once at a time; "
+        "open another after it expires."
+    )
+
+
 def open_break_glass(*, actor, subject, justification: str, hours: int | None = None) -> BreakGlassSession:
-    """Emergency access to one subject's sensitive fields, justified, for at most N hours; stewards are told at once."""
+    """Emergency access to one subject's sensitive fields, justified, for at most N hours; stewards are told at once.
+
+    One open session per person and subject (a database constraint): a second open, even at the same instant, is a
+    409 naming when the first expires."""
     _declared(subject)
     access.require(actor, "break_glass", subject)
     justification = (justification or "").strip()
@@ -199,13 +210,22 @@ def open_break_glass(*, actor, subject, justification: str, hours: int | None = 
         raise errors.ValidationFailed(problems)
     now = timezone.now()
     with transaction.atomic():
-        session = BreakGlassSession.objects.create(
-            user=actor,
-            subject=subject,
-            justification=justification,
-            opened_at=now,
-            expires_at=now + datetime.timedelta(hours=hours),
-        )
+        yours = BreakGlassSession.objects.about(subject).filter(user=actor, closed_at__isnull=True)
+        # An expired session closes when the next opens: the database keeps one open per person and subject.
+        yours.filter(expires_at__lte=now).update(closed_at=F("expires_at"))
+        if current := yours.first():
+            raise _already_open(subject, current)
+        try:
+            with transaction.atomic():
+                session = BreakGlassSession.objects.create(
+                    user=actor,
+                    subject=subject,
+                    justification=justification,
+                    opened_at=now,
+                    expires_at=now + datetime.timedelta(hours=hours),
+                )
+        except IntegrityError:  # the same person opened one at the same instant; theirs is committed
+            raise _already_open(subject, yours.first()) from None
         audit.record(
             actor=actor,
             verb="sensitive.break_glass",
