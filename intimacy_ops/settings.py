@@ -263,6 +263,10 @@ if REDIS_URL:
         "socket_connect_timeout": 3,
     }
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+    # With Redis down, a web request's enqueue gives up within about a second (the result store's
+    # reconnect loop alone would hold it ~19 s): what it could not hand over waits in the database,
+    # where the outbox checks find it (intimacy_ops/notifications/checks.py), never lost.
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0.2}}
 else:
     # The embedded broker: kombu's filesystem transport, no server process needed.
     BROKER_DIR = VAR_DIR / "broker"
@@ -288,6 +292,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 86_400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Publishing (apply_async) retries once, briefly, then raises: the caller keeps the work in the database.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
