@@ -6,7 +6,6 @@ stopped and started as the test needs; the mail server is a small SMTP server in
 """
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -15,8 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +27,7 @@ from intimacy_ops.notifications import notify
 from intimacy_ops.notifications.models import EmailDeadLetter, EmailState, Notification
 from tests.exceptions.factories import request_payload, scenario
 from tests.factories import PASSWORD, user_with
+from tests.live_web import free_port, post, web  # noqa: F401  (fixture)
 from tests.worker.conftest import (  # noqa: F401  (fixtures)
     ROOT,
     celery_env,
@@ -39,14 +37,6 @@ from tests.worker.conftest import (  # noqa: F401  (fixtures)
 )
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def free_port(start: int) -> int:
-    for port in range(start, start + 200):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.fail(f"no free port from {start}")
 
 
 class PrivateRedis:
@@ -104,55 +94,6 @@ def private_redis(celery_log_dir) -> Iterator[PrivateRedis]:  # noqa: F811
     redis.stop()
 
 
-@pytest.fixture
-def web(celery_log_dir) -> Iterator:  # noqa: F811
-    """`web(**env)` → the base URL of the app served by a subprocess (runserver) on the test database."""
-    started = []
-
-    def serve(**env: str) -> str:
-        port = free_port(8790)
-        log = (celery_log_dir / f"web-{port}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=celery_env(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append(process)
-        base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _status(f"{base}/api/v1/") is not None, timeout=30, what="the web subprocess")
-        return base
-
-    yield serve
-    for process in started:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310  (http://127.0.0.1 only)
-            return answer.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
-def _post(url: str, body: dict, token: str = "") -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")  # noqa: S310
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
-            return answer.status, json.loads(answer.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-
-
 def _mails_to(mail_dir: Path, address: str) -> list[str]:
     texts = [path.read_text() for path in mail_dir.iterdir()] if mail_dir.exists() else []
     return [text for text in texts if address in text]
@@ -160,20 +101,20 @@ def _mails_to(mail_dir: Path, address: str) -> list[str]:
 
 def test_redis_down_at_submit_the_request_is_saved_and_its_email_goes_out_once_redis_is_back(
     private_redis,
-    web,
+    web,  # noqa: F811
     celery_processes,  # noqa: F811
     tmp_path,
 ):
     s = scenario()
     base = web(REDIS_URL=private_redis.url, NOTIFICATION_EMAIL_DELIVERY="worker")  # Redis is not running
-    status, answer = _post(f"{base}/api/v1/auth/token/", {"username": "am.alice", "password": PASSWORD})
+    status, answer = post(f"{base}/api/v1/auth/token/", {"username": "am.alice", "password": PASSWORD})
     assert status == 200, answer
     token = answer["token"]
-    status, created = _post(f"{base}/api/v1/exceptions/", request_payload(s), token)
+    status, created = post(f"{base}/api/v1/exceptions/", request_payload(s), token)
     assert status == 201, created
 
     started = time.monotonic()
-    status, submitted = _post(f"{base}/api/v1/exceptions/{created['id']}/submit/", {}, token)
+    status, submitted = post(f"{base}/api/v1/exceptions/{created['id']}/submit/", {}, token)
     submit_seconds = time.monotonic() - started
 
     # The user sees success, the request is saved and routed, the lead's notice is in the app.
