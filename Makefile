@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint format migrate seed checks clean help
+.PHONY: run test install lint format migrate seed checks audit clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve web + worker + beat on http://$(HOST):$(PORT)"
@@ -51,6 +51,10 @@ migrate: install
 
 checks: install
 	$(BIN)/python manage.py run_checks
+
+# Known vulnerabilities in the installed set (pip-audit); says loudly when no vulnerability service answers.
+audit: install
+	$(BIN)/python .ci/audit_dependencies.py
 
 clean:
 	rm -rf var/test var/staticfiles .pytest_cache .ruff_cache

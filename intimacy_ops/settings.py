@@ -27,6 +27,10 @@ if not SECRET_KEY:
         key_file.write_text(secrets.token_urlsafe(50))
     SECRET_KEY = key_file.read_text().strip()
 
+# Rotating the key (docs/operations.md): the new one in DJANGO_SECRET_KEY, the old one here for a while, so
+# sessions, password-reset links and signed values made with it stay valid until they expire.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -264,6 +268,10 @@ if REDIS_URL:
         "socket_connect_timeout": 3,
     }
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+    # With Redis down, a web request's enqueue gives up within about a second (the result store's
+    # reconnect loop alone would hold it ~19 s): what it could not hand over waits in the database,
+    # where the outbox checks find it (intimacy_ops/notifications/checks.py), never lost.
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0.2}}
 else:
     # The embedded broker: kombu's filesystem transport, no server process needed.
     BROKER_DIR = VAR_DIR / "broker"
@@ -289,6 +297,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 86_400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Publishing (apply_async) retries once, briefly, then raises: the caller keeps the work in the database.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

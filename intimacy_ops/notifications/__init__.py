@@ -2,7 +2,8 @@
 
 Stored at once (in the caller's transaction). The e-mail copies leave through a Celery task enqueued when
 that transaction commits, so nobody is told about something that was rolled back, and a mail server that
-keeps failing costs a dead letter, never the notification. Each person chooses how non-urgent copies reach
+keeps failing costs a dead letter, never the notification. A broker that is down costs nothing either: the
+e-mail stays "queued" and the outbox check (notifications/checks.py) hands it over once the broker is back. Each person chooses how non-urgent copies reach
 them (immediately, in a daily digest, or not at all); urgent ones (escalations) are always mailed at once.
 """
 
@@ -60,20 +61,35 @@ def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: 
     return notifications
 
 
-def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = ()) -> None:
-    """Hand each e-mail to the worker (or, with NOTIFICATION_EMAIL_DELIVERY=inline, run its task here)."""
+def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = ()) -> list[tuple[str, int]]:
+    """Hand each e-mail to the worker (or, with NOTIFICATION_EMAIL_DELIVERY=inline, run its task here).
+
+    Returns what was handed over, as ("notification" | "digest", id). With the broker down it stops at the
+    first refusal (publishing gives up within a second, settings.CELERY_TASK_PUBLISH_RETRY_POLICY): the rest
+    stay "queued" in the database, where the outbox check picks them up once the broker is back.
+    """
     inline = settings.NOTIFICATION_EMAIL_DELIVERY == "inline"
-    jobs = [(send_notification_email, pk) for pk in notification_ids] + [
-        (send_digest_email, pk) for pk in digest_ids
+    jobs = [("notification", send_notification_email, pk) for pk in notification_ids] + [
+        ("digest", send_digest_email, pk) for pk in digest_ids
     ]
-    for task, pk in jobs:
+    handed = []
+    for kind, task, pk in jobs:
         try:
             if inline:
                 task.apply(args=[pk])  # the same retries and dead letter, in this process
             else:
                 task.apply_async(args=[pk])
-        except Exception:  # the act is committed and the in-app notification stored: never undo them
-            log.exception("could not enqueue e-mail %s(%s)", task.name, pk)
+        except Exception:  # the act is committed and the e-mail kept as queued: never undo them
+            log.warning(
+                "could not enqueue e-mail %s(%s); %d e-mail(s) wait for the outbox check",
+                task.name,
+                pk,
+                len(jobs) - len(handed),
+                exc_info=True,
+            )
+            break
+        handed.append((kind, pk))
+    return handed
 
 
 def mark_all_read(user) -> int:

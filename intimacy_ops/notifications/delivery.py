@@ -1,7 +1,13 @@
 """The e-mail copies leaving: one notification's e-mail or one daily digest sent (called by the Celery
-tasks in notifications/tasks.py), and the dead letter kept when the mail server refused it to the end."""
+tasks in notifications/tasks.py), and the dead letter kept when the mail server refused it to the end.
+
+Each e-mail's row is its outbox entry: "queued" until a task attempt claims it ("sending"), then "sent",
+back to "queued" for a retry, or "failed" with a dead letter. The outbox check (services.resend_waiting_emails)
+hands over again what no broker took, so nothing depends on the broker being up when the act commits.
+"""
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -24,35 +30,74 @@ def _text(notification: Notification) -> str:
     return f"{notification.body}\n\n{notification.link}" if notification.link else notification.body
 
 
-def deliver_email(*, notification_id: int) -> bool:
-    """Send one notification's e-mail copy; True if sent now. A second delivery of the same task sends nothing.
+# A redelivered attempt that finds its own claim still "sending": its worker stopped between handing the
+# e-mail to the mail server and recording it sent. Whether it left is unknown; resending could send it twice.
+UNCERTAIN = (
+    "Uncertain: the worker stopped while sending this e-mail, so it may or may not have left. "
+    "Not resent (that could send it twice): check with the recipient."
+)
+
+
+def deliver_email(*, notification_id: int, claim: str = "") -> bool:
+    """Send one notification's e-mail copy; True if sent now. Each e-mail is sent at most once (see `_send_once`).
 
     SMTP and connection errors propagate, so the task retries them.
     """
-    notification = (
-        Notification.objects.select_related("recipient")
-        .filter(pk=notification_id, email_state=EmailState.QUEUED)
-        .first()
+    return _send_once(Notification, notification_id, claim, _notification_message)
+
+
+def deliver_digest(*, digest_id: int, claim: str = "") -> bool:
+    """Send one daily digest e-mail; True if sent now."""
+    return _send_once(NotificationDigest, digest_id, claim, _digest_message)
+
+
+def _send_once(model, pk: int, claim: str, compose) -> bool:
+    """The e-mail's row is claimed ("sending", with this attempt's `claim`) before the mail server sees it.
+
+    Another attempt finding it claimed sends nothing: a duplicate task (the outbox check re-enqueued it) leaves it
+    to the claimant; the same attempt delivered again (acks_late after its worker died mid-send) dead-letters
+    it as uncertain. A refused send puts the row back to "queued" for the task's retry.
+    """
+    claim = claim or f"direct-{uuid.uuid4().hex}"
+    claimed = model.objects.filter(pk=pk, email_state=EmailState.QUEUED).update(
+        email_state=EmailState.SENDING, email_claim=claim, email_state_at=timezone.now()
     )
-    if notification is None or not notification.recipient.email:
+    if not claimed:
+        if model.objects.filter(pk=pk, email_state=EmailState.SENDING, email_claim=claim).exists():
+            record_dead_letter(**{_KEY[model]: pk}, error=UNCERTAIN, attempts=_attempt_of(claim))
         return False
-    message = _message(
-        address=notification.recipient.email, subject=notification.subject, body=_text(notification)
-    )
-    get_connection().send_messages([message])
-    Notification.objects.filter(pk=notification.pk).update(email_state=EmailState.SENT)
+    row = model.objects.select_related("recipient").get(pk=pk)
+    if not row.recipient.email:
+        _move(model, pk, claim, EmailState.NONE)
+        return False
+    try:
+        get_connection().send_messages([compose(row)])
+    except BaseException:
+        _move(model, pk, claim, EmailState.QUEUED)
+        raise
+    _move(model, pk, claim, EmailState.SENT)
     return True
 
 
-def deliver_digest(*, digest_id: int) -> bool:
-    """Send one daily digest e-mail; True if sent now."""
-    digest = (
-        NotificationDigest.objects.select_related("recipient")
-        .filter(pk=digest_id, email_state=EmailState.QUEUED)
-        .first()
+def _move(model, pk: int, claim: str, state: str) -> None:
+    """From this attempt's claim to `state` (a row the outbox check dead-lettered meanwhile stays as it is)."""
+    model.objects.filter(pk=pk, email_state=EmailState.SENDING, email_claim=claim).update(
+        email_state=state, email_state_at=timezone.now()
     )
-    if digest is None or not digest.recipient.email:
-        return False
+
+
+def _attempt_of(claim: str) -> int:
+    retries = claim.rpartition(":")[2]
+    return int(retries) + 1 if retries.isdigit() else 1
+
+
+def _notification_message(notification: Notification) -> EmailMessage:
+    return _message(
+        address=notification.recipient.email, subject=notification.subject, body=_text(notification)
+    )
+
+
+def _digest_message(digest: NotificationDigest) -> EmailMessage:
     items = list(digest.notifications.order_by("created_at", "id"))
     lines = [
         f"What happened since your last digest ({len(items)} notification{'s' if len(items) != 1 else ''}):",
@@ -65,14 +110,14 @@ def deliver_digest(*, digest_id: int) -> bool:
         if item.link:
             lines.append(f"  {item.link}")
     lines += ["", "Change how you receive e-mail: /notifications/settings/"]
-    message = _message(
+    return _message(
         address=digest.recipient.email,
         subject=f"Your daily digest for {digest.sent_on:%Y-%m-%d}",
         body="\n".join(lines),
     )
-    get_connection().send_messages([message])
-    NotificationDigest.objects.filter(pk=digest.pk).update(email_state=EmailState.SENT)
-    return True
+
+
+_KEY = {Notification: "notification_id", NotificationDigest: "digest_id"}
 
 
 def record_dead_letter(
@@ -100,7 +145,9 @@ def record_dead_letter(
                     "failed_at": timezone.now(),
                 },
             )
-            type(source).objects.filter(pk=source.pk).update(email_state=EmailState.FAILED)
+            type(source).objects.filter(pk=source.pk).update(
+                email_state=EmailState.FAILED, email_state_at=timezone.now()
+            )
     except IntegrityError:  # a concurrent failure of the same e-mail recorded it first
         return None
     if created:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class EmailState(models.TextChoices):
@@ -8,6 +9,7 @@ class EmailState(models.TextChoices):
 
     NONE = "none", "No e-mail (no address, or the person turned non-urgent mail off)"
     QUEUED = "queued", "Queued for sending"
+    SENDING = "sending", "Being sent (claimed by a worker)"
     SENT = "sent", "Sent"
     HELD = "held", "Held for the daily digest"
     DIGESTED = "digested", "Sent in a daily digest"
@@ -27,6 +29,10 @@ class Notification(models.Model):
         default=False, help_text="Urgent ones (escalations) are e-mailed at once, whatever the preference."
     )
     email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.NONE)
+    # The outbox (intimacy_ops/notifications/delivery.py): when the state last moved or the e-mail was last
+    # handed to the broker, and which task attempt ("<task id>:<retry>") claimed it for sending.
+    email_state_at = models.DateTimeField(default=timezone.now)
+    email_claim = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -40,6 +46,12 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 name="notification_held",
                 condition=Q(email_state="held"),
+            ),
+            # The outbox check's one query: e-mails waiting or being sent, by age.
+            models.Index(
+                fields=["email_state_at"],
+                name="notification_outbox",
+                condition=Q(email_state__in=["queued", "sending"]),
             ),
         ]
 
@@ -82,10 +94,19 @@ class NotificationDigest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     notifications = models.ManyToManyField(Notification, related_name="digests", blank=True)
     email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED)
+    email_state_at = models.DateTimeField(default=timezone.now)  # as on Notification
+    email_claim = models.CharField(max_length=80, blank=True)
 
     class Meta:
         app_label = "intimacy_ops"
         ordering = ["-sent_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["email_state_at"],
+                name="digest_outbox",
+                condition=Q(email_state__in=["queued", "sending"]),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "sent_on"], name="one_digest_per_person_per_day")
         ]

@@ -4,9 +4,10 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from intimacy_ops import audit, errors
-from intimacy_ops.notifications import enqueue_emails
+from intimacy_ops.notifications import delivery, enqueue_emails
 from intimacy_ops.notifications.models import (
     EmailPreference,
     EmailState,
@@ -77,3 +78,42 @@ def _digest_for(*, recipient_id: int, today: datetime.date) -> bool:
     except IntegrityError:  # today's digest for this person exists: the rest waits for tomorrow's
         return False
     return True
+
+
+# The outbox. An e-mail's task is enqueued when its act commits; one still "queued", never claimed, this long
+# after is taken to have missed the broker (down at commit time, or restarted and lost it) and is enqueued
+# again. One a task attempt claimed and put back for a retry belongs to that task's retries (their back-off
+# reaches 30 minutes), so it is enqueued again only after RETRY_HORIZON. One left "sending" that long lost
+# its worker mid-send and its redelivery: it becomes an uncertain dead letter, never a second send.
+OUTBOX_GRACE = datetime.timedelta(minutes=2)
+RETRY_HORIZON = datetime.timedelta(hours=1)
+OUTBOX_BATCH = 500
+
+
+def resend_waiting_emails(*, now: datetime.datetime) -> dict[str, int]:
+    """Enqueue again the e-mails no broker took; dead-letter the ones whose send was cut off. Idempotent.
+
+    Returns counts: `enqueued` again, still `waiting` (the broker refused them), `uncertain` dead letters.
+    A second task for the same e-mail sends nothing (delivery claims the row first), so enqueueing one twice
+    costs a no-op task, never a second e-mail.
+    """
+    enqueued = waiting = uncertain = 0
+    for model, key in ((Notification, "notification_ids"), (NotificationDigest, "digest_ids")):
+        stale = Q(email_state=EmailState.QUEUED) & (
+            Q(email_claim="", email_state_at__lt=now - OUTBOX_GRACE)
+            | Q(email_state_at__lt=now - RETRY_HORIZON)
+        )
+        ids = list(
+            model.objects.filter(stale).order_by("email_state_at").values_list("pk", flat=True)[:OUTBOX_BATCH]
+        )
+        handed = [pk for _kind, pk in enqueue_emails(**{key: ids})]
+        # Each handed over restarts its clock, so the next run leaves it to its task for another grace period.
+        model.objects.filter(pk__in=handed, email_state=EmailState.QUEUED).update(email_state_at=now)
+        enqueued += len(handed)
+        waiting += len(ids) - len(handed)
+        cut_off = model.objects.filter(email_state=EmailState.SENDING, email_state_at__lt=now - RETRY_HORIZON)
+        for pk in cut_off.values_list("pk", flat=True)[:OUTBOX_BATCH]:
+            uncertain += bool(
+                delivery.record_dead_letter(**{key[:-4] + "_id": pk}, error=delivery.UNCERTAIN, attempts=1)
+            )
+    return {"enqueued": enqueued, "waiting": waiting, "uncertain": uncertain}

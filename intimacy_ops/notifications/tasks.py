@@ -6,7 +6,8 @@ from intimacy_ops.notifications import delivery
 
 # Retried with exponential backoff while the mail server or the network fails (SMTPException and socket
 # errors are OSErrors); after the last retry the e-mail becomes a dead letter. acks_late: a worker that dies
-# mid-send leaves the message on the broker for the next one (delivery sends a delivered e-mail once).
+# leaves the message on the broker for the next one; delivery claims the row before sending, so the redelivered
+# attempt never sends twice (it dead-letters an e-mail whose send was cut off as uncertain).
 EMAIL_RETRY = {
     "autoretry_for": (OSError,),
     "retry_backoff": 30,
@@ -14,6 +15,7 @@ EMAIL_RETRY = {
     "retry_jitter": True,
     "max_retries": 5,
     "acks_late": True,
+    "ignore_result": True,  # nobody reads it; the row's email_state is the record
 }
 
 
@@ -38,13 +40,20 @@ class DigestEmailTask(EmailTask):
     dead_letter_key = "digest_id"
 
 
-@shared_task(name="intimacy_ops.send_notification_email", base=NotificationEmailTask, **EMAIL_RETRY)
-def send_notification_email(notification_id: int) -> bool:
+def claim_of(task: Task) -> str:
+    """This attempt: a redelivery of the same message has the same task id and retry number; a retry does not."""
+    return f"{task.request.id}:{task.request.retries}"
+
+
+@shared_task(
+    name="intimacy_ops.send_notification_email", base=NotificationEmailTask, bind=True, **EMAIL_RETRY
+)
+def send_notification_email(self, notification_id: int) -> bool:
     """Send one notification's e-mail copy."""
-    return delivery.deliver_email(notification_id=notification_id)
+    return delivery.deliver_email(notification_id=notification_id, claim=claim_of(self))
 
 
-@shared_task(name="intimacy_ops.send_digest_email", base=DigestEmailTask, **EMAIL_RETRY)
-def send_digest_email(digest_id: int) -> bool:
+@shared_task(name="intimacy_ops.send_digest_email", base=DigestEmailTask, bind=True, **EMAIL_RETRY)
+def send_digest_email(self, digest_id: int) -> bool:
     """Send one daily digest e-mail."""
-    return delivery.deliver_digest(digest_id=digest_id)
+    return delivery.deliver_digest(digest_id=digest_id, claim=claim_of(self))
