@@ -63,14 +63,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# Permissions-Policy (intimacy_ops.middleware): the browser features the product never uses, switched off.
+# Permissions-Policy (intimacy_ops.middleware): the browser features the product never uses, switched off
+# (only features Chromium knows: an unknown one is an error in its console).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "gyroscope",
