@@ -1,9 +1,10 @@
-"""Request context for the audit trail, and the page-side mapping of domain errors."""
+"""Request context for the audit trail, the page-side mapping of domain errors, and the Permissions-Policy."""
 
 import contextvars
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -62,3 +63,18 @@ class DomainErrorMiddleware:
             f"errors/{exception.status}.html" if exception.status in (403, 404, 409) else "errors/error.html"
         )
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+class PermissionsPolicyMiddleware:
+    """Every response says which browser features no page may use: settings.PERMISSIONS_POLICY, `feature=()`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from intimacy_ops import __version__
 from intimacy_ops.env import env_bool, env_int, env_list, env_str
@@ -50,6 +51,46 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline or eval'd;
+# styles may still be inline (`<style>` blocks and `style=` attributes in templates, Swagger UI's page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (intimacy_ops.middleware): the browser features the product never uses, switched off
+# (only features Chromium knows: an unknown one is an error in its console).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "geolocation",
+        "xr-spatial-tracking",
+    )
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +105,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "guardian",
     "intimacy_ops",
@@ -80,6 +122,8 @@ BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "intimacy_ops.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "intimacy_ops.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

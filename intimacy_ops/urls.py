@@ -4,7 +4,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from intimacy_ops import views, views_checks, views_health
@@ -52,7 +52,7 @@ urlpatterns = [
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Privacy's pages keep the paths they had when privacy lived in segments (CONTRACT.md, README).
     path("segments/", include("privacy.urls")),
     *business_urls,

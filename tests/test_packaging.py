@@ -58,6 +58,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         tmp_path,
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        AUDIT_KEY=secrets.token_urlsafe(32),
         DJANGO_SETTINGS_MODULE="intimacy_ops.settings",
     )
 
@@ -78,6 +79,36 @@ def test_deploy_check_with_production_settings_reports_no_issues(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)" in result.stdout, result.stdout + result.stderr
+
+
+# Asked in the production shape (debug off, HTTPS on): the headers a browser receives on the sign-in page.
+PRODUCTION_HEADERS = """
+from django.test import Client
+response = Client().get("/accounts/login/", secure=True, HTTP_HOST="localhost")
+print(response.status_code)
+for name in ("Content-Security-Policy", "Permissions-Policy", "Strict-Transport-Security", "X-Frame-Options"):
+    print(f"{name}: {response.headers.get(name, '')}")
+print("cookies:", sorted(f"{key}={morsel['secure']}" for key, morsel in response.cookies.items()))
+"""
+
+
+def test_production_settings_send_the_security_headers(tmp_path):
+    env = production_env(tmp_path) | {"DJANGO_MANIFEST_STATIC": "0"}  # no collectstatic in a test
+    result = manage("shell", "--no-imports", "-c", PRODUCTION_HEADERS, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "200", result.stdout + result.stderr
+    headers = dict(line.split(": ", 1) for line in lines[1:5])
+    policy = {part.split()[0]: part.split()[1:] for part in headers["Content-Security-Policy"].split("; ")}
+    assert policy["script-src"] == ["'self'"]  # no inline script, no eval
+    assert policy["object-src"] == policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == policy["form-action"] == policy["default-src"] == ["'self'"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in headers["Permissions-Policy"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "csrftoken=True" in lines[5]  # the CSRF cookie is sent over HTTPS only
 
 
 def test_garbage_debug_value_refuses_to_start_naming_the_variable(tmp_path):
