@@ -1,6 +1,7 @@
 """Shared fixtures. Browser and worker fixtures live in tests/browser/ and tests/worker/."""
 
 import os
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -70,3 +71,49 @@ def signed_in_api(db):
         return client
 
     return sign_in
+
+
+# --- the browser: one Debian Chromium per session, for tests/browser/ and tests/canary/ ------------------
+# (Playwright's sync API can run only once per thread: a second session fixture elsewhere would fail.)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup):
+    """Debian's Chromium, started once per session (after the test database exists; see below)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API leaves its asyncio loop "running" in this thread, and from then on Django
+    # hands out different connection objects here (thread-critical locals become per-context). The test
+    # database's serialized contents live on the old ones; without them a `serialized_rollback` test
+    # run after this point (ours, or any later in the session) would start from an empty database.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    playwright = sync_playwright().start()
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    yield chromium
+    chromium.close()
+    playwright.stop()

@@ -1,4 +1,5 @@
-"""Playwright fixtures: one Debian Chromium per session, one fresh context per test against `live_server`.
+"""Playwright fixtures: one fresh context per test against `live_server`, in the session's one Debian Chromium
+(`browser`, in tests/conftest.py: tests/canary/ drives it too).
 
 A failing test leaves a full-page screenshot in var/screenshots/<test name>.png.
 """
@@ -11,17 +12,6 @@ from django.conf import settings
 
 from intimacy_ops.accounts.demo import DEMO_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
@@ -41,36 +31,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
-
-
-@pytest.fixture(scope="session")
-def browser(django_db_setup):
-    """Debian's Chromium, started once per session (after the test database exists; see below)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API leaves its asyncio loop "running" in this thread, and from then on Django
-    # hands out different connection objects here (thread-critical locals become per-context). The test
-    # database's serialized contents live on the old ones; without them a `serialized_rollback` test
-    # run after this point (ours, or any later in the session) would start from an empty database.
-    serialized = {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
-    playwright = sync_playwright().start()
-    for alias, contents in serialized.items():
-        connections[alias]._test_serialized_contents = contents
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    except Exception:
-        playwright.stop()
-        raise
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture
