@@ -199,7 +199,6 @@ def test_the_flows_left_notices_mails_and_escalations_about_the_customer(run):
     assert run.seconds < 120
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 1: fixed on branch imports")
 def test_an_emea_lead_cannot_read_an_amer_rejected_import_row(run):
     assert run.import_views, "ops.oscar opened the import pages and the rejected rows' CSV"
     assert _holding(run.import_views) == []
