@@ -1,6 +1,7 @@
 """The SLA sweep, a periodic check: cases whose response or resolution due time passed are marked
 breached and escalated up their policy's ladder; account managers are reminded before a proactive-update
-deadline. Set-based (indexed on what crossed), in locked batches, idempotent, safe twice at once."""
+deadline. Set-based (indexed on what crossed), in locked batches, idempotent, safe twice at once.
+Also: uploads no broker took are handed to the worker again (segments.imports_queued)."""
 
 import datetime
 
@@ -11,8 +12,10 @@ from django.utils import timezone
 from intimacy_ops import checks, notifications
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations import services as escalations
+from segments.imports.running import queued_too_long
 from segments.models import ServiceCase, SlaPolicy
 from segments.services.sla import UPDATE_REMINDER_LEAD_SHARE, next_update_reminder
+from segments.tasks import run_import
 
 SWEEP_BATCH_SIZE = 200
 BREACH_REASONS = {"response": "sla_response_breached", "resolution": "sla_resolution_breached"}
@@ -146,3 +149,26 @@ def sweep() -> checks.CheckResult:
         ),
         counts={"breached": breached, "escalations_raised": raised, "reminders": reminders},
     )
+
+
+@checks.register(
+    name="segments.imports_queued",
+    every_seconds=60,
+    description=(
+        "Uploads still queued two minutes after they were made (the broker was down, or lost the task) are "
+        "handed to the worker again; a run is claimed once, so a second task for it does nothing."
+    ),
+)
+def imports_queued() -> checks.CheckResult:
+    handed = waiting = 0
+    for run_id in queued_too_long(now=timezone.now()):
+        try:
+            run_import.delay(run_id)
+        except Exception:  # the broker is still down: the run stays queued for the next run of this check
+            waiting += 1
+            break
+        handed += 1
+    summary = f"{checks.plural(handed, 'import run')} handed to the worker again"
+    if waiting:
+        summary += " (the broker refused: the rest wait for the next run)"
+    return checks.CheckResult(summary, counts={"handed": handed, "waiting": waiting})

@@ -147,3 +147,13 @@ def execute(run: ImportRun, path: Path, *, actor: User | None, batch_size: int) 
             "import the file again to finish (rows already written count as unchanged).",
         )
         raise
+
+
+# An upload whose task no broker took (it was down at commit) waits this long before it is handed over again.
+QUEUED_GRACE = datetime.timedelta(minutes=2)
+
+
+def queued_too_long(*, now: datetime.datetime, limit: int = 100) -> list[int]:
+    """Runs still queued a grace period after their upload: their task was lost or never published."""
+    waiting = ImportRun.objects.filter(status=ImportRun.Status.QUEUED, created_at__lt=now - QUEUED_GRACE)
+    return list(waiting.order_by("created_at").values_list("pk", flat=True)[:limit])

@@ -76,5 +76,7 @@ def queue_import(*, actor: User, kind: str, upload) -> ImportRun:
             obj=run,
             after={"kind": run.kind, "filename": run.filename, "bytes": run.total_bytes},
         )
-        transaction.on_commit(lambda: run_import.delay(run.pk))
+        # robust: with the broker down the upload still succeeds; the run waits, queued, for the
+        # `segments.imports_queued` check to hand it over again (running.py claims it once).
+        transaction.on_commit(lambda: run_import.delay(run.pk), robust=True)
     return run
