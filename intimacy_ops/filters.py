@@ -54,6 +54,25 @@ class ScopedFilterSet(filters.FilterSet):
                 )
         return found
 
+    def is_valid(self):
+        """Also refuses what django-filter would silently ignore: an empty or unreadable boolean, an empty
+        choice or id (the schema promises a boolean, a choice, an integer; leave the parameter out instead)."""
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            if name not in self.data or name in self.form.errors:
+                continue
+            raw = self.data.get(name)
+            if isinstance(declared, filters.BooleanFilter) and str(raw).lower() not in BOOLEANS:
+                self.form.add_error(name, "true or false.")
+                valid = False
+            elif raw == "" and isinstance(declared, filters.ChoiceFilter | filters.ModelChoiceFilter):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+BOOLEANS = {"true", "false", "1", "0"}  # what django-filter's BooleanWidget reads
+
 
 class ScopedFilterBackend(filters.DjangoFilterBackend):
     """DjangoFilterBackend whose filtersets are all `ScopedFilterSet`s (see the module's docstring)."""

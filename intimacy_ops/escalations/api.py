@@ -37,8 +37,8 @@ class EscalationSerializer(serializers.ModelSerializer):
     )
     target_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     mine = serializers.BooleanField(
         read_only=True, help_text="Raised to you (by name, or to your role in your regions)."
     )
