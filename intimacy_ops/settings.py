@@ -267,17 +267,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "intimacy_ops.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter, with every related-id filter scoped to what the user may see (CONTRACT.md).
+        "intimacy_ops.filters.ScopedFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "intimacy_ops.schema.AutoSchema",  # documents every error answer
     "EXCEPTION_HANDLER": "intimacy_ops.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON with a nesting limit: a deeply nested body is a 400, never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["intimacy_ops.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

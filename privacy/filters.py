@@ -13,6 +13,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from intimacy_ops import access
+from intimacy_ops.filters import ScopedFilterSet
 from privacy import subjects
 from privacy.models import AccessLogEntry
 
@@ -55,7 +57,7 @@ def parse_moment(value: str, *, end: bool = False) -> datetime.datetime | None:
     return moment
 
 
-class AccessLogFilter(filters.FilterSet):
+class AccessLogFilter(ScopedFilterSet):
     user = filters.CharFilter(field_name="user__username", label="Username of who looked")
     since = DayOrMomentFilter(field_name="since", label="From this date or datetime (inclusive)")
     until = DayOrMomentFilter(
@@ -81,13 +83,18 @@ class SubjectFilterBackend:
                 subject_id = int(raw)
             except ValueError:
                 raise ValidationError({subject.key: ["Enter a number."]}) from None
-            if (
-                getattr(view, "subject_filter_must_exist", False)
-                and not subject.model._default_manager.filter(pk=subject_id).exists()
+            must_exist = getattr(view, "subject_filter_must_exist", False)
+            # Out of the database's integer range: names nothing, as an id that was never used.
+            in_range = -(2**63) <= subject_id < 2**63
+            # One the user may not see is answered as one that names nothing (CONTRACT.md: no existence leak).
+            if must_exist and not (
+                in_range and access.visible(request.user, subject.model).filter(pk=subject_id).exists()
             ):
                 raise ValidationError(
                     {subject.key: ["Select a valid choice. That choice is not one of the available choices."]}
                 )
+            if not in_range:
+                return queryset.none()
             queryset = queryset.filter(subject_type=subject.content_type(), subject_id=subject_id)
         return queryset
 

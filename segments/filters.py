@@ -2,11 +2,12 @@
 
 from django_filters import rest_framework as filters
 
-from segments.models import Customer, Priority, ServiceCase, SlaPolicy
+from intimacy_ops.filters import ScopedFilterSet, ScopedModelChoiceFilter
+from segments.models import Customer, Priority, Segment, ServiceCase, SlaPolicy
 
 
-class CustomerFilter(filters.FilterSet):
-    segment = filters.NumberFilter(field_name="segment_id", label="Segment id")
+class CustomerFilter(ScopedFilterSet):
+    segment = ScopedModelChoiceFilter(model=Segment, label="Segment id")
     region = filters.CharFilter(field_name="region__code", label="Region code")
     account_manager = filters.CharFilter(
         field_name="account_manager__username", label="Account manager username"
@@ -18,8 +19,8 @@ class CustomerFilter(filters.FilterSet):
         fields = ["segment", "region", "account_manager", "segment_locked"]
 
 
-class SlaPolicyFilter(filters.FilterSet):
-    segment = filters.NumberFilter(field_name="segment_id", label="Segment id")
+class SlaPolicyFilter(ScopedFilterSet):
+    segment = ScopedModelChoiceFilter(model=Segment, label="Segment id")
     priority = filters.ChoiceFilter(choices=Priority.choices)
 
     class Meta:
@@ -27,10 +28,10 @@ class SlaPolicyFilter(filters.FilterSet):
         fields = ["segment", "priority"]
 
 
-class CaseFilter(filters.FilterSet):
+class CaseFilter(ScopedFilterSet):
     breached = filters.BooleanFilter(label="Response or resolution late")
     priority = filters.ChoiceFilter(choices=Priority.choices)
-    customer = filters.NumberFilter(field_name="customer_id", label="Customer id")
+    customer = ScopedModelChoiceFilter(model=Customer, label="Customer id")
     queue = filters.CharFilter(label="Team queue")
     open = filters.BooleanFilter(
         field_name="resolved_at", lookup_expr="isnull", label="Open (not resolved yet)"

@@ -1,11 +1,10 @@
 """The segments pages' forms: they parse and check input; the services decide and write."""
 
-import json
 from decimal import Decimal
 
 from django import forms
 
-from intimacy_ops import access
+from intimacy_ops import access, parsers
 from intimacy_ops.accounts.models import Region, User
 from segments.models import Customer, Priority, Segment, SlaPolicy
 from segments.selectors.cases import CASE_SORTS
@@ -254,7 +253,7 @@ class ApplyForm(forms.Form):
 
     def clean_proposal(self):
         try:
-            proposal = json.loads(self.cleaned_data["proposal"])
+            proposal = parsers.loads(self.cleaned_data["proposal"])
         except ValueError:
             raise forms.ValidationError("The preview was damaged in transit: preview again.") from None
         if not isinstance(proposal, list):

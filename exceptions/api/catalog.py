@@ -23,7 +23,7 @@ from intimacy_ops.api import ScopedViewSetMixin, StrictSerializer
 
 
 class ProcessSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     version = serializers.IntegerField(read_only=True, help_text="Number of the current version.")
     procedure = serializers.CharField(read_only=True, source="current_procedure", default="")
     standard_options = serializers.JSONField(read_only=True, source="current_options", default=list)

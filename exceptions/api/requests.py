@@ -33,6 +33,8 @@ class ExceptionSerializer(serializers.ModelSerializer):
     scope_regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     region = serializers.CharField(source="customer.region.code", read_only=True)
     actual_cost = serializers.DecimalField(**MONEY, read_only=True, default=None)
+    # Empty when none was given: the model's SlugField would document a pattern that refuses "".
+    deviation_tag = serializers.RegexField(r"^[-a-zA-Z0-9_]*$", read_only=True)
     allowed_actions = serializers.SerializerMethodField(help_text="What you may do to this request now.")
 
     class Meta:
@@ -80,7 +82,9 @@ class ExceptionInputSerializer(StrictSerializer):
     process = serializers.PrimaryKeyRelatedField(queryset=Process.objects.all())
     title = serializers.CharField(max_length=200)
     deviation = serializers.CharField()
-    deviation_tag = serializers.SlugField(
+    # A slug or empty: SlugField's schema pattern (`+`) would refuse the empty tag the API accepts and returns.
+    deviation_tag = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]*$",
         max_length=50,
         required=False,
         allow_blank=True,
@@ -116,7 +120,7 @@ class CommentSerializer(StrictSerializer):
 
 class TransitionSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, help_text="Empty: the system."
+        slug_field="username", read_only=True, allow_null=True, help_text="Empty (null): the system."
     )
     # Plain strings: the schema names the status choice set once, on the request's `status`.
     from_status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
@@ -140,7 +144,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 class ExtensionSerializer(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ExtensionRequest

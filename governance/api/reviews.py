@@ -90,7 +90,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     recused = serializers.SerializerMethodField()
     co_opted = serializers.SerializerMethodField()
     tally = serializers.SerializerMethodField()
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Review

@@ -12,6 +12,7 @@ from intimacy_ops.accounts import services
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet, StrictSerializer
+from intimacy_ops.filters import ScopedFilterSet
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -43,7 +44,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     ordering = ["code"]
 
 
-class UserFilter(filters.FilterSet):
+class UserFilter(ScopedFilterSet):
     region = filters.CharFilter(field_name="regions__code", label="Region code")
     role = filters.ChoiceFilter(field_name="groups__name", choices=Role.choices, label="Role")
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from intimacy_ops.escalations import selectors, services
 from intimacy_ops.escalations.models import Escalation
+from intimacy_ops.filters import ScopedFilterSet
 
 
 @extend_schema_field(
@@ -36,8 +37,8 @@ class EscalationSerializer(serializers.ModelSerializer):
     )
     target_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     mine = serializers.BooleanField(
         read_only=True, help_text="Raised to you (by name, or to your role in your regions)."
     )
@@ -81,7 +82,7 @@ class ResolveSerializer(StrictSerializer):
     resolution = serializers.CharField(max_length=4000, help_text="What was done about it (required).")
 
 
-class EscalationFilter(filters.FilterSet):
+class EscalationFilter(ScopedFilterSet):
     open = filters.BooleanFilter(method="filter_open", label="true: not resolved yet; false: resolved")
     acknowledged = filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
     mine = filters.BooleanFilter(field_name="mine", label="true: raised to you")

@@ -20,9 +20,9 @@ from segments.services import customers as customer_services
 
 class CustomerSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    account_manager = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    account_manager = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     segment_name = serializers.CharField(source="segment.name", read_only=True, allow_null=True, default=None)
-    segment_locked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    segment_locked_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     contact_email = serializers.SerializerMethodField(help_text='Confidential: "***" unless you may see it.')
     personal_notes = serializers.SerializerMethodField(help_text='Restricted: "***" unless you may see it.')
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from intimacy_ops import errors
+from intimacy_ops import errors, parsers
 from segments.forms import (
     WHAT_IF_FIELDS,
     ApplyForm,
@@ -188,6 +188,6 @@ STALE = (
 
 def _loads(raw):
     try:
-        return json.loads(raw or "[]")
+        return parsers.loads(raw or "[]")
     except ValueError:
         return []
