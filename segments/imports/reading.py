@@ -309,6 +309,8 @@ def _json_items(text: io.TextIOBase) -> Iterator[tuple[int, object]]:
             while True:
                 try:
                     value, end = decoder.raw_decode(buffer, pos)
+                except RecursionError:  # the C decoder recurses once per level: refuse, never a traceback
+                    refuse(f"item {number + 1} is nested too deeply (an item is one flat object)")
                 except json.JSONDecodeError as problem:
                     if eof or len(buffer) - pos > MAX_ITEM_CHARS or not fill():
                         if len(buffer) - pos > MAX_ITEM_CHARS:

@@ -202,6 +202,16 @@ def test_malformed_json_is_refused_before_anything_is_written(world, tmp_path):
     assert Customer.objects.count() == 0
 
 
+def test_a_deeply_nested_json_item_is_refused_with_a_message_not_a_traceback(world, tmp_path):
+    good = json.dumps([customer_row(1)])
+    path = tmp_path / "nested.json"
+    path.write_text(good[:-1] + ", " + "[" * 50000 + "]" * 50000 + "]")
+
+    with pytest.raises(CommandError, match="item 2 is nested too deeply"):
+        run_command("customers", path)
+    assert Customer.objects.count() == 0
+
+
 def test_a_key_given_twice_in_one_file_is_rejected_the_second_time(world, tmp_path):
     rows = [customer_row(1), customer_row(2), customer_row(1, name="Renamed")]
     path = write_csv(tmp_path / "twice.csv", rows)
