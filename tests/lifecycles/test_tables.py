@@ -115,6 +115,8 @@ def _escalation(s, state: str) -> Escalation:
 
 def _break_glass(s, state: str) -> BreakGlassSession:
     now = timezone.now()
+    # One open session per person and customer (a constraint): the one an earlier example left is closed.
+    BreakGlassSession.objects.filter(user=s.oscar, closed_at__isnull=True).update(closed_at=now)
     session = BreakGlassSession.objects.create(
         user=s.oscar,
         subject=s.acme,
