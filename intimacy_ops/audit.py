@@ -150,6 +150,12 @@ def record(
     return event
 
 
+def record_many(events: list[dict]) -> list[AuditEvent]:
+    """Append several events at once (a check acting on a batch): each dict holds `record`'s arguments."""
+    with transaction.atomic():
+        return [record(**event) for event in events]
+
+
 @dataclass(frozen=True)
 class ChainReport:
     intact: bool
