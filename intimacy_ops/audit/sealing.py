@@ -16,11 +16,12 @@ from intimacy_ops.audit.models import GENESIS_HASH, AuditEvent, event_content
 
 logger = logging.getLogger(__name__)
 
-# Serialises sealers on PostgreSQL so two of them cannot both extend the same head.
+# Serialises sealers on PostgreSQL so two of them cannot both extend the same head. A session-level
+# advisory lock, only *tried*: a sealer that finds it held leaves its events to the holder, which looks
+# for committed unsealed events once more after letting go (see `seal_pending`), so none is left behind
+# and no committer ever waits for another's sealing.
 CHAIN_LOCK_KEY = 0x1A0D17
 BATCH_SIZE = 500
-# A sealer waits this long for another one to finish, then leaves its events to the next sealer.
-LOCK_TIMEOUT = "5s"
 
 
 def _sealing_queryset() -> models.QuerySet:
@@ -28,11 +29,18 @@ def _sealing_queryset() -> models.QuerySet:
     return models.QuerySet(model=AuditEvent)
 
 
-def _lock_chain() -> None:
+def _try_lock() -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite: one writer at a time already
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [CHAIN_LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
+def _unlock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [CHAIN_LOCK_KEY])
 
 
 def head() -> tuple[int, str]:
@@ -43,7 +51,6 @@ def head() -> tuple[int, str]:
 
 def _seal_batch() -> int:
     with transaction.atomic():
-        _lock_chain()
         pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:BATCH_SIZE])
         if not pending:
             return 0
@@ -56,25 +63,49 @@ def _seal_batch() -> int:
                 key, seq=seq, prev_hash=prev_hash, key_id=kid, content=event_content(event)
             )
             prev_hash = event.hash
-        _sealing_queryset().bulk_update(pending, ["seq", "prev_hash", "hash", "key_id"])
+        _write_seals(pending)
         return len(pending)
 
 
+def _write_seals(events: list[AuditEvent]) -> None:
+    """One UPDATE … FROM (VALUES …) on PostgreSQL (linear, where bulk_update's CASE is quadratic)."""
+    if connection.vendor != "postgresql":
+        _sealing_queryset().bulk_update(events, ["seq", "prev_hash", "hash", "key_id"])
+        return
+    table = AuditEvent._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(events))
+    params = [value for e in events for value in (e.pk, e.seq, e.prev_hash, e.hash, e.key_id)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS e SET seq = v.seq::bigint, prev_hash = v.prev_hash, hash = v.hash, "  # noqa: S608
+            f"key_id = v.key_id FROM (VALUES {rows}) AS v(id, seq, prev_hash, hash, key_id) "
+            "WHERE e.id = v.id::bigint AND e.seq IS NULL",
+            params,
+        )
+
+
 def seal_pending() -> int:
-    """Seal every committed unsealed event; returns how many. Safe to run at any time, and twice at once."""
+    """Seal every committed unsealed event; returns how many this call sealed. Never waits for another
+    sealer: if one holds the chain, it will seal ours (it looks again after letting go)."""
     sealed = 0
-    while True:
-        done = _seal_batch()
-        sealed += done
-        if done < BATCH_SIZE:
-            return sealed
+    while _try_lock():
+        try:
+            while (done := _seal_batch()) == BATCH_SIZE:
+                sealed += done
+            sealed += done
+        finally:
+            _unlock()
+        # An event committed while we held the lock, whose sealer found it taken, is visible now.
+        if not AuditEvent.objects.filter(seq__isnull=True).exists():
+            break
+    return sealed
 
 
 def seal_after_commit() -> None:
     """What `record()` asks for on commit: never fails the business act that already committed."""
     try:
         seal_pending()
-    except OperationalError as error:  # e.g. the lock wait timed out: the `audit.seal` check will do it
+    except OperationalError as error:  # e.g. the database went away: the `audit.seal` check will do it
         logger.warning("audit events left for the next sealer: %s", error)
 
 
