@@ -107,7 +107,13 @@ class AccountManager(Person):
 
     @task(1)
     def create_and_submit(self):
-        customer = self.pick("/api/v1/customers/?page_size=50", "R /api/v1/customers/")
+        page = self.client.get("/api/v1/customers/?page_size=200", name="R /api/v1/customers/")
+        mine = (
+            [c for c in page.json().get("results", []) if c.get("account_manager") == self.username]
+            if page.ok
+            else []
+        )
+        customer = random.choice(mine) if mine else None  # noqa: S311  (only their account manager asks)
         process = self.pick("/api/v1/processes/", "R /api/v1/processes/")
         if not customer or not process:
             return
