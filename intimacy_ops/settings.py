@@ -294,6 +294,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["intimacy_ops.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Lists that grow with a table (the customers) count exactly up to this many rows, then estimate
+# (intimacy_ops/pagination.py; README, "API conventions").
+LIST_COUNT_CAP = 10_000
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intimacy Ops API",
     "DESCRIPTION": "Exception requests, change-control boards, segments and SLAs. Authenticate with a token "
