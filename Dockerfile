@@ -30,4 +30,6 @@ RUN DJANGO_SECRET_KEY=build-time-only-not-a-secret AUDIT_KEY=build-time-only-not
 USER app
 EXPOSE 8000
 
-CMD ["gunicorn", "intimacy_ops.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--graceful-timeout", "30"]
+# Processes, threads, worker class and bind address come from the environment through gunicorn.conf.py
+# (WEB_CONCURRENCY, WEB_THREADS, WEB_WORKER_CLASS; README, "Running in production").
+CMD ["gunicorn", "intimacy_ops.wsgi:application"]

@@ -1,5 +1,84 @@
+"""Paginated lists: `{"count", "next", "previous", "results"}` (CONTRACT.md), and counts that stay cheap.
+
+A list whose count grows with the table (the customers: a region can hold a million) counts with a cap:
+exactly up to settings.LIST_COUNT_CAP (10,000) rows (`SELECT COUNT(*) FROM (… LIMIT 10001)`, which stops reading at 10,001),
+and above it PostgreSQL's planner estimate for the same query (never below the cap + 1; on SQLite
+the cap + 1 itself). So `count` stays an integer and exact where a person would read it exactly; above
+10,000 it is an estimate, the API says so in the `X-Count-Exact: false` header, and the pages read
+"more than 10,000". The last page numbers of an estimated count may be empty (404) or unreachable by number.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+
+def count_cap() -> int:
+    """settings.LIST_COUNT_CAP: 10,000 unless a test lowers it."""
+    return settings.LIST_COUNT_CAP
+
+
+def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the exact count up to `cap`; above it an estimate greater than `cap`."""
+    cap = count_cap() if cap is None else cap
+    rows = queryset.order_by().values("pk")
+    counted = rows[: cap + 1].count()
+    if counted <= cap:
+        return counted, True
+    return max(cap + 1, _planner_estimate(rows)), False
+
+
+def capped_counts(*querysets: QuerySet, cap: int) -> list[int]:
+    """Several counts, each stopped at `cap` + 1, in one statement (badges: "1000+")."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, more = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        # The SQL is Django's own compilation of a queryset, with its values kept as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{len(parts)})")  # noqa: S608
+        params.extend(more)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return list(cursor.fetchone())
+
+
+def _planner_estimate(queryset: QuerySet) -> int:
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return 0
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class CappedPaginator(Paginator):
+    """Django's paginator with the capped count; `count_exact` says whether `count` is exact."""
+
+    @cached_property
+    def cap(self) -> int:
+        return count_cap()
+
+    @cached_property
+    def _capped(self) -> tuple[int, bool]:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list), True
+        return capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self) -> int:
+        return self._capped[0]
+
+    @cached_property
+    def count_exact(self) -> bool:
+        return self._capped[1]
 
 
 class Pagination(PageNumberPagination):
@@ -18,3 +97,14 @@ class Pagination(PageNumberPagination):
         if raw is not None and not (digits.isascii() and digits.isdigit()):
             raise ValidationError({self.page_size_query_param: ["A whole number (at most 200 are given)."]})
         return super().get_page_size(request)
+
+
+class CappedCountPagination(Pagination):
+    """For lists that grow with the table: `count` exact up to 10,000, an estimate above (module docstring)."""
+
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response["X-Count-Exact"] = "true" if self.page.paginator.count_exact else "false"
+        return response

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from kombu import Queue
 
 from intimacy_ops import __version__
 from intimacy_ops.env import env_bool, env_int, env_list, env_str
@@ -173,10 +174,13 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: each web or worker thread keeps its connection for DATABASE_CONN_MAX_AGE seconds
+# (0: one per request; a connection costs a few ms of CPU on both ends) and checks it is still alive before
+# reusing it after a request (CONN_HEALTH_CHECKS), so a restarted PostgreSQL costs one failed ping, not a 500.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
@@ -198,6 +202,14 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend behind the sign-in lockout: every door that calls authenticate() counts attempts.
     "intimacy_ops.accounts.backends.LockoutModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+]
+# Argon2id at the strength intimacy_ops/accounts/hashers.py documents (tens of ms per sign-in, not 600);
+# PBKDF2 stays listed so a password hashed before checks and is re-hashed with Argon2 at its next sign-in.
+PASSWORD_HASHERS = [
+    "intimacy_ops.accounts.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -299,6 +311,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["intimacy_ops.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Lists that grow with a table (the customers) count exactly up to this many rows, then estimate
+# (intimacy_ops/pagination.py; README, "API conventions").
+LIST_COUNT_CAP = 10_000
 SPECTACULAR_SETTINGS = {
     "TITLE": "Intimacy Ops API",
     "DESCRIPTION": "Exception requests, change-control boards, segments and SLAs. Authenticate with a token "
@@ -351,6 +366,16 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
+# Two queues, so a long bulk check never delays an urgent e-mail: `mail` carries the e-mail copies and
+# `checks` everything else (periodic checks, imports). Each has its own worker in docker-compose.yml; a
+# worker for both is `celery -A intimacy_ops worker -Q checks,mail` (Procfile.dev).
+CELERY_TASK_DEFAULT_QUEUE = "checks"
+CELERY_TASK_ROUTES = {
+    "intimacy_ops.send_notification_email": {"queue": "mail"},
+    "intimacy_ops.send_digest_email": {"queue": "mail"},
+}
+# Every queue a task is routed to: a worker started without -Q consumes them all.
+CELERY_TASK_QUEUES = (Queue("checks"), Queue("mail"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

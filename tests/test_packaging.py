@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = {"postgres", "redis", "web", "worker", "beat"}
+SERVICES = {"postgres", "redis", "web", "worker", "mail-worker", "beat"}
 # Everything the settings read: each test starts from none of it and sets only what it means to.
 SETTINGS_VARIABLES = (
     "DATABASE_URL",
@@ -154,7 +154,7 @@ def test_compose_has_the_five_services_with_healthchecks_and_ordering():
     assert web_command.index("migrate") < web_command.index("gunicorn")
     assert "worker" in services["worker"]["command"]
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "mail-worker", "beat"):
         depends_on = services[name]["depends_on"]
         assert {"postgres", "redis"} <= set(depends_on), name
         assert all(rule["condition"] == "service_healthy" for rule in depends_on.values()), name
@@ -164,6 +164,82 @@ def test_compose_has_the_five_services_with_healthchecks_and_ordering():
     # Beat's database scheduler and the worker need the tables the web's migrate creates.
     assert services["beat"]["depends_on"]["web"]["condition"] == "service_healthy"
     assert services["worker"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["mail-worker"]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def worker_queues(command: list[str]) -> set[str]:
+    (option,) = [part for part in command if part.startswith("--queues=")]
+    return set(option.removeprefix("--queues=").split(","))
+
+
+def test_compose_runs_one_worker_per_queue_and_together_they_consume_every_routed_queue():
+    from django.conf import settings
+
+    services = load_compose()["services"]
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {
+        settings.CELERY_TASK_DEFAULT_QUEUE
+    }
+
+    assert worker_queues(services["worker"]["command"]) == {"checks"}
+    assert worker_queues(services["mail-worker"]["command"]) == {"mail"}
+    assert routed == {"checks", "mail"}
+    # `--scale worker=N` needs workers that claim no fixed name or host port.
+    for name in ("worker", "mail-worker"):
+        assert "container_name" not in services[name] and "ports" not in services[name], name
+
+
+def test_procfile_for_make_run_starts_workers_for_every_routed_queue():
+    lines = (ROOT / "Procfile.dev").read_text().splitlines()
+    workers = [line for line in lines if " worker " in line and not line.startswith("#")]
+
+    consumed = set().union(*(worker_queues(line.split()) for line in workers))
+    assert consumed == {"checks", "mail"}
+    assert len(workers) == 2
+
+
+def gunicorn_config(**environment: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WEB_")} | environment
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "--print-config", "intimacy_ops.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {
+        line.split("=", 1)[0].strip(): line.split("=", 1)[1].strip()
+        for line in result.stdout.splitlines()
+        if "=" in line
+    }
+
+
+def test_gunicorn_takes_workers_threads_and_class_from_the_environment():
+    defaults = gunicorn_config()
+    chosen = gunicorn_config(WEB_CONCURRENCY="5", WEB_THREADS="1", WEB_WORKER_CLASS="sync")
+
+    assert int(defaults["workers"]) == os.cpu_count() + 1
+    assert (defaults["threads"], defaults["worker_class"]) == ("2", "gthread")
+    assert (chosen["workers"], chosen["threads"], chosen["worker_class"]) == ("5", "1", "sync")
+    assert defaults["bind"] == "['0.0.0.0:8000']"
+
+
+def test_gunicorn_refuses_a_thread_count_that_is_not_a_number():
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WEB_")}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "--print-config", "intimacy_ops.wsgi:application"],
+        cwd=ROOT,
+        env=env | {"WEB_THREADS": "many"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+    assert result.returncode != 0
+    assert "WEB_THREADS='many'" in result.stdout + result.stderr
 
 
 def compose_client() -> list[str] | None:
@@ -217,6 +293,9 @@ def test_image_runs_as_a_non_root_user_and_bakes_in_no_secret():
     assert not any(line.startswith(("ENV", "ARG")) and "DJANGO_SECRET_KEY" in line for line in instructions)
     assert any("collectstatic" in line for line in instructions)
     assert "gunicorn" in instructions[-1]
+    # No --workers/--bind baked in: gunicorn.conf.py (copied with the code) takes them from the environment.
+    assert "--workers" not in instructions[-1] and "--bind" not in instructions[-1]
+    assert "gunicorn.conf.py" not in (ROOT / ".dockerignore").read_text()
 
 
 def test_ci_script_is_an_executable_bash_script_that_parses():

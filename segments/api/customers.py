@@ -11,6 +11,7 @@ from intimacy_ops.api import (
     ScopedViewSetMixin,
     SensitiveListSerializer,
 )
+from intimacy_ops.pagination import CappedCountPagination
 from segments.api.common import MONEY, StrictInput, _errors
 from segments.filters import CustomerFilter
 from segments.models import Customer, Segment
@@ -217,6 +218,8 @@ class CustomerViewSet(
     ]
     ordering = ["name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # `count` exact up to 10,000, an estimate above (X-Count-Exact: false): a region can hold a million.
+    pagination_class = CappedCountPagination
 
     def get_queryset(self):
         return selectors.customers_for(self.request.user)

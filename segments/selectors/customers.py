@@ -1,17 +1,23 @@
 """Reads of customers, for the API and the pages alike: scoped by `access`, what their lists show joined
 in, a fixed number of queries however many rows."""
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.pagination import capped_counts
 from segments.case_rows import case_row
 from segments.models import (
     Customer,
@@ -62,23 +68,18 @@ def customers(
 ) -> QuerySet:
     """The customers the user may see, filtered and sorted, with their open and breached case counts."""
     now = timezone.now()
-    open_cases = Q(cases__resolved_at__isnull=True)
+    # Counted per row in a correlated subquery, not by joining and grouping every visible customer's
+    # cases: the database counts only for the 25 rows of the page (unless the page sorts by them).
+    open_cases = ServiceCase.objects.filter(customer=OuterRef("pk"), resolved_at__isnull=True)
+    breached = open_cases.filter(
+        Q(breached=True)
+        | Q(first_response_at__isnull=True, response_due_at__lt=now)
+        | Q(resolution_due_at__lt=now)
+    )
     queryset = (
         access.visible(user, Customer)
         .select_related("segment", "region", "account_manager")
-        .annotate(
-            open_cases=Count("cases", filter=open_cases, distinct=True),
-            breached_cases=Count(
-                "cases",
-                filter=open_cases
-                & (
-                    Q(cases__breached=True)
-                    | Q(cases__first_response_at__isnull=True, cases__response_due_at__lt=now)
-                    | Q(cases__resolution_due_at__lt=now)
-                ),
-                distinct=True,
-            ),
-        )
+        .annotate(open_cases=_count_of(open_cases), breached_cases=_count_of(breached))
     )
     if q:
         queryset = queryset.filter(Q(name__icontains=q) | Q(external_id__icontains=q))
@@ -102,18 +103,43 @@ def customer_filter_choices(user) -> dict:
     visible = access.visible(user, Customer)
     return {
         "segments": list(Segment.objects.order_by("rank")),
-        "regions": list(Region.objects.filter(pk__in=visible.values("region")).order_by("code")),
+        # EXISTS per region and per user (an index probe each), not a scan of every visible customer; the
+        # regions among those the user sees (the customers' scope is the same), so no probe runs over a
+        # region whose customers are all out of scope.
+        "regions": list(
+            access.visible(user, Region)
+            .filter(Exists(visible.filter(region=OuterRef("pk"))))
+            .order_by("code")
+        ),
         "managers": list(
-            User.objects.filter(pk__in=visible.values("account_manager")).order_by("first_name", "username")
+            User.objects.filter(Exists(visible.filter(account_manager=OuterRef("pk")))).order_by(
+                "first_name", "username"
+            )
         ),
     }
 
 
+def _count_of(rows: QuerySet) -> Coalesce:
+    counted = rows.order_by().values("customer").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+TAB_COUNT_CAP = 1_000
+
+
 def customer_counts(user) -> dict:
-    """How many customers the user sees, and how many of them they manage (the "my accounts" toggle)."""
-    return access.visible(user, Customer).aggregate(
-        everyone=Count("id"), mine=Count("id", filter=Q(account_manager=user))
-    )
+    """How many customers the user sees, and how many of them they manage (the "my accounts" toggle).
+
+    Badges on two tabs, so capped low (intimacy_ops.pagination): exact up to TAB_COUNT_CAP; a count above it
+    reads TAB_COUNT_CAP + 1, which the page shows as "1000+"."""
+    visible = access.visible(user, Customer)
+    cap = tab_count_cap()
+    everyone, mine = capped_counts(visible, visible.filter(account_manager=user), cap=cap)
+    return {"everyone": everyone, "mine": mine}
+
+
+def tab_count_cap() -> int:
+    return min(TAB_COUNT_CAP, settings.LIST_COUNT_CAP)
 
 
 def customer_detail(user, pk) -> dict:

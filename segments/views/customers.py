@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from intimacy_ops import access, errors, sensitive
 from intimacy_ops.forms import add_domain_errors
+from intimacy_ops.pagination import CappedPaginator
 from privacy.forms import BreakGlassForm
 from segments.forms import (
     CustomerFilterForm,
@@ -39,7 +39,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     # An e-mail address in the search box is a search by contact_email: refused, it would reveal it.
     sensitive.refuse_masked_query(user, Customer, request.GET, ordering_param="sort", search_param="q")
     filters = CustomerFilterForm(request.GET, user=user).filters()
-    page = Paginator(pages.customers(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(pages.customers(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     choices = pages.customer_filter_choices(user)
     show_region = len(choices["regions"]) > 1
     show_manager = len(choices["managers"]) > 1 or filters["manager"] is not None
@@ -50,6 +50,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "choices": choices,
         "counts": counts,
+        "tab_cap": pages.tab_count_cap(),
         # The "my accounts" toggle, for whoever manages some of these customers.
         "manages_accounts": bool(counts["mine"]) or filters["mine"],
         "show_region": show_region,

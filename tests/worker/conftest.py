@@ -97,6 +97,13 @@ def celery_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def product_queues() -> list[str]:
+    """The queues the product's tasks are routed to (settings: `checks`, `mail`), default queue first."""
+    names = [app.conf.task_default_queue]
+    names += [queue.name for queue in app.conf.task_queues or () if queue.name not in names]
+    return names
+
+
 def purge(*queues: str) -> None:
     """Drop every message waiting in `queues` on the configured broker."""
     with app.connection_for_write() as conn:
@@ -186,8 +193,9 @@ class CeleryProcesses:
         return started
 
     def worker(self, *, queue: str | None = None, env: dict[str, str] | None = None) -> CeleryProcess:
-        """A ready worker consuming `queue` (the default queue unless told), with the probe tasks loaded."""
-        queue = queue or app.conf.task_default_queue
+        """A ready worker consuming `queue` (comma-separated; every queue tasks are routed to unless told),
+        with the probe tasks loaded."""
+        queue = queue or ",".join(product_queues())
         worker = self._start(
             "worker",
             [
@@ -244,17 +252,16 @@ def celery_log_dir() -> Path:
 def celery_processes(transactional_db, celery_log_dir) -> Iterator[CeleryProcesses]:
     """Start real workers/beat in a test; all are stopped before the test database is flushed.
 
-    The default queue is purged before and after, so nothing left over from another run (or sent
+    The product's queues are purged before and after, so nothing left over from another run (or sent
     by beat) reaches a later test.
     """
-    default_queue = app.conf.task_default_queue
-    purge(default_queue)
+    purge(*product_queues())
     processes = CeleryProcesses(celery_log_dir)
     try:
         yield processes
     finally:
         processes.stop_all()
-        purge(default_queue)
+        purge(*product_queues())
 
 
 @pytest.fixture
