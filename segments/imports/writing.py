@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from intimacy_ops import audit
-from segments.imports import validation
+from segments.imports import staging, validation
 from segments.imports.reading import RawRow
 from segments.models import Customer, ImportRejectedRow, ImportRun, ServiceCase
 from segments.services.sla import refresh_clock
@@ -31,6 +31,7 @@ CUSTOMER_FIELDS = (
 )
 CASE_FIELDS = ("customer_id", "priority", "opened_at", "first_response_at", "resolved_at", "title")
 CLOCK_FIELDS = ("response_due_at", "resolution_due_at", "breached", "queue")
+OUT_OF_SCOPE = "This customer belongs to a region you do not work in."
 _LOCK_KEYS = {"customers": 0x1A7C01, "cases": 0x1A7C02}
 
 
@@ -191,6 +192,9 @@ class CustomerImporter(_Importer):
         return validation.clean_customer(row, self.refs)
 
     def write(self, cleaned, tally):
+        if connection.vendor == "postgresql":
+            self.merge(cleaned, tally)
+            return
         found = self.existing([row.key for row in cleaned], only=(*CUSTOMER_FIELDS, "updated_at"))
         new, changed, changed_fields = [], [], set()
         now = timezone.now()
@@ -204,11 +208,7 @@ class CustomerImporter(_Importer):
                 tally.created.append(external_id)
                 continue
             if not self.refs.in_scope(customer.region_id):
-                tally.rejected.append(
-                    self.rejection(
-                        row.raw, {"external_id": ["This customer belongs to a region you do not work in."]}
-                    )
-                )
+                tally.rejected.append(self.rejection(row.raw, {"external_id": [OUT_OF_SCOPE]}))
                 continue
             tally.regions.update({customer.region_id, values["region_id"]})
             differing = [name for name, value in values.items() if getattr(customer, name) != value]
@@ -224,6 +224,23 @@ class CustomerImporter(_Importer):
         Customer.objects.bulk_create(new)
         if changed:
             Customer.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"])
+
+    def merge(self, cleaned, tally):
+        """PostgreSQL: the same outcome in one COPY and one set-based merge (staging.py)."""
+        merged = staging.merge_customers(
+            [(row.raw.line, row.values) for row in cleaned],
+            fields=CUSTOMER_FIELDS,
+            allowed_regions=self.refs.allowed_region_ids,
+        )
+        for row in cleaned:
+            if row.raw.line in merged.out_of_scope:
+                tally.rejected.append(self.rejection(row.raw, {"external_id": [OUT_OF_SCOPE]}))
+            else:
+                tally.regions.add(row.values["region_id"])
+        tally.regions |= merged.old_regions
+        tally.created.extend(merged.created)
+        tally.updated.extend(merged.updated)
+        tally.unchanged += merged.unchanged
 
 
 class CaseImporter(_Importer):
