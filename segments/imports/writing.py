@@ -1,7 +1,8 @@
 """Writing an import's rows: each batch in one transaction, idempotent by (source, external id).
 
-New rows are inserted with `bulk_create`, changed rows written with `bulk_update`, unchanged rows not
-written at all, bad rows kept as `ImportRejectedRow` with their errors; the run's counts and progress
+Customers on PostgreSQL: the batch's valid rows are COPYed into a staging table and merged in one
+statement (staging.py). Otherwise (SQLite, and cases): new rows are inserted with `bulk_create`, changed
+rows written with `bulk_update`, unchanged rows not written at all. Bad rows are kept as `ImportRejectedRow` with their errors; the run's counts and progress
 move on, and one audit event records what the batch did. A cases import computes each written case's
 due times, breach state and queue as it writes it.
 """
@@ -194,7 +195,11 @@ class CustomerImporter(_Importer):
     def write(self, cleaned, tally):
         if connection.vendor == "postgresql":
             self.merge(cleaned, tally)
-            return
+        else:
+            self.write_rows(cleaned, tally)
+
+    def write_rows(self, cleaned, tally):
+        """SQLite (and the benchmark's baseline): the records read, compared and written through the ORM."""
         found = self.existing([row.key for row in cleaned], only=(*CUSTOMER_FIELDS, "updated_at"))
         new, changed, changed_fields = [], [], set()
         now = timezone.now()
