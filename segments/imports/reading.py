@@ -209,7 +209,7 @@ class ImportFile:
         width = len(self.columns)
         try:
             for cells in self._reader:
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue  # a blank line
                 problems = {}
                 if len(cells) > width and any(cell.strip() for cell in cells[width:]):

@@ -11,9 +11,9 @@ columns (usually one per batch):
 A returned row with `xmax = 0` was inserted, any other returned row was updated, and a staged row not
 returned was already equal (unchanged). Only the columns a row gives are compared and written (an absent
 column, or a sensitive cell reading the mask, leaves the field as it is); a new customer takes the model's
-defaults for the rest. Before the merge one join on the staging table finds the existing customers' regions:
-rows naming a customer of a region the importer does not work in are taken out (rejected by the caller),
-and the others' regions are reported for the run's scope.
+defaults for the rest. Before the merge one index lookup per source (`external_id = ANY(…)`) finds the
+existing customers' regions: rows naming a customer of a region the importer does not work in are taken
+out (rejected by the caller), and the others' regions are reported for the run's scope.
 """
 
 import io
@@ -93,22 +93,10 @@ def merge_customers(rows: list[tuple[int, dict]], *, fields: tuple[str, ...], al
         buffer.write("\n")
     buffer.seek(0)
     staged = ", ".join(f'"{_column(name)}"' for name in ("source", "external_id", *fields))
-    table = Customer._meta.db_table
     with connection.cursor() as cursor:
         _stage(cursor, fields)
         cursor.copy_expert(f"COPY {STAGE} (line, grp, {staged}) FROM STDIN", buffer)
-        cursor.execute(f"ANALYZE {STAGE}")
-        key = "c.source = s.source AND c.external_id = s.external_id"
-        cursor.execute(
-            f"SELECT c.region_id, array_agg(s.line) FILTER (WHERE %s AND NOT (c.region_id = ANY(%s))) "  # noqa: S608
-            f"FROM {STAGE} s JOIN {table} c ON {key} GROUP BY c.region_id",
-            [allowed_regions is not None, sorted(allowed_regions or ())],
-        )
-        for region_id, lines in cursor.fetchall():
-            if allowed_regions is None or region_id in allowed_regions:
-                merged.old_regions.add(region_id)
-            else:
-                merged.out_of_scope.update(lines or ())
+        _existing_regions(cursor, rows, allowed_regions=allowed_regions, merged=merged)
         if merged.out_of_scope:
             cursor.execute(f"DELETE FROM {STAGE} WHERE line = ANY(%s)", [sorted(merged.out_of_scope)])  # noqa: S608
         written = []
@@ -121,6 +109,27 @@ def merge_customers(rows: list[tuple[int, dict]], *, fields: tuple[str, ...], al
     staged_count = len(rows) - len(merged.out_of_scope)
     merged.unchanged = staged_count - len(merged.created) - len(merged.updated)
     return merged
+
+
+def _existing_regions(cursor, rows, *, allowed_regions, merged: Merged) -> None:
+    """The regions of the existing customers the rows name; rows naming one outside `allowed_regions` are
+    noted out of scope. One index scan of (source, external_id) per source (a join with the staging table
+    would be planned as a scan of the whole customer table)."""
+    by_source: dict[str, dict[str, int]] = {}
+    for line, values in rows:
+        by_source.setdefault(values["source"], {})[values["external_id"]] = line
+    scoped = allowed_regions is not None
+    for source, lines in by_source.items():
+        cursor.execute(
+            f"SELECT region_id, array_agg(external_id) FILTER (WHERE %s AND NOT (region_id = ANY(%s))) "  # noqa: S608
+            f"FROM {Customer._meta.db_table} WHERE source = %s AND external_id = ANY(%s) GROUP BY region_id",
+            [scoped, sorted(allowed_regions or ()), source, list(lines)],
+        )
+        for region_id, outside in cursor.fetchall():
+            if outside:
+                merged.out_of_scope.update(lines[external_id] for external_id in outside)
+            else:
+                merged.old_regions.add(region_id)
 
 
 def _merge_group(cursor, *, given: frozenset, group: int, fields: tuple[str, ...]) -> list[tuple]:
