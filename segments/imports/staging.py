@@ -17,6 +17,7 @@ out (rejected by the caller), and the others' regions are reported for the run's
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -57,6 +58,19 @@ def _cell(value) -> str:
     return str(value).translate(_ESCAPES)
 
 
+_ESCAPED = re.compile(r"[\\\n\r]")  # and the tab, counted
+
+
+def _line(cells: list) -> str:
+    """One row in COPY's text format: the values joined by tabs as they are, unless one is NULL or a bool or
+    holds a character to escape (then each value is escaped)."""
+    if not any(cell is None or cell.__class__ is bool for cell in cells):
+        line = "\t".join(map(str, cells))
+        if line.count("\t") == len(cells) - 1 and not _ESCAPED.search(line):
+            return line + "\n"
+    return "\t".join(map(_cell, cells)) + "\n"
+
+
 def _stage(cursor, fields: tuple[str, ...]) -> None:
     """The per-session temporary staging table (emptied at each commit, and here before use)."""
     columns = ", ".join(
@@ -89,8 +103,7 @@ def merge_customers(rows: list[tuple[int, dict]], *, fields: tuple[str, ...], al
         group = groups.setdefault(given, len(groups))
         cells = [line, group, values["source"], values["external_id"]]
         cells += [values[name] if name in given else defaults[name] for name in fields]
-        buffer.write("\t".join(map(_cell, cells)))
-        buffer.write("\n")
+        buffer.write(_line(cells))
     buffer.seek(0)
     staged = ", ".join(f'"{_column(name)}"' for name in ("source", "external_id", *fields))
     with connection.cursor() as cursor:
