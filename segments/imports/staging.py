@@ -127,22 +127,22 @@ def merge_customers(rows: list[tuple[int, dict]], *, fields: tuple[str, ...], al
 def _existing_regions(cursor, rows, *, allowed_regions, merged: Merged) -> None:
     """The regions of the existing customers the rows name; rows naming one outside `allowed_regions` are
     noted out of scope. One index scan of (source, external_id) per source (a join with the staging table
-    would be planned as a scan of the whole customer table)."""
+    would be planned as a scan of the whole customer table), locking the rows found."""
     by_source: dict[str, dict[str, int]] = {}
     for line, values in rows:
         by_source.setdefault(values["source"], {})[values["external_id"]] = line
-    scoped = allowed_regions is not None
     for source, lines in by_source.items():
+        # Locked (as the merge would lock them) so no one moves them to another region in between.
         cursor.execute(
-            f"SELECT region_id, array_agg(external_id) FILTER (WHERE %s AND NOT (region_id = ANY(%s))) "  # noqa: S608
-            f"FROM {Customer._meta.db_table} WHERE source = %s AND external_id = ANY(%s) GROUP BY region_id",
-            [scoped, sorted(allowed_regions or ()), source, list(lines)],
+            f"SELECT external_id, region_id FROM {Customer._meta.db_table} "  # noqa: S608
+            "WHERE source = %s AND external_id = ANY(%s) FOR NO KEY UPDATE",
+            [source, list(lines)],
         )
-        for region_id, outside in cursor.fetchall():
-            if outside:
-                merged.out_of_scope.update(lines[external_id] for external_id in outside)
-            else:
+        for external_id, region_id in cursor.fetchall():
+            if allowed_regions is None or region_id in allowed_regions:
                 merged.old_regions.add(region_id)
+            else:
+                merged.out_of_scope.add(lines[external_id])
 
 
 def _merge_group(cursor, *, given: frozenset, group: int, fields: tuple[str, ...]) -> list[tuple]:
