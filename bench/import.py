@@ -1,17 +1,25 @@
 """Benchmark: import a 100,000-row customers CSV; print rows/s and peak memory (figures, no assertions).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/io_bench_import DJANGO_SETTINGS_MODULE=tests.settings \
-        .venv/bin/python bench/import.py [--rows 100000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import DJANGO_SETTINGS_MODULE=tests.settings \
+        .venv/bin/python bench/import.py [--rows 100000] [--no-baseline] [--drop]
 
-Goal (issue 4): ≥ 2,000 rows/s on PostgreSQL and memory under 200 MB. The script creates the
+Goal (issue 14): >= 10,000 rows/s on PostgreSQL and memory under 200 MB. The script creates the
 database if it is missing, migrates it, adds two regions, two account managers and three tiers,
-writes the CSV under var/bench/, then runs the real command (`manage.py import_data customers FILE`)
+writes the CSVs under var/bench/, then runs the real command (`manage.py import_data customers FILE`)
 in a child process per phase, so each phase's peak resident memory is its own (`wait4` rusage):
 
-  create     every row new (bulk inserts, then one set-based reclassification)
+  create     every row new (then one set-based reclassification)
   unchanged  the same file again: nothing written
   update     the file with 10% of the rows changed
   small      a 10,000-row file: peak memory should match the large file's (memory flat in the file size)
+
+Two rounds, in the same run and database, each starting from no bench customers:
+  baseline   the batched ORM path (what SQLite uses, and what PostgreSQL used before issue 14): per batch of
+             1,000, the existing rows read with SELECT … FOR UPDATE, compared in Python, bulk_create/bulk_update
+  copy       the default path on PostgreSQL: per batch of 5,000, COPY into a staging table and one
+             INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM … RETURNING (segments/imports/staging.py)
+The load average is printed beside every phase (five people share this machine): compare the two rounds'
+ratio rather than the absolute figures.
 """
 
 import argparse
@@ -158,11 +166,25 @@ def forget_previous_runs() -> None:
         ImportRun.objects.filter(filename__startswith="bench-").delete()
 
 
-def run_phase(name: str, path: Path) -> dict:
+# The baseline round's child: the command with the customers importer's PostgreSQL merge replaced by the
+# batched ORM path (bench only; the application has no switch for it).
+BASELINE_CHILD = (
+    "import sys, django; from django.core.management import execute_from_command_line; django.setup(); "
+    "from segments.imports.writing import CustomerImporter; CustomerImporter.merge = CustomerImporter.write_rows; "
+    "execute_from_command_line(sys.argv)"
+)
+
+
+def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
     """Run the real command in a child process; its wall time, the run's own timing, and the child's peak RSS."""
+    if baseline:
+        command = [sys.executable, "-c", BASELINE_CHILD, "import_data", "customers", str(path)]
+        command += ["--batch-size", "1000"]
+    else:
+        command = [sys.executable, str(ROOT / "manage.py"), "import_data", "customers", str(path)]
     started = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), "import_data", "customers", str(path)],
+        command,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -187,6 +209,7 @@ def run_phase(name: str, path: Path) -> dict:
         "wall_s": wall,
         "rows_per_s": run.rows_seen / seconds if seconds else float("inf"),
         "peak_mb": usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        "load": os.getloadavg()[0],
         "summary": output.splitlines()[-1],
     }
 
@@ -209,6 +232,8 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small-rows", type=int, default=10_000)
+    parser.add_argument("--no-baseline", action="store_true", help="Skip the baseline round.")
+    parser.add_argument("--drop", action="store_true", help="Drop the PostgreSQL database at the end.")
     args = parser.parse_args()
 
     ensure_database()
@@ -221,7 +246,6 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     regions, managers = seed_reference_data()
-    forget_previous_runs()
     folder = ROOT / "var" / "bench"
     started = time.perf_counter()
     big = write_file(
@@ -254,19 +278,64 @@ def main() -> None:
     print(
         f"files: {big} ({big.stat().st_size / 1048576:.1f} MB), written in {time.perf_counter() - started:.1f}s"
     )
-    print(f"baseline: a command process that only starts Django peaks at {baseline_rss_mb():.0f} MB RSS")
-    print()
-    print(f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'rows/s':>8} {'peak RSS':>9}  summary")
-    for name, path in (("create", big), ("unchanged", big), ("update", changed), ("small", small)):
-        result = run_phase(name, path)
+    print(f"startup: a command process that only starts Django peaks at {baseline_rss_mb():.0f} MB RSS")
+    rounds = [("copy", False)] if args.no_baseline else [("baseline", True), ("copy", False)]
+    results: dict[tuple[str, str], dict] = {}
+    for label, baseline in rounds:
+        forget_previous_runs()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the deleted rows' dead tuples gone: both rounds start alike
+                cursor.execute("VACUUM ANALYZE segments_customer, segments_segmentchange")
+        connection.close()
+        print()
+        print(f"{label}:")
         print(
-            f"{result['phase']:<10} {result['rows']:>8} {result['import_s']:>9.1f} {result['wall_s']:>7.1f} "
-            f"{result['rows_per_s']:>8.0f} {result['peak_mb']:>7.0f} MB  {result['summary']}"
+            f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'rows/s':>8} {'peak RSS':>9} {'load':>5}  summary"
+        )
+        for name, path in (("create", big), ("unchanged", big), ("update", changed), ("small", small)):
+            result = run_phase(name, path, baseline=baseline)
+            results[label, name] = result
+            print(
+                f"{result['phase']:<10} {result['rows']:>8} {result['import_s']:>9.1f} {result['wall_s']:>7.1f} "
+                f"{result['rows_per_s']:>8.0f} {result['peak_mb']:>7.0f} MB {result['load']:>5.1f}  "
+                f"{result['summary']}"
+            )
+    if len(rounds) == 2:
+        print()
+        print(
+            "copy / baseline, rows/s: "
+            + ", ".join(
+                f"{name} {results['copy', name]['rows_per_s'] / results['baseline', name]['rows_per_s']:.1f}x"
+                for name in ("create", "unchanged", "update", "small")
+            )
         )
     print()
     print(
-        "goal: >= 2,000 rows/s on PostgreSQL, peak memory < 200 MB (import s: the run's own start → finish)"
+        "goal: >= 10,000 rows/s on PostgreSQL, peak memory < 200 MB (import s: the run's own start → finish)"
     )
+    if args.drop and connection.vendor == "postgresql":
+        drop_database()
+
+
+def drop_database() -> None:
+    import dj_database_url
+    import psycopg2
+    from django.db import connections
+
+    connections.close_all()
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"],
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE "{config["NAME"]}"')
+    admin.close()
+    print(f"dropped database {config['NAME']}")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,11 @@ def _column_name(raw) -> str:
 def _refuse_nul(data: dict, problems: dict) -> dict:
     """A text cell holding a NUL character is a problem of its column (the database and the API refuse such
     text); the row is kept with the NUL shown as U+FFFD, so the rejected row can be stored and read."""
+    try:
+        if NUL not in "".join(data.values()):
+            return data  # the common case, checked at once (every CSV cell is text)
+    except TypeError:
+        pass  # a JSON item with a number or an object: each cell checked below
     for name, value in data.items():
         if isinstance(value, str) and NUL in value:
             data[name] = value.replace(NUL, REPLACEMENT)
@@ -204,7 +209,7 @@ class ImportFile:
         width = len(self.columns)
         try:
             for cells in self._reader:
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue  # a blank line
                 problems = {}
                 if len(cells) > width and any(cell.strip() for cell in cells[width:]):

@@ -20,7 +20,8 @@ from segments.imports.writing import CaseImporter, CustomerImporter
 from segments.models import ImportRejectedRow, ImportRun
 from segments.services.classification import reclassify
 
-BATCH_SIZE = 1000
+# Rows per transaction: one validation pass, one COPY and merge (PostgreSQL), one audit event each.
+BATCH_SIZE = 5000
 # A run still "running" this long after it started lost its worker: a re-delivered task may take it over.
 STALE_AFTER = datetime.timedelta(hours=1)
 

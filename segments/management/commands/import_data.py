@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from intimacy_ops import errors
 from segments.imports import columns
 from segments.imports.reading import FileRefused
+from segments.imports.running import BATCH_SIZE
 from segments.imports.service import import_file
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("kind", help=f"What the file holds: {' or '.join(columns.SPECS)}.")
         parser.add_argument("file", help="A .csv or .json file (UTF-8).")
         parser.add_argument(
-            "--batch-size", type=int, default=1000, help="Rows per transaction (default 1000)."
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help=f"Rows per transaction (default {BATCH_SIZE}).",
         )
 
     def handle(self, *args, kind: str, file: str, batch_size: int, **options):
