@@ -14,7 +14,9 @@ requests whose start date came, active ones whose expiry date came; open cases w
 it), timed, after the id-selection query alone is timed. Round 2 adds as many rows again, none crossed,
 plus a fresh crossed share of round 1's size (round 1's were acted on): the tables double, what crossed
 does not. The script prints both rounds and the ratio of round 2 to round 1 for each check (the goal:
-≤ 1.3×, the cost follows what crossed).
+≤ 1.3×, the cost follows what crossed), and per check: rows acted on (the sum of its counts), queries,
+ms per row (goal ≤ 1 ms), the per-row path's ms per row measured before issue 14 (BASELINE), load average.
+10,000 crossings per check: --exceptions 200000 --cases 200000 --reviews 20000 --crossed 0.05.
 """
 
 import argparse
@@ -34,6 +36,13 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 CUSTOMERS = 2_000
 CHECKS = ("sla_sweep", "exceptions.start_and_expiry", "governance.reviews_overdue")
+# ms per row of the per-row path (before issue 14's bulk checks), this script at --exceptions 100000 --cases
+# 50000 --reviews 10000 --crossed 0.02 on this 2-core machine, load average 6–8 (rounds 1 / 2).
+BASELINE = {
+    "sla_sweep": (28.2, 17.5),
+    "exceptions.start_and_expiry": (43.2, 59.2),
+    "governance.reviews_overdue": (10.7, 63.8),
+}
 
 
 def copy_rows(model, template_pk: int, first: int, last: int, overrides: dict[str, str]) -> int:
@@ -369,23 +378,29 @@ def run(args) -> None:
             list(query.order_by("pk").values_list("pk", flat=True))
         return (time.perf_counter() - started) * 1000
 
+    from django.test.utils import CaptureQueriesContext
+
     results: dict[int, dict[str, tuple[float, float, float]]] = {}
     for round_number in (1, 2):
         build(round_number)
         results[round_number] = {}
         for name in CHECKS:
             select = selection_ms(name)
+            load = os.getloadavg()[0]
             started = time.perf_counter()
-            line = checks.run(name, trigger="command")
+            with CaptureQueriesContext(connection) as captured:
+                line = checks.run(name, trigger="command")
             took = time.perf_counter() - started
             # Right after: nothing is left to do, so this run costs only what the table sizes make it cost.
             started = time.perf_counter()
             idle = checks.run(name, trigger="command")
             idle_ms = (time.perf_counter() - started) * 1000
             results[round_number][name] = (select, took, idle_ms)
+            rows = max(sum(line.counts.values()), 1)
             print(
-                f"    {name}: {took:.2f} s (selection {select:.1f} ms) — {line}; "
-                f"run again at once: {idle_ms:.1f} ms — {idle}"
+                f"    {name}: {took:.2f} s, {len(captured.captured_queries)} queries, {rows} rows, "
+                f"{took * 1000 / rows:.2f} ms/row (per-row path: {BASELINE[name][round_number - 1]} ms/row), "
+                f"load {load:.2f} (selection {select:.1f} ms) — {line}; again at once: {idle_ms:.1f} ms — {idle}"
             )
 
     sizes = {
