@@ -34,3 +34,33 @@ def drop_database(url: str) -> None:
         cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
     admin.close()
     print(f"  (database {parts.path.lstrip('/')} dropped)")
+
+
+def counting(connection, counter: list[int]):
+    """A context in which every query on `connection` adds one to counter[0] (no 9,000-query log cap)."""
+
+    def count(execute, sql, params, many, context):
+        counter[0] += 1
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(count)
+
+
+def time_inline_mail() -> list[float]:
+    """Time spent handing e-mails over (inline tasks, under NOTIFICATION_EMAIL_DELIVERY=inline) adds to [0]."""
+    import time
+
+    import intimacy_ops.notifications as notifications
+
+    spent = [0.0]
+    enqueue = notifications.enqueue_emails
+
+    def timed(**kwargs):
+        started = time.perf_counter()
+        try:
+            return enqueue(**kwargs)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    notifications.enqueue_emails = timed
+    return spent

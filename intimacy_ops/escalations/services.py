@@ -243,9 +243,9 @@ def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]
     levels = dict(due.order_by("next_level_at", "id").values_list("pk", "level"))
 
     def climb(batch: list[Escalation]) -> int:
+        # (a row whose level moved was climbed by another run since we looked)
         climbing = [escalation for escalation in batch if escalation.level == levels[escalation.pk]]
-        for escalation in climbing:  # (a row whose level moved was climbed by another run since we looked)
-            _climb(escalation, now=now)
+        _climb_many(climbing, now=now)
         return len(climbing)
 
     batches = checks.in_locked_batches(
@@ -254,30 +254,49 @@ def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]
     return {"climbed": sum(batches)}
 
 
-def _climb(escalation: Escalation, *, now: datetime.datetime) -> None:
-    before = {"level": escalation.level, "target": _target_text(escalation)}
-    if escalation.level >= len(escalation.ladder):  # at the top already: nothing above, stop asking
-        escalation.next_level_at = None
-        escalation.save(update_fields=["next_level_at"])
-        return
-    rung = escalation.ladder[escalation.level]
-    escalation.level += 1
-    escalation.target_user = None
-    escalation.target_role = rung["role"]
-    escalation.level_raised_at = now
-    escalation.next_level_at = due_at(
-        raised_at=escalation.raised_at, ladder=escalation.ladder, level=escalation.level
+def _climb_many(batch: list[Escalation], *, now: datetime.datetime) -> None:
+    """One rung up for each (locked) escalation of a batch: one UPDATE, one audit batch, one insert of the
+    new targets' urgent notices (each escalation still its own notice); at the top, it stops asking."""
+    events, climbed = [], []
+    for escalation in batch:
+        before = {"level": escalation.level, "target": _target_text(escalation)}
+        if escalation.level >= len(escalation.ladder):  # at the top already: nothing above
+            escalation.next_level_at = None
+            continue
+        rung = escalation.ladder[escalation.level]
+        escalation.level += 1
+        escalation.target_user = None
+        escalation.target_role = rung["role"]
+        escalation.level_raised_at = now
+        escalation.next_level_at = due_at(
+            raised_at=escalation.raised_at, ladder=escalation.ladder, level=escalation.level
+        )
+        climbed.append(escalation)
+        events.append(
+            {
+                "actor": None,
+                "verb": "escalation.climbed",
+                "obj": escalation,
+                "before": before,
+                "after": {"level": escalation.level, "target": escalation.target_role},
+                "comment": "Nobody acknowledged it in time.",
+            }
+        )
+    Escalation.objects.bulk_update(
+        batch, ["level", "target_user", "target_role", "level_raised_at", "next_level_at"]
     )
-    escalation.save(update_fields=["level", "target_user", "target_role", "level_raised_at", "next_level_at"])
-    audit.record(
-        actor=None,
-        verb="escalation.climbed",
-        obj=escalation,
-        before=before,
-        after={"level": escalation.level, "target": escalation.target_role},
-        comment="Nobody acknowledged it in time.",
-    )
-    _tell_targets(escalation)
+    audit.record_many(events)
+    targets: dict = {}
+    messages = []
+    for escalation in climbed:
+        key = (escalation.target_role, escalation.region_id)
+        if key not in targets:
+            targets[key] = list(targets_of(escalation))
+        message = _message(escalation)
+        messages += [
+            (person, message["subject"], message["body"], message["link"]) for person in targets[key]
+        ]
+    notify_many(messages, urgent=True)
 
 
 def _lock(escalation: Escalation) -> Escalation:
