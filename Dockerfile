@@ -23,7 +23,7 @@ COPY . .
 # Static files are collected into the image. The secret here exists only for this one build step (the
 # settings refuse to load without one when debug is off); the running container must get its own
 # DJANGO_SECRET_KEY from the environment, or it refuses to start.
-RUN DJANGO_SECRET_KEY=build-time-only-not-a-secret DJANGO_DEBUG=0 python manage.py collectstatic --no-input \
+RUN DJANGO_SECRET_KEY=build-time-only-not-a-secret AUDIT_KEY=build-time-only-not-a-secret DJANGO_DEBUG=0 python manage.py collectstatic --no-input \
     && mkdir -p var/media var/mail \
     && chown -R app:app var
 

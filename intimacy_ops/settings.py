@@ -32,6 +32,23 @@ if not SECRET_KEY:
 # sessions, password-reset links and signed values made with it stay valid until they expire.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 
+# The audit chain's key (CONTRACT.md; docs/operations.md, "The audit key"): HMAC-SHA256 over every event,
+# never stored in the database. Retired keys stay in AUDIT_KEY_FALLBACKS so the events they sealed verify.
+AUDIT_KEY = env_str("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise SystemExit(
+            "Refusing to start: set AUDIT_KEY (a long random string, kept outside the database) "
+            "or DJANGO_DEBUG=1 for local development."
+        )
+    # Local development only: one random key per checkout, kept under var/ like the secret key.
+    audit_key_file = VAR_DIR / "dev-audit-key"
+    if not audit_key_file.exists():
+        audit_key_file.write_text(secrets.token_urlsafe(50))
+    AUDIT_KEY = audit_key_file.read_text().strip()
+AUDIT_KEY_FALLBACKS = env_list("AUDIT_KEY_FALLBACKS", "")
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit")))
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 

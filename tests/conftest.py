@@ -117,3 +117,13 @@ def browser(django_db_setup):
     yield chromium
     chromium.close()
     playwright.stop()
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(tmp_path_factory, settings, monkeypatch) -> Path:
+    """Each test has its own audit checkpoint folder (and so do the processes it starts): a checkpoint left by
+    an earlier test of the same database would otherwise read as a truncated trail."""
+    folder = tmp_path_factory.mktemp("audit-checkpoints")
+    settings.AUDIT_CHECKPOINT_DIR = folder
+    monkeypatch.setenv("AUDIT_CHECKPOINT_DIR", str(folder))
+    return folder

@@ -10,6 +10,7 @@ from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + secrets.token_urlsafe(32))
+os.environ.setdefault("AUDIT_KEY", "tests-only-" + secrets.token_urlsafe(32))
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 os.environ.setdefault("INTIMACY_OPS_VAR_DIR", str(_ROOT / "var" / "test"))

@@ -14,20 +14,24 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trail():
+def trail(django_capture_on_commit_callbacks):
+    """Five events, each in its own committed transaction (so the sealer runs after each, as in production)."""
     actor = user_with(Role.OPERATIONS_LEAD, username="ops.one")
     region = actor.regions.get()
-    return [
-        audit.record(
-            actor=actor,
-            verb="region.renamed",
-            obj=region,
-            before={"name": "Old"},
-            after={"name": f"New {n}"},
-            comment=f"step {n}",
-        )
-        for n in range(5)
-    ]
+    events = []
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            events.append(
+                audit.record(
+                    actor=actor,
+                    verb="region.renamed",
+                    obj=region,
+                    before={"name": "Old"},
+                    after={"name": f"New {n}"},
+                    comment=f"step {n}",
+                )
+            )
+    return [AuditEvent.objects.get(pk=event.pk) for event in events]
 
 
 def verify_output() -> str:

@@ -224,7 +224,8 @@ def collect(run: Run, outbox) -> None:
 
     run.stores["audit events"] = [
         Observed(
-            f"audit event #{event.pk} {event.verb}", json.dumps(event.content(), default=str) + event.hash
+            f"audit event #{event.pk} {event.verb}",
+            json.dumps(event.content(), default=str) + (event.hash or "unsealed"),
         )
         for event in AuditEvent.objects.order_by("pk")
     ]

@@ -365,7 +365,10 @@ def test_an_amer_account_manager_gets_404_for_emea_customers_and_cases_and_never
     }
     assert ids(client.get("/api/v1/customers/?search=Acme")) == []
     assert ids(client.get("/api/v1/customers/?region=EMEA")) == []
-    assert ids(client.get(f"/api/v1/cases/?customer={acme.pk}")) == []
+    # A filter on a customer he cannot see is answered as one that does not exist (CONTRACT.md): a 400.
+    out_of_scope = client.get(f"/api/v1/cases/?customer={acme.pk}")
+    assert out_of_scope.status_code == 400
+    assert out_of_scope.json() == client.get("/api/v1/cases/?customer=987654").json()
     assert set(ids(client.get("/api/v1/cases/"))) == {scene.cases["delta"].pk, scene.cases["evergreen"].pk}
     # Writes on what he cannot see are 404s too, and change nothing.
     before = world_snapshot()

@@ -1,0 +1,166 @@
+"""Does the audit trail serialize the business? Concurrent audited writers, real `audit.record` vs a
+lock-free plain insert, and a web writer alone vs while a bulk check writes its batches.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_audit .venv/bin/python bench/audit.py [--seconds 8]
+
+PostgreSQL only; the database's name must contain "bench": it is dropped, created and migrated afresh
+(and dropped at the end). In one run:
+
+  lock-free     16 threads, each in a loop: one transaction that writes a business row (a notification
+                preference, through its service) and its audit event as a plain INSERT (no seal, no lock),
+                then 20 ms of other work before commit
+  record()      the same with the real `audit.record` (unsealed insert, sealed after commit)
+  ratio         record() / lock-free (goal ≥ 0.85)
+  web alone     one writer doing the same, alone
+  web + check   that writer while a "bulk check" loops: a batch of 200 events via `audit.record_many`
+                with 100 ms of work in the same transaction (goal ≥ 0.80 of alone)
+
+Figures are printed with the load average beside each, never asserted.
+"""
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+BENCH_DIR = ROOT / "var" / "bench"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("INTIMACY_OPS_VAR_DIR", str(BENCH_DIR / "audit-var"))
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+WRITERS = 16
+OTHER_WORK_SECONDS = 0.020
+CHECK_BATCH = 200
+CHECK_WORK_SECONDS = 0.100
+
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def run_writers(users, seconds: float, *, with_check: bool = False) -> tuple[int, int]:
+    """Each user's thread writes audited changes for `seconds`; returns (writes, check events written)."""
+    from django.db import connections, transaction
+
+    from intimacy_ops import audit
+    from intimacy_ops.notifications.services import set_preference
+
+    stop = threading.Event()
+    counts = [0] * len(users)
+    checked = [0]
+
+    def writer(index: int, user) -> None:
+        choices = ("off", "digest")
+        try:
+            while not stop.is_set():
+                with transaction.atomic():
+                    set_preference(user=user, email=choices[counts[index] % 2])  # row + audit event
+                    time.sleep(OTHER_WORK_SECONDS)  # the rest of the request's work, transaction open
+                counts[index] += 1
+        finally:
+            connections.close_all()
+
+    def bulk_check() -> None:
+        try:
+            while not stop.is_set():
+                with transaction.atomic():
+                    audit.record_many(
+                        [
+                            {"actor": None, "verb": "bench.expired", "object_type": "bench", "object_id": n}
+                            for n in range(CHECK_BATCH)
+                        ]
+                    )
+                    time.sleep(CHECK_WORK_SECONDS)
+                checked[0] += CHECK_BATCH
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(i, user)) for i, user in enumerate(users)]
+    if with_check:
+        threads.append(threading.Thread(target=bulk_check))
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return sum(counts), checked[0]
+
+
+def lock_free_record(**kwargs):
+    """The baseline: the same event row, inserted plainly, never sealed, no lock of any kind."""
+    from intimacy_ops.audit.recording import _event
+
+    event = _event(**kwargs)
+    event.save()
+    return event
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each measured phase")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench/audit.py measures PostgreSQL: set DATABASE_URL=postgres://…/bench_audit")
+    from audit_chain import fresh_database
+
+    print(
+        f"database: {fresh_database(url)}; {WRITERS} writers, {OTHER_WORK_SECONDS * 1000:.0f} ms work after the audit call"
+    )
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from intimacy_ops import audit
+    from tests.factories import user_with
+
+    call_command("migrate", verbosity=0, interactive=False)
+    users = [user_with("data steward", username=f"bench.writer{n}") for n in range(WRITERS)]
+    real_record = audit.record
+
+    results = {}
+    for label, record in (("lock-free insert", lock_free_record), ("audit.record()", real_record)):
+        audit.record = record
+        writes, _ = run_writers(users, args.seconds)
+        results[label] = writes / args.seconds
+        print(f"  {label:<18} {results[label]:8.1f} writes/s   ({load()})")
+    audit.record = real_record
+    ratio = results["audit.record()"] / results["lock-free insert"]
+    print(f"  ratio record()/lock-free: {ratio:.2f} (goal ≥ 0.85)   ({load()})")
+
+    alone, _ = run_writers(users[:1], args.seconds)
+    print(f"  web writer alone   {alone / args.seconds:8.1f} writes/s   ({load()})")
+    beside, checked = run_writers(users[:1], args.seconds, with_check=True)
+    print(
+        f"  web + bulk check   {beside / args.seconds:8.1f} writes/s   (the check wrote {checked / args.seconds:.0f} "
+        f"events/s; {load()})"
+    )
+    print(f"  ratio with check/alone: {beside / alone:.2f} (goal ≥ 0.80)")
+    audit.seal_pending()
+    print(f"  verify_audit: {audit.verify_chain()}")
+    connection.close()
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    admin.close()
+
+
+if __name__ == "__main__":
+    main()

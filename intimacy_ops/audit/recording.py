@@ -1,0 +1,86 @@
+"""Writing events: `record` for one business act, `record_many` for a batch (one insert)."""
+
+from django.db import models
+from django.utils import timezone
+
+from intimacy_ops.audit.models import AuditEvent, normalise
+from intimacy_ops.audit.sealing import request_seal
+from intimacy_ops.middleware import current_request
+
+
+def _event(
+    *,
+    actor,
+    verb: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    comment: str = "",
+    context=None,
+    at=None,
+) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        at=at or timezone.now(),
+        actor=actor,
+        actor_username=actor.get_username() if actor else "",
+        verb=verb,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=normalise(before),
+        after=normalise(after),
+        comment=comment,
+        request_id=context.request_id if context else "",
+        ip=context.ip if context else None,
+    )
+
+
+def _request_context():
+    return current_request.get()
+
+
+def record(
+    *,
+    actor,
+    verb: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    comment: str = "",
+) -> AuditEvent:
+    """Append one event to the trail (call it inside the service's transaction; it takes no lock).
+
+    The event is sealed into the chain right after the transaction commits; rolled back, it never was.
+    """
+    event = _event(
+        actor=actor,
+        verb=verb,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        comment=comment,
+        context=_request_context(),
+    )
+    event.save()
+    request_seal()
+    return event
+
+
+def record_many(events: list[dict]) -> list[AuditEvent]:
+    """Append several events in one insert (a check acting on a batch): each dict holds `record`'s arguments."""
+    if not events:
+        return []
+    context, now = _request_context(), timezone.now()
+    rows = AuditEvent.objects.bulk_create([_event(**event, context=context, at=now) for event in events])
+    request_seal()
+    return rows
