@@ -1,20 +1,16 @@
-"""The periodic checks at size: does a sweep's time follow what crossed its line, or the size of the tables?
+"""The periodic checks at size: does a check's time follow what crossed its line, or the tables' size?
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/io_bench_checks .venv/bin/python bench/checks.py
-    ... bench/checks.py --exceptions 1000000 --cases 500000 --reviews 100000 --crossed 0.01   # the defaults
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_checks .venv/bin/python bench/checks.py \
+        --exceptions 200000 --cases 200000 --reviews 20000 --crossed 0.05   # 10,000 crossings per check
 
-PostgreSQL only; the database's name must contain "bench": it is dropped and created again (and dropped
-at the end unless --keep). Rows are written with INSERT … SELECT … generate_series (copies of one row the
-ORM wrote, with the columns that matter varied), so building 3 million rows takes a minute or two.
-
-Round 1: N exceptions, M cases and R board reviews, of which a share (1 %) crossed a line: approved
-requests whose start date came, active ones whose expiry date came; open cases whose response is overdue
-(and whose proactive-update reminder is due); open reviews past their due date. The rest are history
-(expired, rejected, resolved, decided) or not yet due. Each check runs once (`checks.run`, as beat runs
-it), timed, after the id-selection query alone is timed. Round 2 adds as many rows again, none crossed,
-plus a fresh crossed share of round 1's size (round 1's were acted on): the tables double, what crossed
-does not. The script prints both rounds and the ratio of round 2 to round 1 for each check (the goal:
-≤ 1.3×, the cost follows what crossed).
+PostgreSQL only; the database (name containing "bench") is created afresh and dropped at the end unless
+--keep. Rows are copies of one ORM-written row (INSERT … SELECT … generate_series), the columns that matter
+varied. Round 1: a share (--crossed) of each table crossed a line (requests to start or expire, cases
+overdue with an update reminder due, reviews overdue); the rest is history or not yet due. Each check runs
+once as beat runs it, then again at once (nothing left). Round 2 doubles the tables with a fresh crossed
+share of the same size. Printed per check: time, queries, rows acted on (the sum of its counts), ms/row
+(goal ≤ 1), the per-row path's ms/row before issue 14 (BASELINE), load average; then round 2 / round 1
+(goal ≤ 1.3×: the cost follows what crossed, not the tables).
 """
 
 import argparse
@@ -22,7 +18,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,27 +29,13 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 CUSTOMERS = 2_000
 CHECKS = ("sla_sweep", "exceptions.start_and_expiry", "governance.reviews_overdue")
-
-
-def copy_rows(model, template_pk: int, first: int, last: int, overrides: dict[str, str]) -> int:
-    """INSERT copies of row `template_pk` for g in first..last, with `overrides` (column → SQL using g, t)."""
-    from django.db import connection
-
-    table = model._meta.db_table
-    columns = [field.column for field in model._meta.concrete_fields if not field.primary_key]
-    unknown = set(overrides) - set(columns)
-    if unknown:
-        raise SystemExit(f"{table} has no column(s) {sorted(unknown)}")
-    # `%` is the driver's placeholder mark: the modulos in the overrides are doubled.
-    select = ", ".join(overrides.get(column, f't."{column}"') for column in columns).replace("%", "%%")
-    quoted = ", ".join(f'"{column}"' for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{table}" ({quoted}) SELECT {select} FROM "{table}" t '  # noqa: S608 - our own names
-            f"CROSS JOIN generate_series(%s, %s) AS g WHERE t.id = %s",
-            [first, last, template_pk],
-        )
-        return cursor.rowcount
+# ms per row of the per-row path (before issue 14's bulk checks), this script at --exceptions 100000 --cases
+# 50000 --reviews 10000 --crossed 0.02 on this 2-core machine, load average 6–8 (rounds 1 / 2).
+BASELINE = {
+    "sla_sweep": (28.2, 17.5),
+    "exceptions.start_and_expiry": (43.2, 59.2),
+    "governance.reviews_overdue": (10.7, 63.8),
+}
 
 
 def main() -> None:
@@ -63,12 +44,14 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=500_000)
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--crossed", type=float, default=0.01, help="the share that crossed a line")
+    parser.add_argument("--only", nargs="*", choices=CHECKS, help="run only these checks")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/checks.py measures PostgreSQL: set DATABASE_URL=postgres://…/io_bench_checks")
     from audit_chain import fresh_database
+    from checks_rows import drop_database
 
     print(f"database: {fresh_database(url)}")
 
@@ -95,21 +78,10 @@ def main() -> None:
             drop_database(url)
 
 
-def drop_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-    admin.close()
-    print(f"  (database {parts.path.lstrip('/')} dropped)")
-
-
 def run(args) -> None:
     from decimal import Decimal
 
+    from checks_rows import copy_rows
     from django.db import connection
     from django.utils import timezone
 
@@ -369,23 +341,34 @@ def run(args) -> None:
             list(query.order_by("pk").values_list("pk", flat=True))
         return (time.perf_counter() - started) * 1000
 
+    from checks_rows import counting, time_inline_mail
+
+    mailing = time_inline_mail()  # the inline e-mail tasks' time: the mail queue's worker's, in production
+
     results: dict[int, dict[str, tuple[float, float, float]]] = {}
     for round_number in (1, 2):
         build(round_number)
         results[round_number] = {}
-        for name in CHECKS:
+        for name in args.only or CHECKS:
             select = selection_ms(name)
+            load = os.getloadavg()[0]
             started = time.perf_counter()
-            line = checks.run(name, trigger="command")
-            took = time.perf_counter() - started
+            queries, mailing[0] = [0], 0.0
+            with counting(connection, queries):
+                line = checks.run(name, trigger="command")
+            took, mailed = time.perf_counter() - started, mailing[0]
+            took -= mailed
             # Right after: nothing is left to do, so this run costs only what the table sizes make it cost.
             started = time.perf_counter()
             idle = checks.run(name, trigger="command")
             idle_ms = (time.perf_counter() - started) * 1000
             results[round_number][name] = (select, took, idle_ms)
+            rows = max(sum(line.counts.values()), 1)
             print(
-                f"    {name}: {took:.2f} s (selection {select:.1f} ms) — {line}; "
-                f"run again at once: {idle_ms:.1f} ms — {idle}"
+                f"    {name}: {took:.2f} s, {queries[0]} queries, {rows} rows, "
+                f"{took * 1000 / rows:.2f} ms/row (per-row path: {BASELINE[name][round_number - 1]} ms/row), "
+                f"+ {mailed:.2f} s of inline e-mail tasks (the mail worker's in production), "
+                f"load {load:.2f} (selection {select:.1f} ms) — {line}; again at once: {idle_ms:.1f} ms — {idle}"
             )
 
     sizes = {
@@ -399,7 +382,7 @@ def run(args) -> None:
         f"{'check':30} {'round 1':>9} {'round 2':>9} {'ratio':>6}   {'selection query':>26}   "
         f"{'second (idle) run':>26}"
     )
-    for name in CHECKS:
+    for name in args.only or CHECKS:
         (select1, took1, idle1), (select2, took2, idle2) = results[1][name], results[2][name]
         print(
             f"{name:30} {took1:>8.2f}s {took2:>8.2f}s {took2 / took1:>5.2f}×   "

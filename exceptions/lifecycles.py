@@ -170,6 +170,33 @@ def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTran
     )
 
 
+def _log_many(exceptions, row, befores, actor, authority, at, comment) -> list[ExceptionTransition]:
+    return ExceptionTransition.objects.bulk_create(
+        ExceptionTransition(
+            exception=exception,
+            action=row.action,
+            from_status=before,
+            to_status=row.target,
+            actor=actor,
+            authority=authority,
+            at=at,
+            comment=comment,
+            snapshot=request_services.snapshot(exception) if row.action in DECISIONS else None,
+        )
+        for exception, before in zip(exceptions, befores, strict=True)
+    )
+
+
+def _tell_many(exceptions, row, transitions) -> None:
+    """A check's batch: each requester hears once; the standard-option signal once per process and tag."""
+    notifications.statuses_changed(exceptions, transitions)
+    if row.target == ExceptionRequest.Status.ACTIVE:
+        for process_id, tag in sorted(
+            {(e.process_id, e.deviation_tag) for e in exceptions if e.deviation_tag}
+        ):
+            similar.signal_standard_options(process_id=process_id, deviation_tag=tag)
+
+
 def _tell(exception, row, transition) -> None:
     notifications.status_changed(exception, transition)
     if row.target == ExceptionRequest.Status.ACTIVE:
@@ -185,6 +212,8 @@ TABLE = lifecycle.register(
     enter=_enter,
     log=_log,
     after=[_tell],
+    log_many=_log_many,
+    after_many=[_tell_many],
     note="Each change is an ExceptionTransition row (actor, time, from, to, comment; a decision's snapshot) "
     "and an audit event. `amend` is the one edge DESIGN.md lacks (a material change after the decision).",
 )

@@ -121,6 +121,8 @@ class Table:
     log: Callable[..., object] | None = None
     after: list[Callable[..., None]] = field(default_factory=list)
     on_commit: list[Callable[..., None]] = field(default_factory=list)
+    log_many: Callable[..., list] | None = None
+    after_many: list[Callable[..., None]] = field(default_factory=list)
     states: tuple[str, ...] = ()
     note: str = ""
     explain: Callable[[Model, str, str], str] | None = None
@@ -143,6 +145,8 @@ def register(
     log: Callable[..., object] | None = None,
     after: Iterable[Callable[..., None]] = (),
     on_commit: Iterable[Callable[..., None]] = (),
+    log_many: Callable[..., list] | None = None,
+    after_many: Iterable[Callable[..., None]] = (),
     states: Iterable[str] | None = None,
     note: str = "",
     explain: Callable[[Model, str, str], str] | None = None,
@@ -154,7 +158,10 @@ def register(
     audit event (or None); `log(obj, row, before, actor,
     authority, at, comment)`: its transition row, if it has a log; `after(obj, row, logged)`: hooks run in
     the transaction; `on_commit(obj, row, logged)`: hooks run once it committed. `states`: every state, in
-    order (default: the `status` field's choices). `explain(obj, action, state)`: a 409's first sentence in
+    order (default: the `status` field's choices). `apply_many` (a check moving a batch) uses the set-based
+    forms: `log_many(objs, row, befores, actor, authority, at, comment)` → the transition rows (one bulk
+    insert), and `after_many(objs, row, logged)` → the hooks' writes for the whole batch (grouped notices);
+    a table without them gets its per-object `log`/`after` called for each object. `explain(obj, action, state)`: a 409's first sentence in
     the object's own words ("already acknowledged by …"), when "Cannot … while the status is …" says too little.
     """
     rows = list(rows)
@@ -172,6 +179,8 @@ def register(
         log=log,
         after=list(after),
         on_commit=list(on_commit),
+        log_many=log_many,
+        after_many=list(after_many),
         states=tuple(states),
         note=note,
         explain=explain,
@@ -294,6 +303,83 @@ def apply(
     return logged
 
 
+class BatchConflict(Exception):
+    """A row of the batch left its from-state under the caller's lock: the batch's transaction is undone."""
+
+
+def apply_many(
+    objs: Iterable[Model], action: str, *, authority: str = SYSTEM, comment: str = "", at=None
+) -> list:
+    """`apply` for a batch a check moves (system or board authority; a person's acts go through `apply`).
+
+    Call it inside the batch's transaction on rows the caller locked (`checks.in_locked_batches`). Objects
+    not in a from-state, or whom the row's *who* refuses, are left out. Then, set-based: one `UPDATE … WHERE
+    id IN (…) AND status IN (from-states)` (if it moves fewer rows than it should, `BatchConflict` undoes
+    the batch), one bulk insert of the transition rows (`log_many`), one `audit.record_many`, the hooks'
+    `after_many`. Returns the transition rows (or audit events) of the objects moved, in their order.
+    """
+    if authority == PERSON:
+        raise ValueError("apply_many is for the system's and boards' acts; a person's goes through apply")
+    objs = list(objs)
+    if not objs:
+        return []
+    table = table_of(objs[0])
+    row = table.rows[action]
+    moving = [obj for obj in objs if table.state(obj) in row.sources and row.who.accepts(authority, obj)]
+    if not moving:
+        return []
+    at = at or timezone.now()
+    befores = [table.state(obj) for obj in moving]
+    fields = {"status": row.target}
+    for name in ("status_changed_at", "updated_at"):
+        if hasattr(moving[0], name):
+            fields[name] = at
+    moved = table.model._default_manager.filter(
+        pk__in=[obj.pk for obj in moving], status__in=row.sources
+    ).update(**fields)
+    if moved != len(moving):
+        raise BatchConflict(
+            f"{moved} of {len(moving)} {table.model.__name__} rows were still in {set(row.sources)}"
+        )
+    for obj in moving:
+        for name, value in fields.items():
+            setattr(obj, name, value)
+    if table.log_many is not None:
+        logged = table.log_many(moving, row, befores, None, authority, at, comment)
+    elif table.log is not None:
+        logged = [
+            table.log(obj, row, b, None, authority, at, comment)
+            for obj, b in zip(moving, befores, strict=True)
+        ]
+    else:
+        logged = None
+    events = audit.record_many(
+        [
+            {
+                "actor": None,
+                "verb": f"{table.verb}.{row.event}",
+                "obj": obj,
+                "before": {"status": before},
+                "after": {"status": row.target, "authority": authority},
+                "comment": comment,
+            }
+            for obj, before in zip(moving, befores, strict=True)
+        ]
+    )
+    logged = logged if logged is not None else events
+    if table.after_many:
+        for hook in table.after_many:
+            hook(moving, row, logged)
+    else:
+        for obj, item in zip(moving, logged, strict=True):
+            for hook in table.after:
+                hook(obj, row, item)
+    for obj, item in zip(moving, logged, strict=True):
+        for hook in table.on_commit:
+            transaction.on_commit(lambda hook=hook, obj=obj, item=item: hook(obj, row, item))
+    return logged
+
+
 def actions_for(actor, obj: Model, authority: str = PERSON) -> list[str]:
     """The actions this actor may take on the object now: a page's buttons (no scope query)."""
     table = table_of(obj)
@@ -302,41 +388,3 @@ def actions_for(actor, obj: Model, authority: str = PERSON) -> list[str]:
         for action in table.actions_from(table.state(obj))
         if who_decides(table.rows[action], obj, actor, authority, scoped=False)
     ]
-
-
-def as_markdown() -> str:
-    """Every registered table as Markdown: model, action, from, to, who (what `manage.py lifecycles` prints)."""
-    lines = [
-        "# Lifecycles",
-        "",
-        "Generated by `python manage.py lifecycles` from the tables the apps register "
-        "(`<app>/lifecycles.py`); a test fails when this file and the code disagree.",
-        "Who: *person* through the access rule named, *board* a change-control board's recorded "
-        "decision, *system* a check or another service.",
-    ]
-    for table in tables():
-        model = table.model
-        lines += [
-            "",
-            f"## {model._meta.app_label}.{model.__name__}",
-            "",
-            f"States: {', '.join(f'`{state}`' for state in table.states)}.",
-        ]
-        if table.note:
-            lines += ["", table.note]
-        lines += [
-            "",
-            "| action | from | to | who |",
-            "|---|---|---|---|",
-        ]
-        for row in table.rows.values():
-            sources = ", ".join(f"`{state}`" for state in table.states if state in row.sources)
-            lines.append(f"| {row.action} | {sources} | `{row.target}` | {_who_text(row.who)} |")
-    return "\n".join(lines) + "\n"
-
-
-def _who_text(who: Who) -> str:
-    parts = [who.text]
-    if who.rule:
-        parts.append(f"(rule `{who.rule}`)")
-    return " ".join(parts).replace("|", "/")

@@ -18,6 +18,7 @@ from segments.services.sla import UPDATE_REMINDER_LEAD_SHARE, next_update_remind
 from segments.tasks import run_import
 
 SWEEP_BATCH_SIZE = 200
+REMINDER_LISTED = 30
 BREACH_REASONS = {"response": "sla_response_breached", "resolution": "sla_resolution_breached"}
 ACCOUNT_MANAGER_RUNG = {"role": Role.ACCOUNT_MANAGER.value, "after_minutes": 0}
 
@@ -51,11 +52,16 @@ def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int
         for line, field in (("response", "response_breached_at"), ("resolution", "resolution_breached_at")):
             crossed = [case for case in cases if _is_crossed(case, line, now)]
             if crossed:
-                ServiceCase.objects.filter(pk__in=[case.pk for case in crossed]).update(
-                    **{field: now}, breached=True
-                )
-            for case in crossed:
-                raised += _raise_breach(case, line, policies.get((case.customer.segment_id, case.priority)))
+                # The state guard beside the lock: only cases not yet marked for this line.
+                ServiceCase.objects.filter(
+                    pk__in=[case.pk for case in crossed], **{f"{field}__isnull": True}
+                ).update(**{field: now}, breached=True)
+            raised += escalations.raise_escalations(
+                [
+                    _breach(case, line, policies.get((case.customer.segment_id, case.priority)))
+                    for case in crossed
+                ]
+            )
         return len(cases), raised
 
     # Re-checked under the lock (`wanted`): a concurrent sweep may have done, or be doing, some of them.
@@ -74,10 +80,11 @@ def _is_crossed(case: ServiceCase, line: str, now: datetime.datetime) -> bool:
     return done is None and marked is None and due is not None and due < now
 
 
-def _raise_breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> int:
+def _breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> dict:
+    """What `escalations.raise_escalations` raises for a case that crossed `line`."""
     due = case.response_due_at if line == "response" else case.resolution_due_at
     customer = case.customer
-    _, created = escalations.raise_escalation(
+    return dict(
         subject=case,
         reason=BREACH_REASONS[line],
         detail=(
@@ -90,7 +97,6 @@ def _raise_breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> int
         ladder=_ladder(policy),
         target_user=customer.account_manager,
     )
-    return int(created)
 
 
 def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
@@ -99,7 +105,7 @@ def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
     ids = list(due.order_by("pk").values_list("pk", flat=True))
 
     def remind(cases: list[ServiceCase]) -> int:
-        sent = 0
+        per_manager: dict[int, list] = {}
         for case in cases:
             policy = policies.get((case.customer.segment_id, case.priority))
             deadline = case.update_reminder_at + (
@@ -109,23 +115,40 @@ def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
             )
             manager = case.customer.account_manager
             if manager is not None and manager.is_active:
-                notifications.notify(
-                    [manager],
-                    subject=f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
-                    body=(
-                        f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
-                        f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC."
-                    ),
-                    link=reverse("segments:customer-detail", args=[case.customer_id]),
-                )
-                sent += 1
+                per_manager.setdefault(manager.pk, []).append((manager, case, deadline))
             case.update_reminded_at = now
             case.update_reminder_at = next_update_reminder(case, policy)
         ServiceCase.objects.bulk_update(cases, ["update_reminded_at", "update_reminder_at"])
-        return sent
+        notifications.notify_many(_reminder(items) for items in per_manager.values())
+        return sum(len(items) for items in per_manager.values())
 
     still_due = due.select_related("customer__account_manager")
     return sum(checks.in_locked_batches(still_due, ids, remind, size=SWEEP_BATCH_SIZE))
+
+
+def _reminder(items: list[tuple]) -> tuple:
+    """One notice per account manager and batch: a case alone as before, several listed with their deadlines."""
+    manager, case, deadline = items[0]
+    if len(items) == 1:
+        return (
+            manager,
+            f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
+            f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
+            f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC.",
+            reverse("segments:customer-detail", args=[case.customer_id]),
+        )
+    lines = [
+        f"- {c.customer.name}, case {c.external_id} ({c.priority}): by {d:%Y-%m-%d %H:%M} UTC"
+        for _, c, d in items
+    ]
+    return (
+        manager,
+        f"Update your customers on {len(items)} open cases",
+        "These cases are still open: each customer should hear about its progress by the time shown.\n"
+        + "\n".join(lines[:REMINDER_LISTED])
+        + (f"\n- and {len(lines) - REMINDER_LISTED} more" if len(lines) > REMINDER_LISTED else ""),
+        reverse("segments:case-list") + "?status=open",
+    )
 
 
 @checks.register(

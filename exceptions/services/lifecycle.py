@@ -286,19 +286,23 @@ DUE_BATCH_SIZE = 200
 
 
 def _run_due(status: str, action: str, due, comment: str) -> int:
-    """Apply `action` to the `status` requests that are `due`: their ids in one indexed query, then in batches,
-    each one transaction whose rows are locked (rows another run holds are skipped, never waited for)."""
+    """Apply `action` to the `status` requests that are `due`, set-based: their ids in one indexed query (by
+    requester, so a person's requests share a batch and they hear once), then in batches, each one
+    transaction whose rows are locked (rows another run holds are skipped, never waited for) and moved by
+    `lifecycle.apply_many` (one guarded UPDATE, one insert of transitions, one audit batch, one of notices)."""
     ids = list(
-        ExceptionRequest.objects.filter(due, status=status).order_by("pk").values_list("pk", flat=True)
+        ExceptionRequest.objects.filter(due, status=status)
+        .order_by("requested_by_id", "pk")
+        .values_list("pk", flat=True)
     )
 
     def move(batch: list[ExceptionRequest]) -> int:
-        for exception in batch:
-            lifecycle.apply(exception, action, comment=comment, authority=SYSTEM)
-        return len(batch)
+        return len(lifecycle.apply_many(batch, action, comment=comment, authority=SYSTEM))
 
     # Another run of the same check may hold or have moved some: skipped, never waited for or repeated.
-    still_due = ExceptionRequest.objects.filter(status=status).select_related("customer__region", "process")
+    still_due = ExceptionRequest.objects.filter(status=status).select_related(
+        "customer__region", "process", "requested_by"
+    )
     return sum(checks.in_locked_batches(still_due, ids, move, size=DUE_BATCH_SIZE))
 
 

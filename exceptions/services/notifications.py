@@ -12,7 +12,7 @@
 """
 
 from exceptions.selectors import leads_of
-from intimacy_ops.notifications import notify
+from intimacy_ops.notifications import notify, notify_many
 
 WHO_DECIDES = {"lead": "an operations lead of {region}", "board": "the change-control board"}
 
@@ -109,6 +109,42 @@ def status_changed(exception, transition) -> None:
             body=f"The request “{exception.title}” for {exception.customer.name} was withdrawn by its requester.",
             link=link(exception),
         )
+
+
+GROUP_SUBJECTS = {
+    "active": "{n} of your exceptions are now in force",
+    "expired": "{n} of your exceptions expired today",
+    "sunset": "{n} of your exceptions ended today (sunset)",
+}
+LISTED = 20  # a grouped notice names this many; the link lists them all
+
+
+def statuses_changed(exceptions: list, transitions: list) -> None:
+    """A check moved a batch (no actor): each requester hears once, naming their requests and linking to
+    the filtered list; one request alone reads as `status_changed` says. One insert for the whole batch."""
+    mine: dict[int, list] = {}
+    for exception, transition in zip(exceptions, transitions, strict=True):
+        mine.setdefault(exception.requested_by_id, []).append((exception, transition))
+    messages = []
+    for pairs in mine.values():
+        exception, transition = pairs[0]
+        if len(pairs) == 1:
+            message = _requester_message(exception, transition)
+            if message:
+                messages.append((exception.requested_by, *message, link(exception)))
+            continue
+        to = transition.to_status
+        label = exception.Status(to).label.lower()
+        subject = GROUP_SUBJECTS.get(to, "{n} of your exceptions are now " + label).format(n=len(pairs))
+        lines = [f"- “{e.title}” for {e.customer.name}" for e, _ in pairs[:LISTED]]
+        if len(pairs) > LISTED:
+            lines.append(f"- and {len(pairs) - LISTED} more")
+        body = _with_comment(
+            f"{len(pairs)} of your exceptions are now {label} ({_by(transition)}):\n" + "\n".join(lines),
+            transition.comment,
+        )
+        messages.append((exception.requested_by, subject, body, f"/exceptions/?status={to}"))
+    notify_many(messages)
 
 
 def waiting_for_lead(exception, comment: str = "") -> None:

@@ -34,6 +34,23 @@ def _region(review: Review):
     return regions[0] if len(regions) == 1 else None
 
 
+def _overdue(review: Review, today) -> dict:
+    days = (today - review.due_on).days
+    return dict(
+        subject=review,
+        reason=REASON,
+        detail=(
+            f"{review.board.name}: the review was due {review.due_on:%Y-%m-%d} "
+            f"({days} day{'s' if days != 1 else ''} ago) and is still open."
+        ),
+        subject_label=f"Review {review.pk}: {review.headline}"[:200],
+        subject_link=review.get_absolute_url(),
+        region=_region(review),
+        ladder=REVIEW_OVERDUE_LADDER,
+        target_user=review.board.chair,
+    )
+
+
 def escalate_overdue_reviews(*, today) -> checks.CheckResult:
     """Escalate every open review whose due date has passed and that has no open escalation yet."""
     already = Escalation.objects.filter(
@@ -48,30 +65,18 @@ def escalate_overdue_reviews(*, today) -> checks.CheckResult:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    raised = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        reviews = (
-            Review.objects.filter(pk__in=ids[start : start + BATCH_SIZE], status=Review.Status.OPEN)
-            .select_related("board__chair", "exception__customer__region")
-            .prefetch_related("board__regions")
-            .order_by("pk")
-        )
-        for review in reviews:
-            days = (today - review.due_on).days
-            _, created = escalations.raise_escalation(
-                subject=review,
-                reason=REASON,
-                detail=(
-                    f"{review.board.name}: the review was due {review.due_on:%Y-%m-%d} "
-                    f"({days} day{'s' if days != 1 else ''} ago) and is still open."
-                ),
-                subject_label=f"Review {review.pk}: {review.headline}"[:200],
-                subject_link=review.get_absolute_url(),
-                region=_region(review),
-                ladder=REVIEW_OVERDUE_LADDER,
-                target_user=review.board.chair,
-            )
-            raised += int(created)
+
+    def escalate(reviews: list[Review]) -> int:
+        return escalations.raise_escalations([_overdue(review, today) for review in reviews])
+
+    # Each batch one transaction, its reviews locked (another run's skipped): one insert of escalations, one
+    # audit batch, one insert of the chairs' urgent notices (still one per review: escalations stay individual).
+    still_open = (
+        Review.objects.filter(status=Review.Status.OPEN)
+        .select_related("board__chair", "exception__customer__region")
+        .prefetch_related("board__regions")
+    )
+    raised = sum(checks.in_locked_batches(still_open, ids, escalate, size=BATCH_SIZE))
     return checks.CheckResult(
         summary=f"{checks.plural(raised, 'overdue review')} escalated",
         counts={"escalations_raised": raised},

@@ -26,7 +26,7 @@ from intimacy_ops.accounts.models import User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.escalations.models import Escalation
-from intimacy_ops.notifications import notify
+from intimacy_ops.notifications import notify, notify_many
 
 CLIMB_BATCH = 200
 DEFAULT_ROLE = Role.OPERATIONS_LEAD.value
@@ -60,6 +60,10 @@ def reason_label(reason: str) -> str:
 
 def _tell_targets(escalation: Escalation) -> None:
     """An urgent notification to the targets of the current level: what crossed, what to do, where."""
+    notify(targets_of(escalation), **_message(escalation), urgent=True)
+
+
+def _message(escalation: Escalation) -> dict:
     next_role = (
         escalation.ladder[escalation.level]["role"] if escalation.level < len(escalation.ladder) else ""
     )
@@ -79,13 +83,11 @@ def _tell_targets(escalation: Escalation) -> None:
         ]
         if part
     )
-    notify(
-        targets_of(escalation),
-        subject=f"Escalation, level {escalation.level}: {reason_label(escalation.reason)} — {escalation.subject_label}",
-        body=body,
-        link=escalation.subject_link or "/escalations/",
-        urgent=True,
-    )
+    return {
+        "subject": f"Escalation, level {escalation.level}: {reason_label(escalation.reason)} — {escalation.subject_label}",
+        "body": body,
+        "link": escalation.subject_link or "/escalations/",
+    }
 
 
 def raise_escalation(
@@ -144,6 +146,84 @@ def raise_escalation(
     return escalation, True
 
 
+def raise_escalations(items: list[dict]) -> int:
+    """`raise_escalation` for a check's batch (each dict holds its arguments), set-based: one query for the
+    subjects already escalated for the reason, one insert of the new escalations, one audit batch, one insert
+    of their urgent notices (each escalation still its own notice to each target). Call it in the batch's
+    transaction, on subjects the caller locked. Returns how many were raised. If another caller raised one
+    of them meanwhile (the one-open-per-subject constraint), the batch falls back to one at a time."""
+    if not items:
+        return 0
+    content_type = ContentType.objects.get_for_model(type(items[0]["subject"]))
+    open_ones = set(
+        Escalation.objects.filter(
+            content_type=content_type,
+            object_id__in={item["subject"].pk for item in items},
+            reason__in={item["reason"] for item in items},
+            resolved_at__isnull=True,
+        ).values_list("object_id", "reason")
+    )
+    now = timezone.now()
+    new = []
+    for item in items:
+        key = (item["subject"].pk, item["reason"])
+        if key in open_ones:
+            continue
+        open_ones.add(key)
+        ladder = [dict(rung) for rung in (item.get("ladder") or [])]
+        target_user = item.get("target_user")
+        new.append(
+            Escalation(
+                content_type=content_type,
+                object_id=item["subject"].pk,
+                subject_label=(item.get("subject_label") or str(item["subject"]))[:200],
+                subject_link=item.get("subject_link", ""),
+                reason=item["reason"],
+                detail=item.get("detail", ""),
+                region=item.get("region"),
+                ladder=ladder,
+                level=1,
+                target_user=target_user,
+                target_role=(ladder[0] if ladder else {}).get("role", "" if target_user else DEFAULT_ROLE),
+                raised_at=now,
+                level_raised_at=now,
+                next_level_at=due_at(raised_at=now, ladder=ladder, level=1),
+            )
+        )
+    if not new:
+        return 0
+    try:
+        with transaction.atomic():
+            Escalation.objects.bulk_create(new)
+    except IntegrityError:  # someone raised one of them just now: the exact answer, one at a time
+        return sum(raise_escalation(**item)[1] for item in items)
+    audit.record_many(
+        [
+            {
+                "actor": None,
+                "verb": "escalation.raised",
+                "obj": escalation,
+                "after": {"reason": escalation.reason, "level": 1, "target": _target_text(escalation)},
+            }
+            for escalation in new
+        ]
+    )
+    targets: dict = {}
+    messages = []
+    for escalation in new:
+        if escalation.target_user_id:
+            people = [escalation.target_user] if escalation.target_user.is_active else []
+        else:
+            key = (escalation.target_role, escalation.region_id)
+            if key not in targets:
+                targets[key] = list(targets_of(escalation))
+            people = targets[key]
+        message = _message(escalation)
+        messages += [(person, message["subject"], message["body"], message["link"]) for person in people]
+    notify_many(messages, urgent=True)  # urgent: each escalation is its own notice, mailed at once
+    return len(new)
+
+
 def _target_text(escalation: Escalation) -> str:
     if escalation.target_user_id:
         return escalation.target_user.get_username()
@@ -163,9 +243,9 @@ def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]
     levels = dict(due.order_by("next_level_at", "id").values_list("pk", "level"))
 
     def climb(batch: list[Escalation]) -> int:
+        # (a row whose level moved was climbed by another run since we looked)
         climbing = [escalation for escalation in batch if escalation.level == levels[escalation.pk]]
-        for escalation in climbing:  # (a row whose level moved was climbed by another run since we looked)
-            _climb(escalation, now=now)
+        _climb_many(climbing, now=now)
         return len(climbing)
 
     batches = checks.in_locked_batches(
@@ -174,30 +254,49 @@ def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]
     return {"climbed": sum(batches)}
 
 
-def _climb(escalation: Escalation, *, now: datetime.datetime) -> None:
-    before = {"level": escalation.level, "target": _target_text(escalation)}
-    if escalation.level >= len(escalation.ladder):  # at the top already: nothing above, stop asking
-        escalation.next_level_at = None
-        escalation.save(update_fields=["next_level_at"])
-        return
-    rung = escalation.ladder[escalation.level]
-    escalation.level += 1
-    escalation.target_user = None
-    escalation.target_role = rung["role"]
-    escalation.level_raised_at = now
-    escalation.next_level_at = due_at(
-        raised_at=escalation.raised_at, ladder=escalation.ladder, level=escalation.level
+def _climb_many(batch: list[Escalation], *, now: datetime.datetime) -> None:
+    """One rung up for each (locked) escalation of a batch: one UPDATE, one audit batch, one insert of the
+    new targets' urgent notices (each escalation still its own notice); at the top, it stops asking."""
+    events, climbed = [], []
+    for escalation in batch:
+        before = {"level": escalation.level, "target": _target_text(escalation)}
+        if escalation.level >= len(escalation.ladder):  # at the top already: nothing above
+            escalation.next_level_at = None
+            continue
+        rung = escalation.ladder[escalation.level]
+        escalation.level += 1
+        escalation.target_user = None
+        escalation.target_role = rung["role"]
+        escalation.level_raised_at = now
+        escalation.next_level_at = due_at(
+            raised_at=escalation.raised_at, ladder=escalation.ladder, level=escalation.level
+        )
+        climbed.append(escalation)
+        events.append(
+            {
+                "actor": None,
+                "verb": "escalation.climbed",
+                "obj": escalation,
+                "before": before,
+                "after": {"level": escalation.level, "target": escalation.target_role},
+                "comment": "Nobody acknowledged it in time.",
+            }
+        )
+    Escalation.objects.bulk_update(
+        batch, ["level", "target_user", "target_role", "level_raised_at", "next_level_at"]
     )
-    escalation.save(update_fields=["level", "target_user", "target_role", "level_raised_at", "next_level_at"])
-    audit.record(
-        actor=None,
-        verb="escalation.climbed",
-        obj=escalation,
-        before=before,
-        after={"level": escalation.level, "target": escalation.target_role},
-        comment="Nobody acknowledged it in time.",
-    )
-    _tell_targets(escalation)
+    audit.record_many(events)
+    targets: dict = {}
+    messages = []
+    for escalation in climbed:
+        key = (escalation.target_role, escalation.region_id)
+        if key not in targets:
+            targets[key] = list(targets_of(escalation))
+        message = _message(escalation)
+        messages += [
+            (person, message["subject"], message["body"], message["link"]) for person in targets[key]
+        ]
+    notify_many(messages, urgent=True)
 
 
 def _lock(escalation: Escalation) -> Escalation:

@@ -27,11 +27,25 @@ log = logging.getLogger(__name__)
 
 def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False) -> list:
     """Tell each active user in the app, and by e-mail as their preference says; returns the notifications."""
-    recipients = {user.pk: user for user in users if user is not None and user.is_active}
-    if not recipients:
+    return notify_many([(user, subject, body, link) for user in users], urgent=urgent)
+
+
+def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list:
+    """Several messages at once — (user, subject, body, link) each — in one preference query and one insert,
+    whatever their number (a check telling each person once what a batch did to their things). A user
+    appears once per distinct message; inactive users and None are skipped."""
+    wanted, seen = [], set()
+    for user, subject, body, link in messages:
+        key = (getattr(user, "pk", None), subject, body, link)
+        if user is not None and user.is_active and key not in seen:
+            seen.add(key)
+            wanted.append((user, subject, body, link))
+    if not wanted:
         return []
     preferences = dict(
-        NotificationPreference.objects.filter(user_id__in=recipients).values_list("user_id", "email")
+        NotificationPreference.objects.filter(user_id__in={user.pk for user, *_ in wanted}).values_list(
+            "user_id", "email"
+        )
     )
 
     def email_state(user) -> str:
@@ -52,7 +66,7 @@ def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: 
                 urgent=urgent,
                 email_state=email_state(user),
             )
-            for user in recipients.values()
+            for user, subject, body, link in wanted
         ]
     )
     queued = [item.pk for item in notifications if item.email_state == EmailState.QUEUED]
