@@ -53,7 +53,8 @@ def test_operations_lead_uploads_a_file_and_sees_the_run_with_its_counts(
     assert response.status_code == 302 and response["Location"] == reverse(
         "segments:import-detail", args=[run.pk]
     )
-    assert len(enqueued) == 1  # the worker is asked only once the upload is committed
+    # The worker is asked once, and only once the upload is committed (the audit sealer also waits for it).
+    assert [hook.__qualname__ for hook in enqueued].count("queue_import.<locals>.<lambda>") == 1
     assert (run.status, run.started_by, run.filename) == ("queued", cast["sam"], "customers.csv")
     assert run.stored_path.startswith(str(service.settings.VAR_DIR / "imports"))
     progress = client.get(reverse("segments:import-progress", args=[run.pk]), HTTP_HX_REQUEST="true")
