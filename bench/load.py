@@ -8,7 +8,7 @@
 PostgreSQL + Redis (127.0.0.1 only; `PGURL` and `REDIS_URL`, defaults postgres://postgres@127.0.0.1:5432
 and redis://127.0.0.1:6379/14 — the db number is flushed at the start, never use 0). The script creates the
 database `bench_bench_load` (`--database`; the name must contain "bench") with bench/generate.py, starts
-gunicorn (`--workers`, i.e. WEB_CONCURRENCY, default 3, sync workers), a Celery worker and beat with
+gunicorn (`--workers`, i.e. WEB_CONCURRENCY, default 3; threads and class from gunicorn.conf.py), a Celery worker and beat with
 production settings (DJANGO_DEBUG=0, DJANGO_HTTPS=0, a secret key, AUDIT_KEY), runs Locust headless
 (bench/locustfile.py: account managers, board members, the chair, operations leads, data stewards),
 bounded by `--users`, `--minutes` and `--max-requests`, then stops everything and drops the database
@@ -266,7 +266,7 @@ def main() -> None:
         cpu = cpu_seconds(services.procs["web"].pid) - cpu_before
         total = sum(int(r["Request Count"]) for r in csv.DictReader(open(f"{prefix}_stats.csv")) if r["Name"] == "Aggregated")  # noqa: SIM115  # fmt: skip
         print(
-            f"\n{args.users} users, {elapsed:.0f} s, gunicorn {args.workers} sync workers, {args.customers:,} customers"
+            f"\n{args.users} users, {elapsed:.0f} s, gunicorn {args.workers} workers × {services.env.get('WEB_THREADS', '2')} threads (gunicorn.conf.py), {args.customers:,} customers"
         )
         report(prefix, total, cpu, elapsed)
         print(f"lock waits: {locks.summary()}")
