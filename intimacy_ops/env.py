@@ -4,6 +4,8 @@ The refusal is one line naming the variable (SystemExit), not a traceback.
 """
 
 import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 
 class ImproperlyConfigured(SystemExit):
@@ -44,3 +46,34 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in (env_str(name, default) or "").split(",") if item.strip()]
+
+
+def email_settings(url: str | None, *, default_folder: Path) -> dict:
+    """Django's EMAIL_* settings for EMAIL_URL (smtp://, smtps://, submission://, console://, file://);
+    without one, messages are written as files under `default_folder`."""
+    if not url:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(default_folder),
+        }
+    mail = urlparse(url)
+    if mail.scheme in {"smtp", "smtps", "submission"}:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": mail.hostname or "localhost",
+            "EMAIL_PORT": mail.port or {"smtps": 465, "submission": 587}.get(mail.scheme, 25),
+            "EMAIL_HOST_USER": unquote(mail.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(mail.password or ""),
+            "EMAIL_USE_SSL": mail.scheme == "smtps",
+            "EMAIL_USE_TLS": mail.scheme == "submission",
+        }
+    if mail.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if mail.scheme == "file":
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": mail.path,
+        }
+    raise SystemExit(
+        f"EMAIL_URL scheme {mail.scheme!r} is not supported: use smtp://, smtps://, submission://, console:// or file://."
+    )

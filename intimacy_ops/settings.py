@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from kombu import Queue
 
 from intimacy_ops import __version__
-from intimacy_ops.env import env_bool, env_int, env_list, env_str
+from intimacy_ops.env import email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("INTIMACY_OPS_VAR_DIR", str(BASE_DIR / "var")))
@@ -250,32 +250,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # E-mail: SMTP when EMAIL_URL says so, otherwise messages land as files under var/mail/.
 EMAIL_URL = env_str("EMAIL_URL")
-if EMAIL_URL:
-    from urllib.parse import unquote, urlparse
-
-    _mail = urlparse(EMAIL_URL)
-    if _mail.scheme in {"smtp", "smtps", "submission"}:
-        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        EMAIL_HOST = _mail.hostname or "localhost"
-        EMAIL_PORT = _mail.port or (
-            465 if _mail.scheme == "smtps" else 587 if _mail.scheme == "submission" else 25
-        )
-        EMAIL_HOST_USER = unquote(_mail.username or "")
-        EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
-        EMAIL_USE_SSL = _mail.scheme == "smtps"
-        EMAIL_USE_TLS = _mail.scheme == "submission"
-    elif _mail.scheme == "console":
-        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    elif _mail.scheme == "file":
-        EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-        EMAIL_FILE_PATH = _mail.path
-    else:
-        raise SystemExit(
-            f"EMAIL_URL scheme {_mail.scheme!r} is not supported: use smtp://, smtps://, submission://, console:// or file://."
-        )
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+globals().update(email_settings(EMAIL_URL, default_folder=VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Intimacy Ops <intimacy-ops@localhost>")
 # Notification e-mails leave through a Celery task ("worker"); "inline" runs that task, with its retries and
 # dead letter, in the process that committed the notification (the tests, and a setup without a worker).

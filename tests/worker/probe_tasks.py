@@ -49,7 +49,7 @@ def record_then_hold(marker: str, hold_seconds: float) -> list[int]:
 def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, hold_seconds: float) -> str:
     """The SLA sweep as beat runs it (`checks.run("sla_sweep")`), in batches of `batch_size`.
 
-    On its first delivery it holds right after its `hold_after`-th escalation — inside a batch's
+    On its first delivery it holds once `hold_after` escalations are raised — inside a batch's
     transaction, so the test can kill the worker mid-batch — and writes "holding" to `marker`. A
     re-delivery (the marker already names a pid) runs straight through. Test-only: the patch lives in
     this pool process for this task's run.
@@ -62,14 +62,16 @@ def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, h
     first = not (path.exists() and path.read_text().strip())
     with path.open("a") as handle:
         handle.write(f"{os.getpid()}\n")
-    original = services.raise_escalation
+    original = services.raise_escalations
     raised = 0
 
-    def holding(**kwargs):
+    def holding(items):
+        # The sweep raises a batch's escalations in one call (issue 14): hold right after the call that
+        # brings the count to `hold_after`, still inside that batch's transaction.
         nonlocal raised
-        outcome = original(**kwargs)
-        raised += 1
-        if first and raised == hold_after:
+        outcome = original(items)
+        raised += outcome
+        if first and raised >= hold_after:
             with path.open("a") as handle:
                 handle.write("holding\n")
                 handle.flush()
@@ -78,10 +80,10 @@ def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, h
         return outcome
 
     batch_size_before = sla_checks.SWEEP_BATCH_SIZE
-    services.raise_escalation = holding
+    services.raise_escalations = holding
     sla_checks.SWEEP_BATCH_SIZE = batch_size
     try:
         return checks.run("sla_sweep").summary
     finally:
-        services.raise_escalation = original
+        services.raise_escalations = original
         sla_checks.SWEEP_BATCH_SIZE = batch_size_before

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.worker
 
 CASES = 12
 BATCH = 5
-HOLD_AFTER = 7  # the 2nd escalation of the 2nd batch: batch 1 committed, batch 2 half done
+HOLD_AFTER = 7  # reached in the 2nd batch: batch 1 committed, batch 2 written but not committed
 HOLD_SECONDS = 120
 VISIBILITY_TIMEOUT = 1
 
