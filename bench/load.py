@@ -277,7 +277,7 @@ def main() -> None:
     finally:
         services.stop()
         if not args.keep:
-            from checks import drop_database
+            from checks_rows import drop_database
 
             drop_database(env["DATABASE_URL"])
             print(f"dropped {args.database}")
