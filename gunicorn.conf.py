@@ -1,4 +1,4 @@
-"""gunicorn's settings, from the environment (README, "Running in production"); `gunicorn intimacy_ops.wsgi`
+"""gunicorn's settings, from the environment (README, "Production shape"); `gunicorn intimacy_ops.wsgi`
 reads this file from the working directory.
 
 The defaults suit what the load test measured: a request is mostly CPU in Python (~20 ms) plus a few
