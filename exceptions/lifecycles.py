@@ -155,8 +155,8 @@ def _enter(exception: ExceptionRequest, row: Row, at) -> None:
     exception.save(update_fields=["status", "status_changed_at", "route", "updated_at"])
 
 
-def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTransition:
-    return ExceptionTransition.objects.create(
+def _transition(exception, row, before, actor, authority, at, comment) -> ExceptionTransition:
+    return ExceptionTransition(
         exception=exception,
         action=row.action,
         from_status=before,
@@ -170,19 +170,15 @@ def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTran
     )
 
 
+def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTransition:
+    transition = _transition(exception, row, before, actor, authority, at, comment)
+    transition.save()
+    return transition
+
+
 def _log_many(exceptions, row, befores, actor, authority, at, comment) -> list[ExceptionTransition]:
     return ExceptionTransition.objects.bulk_create(
-        ExceptionTransition(
-            exception=exception,
-            action=row.action,
-            from_status=before,
-            to_status=row.target,
-            actor=actor,
-            authority=authority,
-            at=at,
-            comment=comment,
-            snapshot=request_services.snapshot(exception) if row.action in DECISIONS else None,
-        )
+        _transition(exception, row, before, actor, authority, at, comment)
         for exception, before in zip(exceptions, befores, strict=True)
     )
 
