@@ -150,16 +150,9 @@ def main() -> None:
     audit.seal_pending()
     print(f"  verify_audit: {audit.verify_chain()}")
     connection.close()
-    from urllib.parse import urlsplit, urlunsplit
+    from checks_rows import drop_database
 
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-    admin.close()
+    drop_database(url)
 
 
 if __name__ == "__main__":

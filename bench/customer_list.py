@@ -17,7 +17,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,17 +57,6 @@ def timed(client, path: str, repeat: int) -> tuple[float, float, float]:
     return statistics.median(walls), statistics.quantiles(walls, n=20)[18], statistics.median(cpus)
 
 
-def drop(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-    admin.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
@@ -82,6 +70,7 @@ def main() -> None:
             "set DATABASE_URL=postgres://…/bench_perf_customers (PostgreSQL, 'bench' in the name)"
         )
     from audit_chain import fresh_database
+    from checks_rows import drop_database
 
     if not args.reuse:
         print(f"database: {fresh_database(url)}")
@@ -126,7 +115,7 @@ def main() -> None:
     finally:
         connection.close()
         if not args.keep:
-            drop(url)
+            drop_database(url)
             print("database dropped")
 
 

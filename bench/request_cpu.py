@@ -75,7 +75,7 @@ def main() -> None:
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("set DATABASE_URL=postgres://…/bench_perf_requests")
     from audit_chain import fresh_database
-    from customer_list import drop
+    from checks_rows import drop_database as drop
 
     print(f"database: {fresh_database(url)}")
     import django
