@@ -14,7 +14,7 @@ from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
-from intimacy_ops.forms import add_domain_errors
+from intimacy_ops.forms import LongSelect, add_domain_errors
 from segments.models import Customer
 
 Status = ExceptionRequest.Status
@@ -36,7 +36,10 @@ class ExceptionRequestForm(forms.Form):
     """What an account manager fills in to ask for an exception, labelled as they would say it."""
 
     customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), label="Customer", empty_label="Choose one of your customers…"
+        queryset=Customer.objects.none(),
+        label="Customer",
+        empty_label="Choose one of your customers…",
+        widget=LongSelect,
     )
     process = forms.ModelChoiceField(
         queryset=selectors.Process.objects.none(),
@@ -131,7 +134,7 @@ def initial_from(exception: ExceptionRequest) -> dict:
 class RequestFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), required=False, empty_label="Any customer"
+        queryset=Customer.objects.none(), required=False, empty_label="Any customer", widget=LongSelect
     )
 
     def __init__(self, *args, customers, **kwargs):

@@ -1,11 +1,15 @@
 """Form helpers shared by every app's pages."""
 
+import html
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages as django_messages
+from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from intimacy_ops import errors
 
@@ -44,3 +48,30 @@ def handle_form(
             django_messages.success(request, message)
             return redirect(url)
     return page(400)
+
+
+class LongSelect(forms.Select):
+    """A `<select>` drawn in Python, the same HTML as Django's select template: for long lists (a filter of
+    every customer an account manager has asked for), where Django's one template per option cost about a
+    millisecond per ten options."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                f'\n  <option value="{_escape(option["value"])}"{flatatt(option["attrs"]) if option["attrs"] else ""}>'
+                f"{_escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every value escaped: format_html or _escape)
+
+
+def _escape(value) -> str:
+    """`conditional_escape` without its lazy wrapper (thousands of options): safe strings stay as they are."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))

@@ -1,6 +1,6 @@
 """Reads of governance that pages share: the member's queue (STYLE.md: reads in selectors, writes in services)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from governance.access_rules import boards_of, sits_on_a_board
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
@@ -31,6 +31,21 @@ def waiting_for_vote(user) -> QuerySet:
         )
     )
     return mine.exclude(conflicted).order_by("due_on", "id")
+
+
+def for_rows(reviews: QuerySet) -> QuerySet:
+    """What a list row of reviews shows (governance/_review_rows.html): the request, its customer, region
+    and process, the board, and the number of votes, in one query whatever the number of rows."""
+    votes = (
+        Vote.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return reviews.select_related("board", "exception__customer__region", "exception__process").annotate(
+        vote_count=Subquery(votes, output_field=IntegerField())
+    )
 
 
 def other_open_reviews(user) -> QuerySet:

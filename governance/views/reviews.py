@@ -120,9 +120,13 @@ def _visible_reviews(user):
 def queue(request: HttpRequest) -> HttpResponse:
     """Reviews waiting for my vote (due soonest first, overdue in red); below, the other open reviews I see."""
     user = request.user
-    waiting = list(voting.with_tally_data(access.visible(user, selectors.waiting_for_vote(user))))
     on_a_board = sits_on_a_board(user)
-    others = voting.with_tally_data(selectors.other_open_reviews(user))
+    # A board's queue can hold hundreds of reviews: both lists are paged, each row one query's worth.
+    waiting = (
+        selectors.for_rows(access.visible(user, selectors.waiting_for_vote(user))) if on_a_board else None
+    )
+    waiting = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("waiting")) if on_a_board else None
+    others = selectors.for_rows(selectors.other_open_reviews(user))
     page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
     boards = selectors.boards_with_history(user)
     context = {
