@@ -2,7 +2,6 @@
 
 from governance.selectors import meetings as meeting_selectors
 from governance.selectors import reviews as selectors
-from governance.services import voting
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
 
@@ -15,7 +14,7 @@ from intimacy_ops.accounts.selectors import register_home_card
     order=5,
 )
 def _waiting_for_vote(user) -> dict:
-    waiting = voting.with_tally_data(selectors.waiting_for_vote(user))
+    waiting = selectors.waiting_for_vote(user).select_related("board", "exception")  # what the card shows
     rows = list(waiting[:5])
     return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}
 
