@@ -127,11 +127,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VoteSerializer(many=True))
     def get_votes(self, review):
-        return VoteSerializer(self._tally(review).votes, many=True).data
+        return [_ROWS["vote"].to_representation(vote) for vote in self._tally(review).votes]
 
     @extend_schema_field(RecusalSerializer(many=True))
     def get_recused(self, review):
-        return RecusalSerializer(self._tally(review).recused, many=True).data
+        return [_ROWS["recusal"].to_representation(row) for row in self._tally(review).recused]
 
     def get_co_opted(self, review) -> list[dict]:
         return [
@@ -141,7 +141,12 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TallySerializer)
     def get_tally(self, review):
-        return TallySerializer(self._tally(review)).data
+        return _ROWS["tally"].to_representation(self._tally(review))
+
+
+# One serializer of each nested row for every review of a list: building one per review (DRF copies its
+# fields each time) cost more than the rows themselves. They hold no state between calls.
+_ROWS = {"vote": VoteSerializer(), "recusal": RecusalSerializer(), "tally": TallySerializer()}
 
 
 class VoteInputSerializer(StrictSerializer):
