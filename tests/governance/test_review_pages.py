@@ -197,6 +197,21 @@ def test_history_and_queue_query_counts_do_not_grow(s, rows, client, django_asse
         assert client.get("/governance/").status_code == 200
 
 
+def test_a_long_queue_is_paged_and_counted_in_full(s, client):
+    for number in range(22):
+        _open_review(s, f"Waiting {number:02d}")
+    client = _signed_in(client, s.dan)
+    first = client.get("/governance/").content.decode()
+    waiting = first.split('data-testid="waiting-table"')[1].split("</table>")[0]
+    assert waiting.count('data-testid="review-row"') == 20
+    assert 'data-testid="waiting-count">22<' in first and 'data-testid="next-waiting"' in first
+    second = client.get("/governance/?waiting=2").content.decode()
+    rest = second.split('data-testid="waiting-table"')[1].split("</table>")[0]
+    assert rest.count('data-testid="review-row"') == 2
+    shown = {title for title in (f"Waiting {n:02d}" for n in range(22)) if title in waiting + rest}
+    assert len(shown) == 22
+
+
 def test_navigation_and_home_card_for_board_members(s, client):
     _open_review(s)
     home = _signed_in(client, s.dan).get("/", follow=True).content.decode()
