@@ -216,11 +216,16 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["due_on", "opened_at", "closed_at"]
     ordering = ["due_on", "id"]
 
+    # The acts lock the review and read it afresh with what the tally needs (voting._locked), and the answer
+    # is read again after: finding the review they act on needs only the scope (404 outside it).
+    LOCKING_ACTIONS = frozenset({"votes", "decide", "declare_interest", "co_opt"})
+
     def get_queryset(self):
-        return voting.with_tally_data(access.visible(self.request.user, Review))
+        visible = access.visible(self.request.user, Review)
+        return visible if self.action in self.LOCKING_ACTIONS else voting.with_tally_data(visible)
 
     def _present(self, review, code=200):
-        fresh = self.get_queryset().get(pk=review.pk)
+        fresh = voting.with_tally_data(access.visible(self.request.user, Review)).get(pk=review.pk)
         return Response(ReviewSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(
