@@ -1,7 +1,8 @@
 """Sealing: chaining committed events in a short transaction of its own, under the chain's lock.
 
 A business transaction never takes the chain's lock: `record()` inserts the event unsealed and asks for
-`seal_pending` to run once the transaction commits. The sealer then takes the lock (a PostgreSQL advisory
+a seal once the transaction commits. On PostgreSQL that only wakes the process's sealer thread
+(`sealer.py`), off the request's path; it then runs `seal_pending`: it takes the lock (a PostgreSQL advisory
 lock held only for its own few milliseconds), reads the head of the chain, and gives each committed
 unsealed event, in id order, the next sequence number and its keyed hash. Events left unsealed by a crash
 between commit and sealing are sealed by the `audit.seal` check (intimacy_ops/audit/checks.py).
@@ -11,7 +12,7 @@ import logging
 
 from django.db import OperationalError, connection, models, transaction
 
-from intimacy_ops.audit import keys
+from intimacy_ops.audit import keys, sealer
 from intimacy_ops.audit.models import GENESIS_HASH, AuditEvent, event_content
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ def seal_pending() -> int:
 
 
 def seal_after_commit() -> None:
-    """What `record()` asks for on commit: never fails the business act that already committed."""
+    """Seal now, in this thread (AUDIT_SEALING=inline, SQLite, a process's exit): never fails the business
+    act that already committed."""
     try:
         seal_pending()
     except OperationalError as error:  # e.g. the database went away: the `audit.seal` check will do it
@@ -122,7 +124,10 @@ def request_seal() -> None:
 
     def seal_on_commit() -> None:
         seal_on_commit.done = True
-        seal_after_commit()
+        if sealer.background():
+            sealer.sealer.wake()  # the sealer thread seals it within AUDIT_SEAL_EVERY_MS or so
+        else:
+            seal_after_commit()
 
     seal_on_commit.done = False
     connection._audit_seal_asked = seal_on_commit
