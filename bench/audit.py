@@ -149,7 +149,7 @@ def main() -> None:
         f"events/s; {load()})"
     )
     print(f"  ratio with check/alone: {beside / alone:.2f} (goal ≥ 0.80)")
-    from intimacy_ops.audit.sealer import sealer
+    from intimacy_ops.audit.sealing import sealer
 
     sealer.stop()
     audit.seal_pending()

@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument("--crossed", type=float, default=0.01, help="the share that crossed a line")
     parser.add_argument("--only", nargs="*", choices=CHECKS, help="run only these checks")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile each check's round-1 run: the top 25 by own time"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -354,8 +357,19 @@ def run(args) -> None:
             load = os.getloadavg()[0]
             started = time.perf_counter()
             queries, mailing[0] = [0], 0.0
+            profiler = None
+            if args.profile and round_number == 1:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             with counting(connection, queries):
                 line = checks.run(name, trigger="command")
+            if profiler:
+                import pstats
+
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
             took, mailed = time.perf_counter() - started, mailing[0]
             took -= mailed
             # Right after: nothing is left to do, so this run costs only what the table sizes make it cost.

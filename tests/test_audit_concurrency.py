@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 
 from intimacy_ops.audit import AuditEvent
-from intimacy_ops.audit.sealer import sealer
+from intimacy_ops.audit.sealing import sealer
 from intimacy_ops.notifications.services import set_preference
 from tests.factories import user_with
 

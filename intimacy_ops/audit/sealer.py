@@ -9,15 +9,15 @@ again, so no commit is left waiting for a later one.
 
 What a process leaves behind when it dies between commit and sealing (a SIGKILL, a Celery child's
 `os._exit`) is sealed by the `audit.seal` check within a minute; a process that exits normally seals its
-own at exit. `AUDIT_SEALING=inline` (the tests; always on SQLite, one writer at a time anyway) seals in the
+own at exit (`flush_at_exit`, registered by sealing.py). `AUDIT_SEALING=inline` (the tests; always on SQLite, one writer at a time anyway) seals in the
 committing thread instead, right after commit, as before.
 """
 
-import atexit
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
@@ -34,7 +34,10 @@ def background() -> bool:
 
 
 class Sealer:
-    def __init__(self) -> None:
+    """One per process (`sealing.sealer`): `seal` is `sealing.seal_pending`."""
+
+    def __init__(self, seal: Callable[[], int]) -> None:
+        self._seal = seal
         self._asked = threading.Event()
         self._start_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -60,8 +63,6 @@ class Sealer:
             self._thread.start()
 
     def _run(self) -> None:
-        from intimacy_ops.audit.sealing import seal_pending
-
         gather = max(getattr(settings, "AUDIT_SEAL_EVERY_MS", 50), 0) / 1000
         while not self._stopping.is_set():
             if not self._asked.wait(timeout=IDLE_SECONDS):
@@ -71,7 +72,7 @@ class Sealer:
                 time.sleep(gather)  # the commits of this window share one sealing transaction
             self._asked.clear()  # a commit after this wakes us again: nothing slips between
             try:
-                seal_pending()
+                self._seal()
             except DatabaseError as error:  # the database went away: next wake, or the `audit.seal` check
                 logger.warning("audit events left for the next sealer: %s", error)
                 connections.close_all()
@@ -95,10 +96,7 @@ class Sealer:
         if self._thread is None or self._pid != os.getpid():
             return
         self.stop()
-        from intimacy_ops.audit.sealing import seal_after_commit
-
-        seal_after_commit()  # anything committed while the thread was finishing its last round
-
-
-sealer = Sealer()
-atexit.register(sealer.flush_at_exit)
+        try:
+            self._seal()  # anything committed while the thread was finishing its last round
+        except DatabaseError as error:
+            logger.warning("audit events left for the `audit.seal` check: %s", error)

@@ -8,12 +8,14 @@ unsealed event, in id order, the next sequence number and its keyed hash. Events
 between commit and sealing are sealed by the `audit.seal` check (intimacy_ops/audit/checks.py).
 """
 
+import atexit
 import logging
 
 from django.db import OperationalError, connection, models, transaction
 
-from intimacy_ops.audit import keys, sealer
+from intimacy_ops.audit import keys
 from intimacy_ops.audit.models import GENESIS_HASH, AuditEvent, event_content
+from intimacy_ops.audit.sealer import Sealer, background
 
 logger = logging.getLogger(__name__)
 
@@ -124,11 +126,16 @@ def request_seal() -> None:
 
     def seal_on_commit() -> None:
         seal_on_commit.done = True
-        if sealer.background():
-            sealer.sealer.wake()  # the sealer thread seals it within AUDIT_SEAL_EVERY_MS or so
+        if background():
+            sealer.wake()  # the sealer thread seals it within AUDIT_SEAL_EVERY_MS or so
         else:
             seal_after_commit()
 
     seal_on_commit.done = False
     connection._audit_seal_asked = seal_on_commit
     transaction.on_commit(seal_on_commit, robust=True)
+
+
+# This process's sealer thread (started by the first commit that wakes it).
+sealer = Sealer(seal_pending)
+atexit.register(sealer.flush_at_exit)
