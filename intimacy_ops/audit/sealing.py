@@ -10,6 +10,7 @@ between commit and sealing are sealed by the `audit.seal` check (intimacy_ops/au
 
 import atexit
 import logging
+from types import SimpleNamespace
 
 from django.db import OperationalError, connection, models, transaction
 
@@ -52,9 +53,28 @@ def head() -> tuple[int, str]:
     return row or (0, GENESIS_HASH)
 
 
+# What the seal covers (models.event_content), read as plain values: no model instances to build.
+CONTENT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_username",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "comment",
+    "request_id",
+    "ip",
+)
+
+
 def _seal_batch() -> int:
     with transaction.atomic():
-        pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:BATCH_SIZE])
+        unsealed = AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT_COLUMNS)
+        pending = [SimpleNamespace(**row) for row in unsealed[:BATCH_SIZE]]
         if not pending:
             return 0
         seq, prev_hash = head()
@@ -70,14 +90,18 @@ def _seal_batch() -> int:
         return len(pending)
 
 
-def _write_seals(events: list[AuditEvent]) -> None:
+def _write_seals(events: list[SimpleNamespace]) -> None:
     """One UPDATE … FROM (VALUES …) on PostgreSQL (linear, where bulk_update's CASE is quadratic)."""
     if connection.vendor != "postgresql":
-        _sealing_queryset().bulk_update(events, ["seq", "prev_hash", "hash", "key_id"])
+        sealed = [
+            AuditEvent(id=e.id, seq=e.seq, prev_hash=e.prev_hash, hash=e.hash, key_id=e.key_id)
+            for e in events
+        ]
+        _sealing_queryset().bulk_update(sealed, ["seq", "prev_hash", "hash", "key_id"])
         return
     table = AuditEvent._meta.db_table
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(events))
-    params = [value for e in events for value in (e.pk, e.seq, e.prev_hash, e.hash, e.key_id)]
+    params = [value for e in events for value in (e.id, e.seq, e.prev_hash, e.hash, e.key_id)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS e SET seq = v.seq::bigint, prev_hash = v.prev_hash, hash = v.hash, "  # noqa: S608
