@@ -26,6 +26,8 @@ BENCH_DIR = ROOT / "var" / "bench"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("INTIMACY_OPS_VAR_DIR", str(BENCH_DIR / "checks-var"))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Production's sealing: the check's commits wake the process's sealer thread (tests.settings seals inline).
+os.environ.setdefault("AUDIT_SEALING", "background")
 
 CUSTOMERS = 2_000
 CHECKS = ("sla_sweep", "exceptions.start_and_expiry", "governance.reviews_overdue")
@@ -46,6 +48,16 @@ def main() -> None:
     parser.add_argument("--crossed", type=float, default=0.01, help="the share that crossed a line")
     parser.add_argument("--only", nargs="*", choices=CHECKS, help="run only these checks")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--skip-mail",
+        action="store_true",
+        help="leave the e-mail copies queued instead of running their tasks inline (the mail worker's job)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile each check's round-1 run: the top 25 by own time, the project's top 40 by cumulative time",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -342,8 +354,11 @@ def run(args) -> None:
         return (time.perf_counter() - started) * 1000
 
     from checks_rows import counting, time_inline_mail
+    from django.conf import settings
 
-    mailing = time_inline_mail()  # the inline e-mail tasks' time: the mail queue's worker's, in production
+    from intimacy_ops.audit.sealing import seal_pending, sealer
+
+    mailing = time_inline_mail(skip=args.skip_mail)  # the inline e-mail tasks' time: the mail worker's
 
     results: dict[int, dict[str, tuple[float, float, float]]] = {}
     for round_number in (1, 2):
@@ -354,10 +369,26 @@ def run(args) -> None:
             load = os.getloadavg()[0]
             started = time.perf_counter()
             queries, mailing[0] = [0], 0.0
+            profiler = None
+            if args.profile and round_number == 1:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             with counting(connection, queries):
                 line = checks.run(name, trigger="command")
+            if profiler:
+                import pstats
+
+                profiler.disable()
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("tottime").print_stats(25)
+                stats.sort_stats("cumulative").print_stats(r"intimacy_ops|segments|exceptions|governance", 40)
             took, mailed = time.perf_counter() - started, mailing[0]
             took -= mailed
+            sealer.stop()  # what the sealer thread has still to seal of the check's events, sealed now
+            seal_pending()
+            sealed_after = time.perf_counter() - started - mailed
             # Right after: nothing is left to do, so this run costs only what the table sizes make it cost.
             started = time.perf_counter()
             idle = checks.run(name, trigger="command")
@@ -368,7 +399,8 @@ def run(args) -> None:
                 f"    {name}: {took:.2f} s, {queries[0]} queries, {rows} rows, "
                 f"{took * 1000 / rows:.2f} ms/row (per-row path: {BASELINE[name][round_number - 1]} ms/row), "
                 f"+ {mailed:.2f} s of inline e-mail tasks (the mail worker's in production), "
-                f"load {load:.2f} (selection {select:.1f} ms) — {line}; again at once: {idle_ms:.1f} ms — {idle}"
+                f"load {load:.2f} (selection {select:.1f} ms; every event sealed at {sealed_after:.2f} s, "
+                f"sealing {settings.AUDIT_SEALING}) — {line}; again at once: {idle_ms:.1f} ms — {idle}"
             )
 
     sizes = {

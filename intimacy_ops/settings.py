@@ -49,6 +49,11 @@ if not AUDIT_KEY:
     AUDIT_KEY = audit_key_file.read_text().strip()
 AUDIT_KEY_FALLBACKS = env_list("AUDIT_KEY_FALLBACKS", "")
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit")))
+# Who seals committed events (README, "The audit trail"): "background", each process's sealer thread, woken
+# by the commit and gathering AUDIT_SEAL_EVERY_MS of commits into one sealing step; "inline", the committing
+# thread right after commit (the tests; SQLite always).
+AUDIT_SEALING = env_str("AUDIT_SEALING", "background")
+AUDIT_SEAL_EVERY_MS = env_int("AUDIT_SEAL_EVERY_MS", 50)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")

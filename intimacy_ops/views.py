@@ -58,6 +58,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_verify(request: HttpRequest) -> HttpResponse:
     _require_audit_reader(request.user)
+    # Seal what has committed first (the sealer thread may be gathering, or a crash left some): the page
+    # then verifies them too. Never waits: if another sealer holds the chain, they show as pending sealing.
+    audit.seal_pending()
     return render(request, "audit/verify.html", {"report": audit.verify_chain()})
 
 

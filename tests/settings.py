@@ -16,6 +16,9 @@ os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 os.environ.setdefault("INTIMACY_OPS_VAR_DIR", str(_ROOT / "var" / "test"))
 # Notification e-mails run their Celery task in-process on commit, so tests read them in mail.outbox.
 os.environ.setdefault("NOTIFICATION_EMAIL_DELIVERY", "inline")
+# Audit events are sealed by the committing thread, so a test reads a sealed trail right after a commit
+# (tests/test_audit_concurrency.py runs the production sealer thread).
+os.environ.setdefault("AUDIT_SEALING", "inline")
 
 from intimacy_ops.settings import *  # noqa: E402,F403
 

@@ -1,18 +1,22 @@
 """Sealing: chaining committed events in a short transaction of its own, under the chain's lock.
 
 A business transaction never takes the chain's lock: `record()` inserts the event unsealed and asks for
-`seal_pending` to run once the transaction commits. The sealer then takes the lock (a PostgreSQL advisory
+a seal once the transaction commits. On PostgreSQL that only wakes the process's sealer thread
+(`sealer.py`), off the request's path; it then runs `seal_pending`: it takes the lock (a PostgreSQL advisory
 lock held only for its own few milliseconds), reads the head of the chain, and gives each committed
 unsealed event, in id order, the next sequence number and its keyed hash. Events left unsealed by a crash
 between commit and sealing are sealed by the `audit.seal` check (intimacy_ops/audit/checks.py).
 """
 
+import atexit
 import logging
+from types import SimpleNamespace
 
 from django.db import OperationalError, connection, models, transaction
 
 from intimacy_ops.audit import keys
 from intimacy_ops.audit.models import GENESIS_HASH, AuditEvent, event_content
+from intimacy_ops.audit.sealer import Sealer, background
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +53,28 @@ def head() -> tuple[int, str]:
     return row or (0, GENESIS_HASH)
 
 
+# What the seal covers (models.event_content), read as plain values: no model instances to build.
+CONTENT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_username",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "comment",
+    "request_id",
+    "ip",
+)
+
+
 def _seal_batch() -> int:
     with transaction.atomic():
-        pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:BATCH_SIZE])
+        unsealed = AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT_COLUMNS)
+        pending = [SimpleNamespace(**row) for row in unsealed[:BATCH_SIZE]]
         if not pending:
             return 0
         seq, prev_hash = head()
@@ -67,14 +90,18 @@ def _seal_batch() -> int:
         return len(pending)
 
 
-def _write_seals(events: list[AuditEvent]) -> None:
+def _write_seals(events: list[SimpleNamespace]) -> None:
     """One UPDATE … FROM (VALUES …) on PostgreSQL (linear, where bulk_update's CASE is quadratic)."""
     if connection.vendor != "postgresql":
-        _sealing_queryset().bulk_update(events, ["seq", "prev_hash", "hash", "key_id"])
+        sealed = [
+            AuditEvent(id=e.id, seq=e.seq, prev_hash=e.prev_hash, hash=e.hash, key_id=e.key_id)
+            for e in events
+        ]
+        _sealing_queryset().bulk_update(sealed, ["seq", "prev_hash", "hash", "key_id"])
         return
     table = AuditEvent._meta.db_table
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(events))
-    params = [value for e in events for value in (e.pk, e.seq, e.prev_hash, e.hash, e.key_id)]
+    params = [value for e in events for value in (e.id, e.seq, e.prev_hash, e.hash, e.key_id)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS e SET seq = v.seq::bigint, prev_hash = v.prev_hash, hash = v.hash, "  # noqa: S608
@@ -102,7 +129,8 @@ def seal_pending() -> int:
 
 
 def seal_after_commit() -> None:
-    """What `record()` asks for on commit: never fails the business act that already committed."""
+    """Seal now, in this thread (AUDIT_SEALING=inline, SQLite, a process's exit): never fails the business
+    act that already committed."""
     try:
         seal_pending()
     except OperationalError as error:  # e.g. the database went away: the `audit.seal` check will do it
@@ -122,8 +150,16 @@ def request_seal() -> None:
 
     def seal_on_commit() -> None:
         seal_on_commit.done = True
-        seal_after_commit()
+        if background():
+            sealer.wake()  # the sealer thread seals it within AUDIT_SEAL_EVERY_MS or so
+        else:
+            seal_after_commit()
 
     seal_on_commit.done = False
     connection._audit_seal_asked = seal_on_commit
     transaction.on_commit(seal_on_commit, robust=True)
+
+
+# This process's sealer thread (started by the first commit that wakes it).
+sealer = Sealer(seal_pending)
+atexit.register(sealer.flush_at_exit)
