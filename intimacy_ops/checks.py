@@ -66,9 +66,7 @@ def in_locked_batches(
     for batch in _batches(ids, size, keys):
         with transaction.atomic():
             rows = (
-                queryset.filter(pk__in=batch)
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
+                queryset.filter(pk__in=batch).select_for_update(skip_locked=True, of=("self",)).order_by("pk")
             )
             results.append(handle(list(rows)))
     return results

@@ -49,7 +49,8 @@ def test_a_requester_with_five_expiring_exceptions_hears_once_naming_five(client
     s.emea.routing_threshold.expiry_reminder_days = 10
     s.emea.routing_threshold.save()
     mine = active(s.acme, s.fulfilment, 5, first_in=6)  # 6…10 days: all within EMEA's 10
-    later = active(s.acme, s.fulfilment, 1, first_in=11, title="Later")  # outside EMEA's window until tomorrow
+    # Outside EMEA's window until tomorrow:
+    later = active(s.acme, s.fulfilment, 1, first_in=11, title="Later")
     [amys] = active(s.borealis, s.fulfilment, 1, first_in=3, title="Borealis pallets")
     bobs = active(s.zenith, s.billing, 2, first_in=13, title="Zenith")  # AMER keeps 14: 13 in, 14 in
 
@@ -82,7 +83,8 @@ def test_a_requester_with_five_expiring_exceptions_hears_once_naming_five(client
     assert Notification.objects.count() == 3
     # A day later only the one now 10 days away is reminded, alone.
     assert run(NOON + DAY).counts == {"reminded": 1}
-    assert Notification.objects.filter(recipient=s.alice).latest("id").subject == "“Later 0” expires in 10 days"
+    newest = Notification.objects.filter(recipient=s.alice).latest("id")
+    assert newest.subject == "“Later 0” expires in 10 days"
 
 
 def test_a_marker_another_run_wrote_first_silences_that_reminder(monkeypatch):
