@@ -63,7 +63,7 @@ def in_locked_batches(
     `keys` (one per id, ids sorted by it: the person who hears) never splits a key across batches: a batch
     grows past `size` rather than tell a person twice in one run. Returns what `handle` returned per batch."""
     results = []
-    for batch in _batches(ids, size, keys):
+    for batch in batches(ids, size, keys):
         with transaction.atomic():
             rows = (
                 queryset.filter(pk__in=batch).select_for_update(skip_locked=True, of=("self",)).order_by("pk")
@@ -72,7 +72,8 @@ def in_locked_batches(
     return results
 
 
-def _batches(ids: list[int], size: int, keys: list | None):
+def batches(ids: list, size: int, keys: list | None = None):
+    """`ids` in slices of `size`; with `keys` (one per id, sorted by it), never splitting a key."""
     if keys is None:
         for start in range(0, len(ids), size):
             yield ids[start : start + size]
