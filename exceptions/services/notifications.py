@@ -244,18 +244,39 @@ def expiry_reminders(exceptions: list, *, today) -> None:
     notify_many(messages)
 
 
-def standard_option_proposed(process, deviation_tag: str, customers: int) -> None:
-    if process.owner is None:
-        return
-    notify(
-        [process.owner],
-        subject=f"Propose a standard option for {process.name}?",
-        body=(
-            f"{customers} customers now hold active exceptions to {process.name} tagged “{deviation_tag}”. "
-            "So many alike suggest the standard should offer it as an option instead of one exception each."
-        ),
-        link=f"/exceptions/processes/{process.pk}/",
-    )
+def standard_options_proposed(signals: list[tuple]) -> None:
+    """(process, deviation tag, customers) signals: each owner hears once, one alone as its own notice."""
+    mine: dict[int, list] = {}
+    for process, tag, customers in signals:
+        if process.owner is not None:
+            mine.setdefault(process.owner_id, []).append((process, tag, customers))
+    messages = []
+    for theirs in mine.values():
+        process, tag, customers = theirs[0]
+        if len(theirs) == 1:
+            messages.append(
+                (
+                    process.owner,
+                    f"Propose a standard option for {process.name}?",
+                    f"{customers} customers now hold active exceptions to {process.name} tagged “{tag}”. "
+                    "So many alike suggest the standard should offer it as an option instead of one exception each.",
+                    f"/exceptions/processes/{process.pk}/",
+                )
+            )
+            continue
+        lines = [f"- {p.name}, “{t}”: {c} customers" for p, t, c in theirs[:LISTED]]
+        if len(theirs) > LISTED:
+            lines.append(f"- and {len(theirs) - LISTED} more")
+        messages.append(
+            (
+                process.owner,
+                f"Propose {len(theirs)} standard options for your processes?",
+                "So many customers hold alike exceptions that the standard should offer these as options:\n"
+                + "\n".join(lines),
+                "/exceptions/processes/",
+            )
+        )
+    notify_many(messages)
 
 
 def sunset_scheduled(exception, comment: str = "") -> None:
