@@ -145,7 +145,7 @@ def _place(pending: list[Crossing], summary: EvaluationSummary) -> list[_Placed]
             "pk", "customer__region_id", "customer__region__code"
         )
     }
-    processes = Process.objects.in_bulk({crossing.process_id for crossing in pending})
+    processes = Process.objects.select_related("owner").in_bulk({crossing.process_id for crossing in pending})
     boards: dict[tuple[str, int], Board | None] = {}
     placed = []
     for crossing in pending:
