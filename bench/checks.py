@@ -7,7 +7,8 @@ PostgreSQL only; the database (name containing "bench") is created afresh and dr
 --keep. Rows are copies of one ORM-written row (INSERT … SELECT … generate_series), the columns that matter
 varied. Round 1: a share (--crossed) of each table crossed a line (requests to start or expire, cases
 overdue with an update reminder due, reviews overdue); the rest is history or not yet due. Each check runs
-once as beat runs it, then again at once (nothing left). Round 2 doubles the tables with a fresh crossed
+once as beat runs it, then again at once (nothing left). With exceptions.expiry_reminders, as many again of
+the requests enter their reminder window (1–14 days to expiry). Round 2 doubles the tables with a fresh crossed
 share of the same size. Printed per check: time, queries, rows acted on (the sum of its counts), ms/row
 (goal ≤ 1), the per-row path's ms/row before issue 14 (BASELINE), load average; then round 2 / round 1
 (goal ≤ 1.3×: the cost follows what crossed, not the tables).
@@ -15,6 +16,7 @@ share of the same size. Printed per check: time, queries, rows acted on (the sum
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -30,13 +32,21 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("AUDIT_SEALING", "background")
 
 CUSTOMERS = 2_000
-CHECKS = ("sla_sweep", "exceptions.start_and_expiry", "governance.reviews_overdue")
+CHECKS = (
+    "sla_sweep",
+    "exceptions.start_and_expiry",
+    "exceptions.expiry_reminders",
+    "governance.reviews_overdue",
+)
 # ms per row of the per-row path (before issue 14's bulk checks), this script at --exceptions 100000 --cases
 # 50000 --reviews 10000 --crossed 0.02 on this 2-core machine, load average 6–8 (rounds 1 / 2).
 BASELINE = {
     "sla_sweep": (28.2, 17.5),
     "exceptions.start_and_expiry": (43.2, 59.2),
     "governance.reviews_overdue": (10.7, 63.8),
+    # the per-row reminders (a marker insert and a notice per exception): --exceptions 200000 --cases 20000
+    # --reviews 20000 --crossed 0.01 (2,000 rows), load 8-10, 2026-12-07 (bench/README.md).
+    "exceptions.expiry_reminders": (20.4, 13.3),
 }
 
 
@@ -168,6 +178,11 @@ def run(args) -> None:
             copy_rows(model, template_pk, first, serial[kind], overrides)
 
     customer = f"{first_customer} + (g % {CUSTOMERS})"
+    # Each request's requester is its customer's account manager (customer n has managers[n % 20]), so a
+    # check's grouped notices go to 20 people, as in a region.
+    requester = (
+        "(ARRAY[" + ",".join(str(m.pk) for m in managers) + f"])[(g % {CUSTOMERS}) % {len(managers)} + 1]"
+    )
     day = "interval '1 day'"
     today_sql = f"DATE '{today:%Y-%m-%d}'"
     now_sql = f"TIMESTAMPTZ '{now.isoformat()}'"
@@ -182,6 +197,7 @@ def run(args) -> None:
             template_exception.pk,
             {
                 "customer_id": customer,
+                "requested_by_id": requester,
                 "title": "'Bench ' || g",
                 "status": f"CASE WHEN {bucket} < 40 THEN 'expired' WHEN {bucket} < 70 THEN 'active' "
                 f"WHEN {bucket} < 80 THEN 'approved' WHEN {bucket} < 90 THEN 'rejected' ELSE 'draft' END",
@@ -199,6 +215,7 @@ def run(args) -> None:
             template_exception.pk,
             {
                 "customer_id": customer,
+                "requested_by_id": requester,
                 "title": "'Bench starting ' || g",
                 "status": "'approved'",
                 "starts_on": f"{today_sql} - (g % 5)",
@@ -212,12 +229,29 @@ def run(args) -> None:
             template_exception.pk,
             {
                 "customer_id": customer,
+                "requested_by_id": requester,
                 "title": "'Bench expiring ' || g",
                 "status": "'active'",
                 "starts_on": f"{today_sql} - 200",
                 "expires_on": f"{today_sql} - (g % 5)",
             },
         )
+        if "exceptions.expiry_reminders" in (args.only or CHECKS):
+            # As many again entering the reminder window (default 14 days) of their region.
+            add(
+                "exceptions",
+                crossed,
+                ExceptionRequest,
+                template_exception.pk,
+                {
+                    "customer_id": customer,
+                    "requested_by_id": requester,
+                    "title": "'Bench reminded ' || g",
+                    "status": "'active'",
+                    "starts_on": f"{today_sql} - 200",
+                    "expires_on": f"{today_sql} + 1 + (g % 14)",
+                },
+            )
 
     def cases(count: int, crossed: int) -> None:
         bucket = "(g % 100)"
@@ -331,6 +365,7 @@ def run(args) -> None:
         """The check's id-selection query alone (the part that must not grow with the tables)."""
         from django.db.models import Q
 
+        from exceptions.services import reminders
         from segments import checks as sla_checks
 
         at, day_now = timezone.now(), timezone.localdate()
@@ -346,11 +381,13 @@ def run(args) -> None:
                     Q(expires_on__isnull=False, expires_on__lte=day_now), status="active"
                 ),
             ],
+            "exceptions.expiry_reminders": [reminders.due_for_reminder(today=day_now)],
             "governance.reviews_overdue": [Review.objects.filter(status="open", due_on__lt=day_now)],
         }[name]
         started = time.perf_counter()
         for query in queries:
-            list(query.order_by("pk").values_list("pk", flat=True))
+            # (the per-row reminders of before issue 14 selected with a generator, not a queryset)
+            list(query.order_by("pk").values_list("pk", flat=True) if hasattr(query, "order_by") else query)
         return (time.perf_counter() - started) * 1000
 
     from checks_rows import counting, time_inline_mail
@@ -394,10 +431,12 @@ def run(args) -> None:
             idle = checks.run(name, trigger="command")
             idle_ms = (time.perf_counter() - started) * 1000
             results[round_number][name] = (select, took, idle_ms)
-            rows = max(sum(line.counts.values()), 1)
+            # A check from before issue 14 returns a bare line: its first number is what it acted on.
+            rows = max(sum(line.counts.values()) or int((re.findall(r"\d+", line) or ["0"])[0]), 1)
+            before = BASELINE[name][round_number - 1]
             print(
                 f"    {name}: {took:.2f} s, {queries[0]} queries, {rows} rows, "
-                f"{took * 1000 / rows:.2f} ms/row (per-row path: {BASELINE[name][round_number - 1]} ms/row), "
+                f"{took * 1000 / rows:.2f} ms/row (per-row path: {before} ms/row), "
                 f"+ {mailed:.2f} s of inline e-mail tasks (the mail worker's in production), "
                 f"load {load:.2f} (selection {select:.1f} ms; every event sealed at {sealed_after:.2f} s, "
                 f"sealing {settings.AUDIT_SEALING}) — {line}; again at once: {idle_ms:.1f} ms — {idle}"

@@ -37,10 +37,13 @@ def start_and_expiry() -> checks.CheckResult:
 @checks.register(
     name="exceptions.expiry_reminders",
     every_seconds=3600,
-    description="Requesters are reminded, once per expiry date, N days (per region) before their exception expires.",
+    description=(
+        "Requesters are reminded, once per expiry date, N days (per region) before their exception expires; "
+        "each hears once per run, naming all their expiries."
+    ),
 )
-def expiry_reminders() -> str:
-    return f"reminded {send_expiry_reminders(today=timezone.localdate())} requester(s) of an expiry"
+def expiry_reminders() -> checks.CheckResult:
+    return send_expiry_reminders(today=timezone.localdate())
 
 
 @checks.register(

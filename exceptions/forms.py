@@ -136,6 +136,9 @@ class RequestFilterForm(forms.Form):
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.none(), required=False, empty_label="Any customer", widget=LongSelect
     )
+    expires_by = forms.DateField(
+        required=False, label="Expires by", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, customers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,8 +146,8 @@ class RequestFilterForm(forms.Form):
 
     def filters(self) -> dict:
         if not self.is_valid():
-            return {"status": "", "customer": None}
-        return {"status": self.cleaned_data["status"], "customer": self.cleaned_data["customer"]}
+            return {"status": "", "customer": None, "expires_by": None}
+        return {name: self.cleaned_data[name] for name in ("status", "customer", "expires_by")}
 
 
 class DecisionForm(forms.Form):

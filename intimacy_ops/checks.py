@@ -53,22 +53,41 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
-def in_locked_batches(queryset, ids: list[int], handle: Callable[[list], object], *, size: int) -> list:
+def in_locked_batches(
+    queryset, ids: list[int], handle: Callable[[list], object], *, size: int, keys: list | None = None
+) -> list:
     """How a check acts on what crossed its line: `ids` were found with one indexed query; each batch of
     `size` is handed to `handle` inside its own transaction, its rows locked. Rows another run of the check
     holds are skipped, never waited for (PostgreSQL's SKIP LOCKED; SQLite has no row locks and one writer
     at a time), and `queryset` re-states the line, so a row another run dealt with meanwhile drops out.
-    Returns what `handle` returned for each batch."""
+    `keys` (one per id, ids sorted by it: the person who hears) never splits a key across batches: a batch
+    grows past `size` rather than tell a person twice in one run. Returns what `handle` returned per batch."""
     results = []
-    for start in range(0, len(ids), size):
+    for batch in batches(ids, size, keys):
         with transaction.atomic():
             rows = (
-                queryset.filter(pk__in=ids[start : start + size])
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
+                queryset.filter(pk__in=batch).select_for_update(skip_locked=True, of=("self",)).order_by("pk")
             )
             results.append(handle(list(rows)))
     return results
+
+
+def batches(ids: list, size: int, keys: list | None = None):
+    """`ids` in slices of `size`; with `keys` (one per id, sorted by it), never splitting a key."""
+    if keys is None:
+        for start in range(0, len(ids), size):
+            yield ids[start : start + size]
+        return
+    batch: list[int] = []
+    last = object()
+    for key, pk in zip(keys, ids, strict=True):
+        if len(batch) >= size and key != last:
+            yield batch
+            batch = []
+        batch.append(pk)
+        last = key
+    if batch:
+        yield batch
 
 
 @dataclass(frozen=True)

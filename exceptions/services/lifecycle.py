@@ -287,13 +287,13 @@ DUE_BATCH_SIZE = 200
 
 def _run_due(status: str, action: str, due, comment: str) -> int:
     """Apply `action` to the `status` requests that are `due`, set-based: their ids in one indexed query (by
-    requester, so a person's requests share a batch and they hear once), then in batches, each one
+    requester, so a person's requests share a batch and they hear once per run), then in batches, each one
     transaction whose rows are locked (rows another run holds are skipped, never waited for) and moved by
     `lifecycle.apply_many` (one guarded UPDATE, one insert of transitions, one audit batch, one of notices)."""
-    ids = list(
+    pairs = list(
         ExceptionRequest.objects.filter(due, status=status)
         .order_by("requested_by_id", "pk")
-        .values_list("pk", flat=True)
+        .values_list("requested_by_id", "pk")
     )
 
     def move(batch: list[ExceptionRequest]) -> int:
@@ -303,7 +303,12 @@ def _run_due(status: str, action: str, due, comment: str) -> int:
     still_due = ExceptionRequest.objects.filter(status=status).select_related(
         "customer__region", "process", "requested_by"
     )
-    return sum(checks.in_locked_batches(still_due, ids, move, size=DUE_BATCH_SIZE))
+    # A requester's rows never straddle two batches: they hear once per run.
+    return sum(
+        checks.in_locked_batches(
+            still_due, [pk for _, pk in pairs], move, size=DUE_BATCH_SIZE, keys=[who for who, _ in pairs]
+        )
+    )
 
 
 def activate_due_exceptions(*, today: datetime.date) -> int:

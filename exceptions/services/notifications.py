@@ -197,31 +197,86 @@ def extension_decided(extension) -> None:
     )
 
 
-def expiry_reminder(exception, days_left: int) -> None:
-    notify(
-        [exception.requested_by],
-        subject=f"“{exception.title}” expires in {days_left} day{'s' if days_left != 1 else ''}",
-        body=(
-            f"The exception “{exception.title}” for {exception.customer.name} ends on "
-            f"{exception.expires_on:%d %B %Y}. If the customer still needs it, ask for an extension "
-            "now; otherwise tell the teams that follow its handling procedure."
-        ),
-        link=link(exception),
-    )
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
 
 
-def standard_option_proposed(process, deviation_tag: str, customers: int) -> None:
-    if process.owner is None:
-        return
-    notify(
-        [process.owner],
-        subject=f"Propose a standard option for {process.name}?",
-        body=(
-            f"{customers} customers now hold active exceptions to {process.name} tagged “{deviation_tag}”. "
-            "So many alike suggest the standard should offer it as an option instead of one exception each."
-        ),
-        link=f"/exceptions/processes/{process.pk}/",
-    )
+def expiry_reminders(exceptions: list, *, today) -> None:
+    """A check's batch of reminders: each requester hears once, naming their expiring exceptions and linking
+    to the list of their active ones expiring by the latest date; one alone reads as its own reminder."""
+    mine: dict[int, list] = {}
+    for exception in exceptions:
+        mine.setdefault(exception.requested_by_id, []).append(exception)
+    messages = []
+    for theirs in mine.values():
+        theirs.sort(key=lambda exception: (exception.expires_on, exception.pk))
+        first, last = theirs[0], theirs[-1]
+        if len(theirs) == 1:
+            messages.append(
+                (
+                    first.requested_by,
+                    f"“{first.title}” expires in {_days((first.expires_on - today).days)}",
+                    f"The exception “{first.title}” for {first.customer.name} ends on "
+                    f"{first.expires_on:%d %B %Y}. If the customer still needs it, ask for an extension "
+                    "now; otherwise tell the teams that follow its handling procedure.",
+                    link(first),
+                )
+            )
+            continue
+        lines = [
+            f"- “{e.title}” for {e.customer.name}: ends on {e.expires_on:%d %B %Y} "
+            f"(in {_days((e.expires_on - today).days)})"
+            for e in theirs[:LISTED]
+        ]
+        if len(theirs) > LISTED:
+            lines.append(f"- and {len(theirs) - LISTED} more")
+        messages.append(
+            (
+                first.requested_by,
+                f"{len(theirs)} of your exceptions expire within {_days((last.expires_on - today).days)}",
+                f"{len(theirs)} of your exceptions end soon:\n"
+                + "\n".join(lines)
+                + "\n\nIf a customer still needs one, ask for an extension now; otherwise tell the teams "
+                "that follow its handling procedure.",
+                f"/exceptions/?status=active&expires_by={last.expires_on:%Y-%m-%d}",
+            )
+        )
+    notify_many(messages)
+
+
+def standard_options_proposed(signals: list[tuple]) -> None:
+    """(process, deviation tag, customers) signals: each owner hears once, one alone as its own notice."""
+    mine: dict[int, list] = {}
+    for process, tag, customers in signals:
+        if process.owner is not None:
+            mine.setdefault(process.owner_id, []).append((process, tag, customers))
+    messages = []
+    for theirs in mine.values():
+        process, tag, customers = theirs[0]
+        if len(theirs) == 1:
+            messages.append(
+                (
+                    process.owner,
+                    f"Propose a standard option for {process.name}?",
+                    f"{customers} customers now hold active exceptions to {process.name} tagged “{tag}”. "
+                    "So many alike suggest the standard should offer it as an option instead of one exception each.",
+                    f"/exceptions/processes/{process.pk}/",
+                )
+            )
+            continue
+        lines = [f"- {p.name}, “{t}”: {c} customers" for p, t, c in theirs[:LISTED]]
+        if len(theirs) > LISTED:
+            lines.append(f"- and {len(theirs) - LISTED} more")
+        messages.append(
+            (
+                process.owner,
+                f"Propose {len(theirs)} standard options for your processes?",
+                "So many customers hold alike exceptions that the standard should offer these as options:\n"
+                + "\n".join(lines),
+                "/exceptions/processes/",
+            )
+        )
+    notify_many(messages)
 
 
 def sunset_scheduled(exception, comment: str = "") -> None:

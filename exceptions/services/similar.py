@@ -6,10 +6,11 @@
 Untagged requests never count. When the number of *distinct customers* holding active exceptions of
 one process with one tag reaches the process's `standard_option_customers`, the owner is told once: a
 `StandardOptionSignal` row (unique per process and tag) is the marker, so concurrent or repeated runs
-tell them once. Checked whenever an exception becomes active, and by the periodic check.
+tell them once. Checked whenever an exception becomes active, and by the periodic check (set-based: one
+insert of signals, `ON CONFLICT DO NOTHING`, and one of notices, each owner once).
 """
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
@@ -34,31 +35,47 @@ def crossing_groups(*, process_id: int | None = None, deviation_tag: str | None 
     )
 
 
+def _mark(groups: list[dict], processes: dict) -> list[dict]:
+    """One insert of the groups' signals; returns the groups this call signalled (a concurrent run's or an
+    activation's signal wins silently: its group is left out, so the owner hears once)."""
+    table = StandardOptionSignal._meta.db_table
+    now = timezone.now()
+    values = [
+        (g["process"], g["deviation_tag"], g["customers"], now, processes[g["process"]].owner_id)
+        for g in groups
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The table is the model's and the placeholders ours: no outside text in the statement.
+            f"INSERT INTO {table} (process_id, deviation_tag, customers, raised_at, notified_id) "  # noqa: S608
+            f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(values))} "
+            "ON CONFLICT (process_id, deviation_tag) DO NOTHING RETURNING process_id, deviation_tag",
+            [value for row in values for value in row],
+        )
+        signalled = set(cursor.fetchall())
+    return [g for g in groups if (g["process"], g["deviation_tag"]) in signalled]
+
+
 def signal_standard_options(*, process_id: int | None = None, deviation_tag: str | None = None) -> int:
-    """Tell each process owner, once per (process, tag), that enough customers hold alike exceptions."""
+    """Tell each process owner, once per (process, tag), that enough customers hold alike exceptions: one
+    insert of signals and one of notices, an owner of several processes hearing once (issue 14, item 3)."""
     if deviation_tag == "":
         return 0
-    groups = crossing_groups(process_id=process_id, deviation_tag=deviation_tag).filter(
-        ~Exists(
-            StandardOptionSignal.objects.filter(
-                process=OuterRef("process"), deviation_tag=OuterRef("deviation_tag")
+    groups = list(
+        crossing_groups(process_id=process_id, deviation_tag=deviation_tag).filter(
+            ~Exists(
+                StandardOptionSignal.objects.filter(
+                    process=OuterRef("process"), deviation_tag=OuterRef("deviation_tag")
+                )
             )
         )
     )
-    raised = 0
-    for group in list(groups):
-        process = Process.objects.select_related("owner").get(pk=group["process"])
-        try:
-            with transaction.atomic():
-                StandardOptionSignal.objects.create(
-                    process=process,
-                    deviation_tag=group["deviation_tag"],
-                    customers=group["customers"],
-                    raised_at=timezone.now(),
-                    notified=process.owner,
-                )
-                notifications.standard_option_proposed(process, group["deviation_tag"], group["customers"])
-        except IntegrityError:
-            continue  # another run or activation signalled it first
-        raised += 1
-    return raised
+    if not groups:
+        return 0
+    processes = Process.objects.select_related("owner").in_bulk({group["process"] for group in groups})
+    with transaction.atomic():
+        signalled = _mark(groups, processes)
+        notifications.standard_options_proposed(
+            [(processes[g["process"]], g["deviation_tag"], g["customers"]) for g in signalled]
+        )
+    return len(signalled)

@@ -56,12 +56,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=filters["status"])
     if filters["customer"]:
         queryset = queryset.filter(customer=filters["customer"])
+    if filters["expires_by"]:
+        queryset = queryset.filter(expires_on__lte=filters["expires_by"])
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "form": form,
         "mine": mine,
-        "filtered": bool(filters["status"] or filters["customer"]),
+        "filtered": any(filters.values()),
         "querystring": _querystring(request),
         "is_lead": bool(access.allowed(user, "decide_as_lead", ExceptionRequest)),
     }

@@ -6,6 +6,12 @@ an exception budget for a tier; or everything, counted per process). Where a lin
 and even when two runs overlap: the partial unique constraint `one_open_review_per_policy_subject` decides
 (the insert runs in a savepoint; the loser counts the review as already open).
 
+In bulk (issue 14, item 3): the crossings of every policy are placed on their boards with one query, sorted
+by board, and opened per batch in one transaction (a board's crossings share a batch): the reviews one by one
+(each its own covered set and impact assessment), then one audit insert and one insert of notices, each
+person once, naming every review opened for them (`proposals.tell_opened`). Both runs at once insert in the
+same order; a failure mid-batch undoes the batch and the next run opens it.
+
 Where each line is crossed (the figures are of active exceptions in scope):
 - max_active_exceptions N: more than N on one process → a sunset proposal covering all of them;
 - max_monthly_cost X: their estimated monthly cost adds up to more than X → the same;
@@ -30,13 +36,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, Process
-from governance.models import Review, ThresholdPolicy
-from governance.selectors.boards import board_for, board_people
+from governance.models import Board, Review, ThresholdPolicy
+from governance.selectors.boards import board_for
+from governance.services import proposals
 from governance.services.crossings import Crossing, crossings_of, decided_unchanged, money
 from governance.services.impact import assess_impact
 from governance.services.voting import tell_chair_if_quorum_impossible
-from intimacy_ops import audit
-from intimacy_ops.notifications import notify
+from intimacy_ops import audit, checks
 
 ACTIVE = ExceptionRequest.Status.ACTIVE
 RISK_ORDER = ["low", "medium", "high", "critical"]
@@ -118,36 +124,64 @@ def _headline(crossing: Crossing, process: Process, exceptions: list[ExceptionRe
     return f"Sunset exceptions to {process.name}{segment}"
 
 
-def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSummary) -> None:
-    """Open the one review of a crossing on the board covering it; count it as already open if one is."""
-    exceptions = list(
-        ExceptionRequest.objects.filter(pk__in=crossing.exception_ids, status=ACTIVE)
-        .select_related("customer__region", "customer__account_manager", "process__owner")
-        .order_by("pk")
-    )
-    if not exceptions:
-        return  # they moved on between the aggregate and now
-    process = exceptions[0].process
-    regions: dict[str, tuple[int, int]] = {}
-    for exception in exceptions:
-        code = exception.customer.region.code
-        count, region_id = regions.get(code, (0, exception.customer.region_id))
-        regions[code] = (count + 1, region_id)
-    # The region most of the covered customers are in comes first; then by code.
-    ordered = sorted(regions.items(), key=lambda item: (-item[1][0], item[0]))
-    board, board_region = None, None
-    for code, (_, region_id) in ordered:
-        board = board_for(category=process.category, region_id=region_id)
-        if board is not None:
-            board_region = code
-            break
-    if board is None:
-        summary.skipped.append(
-            f"{crossing.policy.name} on {crossing.subject_key}: no board covers "
-            f"{process.get_category_display().lower()} in {', '.join(code for code, _ in ordered)}"
+@dataclass
+class _Placed:
+    """A crossing and the board that reviews it (chosen before the batches, so a board's share one batch)."""
+
+    crossing: Crossing
+    process: Process
+    board: Board
+    board_region: str
+    regions: list[str]  # the covered customers' region codes, the most common first
+
+
+def _place(pending: list[Crossing], summary: EvaluationSummary) -> list[_Placed]:
+    """The board covering each crossing: one query for every covered exception's region, boards looked up
+    once per (category, region). A crossing no board covers is skipped, saying why."""
+    wanted = {pk for crossing in pending for pk in crossing.exception_ids}
+    where = {
+        pk: (region_id, code)
+        for pk, region_id, code in ExceptionRequest.objects.filter(pk__in=wanted, status=ACTIVE).values_list(
+            "pk", "customer__region_id", "customer__region__code"
         )
-        return
-    headline = _headline(crossing, process, exceptions)
+    }
+    processes = Process.objects.select_related("owner").in_bulk({crossing.process_id for crossing in pending})
+    boards: dict[tuple[str, int], Board | None] = {}
+    placed = []
+    for crossing in pending:
+        present = [where[pk] for pk in crossing.exception_ids if pk in where]
+        if not present:
+            continue  # they moved on between the aggregate and now
+        process = processes[crossing.process_id]
+        regions: dict[str, tuple[int, int]] = {}
+        for region_id, code in present:
+            count, _ = regions.get(code, (0, region_id))
+            regions[code] = (count + 1, region_id)
+        # The region most of the covered customers are in comes first; then by code.
+        ordered = sorted(regions.items(), key=lambda item: (-item[1][0], item[0]))
+        board, board_region = None, ""
+        for code, (_, region_id) in ordered:
+            key = (process.category, region_id)
+            if key not in boards:
+                boards[key] = board_for(category=process.category, region_id=region_id)
+            if boards[key] is not None:
+                board, board_region = boards[key], code
+                break
+        codes = [code for code, _ in ordered]
+        if board is None:
+            summary.skipped.append(
+                f"{crossing.policy.name} on {crossing.subject_key}: no board covers "
+                f"{process.get_category_display().lower()} in {', '.join(codes)}"
+            )
+            continue
+        placed.append(_Placed(crossing, process, board, board_region, codes))
+    # By board (its people hear once per run), then a fixed order: two runs at once insert in the same order.
+    placed.sort(key=lambda p: (p.board.pk, p.crossing.policy.pk, p.crossing.subject_key))
+    return placed
+
+
+def _summary_text(p: _Placed, exceptions: list[ExceptionRequest]) -> str:
+    crossing = p.crossing
     text = (
         f"The threshold policy “{crossing.policy.name}” was crossed: "
         + "; ".join(crossing.lines)
@@ -155,25 +189,28 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
         f"of {len({exception.customer_id for exception in exceptions})} customer(s), estimated "
         f"{money(sum(exception.estimated_monthly_cost for exception in exceptions))} a month."
     )
-    if len(ordered) > 1:
-        text += (
-            f" The customers span {', '.join(code for code, _ in ordered)}; the board covering {board_region} "
-            "reviews it."
-        )
+    if len(p.regions) > 1:
+        text += f" The customers span {', '.join(p.regions)}; the board covering {p.board_region} reviews it."
+    return text
+
+
+def _insert(p: _Placed, exceptions: list[ExceptionRequest], today: datetime.date) -> Review | None:
+    """The crossing's review, in a savepoint: None if the partial unique constraint says one is open."""
+    crossing = p.crossing
     try:
         with transaction.atomic():
             review = Review.objects.create(
                 kind=crossing.kind,
                 exception_id=crossing.exception_id,
-                process=process,
+                process=p.process,
                 deviation_tag=crossing.deviation_tag,
                 policy=crossing.policy,
                 subject_key=crossing.subject_key,
-                board=board,
-                title=headline[:200],
-                summary=text,
+                board=p.board,
+                title=_headline(crossing, p.process, exceptions)[:200],
+                summary=_summary_text(p, exceptions),
                 impact={},
-                due_on=today + datetime.timedelta(days=board.review_days),
+                due_on=today + datetime.timedelta(days=p.board.review_days),
                 opened_at=timezone.now(),
             )
             review.covered.set(exceptions)
@@ -185,41 +222,66 @@ def _open_for(crossing: Crossing, today: datetime.date, summary: EvaluationSumma
                 **({"expires_on": crossing.expires_on.isoformat()} if crossing.expires_on else {}),
             }
             review.save(update_fields=["impact"])
-            audit.record(
-                actor=None,
-                verb="review.opened",
-                obj=review,
-                after={
-                    "kind": review.kind,
-                    "policy": crossing.policy.name,
-                    "subject": crossing.subject_key,
-                    "board": board.name,
-                    "due_on": review.due_on,
-                    "covered": [exception.pk for exception in exceptions],
-                },
-                comment="; ".join(crossing.lines),
-            )
-            notify(
-                [*board_people(board), process.owner],
-                subject=f"{review.get_kind_display()} for {board.name}: {headline}"[:200],
-                body=f"{text}\n\nThe board decides by {review.due_on:%d %B %Y}.",
-                link=review.get_absolute_url(),
-            )
-            tell_chair_if_quorum_impossible(review)
     except IntegrityError:
-        # Another run opened it first (or it was open already): the partial unique constraint decided.
-        summary.already_open += 1
-        return
-    summary.opened.append(review)
+        return None  # another run opened it first (or it was open already): the constraint decided
+    return review
+
+
+def _open_batch(batch: list[_Placed], today: datetime.date, summary: EvaluationSummary) -> None:
+    """One transaction: each crossing's review (a savepoint each: the constraint decides a race), then one
+    audit insert and one insert of notices, each person once (naming every review opened for them)."""
+    wanted = {pk for p in batch for pk in p.crossing.exception_ids}
+    exceptions = ExceptionRequest.objects.filter(pk__in=wanted, status=ACTIVE).select_related(
+        "customer__region", "customer__account_manager", "process__owner"
+    )
+    by_pk = {exception.pk: exception for exception in exceptions}
+    opened: list[tuple[Review, _Placed, list[ExceptionRequest]]] = []
+    for p in batch:
+        covered = [by_pk[pk] for pk in sorted(set(p.crossing.exception_ids)) if pk in by_pk]
+        if not covered:
+            continue
+        review = _insert(p, covered, today)
+        if review is None:
+            summary.already_open += 1
+        else:
+            opened.append((review, p, covered))
+    audit.record_many(
+        [
+            {
+                "actor": None,
+                "verb": "review.opened",
+                "obj": review,
+                "after": {
+                    "kind": review.kind,
+                    "policy": p.crossing.policy.name,
+                    "subject": p.crossing.subject_key,
+                    "board": p.board.name,
+                    "due_on": review.due_on,
+                    "covered": [exception.pk for exception in covered],
+                },
+                "comment": "; ".join(p.crossing.lines),
+            }
+            for review, p, covered in opened
+        ]
+    )
+    proposals.tell_opened([(review, p.board, p.process.owner) for review, p, _ in opened])
+    for review, _, _ in opened:
+        tell_chair_if_quorum_impossible(review)  # a request to act on one review: stays individual
+        summary.opened.append(review)
+
+
+BATCH_SIZE = 200
 
 
 def evaluate_threshold_policies(*, today: datetime.date | None = None) -> EvaluationSummary:
-    """Open one review per crossed line and subject, on the board covering it. Idempotent, safe to run twice at once."""
+    """Open one review per crossed line and subject, on the board covering it. Idempotent, safe to run twice at
+    once. Set-based per batch of crossings (a board's in one batch): see `_open_batch`."""
     today = today or timezone.localdate()
     summary = EvaluationSummary()
     policies = list(
         ThresholdPolicy.objects.filter(is_active=True).select_related("process", "segment").order_by("pk")
     )
+    pending: list[Crossing] = []
     for policy in policies:
         summary.policies += 1
         crossings = crossings_of(policy, today)
@@ -235,9 +297,12 @@ def evaluate_threshold_policies(*, today: datetime.date | None = None) -> Evalua
         for crossing in crossings:
             if crossing.subject_key in open_now:
                 summary.already_open += 1
-                continue
-            if crossing.subject_key in quiet:
+            elif crossing.subject_key in quiet:
                 summary.unchanged += 1
-                continue
-            _open_for(crossing, today, summary)
+            else:
+                pending.append(crossing)
+    placed = _place(pending, summary)
+    for batch in checks.batches(placed, BATCH_SIZE, [p.board.pk for p in placed]):
+        with transaction.atomic():
+            _open_batch(batch, today, summary)
     return summary
