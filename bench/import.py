@@ -209,6 +209,9 @@ def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
         "wall_s": wall,
         "rows_per_s": run.rows_seen / seconds if seconds else float("inf"),
         "peak_mb": usage.ru_maxrss / 1024,  # Linux reports kilobytes
+        # The command's own CPU time (startup included; not the database server's): steadier than wall time
+        # on a shared machine.
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "load": os.getloadavg()[0],
         "summary": output.splitlines()[-1],
     }
@@ -290,13 +293,14 @@ def main() -> None:
         print()
         print(f"{label}:")
         print(
-            f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'rows/s':>8} {'peak RSS':>9} {'load':>5}  summary"
+            f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'cpu s':>6} {'rows/s':>8} {'peak RSS':>9} {'load':>5}  summary"
         )
         for name, path in (("create", big), ("unchanged", big), ("update", changed), ("small", small)):
             result = run_phase(name, path, baseline=baseline)
             results[label, name] = result
             print(
                 f"{result['phase']:<10} {result['rows']:>8} {result['import_s']:>9.1f} {result['wall_s']:>7.1f} "
+                f"{result['cpu_s']:>6.1f} "
                 f"{result['rows_per_s']:>8.0f} {result['peak_mb']:>7.0f} MB {result['load']:>5.1f}  "
                 f"{result['summary']}"
             )

@@ -18,7 +18,7 @@ from segments.imports import columns, validation
 from segments.imports.reading import FileRefused, ImportFile, RawRow
 from segments.imports.writing import CaseImporter, CustomerImporter
 from segments.models import ImportRejectedRow, ImportRun
-from segments.services.classification import reclassify
+from segments.services.classification import import_reason, reclassify
 
 # Rows per transaction: one validation pass, one COPY and merge (PostgreSQL), one audit event each.
 BATCH_SIZE = 5000
@@ -121,7 +121,8 @@ def execute(run: ImportRun, path: Path, *, actor: User | None, batch_size: int) 
             # Write first (SQLite then waits for the write lock instead of failing the upgrade from a read).
             ImportRun.objects.filter(pk=run.pk).update(processed_bytes=run.total_bytes)
             if run.kind == ImportRun.Kind.CUSTOMERS and (run.created or run.updated):
-                moved = reclassify(actor=actor, reason=f"import #{run.pk} ({run.filename})")
+                # The batches classified what they wrote (PostgreSQL); this pass finds anyone left out.
+                moved = importer.moved + reclassify(actor=actor, reason=import_reason(run))
                 notes.append(f"{moved} customer{'s' if moved != 1 else ''} changed segment.")
             finish(run, ImportRun.Status.DONE, " ".join(filter(None, [run.message, *notes])))
             audit.record(

@@ -17,7 +17,8 @@ from intimacy_ops import audit
 from segments.imports import staging, validation
 from segments.imports.reading import RawRow
 from segments.models import Customer, ImportRejectedRow, ImportRun, ServiceCase
-from segments.services.sla import refresh_clock
+from segments.services import classification
+from segments.services.sla import reclock_open_cases, refresh_clock
 
 CUSTOMER_FIELDS = (
     "name",
@@ -69,6 +70,7 @@ class _Importer:
         self.rows_seen = 0
         # Fingerprint of each key seen → its line, so a key given twice in one file is caught (8 bytes a row).
         self.seen: dict[int, int] = {}
+        self.moved = 0  # customers whose segment the batches changed (PostgreSQL's merge classifies)
 
     def clean(self, row: dict) -> tuple[dict, dict]:
         raise NotImplementedError
@@ -230,13 +232,32 @@ class CustomerImporter(_Importer):
         if changed:
             Customer.objects.bulk_update(changed, [*sorted(changed_fields), "updated_at"])
 
+    def classify(self) -> staging.Classify | None:
+        """The segments' thresholds, read once per run: the merge puts each written row in its segment."""
+        if not hasattr(self, "_classify"):
+            thresholds = classification.current_thresholds()
+            self._classify = thresholds and staging.Classify(
+                thresholds=thresholds,
+                actor_id=getattr(self.refs.actor, "pk", None),
+                reason=classification.import_reason(self.run),
+            )
+        return self._classify or None
+
     def merge(self, cleaned, tally):
-        """PostgreSQL: the same outcome in one COPY and one set-based merge (staging.py)."""
+        """PostgreSQL: the same outcome in one COPY and one set-based merge (staging.py), which also
+        classifies the rows it writes (the run's closing reclassification then finds them in place)."""
+        classify = self.classify()
+        if classify:
+            classification.lock_classification()
         merged = staging.merge_customers(
             [(row.raw.line, row.values) for row in cleaned],
             fields=CUSTOMER_FIELDS,
             allowed_regions=self.refs.allowed_region_ids,
+            classify=classify,
         )
+        self.moved += merged.moved
+        if merged.moved_existing:  # their open cases follow the new tier's SLA policy
+            reclock_open_cases(ServiceCase.objects.filter(customer_id__in=merged.moved_existing))
         for row in cleaned:
             if row.raw.line in merged.out_of_scope:
                 tally.rejected.append(self.rejection(row.raw, {"external_id": [OUT_OF_SCOPE]}))

@@ -89,16 +89,26 @@ def _moves(thresholds: list[Thresholds]):
     )
 
 
+def import_reason(run) -> str:
+    """The reason an import's segment moves are recorded with."""
+    return f"import #{run.pk} ({run.filename})"
+
+
+def lock_classification() -> None:
+    """One classification at a time (PostgreSQL, until the transaction ends), so two cannot record the same
+    move twice."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5E6])
+
+
 @transaction.atomic
 def reclassify(
     *, actor=None, reason: str = "reclassification by rule", thresholds: list[Thresholds] | None = None
 ) -> int:
     """Put every unlocked customer in the segment the thresholds give; record each move. Returns the count moved."""
     thresholds = thresholds or current_thresholds()
-    if connection.vendor == "postgresql":
-        # One reclassification at a time, so two runs at once cannot record the same move twice.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5E6])
+    lock_classification()
     moves = _moves(thresholds)
     now = timezone.now()
     # Record the moves straight from SQL (INSERT … SELECT), then move the customers in one UPDATE.
