@@ -17,9 +17,11 @@ Two rounds, in the same run and database, each starting from no bench customers:
   baseline   the batched ORM path (what SQLite uses, and what PostgreSQL used before issue 14): per batch of
              1,000, the existing rows read with SELECT … FOR UPDATE, compared in Python, bulk_create/bulk_update
   copy       the default path on PostgreSQL: per batch of 5,000, COPY into a staging table and one
-             INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM … RETURNING (segments/imports/staging.py)
+             statement that merges, classifies the written rows and records their segment moves
 The load average is printed beside every phase (five people share this machine): compare the two rounds'
-ratio rather than the absolute figures.
+ratio rather than the absolute figures. Steadier under load: `cpu s`, the command's own CPU time (Django's
+start included), `db cpu`, its database backend's (sampled from /proc), and `rows/cpu-s`, the rows over
+both (less Django's start): the two take turns, so on an idle machine the import's time approaches their sum.
 """
 
 import argparse
@@ -28,6 +30,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -175,6 +178,52 @@ BASELINE_CHILD = (
 )
 
 
+class BackendCpu(threading.Thread):
+    """Samples the CPU time of this database's other backends (the child's) from /proc while the child runs:
+    the database server's share of the import, which the child's own rusage does not include. PostgreSQL
+    runs on this machine; without /proc access the figure reads 0."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.seconds: dict[int, float] = {}
+
+    def run(self) -> None:
+        import dj_database_url
+        import psycopg2
+
+        config = dj_database_url.parse(os.environ["DATABASE_URL"])
+        watcher = psycopg2.connect(
+            dbname=config["NAME"],
+            user=config["USER"],
+            password=config["PASSWORD"],
+            host=config["HOST"],
+            port=config["PORT"],
+        )
+        watcher.autocommit = True
+        tick = os.sysconf("SC_CLK_TCK")
+        with watcher.cursor() as cursor:
+            while not self.stop.wait(0.05):
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                )
+                for (pid,) in cursor.fetchall():
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.seconds[pid] = max(
+                        self.seconds.get(pid, 0), (int(fields[11]) + int(fields[12])) / tick
+                    )
+        watcher.close()
+
+    def total(self) -> float:
+        self.stop.set()
+        self.join()
+        return sum(self.seconds.values())
+
+
 def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
     """Run the real command in a child process; its wall time, the run's own timing, and the child's peak RSS."""
     if baseline:
@@ -182,6 +231,11 @@ def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
         command += ["--batch-size", "1000"]
     else:
         command = [sys.executable, str(ROOT / "manage.py"), "import_data", "customers", str(path)]
+    from django.db import connection
+
+    connection.close()  # so the sampler sees the child's backend only
+    backends = BackendCpu()
+    backends.start()
     started = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603
         command,
@@ -192,6 +246,7 @@ def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
+    db_cpu = backends.total()
     output = child.stdout.read().strip()
     problems = child.stderr.read().strip()
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -212,13 +267,14 @@ def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
         # The command's own CPU time (startup included; not the database server's): steadier than wall time
         # on a shared machine.
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        "db_cpu_s": db_cpu,
         "load": os.getloadavg()[0],
         "summary": output.splitlines()[-1],
     }
 
 
-def baseline_rss_mb() -> float:
-    """Peak RSS of the same command process doing nothing but start Django (for scale)."""
+def startup_cost() -> tuple[float, float]:
+    """Peak RSS (MB) and CPU seconds of the same command process doing nothing but start Django (for scale)."""
     child = subprocess.Popen(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "import_data", "--help"],
         cwd=ROOT,
@@ -226,7 +282,7 @@ def baseline_rss_mb() -> float:
         stderr=subprocess.DEVNULL,
     )
     _, _, usage = os.wait4(child.pid, 0)
-    return usage.ru_maxrss / 1024
+    return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -281,7 +337,11 @@ def main() -> None:
     print(
         f"files: {big} ({big.stat().st_size / 1048576:.1f} MB), written in {time.perf_counter() - started:.1f}s"
     )
-    print(f"startup: a command process that only starts Django peaks at {baseline_rss_mb():.0f} MB RSS")
+    startup_mb, startup_cpu = startup_cost()
+    print(
+        f"startup: a command process that only starts Django peaks at {startup_mb:.0f} MB RSS and takes "
+        f"{startup_cpu:.1f} s of CPU (left out of rows/cpu-s)"
+    )
     rounds = [("copy", False)] if args.no_baseline else [("baseline", True), ("copy", False)]
     results: dict[tuple[str, str], dict] = {}
     for label, baseline in rounds:
@@ -293,14 +353,18 @@ def main() -> None:
         print()
         print(f"{label}:")
         print(
-            f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'cpu s':>6} {'rows/s':>8} {'peak RSS':>9} {'load':>5}  summary"
+            f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'cpu s':>6} {'db cpu':>6} {'rows/cpu-s':>10} {'rows/s':>8} {'peak RSS':>9} {'load':>5}  summary"
         )
         for name, path in (("create", big), ("unchanged", big), ("update", changed), ("small", small)):
             result = run_phase(name, path, baseline=baseline)
+            result["rows_per_cpu_s"] = result["rows"] / max(
+                result["cpu_s"] - startup_cpu + result["db_cpu_s"], 0.001
+            )
             results[label, name] = result
             print(
                 f"{result['phase']:<10} {result['rows']:>8} {result['import_s']:>9.1f} {result['wall_s']:>7.1f} "
-                f"{result['cpu_s']:>6.1f} "
+                f"{result['cpu_s']:>6.1f} {result['db_cpu_s']:>6.1f} "
+                f"{result['rows_per_cpu_s']:>10.0f} "
                 f"{result['rows_per_s']:>8.0f} {result['peak_mb']:>7.0f} MB {result['load']:>5.1f}  "
                 f"{result['summary']}"
             )

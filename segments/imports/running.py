@@ -1,7 +1,8 @@
 """Running an import: a file read as a stream and handed to its writer in batches, then the run finished.
 
-A run is an `ImportRun`. After a customers import the segments follow (one set-based
-reclassification). A queued run (an upload) is claimed by one worker only; a run whose worker died
+A run is an `ImportRun`. After a customers import the segments follow: on PostgreSQL each batch's merge
+places the rows it writes, and one set-based reclassification at the end places anyone left (everyone on
+SQLite). A queued run (an upload) is claimed by one worker only; a run whose worker died
 is taken over after `STALE_AFTER`.
 """
 

@@ -1,14 +1,16 @@
 """What the set-based write of customers (COPY + one merge per batch on PostgreSQL, batched ORM writes on
 SQLite) must keep: per-row column sets, cells COPY would misread, the importer's regions, file order."""
 
+import datetime
 import json
+from decimal import Decimal
 
 from django.urls import reverse
 
 from intimacy_ops.audit import AuditEvent
-from segments.models import Customer, ImportRejectedRow, ImportRun
+from segments.models import Customer, ImportRejectedRow, ImportRun, SegmentChange, ServiceCase
 from segments.tasks import run_import
-from tests.segments.test_import import customer_row, run_command, world, write_csv  # noqa: F401
+from tests.segments.test_import import CASE_HEADER, customer_row, run_command, world, write_csv  # noqa: F401
 from tests.segments.test_import_pages import csv_upload, signed_in
 
 
@@ -82,3 +84,32 @@ def test_a_lead_cannot_move_another_regions_customer_by_import(world, client, tm
         2,
         {"external_id": ["This customer belongs to a region you do not work in."]},
     )
+
+
+def test_an_import_moves_each_changed_customer_once_and_their_open_case_follows(world, tmp_path):  # noqa: F811
+    rows = [customer_row(n, strategic_value="2") for n in range(1, 4)]
+    run_command("customers", write_csv(tmp_path / "v1.csv", rows))
+    case = {"source": "ticketing", "external_id": "T-1", "customer_source": "crm", "customer_external_id": "CRM-00001",
+            "priority": "P1", "opened_at": "2025-03-03T10:00:00Z"}  # fmt: skip
+    run_command("cases", write_csv(tmp_path / "cases.csv", [case], header=CASE_HEADER[:6]))
+    Customer.objects.filter(external_id="CRM-00002").update(segment_locked=True)  # a person put it there
+    opened = datetime.datetime(2025, 3, 3, 10, tzinfo=datetime.UTC)
+    assert ServiceCase.objects.get().response_due_at == opened + datetime.timedelta(minutes=60)
+
+    rich = {"annual_revenue": "6000000", "strategic_value": "5", "lifetime_value": "25000000"}
+    rows[0], rows[1] = customer_row(1, **rich), customer_row(2, **rich)
+    assert run_command("customers", write_csv(tmp_path / "v2.csv", rows)).strip() == (
+        "created 0, updated 2, unchanged 1, rejected 0"
+    )
+
+    standard, strategic = world["standard"].pk, world["strategic"].pk
+    moves = SegmentChange.objects.filter(customer__external_id="CRM-00001").order_by("id")
+    assert list(moves.values_list("from_segment_id", "to_segment_id")) == [
+        (None, standard),
+        (standard, strategic),
+    ]
+    locked = Customer.objects.get(external_id="CRM-00002")
+    assert (locked.segment_id, locked.annual_revenue) == (standard, Decimal("6000000.00"))
+    assert SegmentChange.objects.filter(customer=locked).count() == 1  # only its first placement
+    assert ImportRun.objects.order_by("-id").first().message == "1 customer changed segment."
+    assert ServiceCase.objects.get().response_due_at == opened + datetime.timedelta(minutes=15)
