@@ -242,7 +242,9 @@ def _merge_group(
                 f'EXCLUDED."{_column(name)}"' if _column(name) in compared else f'c."{_column(name)}"'
             ),
         )
-        sets.append(f'"{segment}" = CASE WHEN c.segment_locked THEN c."{segment}" ELSE {kept} END')
+        sets.append(
+            f'"{segment}" = CASE WHEN c."{_column("segment_locked")}" THEN c."{segment}" ELSE {kept} END'
+        )
     old = ", ".join(f'c."{column}"' for column in compared)
     new = ", ".join(f'EXCLUDED."{column}"' for column in compared)
     merge = (
@@ -262,7 +264,7 @@ def _merge_group(
     changes = SegmentChange._meta.db_table
     cursor.execute(
         f"WITH m AS ({merge}), "  # noqa: S608
-        "o AS (SELECT * FROM unnest(%s::bigint[], %s::integer[]) AS o(id, segment_id)), "
+        "o AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS o(id, segment_id)), "
         "j AS (SELECT m.*, o.segment_id AS old_segment_id FROM m LEFT JOIN o ON o.id = m.id), "
         f"ch AS (INSERT INTO {changes} (customer_id, from_segment_id, to_segment_id, cause, changed_by_id, reason, at) "
         "SELECT id, old_segment_id, segment_id, %s, %s, %s, %s FROM j "
