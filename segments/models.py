@@ -64,13 +64,15 @@ class Customer(models.Model):
     )
     external_id = models.CharField(max_length=100, help_text="The id in the source system.")
     name = models.CharField(max_length=200)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="customers")
+    # No index of their own: Meta.indexes lead with them (one index fewer to write per imported row each).
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="customers", db_index=False)
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_customers",
+        db_index=False,
     )
     annual_revenue = models.DecimalField(**MONEY, default=Decimal("0"))
     strategic_value = models.PositiveSmallIntegerField(default=1, validators=ONE_TO_FIVE)
