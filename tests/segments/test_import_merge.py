@@ -92,7 +92,9 @@ def test_an_import_moves_each_changed_customer_once_and_their_open_case_follows(
     case = {"source": "ticketing", "external_id": "T-1", "customer_source": "crm", "customer_external_id": "CRM-00001",
             "priority": "P1", "opened_at": "2025-03-03T10:00:00Z"}  # fmt: skip
     run_command("cases", write_csv(tmp_path / "cases.csv", [case], header=CASE_HEADER[:6]))
-    Customer.objects.filter(external_id="CRM-00002").update(segment_locked=True)  # a person put it there
+    Customer.objects.filter(external_id="CRM-00002").update(
+        segment_locked=True, segment_lock_reason="Board decision"
+    )  # a person put it there
     opened = datetime.datetime(2025, 3, 3, 10, tzinfo=datetime.UTC)
     assert ServiceCase.objects.get().response_due_at == opened + datetime.timedelta(minutes=60)
 
