@@ -1,9 +1,10 @@
 """Writing an import's rows: each batch in one transaction, idempotent by (source, external id).
 
 Customers on PostgreSQL: the batch's valid rows are COPYed into a staging table and merged in one
-statement, which also classifies them and records their segment moves (staging.py). Otherwise (SQLite, and cases): new rows are inserted with `bulk_create`, changed
-rows written with `bulk_update`, unchanged rows not written at all. Bad rows are kept as `ImportRejectedRow` with their errors; the run's counts and progress
-move on, and one audit event records what the batch did. A cases import computes each written case's
+statement, which also classifies them and records their segment moves (staging.py). Otherwise (SQLite,
+and cases): new rows are inserted with `bulk_create`, changed rows written with `bulk_update`, unchanged
+rows not written at all. Bad rows are kept as `ImportRejectedRow` with their errors; the run's counts and
+progress move on, and one audit event records what the batch did. A cases import computes each written case's
 due times, breach state and queue as it writes it.
 """
 
