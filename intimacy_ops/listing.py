@@ -38,12 +38,14 @@ def ordering_terms(raw: str | None, orderings: dict[str, tuple], default: str) -
     if not kept:
         kept = [default]
     terms: list = []
+    ties: list[str] = []
     for term in kept:
         first, *rest = orderings[term.lstrip("-")]
         descending = term.startswith("-")
         # Empty values (no expiry date, no due time) come last either way.
         terms.append(F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True))
-        terms.extend(name for name in rest if name not in terms)
+        ties.extend(name for name in rest if name not in ties)
+    terms.extend(ties)  # the tie-breakers after every key asked for
     return ",".join(kept), terms
 
 
