@@ -122,7 +122,10 @@ def sort_headers(
                 "descending": descending,
                 "numeric": "num" in flags,
                 "hide_small": "hide" in flags,
-                "query": querystring(request, **{param: key if descending or not active else f"-{key}"}),
+                # `sort`: what the customers and cases pages read before `ordering`; replaced, not kept.
+                "query": querystring(
+                    request, **{param: key if descending or not active else f"-{key}", "sort": None}
+                ),
             }
         )
     return headers
