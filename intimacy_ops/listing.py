@@ -137,15 +137,16 @@ def bar_fields(listing: Listing, names: Iterable[str]) -> list:
     fields = []
     for name in names:
         field = listing.form.fields[name]
+        bound = listing.form[name]
         # The API's help ("Segment id (the customer's)") as a page label: "Segment".
-        field.label = str(field.label or name).split(" (")[0].removesuffix(" id").removesuffix(" code")
+        bound.label = str(bound.label or name).split(" (")[0].split(":")[0].removesuffix(" id").removesuffix(" code")
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = "Any"
         if isinstance(field.widget, BooleanWidget):
             field.widget.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
         elif hasattr(field, "choices") and not hasattr(field, "queryset"):
             field.choices = [("", "Any") if value == "" else (value, label) for value, label in field.choices]
-        fields.append(listing.form[name])
+        fields.append(bound)
     return fields
 
 
