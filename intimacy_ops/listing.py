@@ -139,7 +139,9 @@ def bar_fields(listing: Listing, names: Iterable[str]) -> list:
         field = listing.form.fields[name]
         bound = listing.form[name]
         # The API's help ("Segment id (the customer's)") as a page label: "Segment".
-        bound.label = str(bound.label or name).split(" (")[0].split(":")[0].removesuffix(" id").removesuffix(" code")
+        bound.label = (
+            str(bound.label or name).split(" (")[0].split(":")[0].removesuffix(" id").removesuffix(" code")
+        )
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = "Any"
         if isinstance(field.widget, BooleanWidget):
