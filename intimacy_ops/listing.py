@@ -85,12 +85,22 @@ def read(
     data=None,
 ) -> Listing:
     """The list of a page: `rows` filtered by the API's filterset and ordered; no rows when a filter is bad."""
-    data = request.GET if data is None else data
+    data = _without_empty(request.GET if data is None else data)
     filterset = filterset_class(data, queryset=rows, request=request)
     valid = filterset.is_valid()
     filtered = filterset.filter_queryset(rows.all()) if valid else rows.none()
     ordering, terms = ordering_terms(data.get(ORDERING), orderings, default)
     return Listing(filterset=filterset, rows=filtered.order_by(*terms), ordering=ordering, valid=valid)
+
+
+def _without_empty(data):
+    """A submitted filter bar sends every field, "Any" as an empty value: on a page that means "not asked"
+    (the API refuses an empty value: leave the parameter out there)."""
+    data = data.copy()
+    for name in list(data):
+        if all(value == "" for value in data.getlist(name)):
+            del data[name]
+    return data
 
 
 def querystring(request: HttpRequest, **changes) -> str:
