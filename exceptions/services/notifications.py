@@ -238,7 +238,7 @@ def expiry_reminders(exceptions: list, *, today) -> None:
                 + "\n".join(lines)
                 + "\n\nIf a customer still needs one, ask for an extension now; otherwise tell the teams "
                 "that follow its handling procedure.",
-                f"/exceptions/?status=active&expires_by={last.expires_on:%Y-%m-%d}",
+                f"/exceptions/?status=active&expires_before={last.expires_on:%Y-%m-%d}",
             )
         )
     notify_many(messages)

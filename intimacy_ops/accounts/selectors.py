@@ -4,7 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q, Value
+from django.db.models.lookups import Exact, IsNull
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
@@ -106,6 +107,19 @@ def people_with_role(*roles: "Role | str", region_id: int | None = None):
     if region_id is not None:
         people = people.filter(regions=region_id)
     return people.distinct()
+
+
+def someone_holds(role, region) -> Exists:
+    """`people_with_role` for a column of rows, as one SQL condition: EXISTS an active person holding the
+    role `role` names (an expression, e.g. `OuterRef("target_role")`) in the region `region` names (any
+    region when it is null). A chair counts as a board member and a superuser as an administrator."""
+    holds = (
+        Q(groups__name=role)
+        | (Q(groups__name=Role.BOARD_CHAIR.value) & Q(Exact(role, Value(Role.BOARD_MEMBER.value))))
+        | (Q(is_superuser=True) & Q(Exact(role, Value(Role.ADMINISTRATOR.value))))
+    )
+    where = Q(IsNull(region, True)) | Q(regions=region)
+    return Exists(User.objects.filter(holds, where, is_active=True))
 
 
 def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):

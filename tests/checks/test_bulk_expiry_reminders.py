@@ -60,7 +60,7 @@ def test_a_requester_with_five_expiring_exceptions_hears_once_naming_five(client
 
     [notice] = Notification.objects.filter(recipient=s.alice)
     assert notice.subject == "5 of your exceptions expire within 10 days"
-    assert notice.link == "/exceptions/?status=active&expires_by=2026-03-20"
+    assert notice.link == "/exceptions/?status=active&expires_before=2026-03-20"
     assert all(f"“{exception.title}” for Acme" in notice.body for exception in mine)
     assert "Later" not in notice.body
     # One request alone reads as before: its own title, days and page.
