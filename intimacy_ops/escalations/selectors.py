@@ -1,9 +1,12 @@
 """Reads of escalations: what a user may see, with "raised to me" first."""
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+import datetime
+
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from intimacy_ops import access
-from intimacy_ops.accounts.models import Region
+from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
 
@@ -47,3 +50,62 @@ def escalations_for(user) -> QuerySet:
 def open_for_me(user) -> QuerySet:
     """Unresolved escalations raised to this user (acknowledged or not)."""
     return escalations_for(user).filter(mine_q(user), resolved_at__isnull=True)
+
+
+# --- the dashboard's panel: open escalations by level and age, and those nobody holds -----------------
+
+# Age lines of the panel, in days since raised (cumulative: "raised at least N days ago").
+AGE_LINES = (1, 7, 30)
+
+
+def held_q() -> Q:
+    """Someone holds its target: a named, active person; or an active person with the target role in the
+    escalation's region (any region when it has none; a chair counts as a board member; an administrator,
+    or a superuser, anywhere)."""
+    active = User.objects.filter(is_active=True)
+    by_role = active.filter(groups__name=OuterRef("target_role"))
+    chairs = active.filter(groups__name=Role.BOARD_CHAIR)
+
+    def somewhere(people) -> Q:  # in the escalation's region, or anywhere when it has none
+        return Q(region__isnull=True) & Exists(people) | Exists(people.filter(regions=OuterRef("region")))
+
+    return Q(target_user__isnull=False, target_user__is_active=True) | Q(target_user__isnull=True) & (
+        somewhere(by_role)
+        | Q(target_role=Role.BOARD_MEMBER) & somewhere(chairs)
+        | Q(target_role=Role.ADMINISTRATOR) & (Exists(by_role) | Exists(active.filter(is_superuser=True)))
+    )
+
+
+def unheld_q() -> Q:
+    """Its target nobody holds: the named person left, or nobody active holds the role where it happened."""
+    return ~held_q()
+
+
+def open_in_regions(user, regions):
+    """Unresolved escalations the user may see, raised in one of `regions`."""
+    return access.visible(user, Escalation).filter(resolved_at__isnull=True, region__in=regions)
+
+
+def raised_on_or_before(days: int, today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=days)
+
+
+def open_by_level(user, *, regions, today=None) -> list[dict]:
+    """Per level: open (unresolved) escalations, how many were raised at least 1 / 7 / 30 days ago
+    (by the day raised), and how many target nobody holds. One query."""
+    today = today or timezone.localdate()
+    aged = {
+        f"over_{days}": Count("id", filter=Q(raised_at__date__lte=raised_on_or_before(days, today)))
+        for days in AGE_LINES
+    }
+    return list(
+        open_in_regions(user, regions)
+        .values("level")
+        .annotate(open=Count("id"), **aged, unheld=Count("id", filter=unheld_q()))
+        .order_by("level")
+    )
+
+
+def open_totals(user, *, regions) -> dict:
+    """The headline: unresolved escalations and those nobody holds (one query)."""
+    return open_in_regions(user, regions).aggregate(open=Count("id"), unheld=Count("id", filter=unheld_q()))
