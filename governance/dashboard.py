@@ -7,7 +7,15 @@ from intimacy_ops import dashboard
 
 
 def _reviews_url(filters, row: dict, **params) -> str:
-    return filters.drill(reverse("governance:queue"), board=row["board_id"], **params)
+    # The reviews list filters by board and region, not by segment or process: neither does the panel.
+    return filters.drill(
+        reverse("governance:queue"),
+        region=filters.region_codes,
+        board=row["board_id"],
+        segment=None,
+        process=None,
+        **params,
+    )
 
 
 def _backlog_panel(user, filters) -> dashboard.Table:
@@ -16,8 +24,6 @@ def _backlog_panel(user, filters) -> dashboard.Table:
         regions=filters.regions,
         since=filters.since,
         until=filters.until,
-        segment=filters.segment,
-        process=filters.process,
     )
     return dashboard.Table(
         columns=[
@@ -43,7 +49,8 @@ dashboard.register(
         title="Review backlog per board",
         explanation=(
             "Per board: reviews open now, those of them past their due date, and over the reviews decided in "
-            "the period the median number of days from opening to decision."
+            "the period the median number of days from opening to decision. Counted per board and region, whatever the "
+            "segment or process chosen."
         ),
         order=80,
         compute=_backlog_panel,

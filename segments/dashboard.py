@@ -14,7 +14,8 @@ dashboard.register_filter(
 def _cases_url(filters, row: dict | None = None, **params) -> str:
     """The cases list behind a figure: the dashboard's filters (process aside: cases have none), the row's
     segment and priority, and `params`."""
-    where = dict(params)
+    # Always the regions, even all of them: the list then counts exactly the rows the panel did.
+    where = {"region": filters.region_codes, "process": None, **params}  # cases have no process
     if row is not None:
         where.update(segment=row["segment_id"], priority=row["priority"])
     return filters.drill(reverse("segments:case-list"), **where)
@@ -73,7 +74,7 @@ dashboard.register(
             "Cases closed in the period without a breach (response and resolution both on time) ÷ cases "
             "closed in the period, per segment and priority; “open, breached now” counts open cases already "
             "late whatever the period. A lower tier complying better than a higher tier at the same "
-            "priority is flagged."
+            "priority is flagged. Cases have no process: the process filter does not apply."
         ),
         order=50,
         compute=_sla_panel,

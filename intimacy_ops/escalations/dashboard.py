@@ -9,7 +9,8 @@ from intimacy_ops.escalations import selectors
 
 
 def _list_url(filters, row: dict | None = None, **params) -> str:
-    where = {"open": "true", **params}
+    # Escalations have no segment or process: the list is filtered by region, level and age only.
+    where = {"region": filters.region_codes, "open": "true", "segment": None, "process": None, **params}
     if row is not None:
         where["level"] = row["level"]
     return filters.drill(reverse("escalations:list"), **where)
@@ -58,7 +59,7 @@ dashboard.register(
         explanation=(
             "Escalations not yet resolved (acknowledged or not), per level; the age columns count those raised "
             "at least 1, 7 or 30 days ago; “target nobody holds” counts those raised to a person who left or "
-            "to a role no active person holds in the escalation's region."
+            "to a role no active person holds in the escalation's region. The segment and process filters do not apply."
         ),
         order=70,
         compute=_escalations_panel,
