@@ -128,22 +128,6 @@ def initial_from(exception: ExceptionRequest) -> dict:
     return initial
 
 
-class RequestFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
-    customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), required=False, empty_label="Any customer"
-    )
-
-    def __init__(self, *args, customers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {"status": "", "customer": None}
-        return {"status": self.cleaned_data["status"], "customer": self.cleaned_data["customer"]}
-
-
 class DecisionForm(forms.Form):
     """An operations lead's decision on a request routed to them; the comment is read by the requester."""
 

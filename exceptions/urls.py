@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from exceptions.views import detail, ledger, processes, requests
+from exceptions.views import detail, ledger, lists, processes, requests
 
 app_name = "exceptions"
 
 urlpatterns = [
-    path("", requests.request_list, name="list"),
+    path("", lists.request_list, name="list"),
+    path("export.csv", lists.request_list_csv, name="list-csv"),
     path("waiting/", requests.waiting_list, name="waiting"),
     path("new/", requests.request_new, name="new"),
     path("autosave/", requests.request_autosave, name="autosave"),

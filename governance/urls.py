@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from governance.views import meetings, policies, reviews  # noqa: F401
+from governance.views import lists, meetings, policies, reviews  # noqa: F401
 
 app_name = "governance"
 
 urlpatterns = [
     # Reviews: the member's queue, a review with its votes, the chair's decision, the decision history.
-    path("", reviews.queue, name="queue"),
+    path("", lists.queue, name="queue"),
+    path("export.csv", lists.review_list_csv, name="review-list-csv"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review"),
     path("reviews/<int:pk>/vote/", reviews.review_vote, name="review-vote"),
     path(

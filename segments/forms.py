@@ -5,35 +5,26 @@ from decimal import Decimal
 from django import forms
 
 from intimacy_ops import access, parsers
-from intimacy_ops.accounts.models import Region, User
-from segments.models import Customer, Priority, Segment, SlaPolicy
-from segments.selectors.cases import CASE_SORTS
-from segments.selectors.customers import CUSTOMER_SORTS
+from intimacy_ops.accounts.models import User
+from segments.models import Segment, SlaPolicy
 from segments.selectors.tiers import escalation_roles
 
 CENTS = Decimal("0.01")
 MONEY_INPUT = {"step": "any", "min": "0", "inputmode": "decimal"}
 
 
-def _sort_choices(sorts: dict) -> list[tuple[str, str]]:
-    return [(key, key) for key in sorts] + [(f"-{key}", f"-{key}") for key in sorts]
-
-
 # --- list filters (GET) ---------------------------------------------------------------------------------
 
 
 class CustomerFilterForm(forms.Form):
+    """What only the customers page asks (segment and region are the API's, segments/filters.py)."""
+
     q = forms.CharField(required=False, max_length=100, strip=True)
-    segment = forms.ModelChoiceField(queryset=Segment.objects.none(), required=False)
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), required=False, to_field_name="code")
     manager = forms.ModelChoiceField(queryset=User.objects.none(), required=False, to_field_name="username")
     mine = forms.BooleanField(required=False)
-    sort = forms.ChoiceField(choices=_sort_choices(CUSTOMER_SORTS), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["segment"].queryset = Segment.objects.all()
-        self.fields["region"].queryset = access.visible(user, Region)
         self.fields["manager"].queryset = access.visible(user, User)
 
     def filters(self) -> dict:
@@ -42,44 +33,29 @@ class CustomerFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "q": data.get("q") or "",
-            "segment": data.get("segment"),
-            "region": data.get("region"),
             "manager": data.get("manager"),
             "mine": bool(data.get("mine")),
-            "sort": data.get("sort") or "name",
         }
 
 
 class CaseFilterForm(forms.Form):
+    """What only the cases page asks (the other filters are the API's, segments/filters.py)."""
+
     STATUSES = [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]
-    YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+    # Any of these in the query says which cases (open or closed) are wanted: no default to "open".
+    SAYS_WHICH = ("status", "open", "closed_after", "closed_before")
 
     q = forms.CharField(required=False, max_length=100, strip=True)
     status = forms.ChoiceField(choices=STATUSES, required=False)
-    breached = forms.ChoiceField(choices=YES_NO, required=False)
-    waiting = forms.ChoiceField(choices=YES_NO, required=False)
-    priority = forms.ChoiceField(choices=[("", "Any"), *Priority.choices], required=False)
-    queue = forms.CharField(required=False, max_length=80)
-    customer = forms.ModelChoiceField(queryset=Customer.objects.none(), required=False)
-    sort = forms.ChoiceField(choices=_sort_choices(CASE_SORTS), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = access.visible(user, Customer)
 
     def filters(self) -> dict:
         self.is_valid()
         data = self.cleaned_data
+        says = any(name in self.data for name in self.SAYS_WHICH)
         return {
             "q": data.get("q") or "",
-            # No status in the query: the open cases, which is what people come for.
-            "status": data.get("status") or ("open" if "status" not in self.data else "all"),
-            "breached": data.get("breached") or "",
-            "waiting": data.get("waiting") or "",
-            "priority": data.get("priority") or "",
-            "queue": data.get("queue") or "",
-            "customer": data.get("customer"),
-            "sort": data.get("sort") or "due",
+            # Nothing said about open or closed: the open cases, which is what people come for.
+            "status": data.get("status") or ("all" if says else "open"),
         }
 
 

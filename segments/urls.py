@@ -18,6 +18,7 @@ urlpatterns = [
     path("sla/", sla.sla_matrix, name="sla"),
     path("sla/<int:segment_id>/<str:priority>/", sla.sla_edit, name="sla-edit"),
     path("cases/", cases.case_list, name="case-list"),
+    path("cases/export.csv", cases.case_list_csv, name="case-list-csv"),
 ]
 
 # --- Imports (segments/imports.py): upload, runs, progress, rejected rows --------------------

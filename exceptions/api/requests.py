@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from exceptions import selectors
 from exceptions.api.common import MONEY, STATUS_HELP
 from exceptions.api.common import errors_for as _errors
+from exceptions.filters import ORDERING_FIELDS, ExceptionFilter
 from exceptions.lifecycles import actions_for
 from exceptions.models import (
     CostEntry,
@@ -239,16 +240,9 @@ class ExceptionViewSet(
 
     queryset = ExceptionRequest.objects.all()
     serializer_class = ExceptionSerializer
-    filterset_fields = ["status", "customer", "process", "kind", "risk_rating", "route"]
+    filterset_class = ExceptionFilter  # the list page's filters too (exceptions/filters.py)
     search_fields = ["title", "deviation"]
-    ordering_fields = [
-        "created_at",
-        "updated_at",
-        "starts_on",
-        "expires_on",
-        "status",
-        "estimated_monthly_cost",
-    ]
+    ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -1,4 +1,4 @@
-"""The request's pages under /exceptions/: "my requests" and a lead's "waiting for me", the request form with
+"""The request's pages under /exceptions/: a lead's "waiting for me" (the list itself: views/lists.py), the request form with
 autosave and the similar requests panel, the review before submit, and the acts on a request (submit, a
 lead's decision, withdraw). The request page itself is views/detail.py.
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exceptions import selectors
-from exceptions.forms import DecisionForm, ExceptionRequestForm, RequestFilterForm, WithdrawForm, initial_from
+from exceptions.forms import DecisionForm, ExceptionRequestForm, WithdrawForm, initial_from
 from exceptions.lifecycles import actions_for
 from exceptions.models import ExceptionRequest, Process
 from exceptions.services import lifecycle
@@ -34,38 +34,6 @@ PAGE_SIZE = 25
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-@login_required
-@require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
-    """ "My requests" for account managers (every visible request for the other roles), with filters."""
-    user = request.user
-    mine = bool(access.allowed(user, "create", ExceptionRequest))
-    base = selectors.request_list(user)
-    form = RequestFilterForm(request.GET or None, customers=selectors.customers_for_filter(user))
-    filters = form.filters()
-    queryset = base
-    if filters["status"]:
-        queryset = queryset.filter(status=filters["status"])
-    if filters["customer"]:
-        queryset = queryset.filter(customer=filters["customer"])
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "form": form,
-        "mine": mine,
-        "filtered": bool(filters["status"] or filters["customer"]),
-        "querystring": _querystring(request),
-        "is_lead": bool(access.allowed(user, "decide_as_lead", ExceptionRequest)),
-    }
-    return render(request, "exceptions/request_list.html", context)
 
 
 @login_required

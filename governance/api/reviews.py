@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exceptions.models import RiskRating
+from governance.filters import ORDERING_FIELDS, ReviewFilter
 from governance.models import Board, Meeting, Review, Vote
 from governance.services import impact, reviews, voting
 from intimacy_ops import access, errors
@@ -207,8 +208,8 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
 
     queryset = Review.objects.all()
     serializer_class = ReviewSerializer
-    filterset_fields = ["status", "board", "exception", "kind", "outcome"]
-    ordering_fields = ["due_on", "opened_at", "closed_at"]
+    filterset_class = ReviewFilter  # the governance page's filters too (governance/filters.py)
+    ordering_fields = ORDERING_FIELDS
     ordering = ["due_on", "id"]
 
     def get_queryset(self):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from exceptions.models import RiskRating
-from governance.access_rules import is_chair, sits_on_a_board
+from governance.access_rules import is_chair
 from governance.models import Board, Meeting, Review, Vote
 from governance.selectors import reviews as selectors
 from governance.services import impact, reviews, voting
@@ -110,30 +110,6 @@ def _get_review(user, pk: int) -> Review:
 
 def _visible_reviews(user):
     return voting.with_tally_data(access.visible(user, Review))
-
-
-# --- the queue -------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def queue(request: HttpRequest) -> HttpResponse:
-    """Reviews waiting for my vote (due soonest first, overdue in red); below, the other open reviews I see."""
-    user = request.user
-    waiting = list(voting.with_tally_data(access.visible(user, selectors.waiting_for_vote(user))))
-    on_a_board = sits_on_a_board(user)
-    others = voting.with_tally_data(selectors.other_open_reviews(user))
-    page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
-    boards = selectors.boards_with_history(user)
-    context = {
-        "waiting": waiting,
-        "page": page,
-        "querystring": "",
-        "today": timezone.localdate(),
-        "boards": boards,
-        "on_a_board": on_a_board,
-    }
-    return render(request, "governance/queue.html", context)
 
 
 # --- one review ------------------------------------------------------------------------------------------

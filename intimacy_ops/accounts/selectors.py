@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Q
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
@@ -106,6 +106,20 @@ def people_with_role(*roles: "Role | str", region_id: int | None = None):
     if region_id is not None:
         people = people.filter(regions=region_id)
     return people.distinct()
+
+
+def someone_holds(role, region) -> Exists:
+    """`people_with_role` for a column of rows, as one SQL condition: EXISTS an active person holding the
+    role `role` names (an expression, e.g. `OuterRef("target_role")`) in the region `region` names (any
+    region when it is null). A chair counts as a board member and a superuser as an administrator."""
+    people = User.objects.annotate(wanted_role=role, wanted_region=region).filter(is_active=True)
+    holds = (
+        Q(groups__name=F("wanted_role"))
+        | Q(groups__name=Role.BOARD_CHAIR.value, wanted_role=Role.BOARD_MEMBER.value)
+        | Q(is_superuser=True, wanted_role=Role.ADMINISTRATOR.value)
+    )
+    where = Q(wanted_region__isnull=True) | Q(regions=F("wanted_region"))
+    return Exists(people.filter(holds).filter(where))
 
 
 def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):

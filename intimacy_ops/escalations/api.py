@@ -1,6 +1,5 @@
 """`/api/v1/escalations/` (CONTRACT.md): list and read the escalations in your scope, acknowledge, resolve."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,8 +7,8 @@ from rest_framework.response import Response
 
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from intimacy_ops.escalations import selectors, services
+from intimacy_ops.escalations.filters import ORDERING_FIELDS, EscalationFilter
 from intimacy_ops.escalations.models import Escalation
-from intimacy_ops.filters import ScopedFilterSet
 
 
 @extend_schema_field(
@@ -82,20 +81,6 @@ class ResolveSerializer(StrictSerializer):
     resolution = serializers.CharField(max_length=4000, help_text="What was done about it (required).")
 
 
-class EscalationFilter(ScopedFilterSet):
-    open = filters.BooleanFilter(method="filter_open", label="true: not resolved yet; false: resolved")
-    acknowledged = filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
-    mine = filters.BooleanFilter(field_name="mine", label="true: raised to you")
-    region = filters.CharFilter(field_name="region__code", label="Region code")
-
-    class Meta:
-        model = Escalation
-        fields = ["open", "acknowledged", "level", "reason", "mine", "region"]
-
-    def filter_open(self, queryset, name, value):
-        return queryset.filter(resolved_at__isnull=value)
-
-
 @extend_schema_view(
     list=extend_schema(responses={200: EscalationSerializer(many=True), 401: ERROR_RESPONSES[401]}),
     retrieve=extend_schema(
@@ -119,7 +104,7 @@ class EscalationViewSet(
     serializer_class = EscalationSerializer
     filterset_class = EscalationFilter
     search_fields = ["subject_label", "reason", "detail"]
-    ordering_fields = ["raised_at", "level", "next_level_at", "acknowledged_at", "resolved_at", "id"]
+    ordering_fields = ORDERING_FIELDS
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):

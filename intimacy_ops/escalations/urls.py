@@ -8,6 +8,7 @@ app_name = "escalations"
 
 urlpatterns = [
     path("", views.escalation_list, name="list"),
+    path("export.csv", views.escalation_list_csv, name="list-csv"),
     path("<int:pk>/acknowledge/", views.escalation_acknowledge, name="acknowledge"),
     path("<int:pk>/resolve/", views.escalation_resolve, name="resolve"),
 ]

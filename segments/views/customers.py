@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from intimacy_ops import access, errors, sensitive
+from intimacy_ops import access, errors, listing, sensitive
 from intimacy_ops.forms import add_domain_errors
 from intimacy_ops.pagination import CappedPaginator
 from privacy.forms import BreakGlassForm
+from segments.filters import CustomerFilter
 from segments.forms import (
     CustomerFilterForm,
     LockForm,
@@ -18,7 +19,7 @@ from segments.forms import (
 from segments.models import Customer
 from segments.selectors import customers as pages
 from segments.services import customers
-from segments.views.common import PAGE_SIZE, _querystring, _sort_headers
+from segments.views.common import PAGE_SIZE
 
 CUSTOMER_COLUMNS = [
     # key, label, flags ("num": right-aligned figure, "hide": left out on a phone)
@@ -32,14 +33,45 @@ CUSTOMER_COLUMNS = [
 ]
 
 
+# The page's keys, and the API's ordering fields (the same `?ordering=` works on both).
+ORDERINGS = {
+    **listing.orderings_of(
+        ["name", "external_id", "annual_revenue", "strategic_value", "segment__rank", "region__code"]
+    ),
+    **pages.CUSTOMER_SORTS,
+}
+
+
+def customer_listing(request: HttpRequest) -> listing.Listing:
+    """The customers of the page and its CSV: the page's own filters (search, manager, mine), then the API's
+    (segments/filters.py: segment, region, …), then `ordering` (`sort` still read: older links)."""
+    filters = CustomerFilterForm(request.GET, user=request.user).filters()
+    rows = pages.customers(request.user, **filters)
+    data = request.GET
+    if "sort" in data and "ordering" not in data:
+        data = data.copy()
+        data["ordering"] = data["sort"]
+    found = listing.read(request, CustomerFilter, rows, orderings=ORDERINGS, default="name", data=data)
+    found.page_filters = filters
+    return found
+
+
 @login_required
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     # An e-mail address in the search box is a search by contact_email: refused, it would reveal it.
     sensitive.refuse_masked_query(user, Customer, request.GET, ordering_param="sort", search_param="q")
-    filters = CustomerFilterForm(request.GET, user=user).filters()
-    page = CappedPaginator(pages.customers(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    sensitive.refuse_masked_query(user, Customer, request.GET, ordering_param="ordering", search_param="q")
+    found = customer_listing(request)
+    cleaned = found.filterset.form.cleaned_data if found.valid else {}
+    filters = {
+        **found.page_filters,
+        "segment": cleaned.get("segment"),
+        "region": cleaned.get("region"),
+        "sort": found.ordering,
+    }
+    page = CappedPaginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     choices = pages.customer_filter_choices(user)
     show_region = len(choices["regions"]) > 1
     show_manager = len(choices["managers"]) > 1 or filters["manager"] is not None
@@ -48,6 +80,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
+        "listing": found,
+        "hidden_filters": listing.hidden_fields(found, ["segment", "region"]),
         "choices": choices,
         "counts": counts,
         "tab_cap": pages.tab_count_cap(),
@@ -56,13 +90,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "show_region": show_region,
         "show_manager": show_manager,
         "filter_selects": 1 + show_region + show_manager,
-        "headers": _sort_headers(request, columns, filters["sort"]),
-        "querystring": _querystring(request),
-        "mine_query": _querystring(request, mine="1"),
-        "all_query": _querystring(request, mine=None),
-        "filtered": any(filters[key] for key in ("q", "segment", "region", "manager")),
+        "headers": listing.sort_headers(request, columns, found.ordering),
+        "querystring": listing.querystring(request),
+        "mine_query": listing.querystring(request, mine="1"),
+        "all_query": listing.querystring(request, mine=None),
+        "filtered": bool(found.filtered or any(filters[key] for key in ("q", "manager"))),
     }
-    return render(request, "segments/customer_list.html", context)
+    return render(request, "segments/customer_list.html", context, status=found.status)
 
 
 def _customer_page(

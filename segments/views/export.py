@@ -1,22 +1,18 @@
-"""`/segments/customers/export.csv` — the customer list with the list page's filters, streamed;
-sensitive columns through `intimacy_ops.sensitive` (value or "***"), one access-log row per
-customer shown unmasked (channel "export"), one audit event for the export.
+"""`/segments/customers/export.csv` — the customer list with the list page's filters, streamed through
+`intimacy_ops.exports`: sensitive columns through `intimacy_ops.sensitive` (value or "***"), one access-log
+row per customer shown unmasked (channel "export"), one audit event for the export.
 
 Consent, break-glass and the data subject's export of one customer: `customer_privacy.py`.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import HttpRequest, StreamingHttpResponse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
-from intimacy_ops import audit, sensitive, spreadsheet
-from segments.forms import CustomerFilterForm
-from segments.models import Customer
-from segments.selectors import customers as pages
+from intimacy_ops import exports
+from intimacy_ops import listing as listing_
+from segments.views.customers import customer_listing
 
-CHUNK = 500
 CSV_COLUMNS = [
     # header, how to read it from a customer of `pages.customers()`
     ("id", lambda c: c.pk),
@@ -35,65 +31,22 @@ CSV_COLUMNS = [
     ("consent_sentiment", lambda c: c.consent_sentiment),
     ("consent_surveys", lambda c: c.consent_surveys),
 ]
-SENSITIVE_COLUMNS = ["contact_email", "personal_notes"]
-
-
-def _cell(value):
-    """Consent flags read yes/no; the writer makes formula-like text inert (CSV injection)."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value
-
-
-def _csv_rows(user, queryset):
-    """The header, then one line per customer; access-log rows written per chunk, before it is sent."""
-    writer = spreadsheet.CsvWriter()
-    yield writer.header([name for name, _ in CSV_COLUMNS] + SENSITIVE_COLUMNS)
-    with sensitive.recording(channel=sensitive.EXPORT):
-        chunk: list[Customer] = []
-        for customer in queryset.iterator(chunk_size=CHUNK):
-            chunk.append(customer)
-            if len(chunk) == CHUNK:
-                yield _chunk(writer, user, chunk)
-                chunk = []
-        if chunk:
-            yield _chunk(writer, user, chunk)
-
-
-def _chunk(writer, user, customers: list[Customer]) -> str:
-    sensitive.prime(user, customers)  # the user's grants for the whole chunk in one query
-    lines = [
-        writer.row(
-            [_cell(read(customer)) for _, read in CSV_COLUMNS]
-            + [_cell(sensitive.show(user, customer, name)) for name in SENSITIVE_COLUMNS]
-        )
-        for customer in customers
-    ]
-    sensitive.flush()  # one access-log row per customer shown unmasked, before the lines leave
-    return "".join(lines)
+SENSITIVE_COLUMNS = [(name, lambda c: c, name) for name in ("contact_email", "personal_notes")]
 
 
 @login_required
 @require_GET
-def customer_export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The customer list as CSV, with the same filters and order as the list page."""
-    user = request.user
-    filters = CustomerFilterForm(request.GET, user=user).filters()
-    queryset = pages.customers(user, **filters)
-    described = {
-        key: (getattr(value, "code", None) or getattr(value, "username", None) or str(value))
-        for key, value in filters.items()
-        if value not in (None, "", False)
-    }
-    with transaction.atomic():
-        audit.record(
-            actor=user,
-            verb="customers.exported",
-            object_type="segments.customer",
-            object_id="list",
-            after={"format": "csv", "filters": described, "rows": queryset.count()},
-        )
-    response = StreamingHttpResponse(_csv_rows(user, queryset), content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    return response
+def customer_export_csv(request: HttpRequest) -> HttpResponse:
+    """The customer list as CSV, with the same filters and order as the list page (a bad filter: 400)."""
+    listing = customer_listing(request)
+    if not listing.valid:
+        return HttpResponseBadRequest(listing_.errors_text(listing), content_type="text/plain; charset=utf-8")
+    return exports.csv_response(
+        user=request.user,
+        rows=listing.rows,
+        columns=CSV_COLUMNS,
+        sensitive_columns=SENSITIVE_COLUMNS,
+        what="customers",
+        object_type="segments.customer",
+        filters=request.GET,
+    )

@@ -171,6 +171,7 @@ ROUTES: dict[str, Row] = {
     "notifications-read": page("POST", write=anyone),
     "notification-settings": page("GET POST", write=anyone),
     "escalations:list": page("GET"),
+    "escalations:list-csv": page("GET"),
     "escalations:acknowledge": page("POST", obj="escalation", sees=sees_escalation, write=acts_on_escalation),
     "escalations:resolve": page(
         "GET POST",
@@ -205,6 +206,7 @@ ROUTES: dict[str, Row] = {
         "GET POST", obj="segment", read=roles(*TIER_KEEPERS), write=roles(*TIER_KEEPERS)
     ),
     "segments:case-list": page("GET"),
+    "segments:case-list-csv": page("GET"),
     "segments:imports": page("GET POST", gate=IMPORTERS, write=anyone),
     "segments:import-detail": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
     "segments:import-progress": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
@@ -217,6 +219,7 @@ ROUTES: dict[str, Row] = {
     "privacy:retention": page("GET", read=roles("steward", "auditor", "admin")),
     # --- exceptions pages -----------------------------------------------------------------------------
     "exceptions:list": page("GET"),
+    "exceptions:list-csv": page("GET"),
     "exceptions:waiting": page("GET", read=roles("lead")),
     "exceptions:new": page("GET POST", read=roles("am"), write=roles("am")),
     "exceptions:autosave": page("POST", write=roles("am")),
@@ -247,6 +250,7 @@ ROUTES: dict[str, Row] = {
     ),
     # --- governance pages -----------------------------------------------------------------------------
     "governance:queue": page("GET"),
+    "governance:review-list-csv": page("GET"),
     "governance:review": page("GET", obj="review", sees=sees_review),
     "governance:review-vote": page("POST", obj="review", sees=sees_review, write=on_the_form(votes)),
     "governance:review-declare-interest": page(

@@ -1,0 +1,106 @@
+"""Query-string filters of the exceptions list, one definition for `/api/v1/exceptions/` and `/exceptions/`
+(and its `export.csv`). The dashboard's drill-down links use exactly these names (issue 15):
+
+`status` (repeatable: `?status=active&status=approved`), `process` (id), `segment` (id, the customer's),
+`region` (code, one of yours), `route` (`lead`|`board`), `risk` (a risk rating), `customer` (id),
+`created_after`/`created_before`, `decided_after`/`decided_before`, `expires_after`/`expires_before` (ISO
+dates, inclusive), `sunset` (`true`: a sunset date is set). *Decided* is the day of the transition into
+approved or rejected (the lead's or the board's decision). `ordering`: any key of `ORDERING_FIELDS`.
+"""
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django_filters import rest_framework as filters
+
+from exceptions.models import ExceptionRequest, ExceptionTransition, Process, RiskRating
+from intimacy_ops.filters import (
+    RegionFilter,
+    ScopedFilterSet,
+    ScopedModelChoiceFilter,
+    date_range,
+)
+from segments.models import Customer, Segment
+
+Status = ExceptionRequest.Status
+DECIDED = (Status.APPROVED, Status.REJECTED)
+
+# The columns a list sorts by, the same keys on the page and in the API (`?ordering=-estimated_monthly_cost`).
+ORDERING_FIELDS = [
+    "created_at",
+    "updated_at",
+    "status_changed_at",
+    "title",
+    "status",
+    "route",
+    "risk_rating",
+    "customer__name",
+    "customer__region__code",
+    "process__name",
+    "starts_on",
+    "expires_on",
+    "sunset_on",
+    "estimated_monthly_cost",
+    "estimated_one_off_cost",
+]
+
+
+class ExceptionFilter(ScopedFilterSet):
+    status = filters.MultipleChoiceFilter(
+        choices=Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+    )
+    process = ScopedModelChoiceFilter(model=Process, label="Process id")
+    segment = ScopedModelChoiceFilter(
+        model=Segment, field_name="customer__segment", label="Segment id (the customer's)"
+    )
+    region = RegionFilter(field_name="customer__region")
+    route = filters.ChoiceFilter(
+        choices=[c for c in ExceptionRequest.Route.choices if c[0]], label="Route: lead or board"
+    )
+    risk = filters.ChoiceFilter(field_name="risk_rating", choices=RiskRating.choices, label="Risk rating")
+    risk_rating = filters.ChoiceFilter(choices=RiskRating.choices, label="Risk rating (as `risk`)")
+    kind = filters.ChoiceFilter(choices=ExceptionRequest.Kind.choices)
+    customer = ScopedModelChoiceFilter(model=Customer, label="Customer id")
+    created_after, created_before = date_range("created_at__date", "Created")
+    decided_after = filters.DateFilter(method="filter_decided", label="Decided on or after (ISO date)")
+    decided_before = filters.DateFilter(method="filter_decided", label="Decided on or before (ISO date)")
+    expires_after, expires_before = date_range("expires_on", "Expires")
+    sunset = filters.BooleanFilter(
+        field_name="sunset_on", lookup_expr="isnull", exclude=True, label="true: a sunset date is set"
+    )
+
+    class Meta:
+        model = ExceptionRequest
+        fields = [
+            "status",
+            "process",
+            "segment",
+            "region",
+            "route",
+            "risk",
+            "risk_rating",
+            "kind",
+            "customer",
+            "created_after",
+            "created_before",
+            "decided_after",
+            "decided_before",
+            "expires_after",
+            "expires_before",
+            "sunset",
+        ]
+
+    def filter_queryset(self, queryset):
+        # Both ends of the decision period in one EXISTS (the same decision must fall inside it).
+        decided = {name: self.form.cleaned_data.get(name) for name in ("decided_after", "decided_before")}
+        queryset = super().filter_queryset(queryset)
+        if any(decided.values()):
+            transitions = ExceptionTransition.objects.filter(exception=OuterRef("pk"), to_status__in=DECIDED)
+            if decided["decided_after"]:
+                transitions = transitions.filter(at__date__gte=decided["decided_after"])
+            if decided["decided_before"]:
+                transitions = transitions.filter(at__date__lte=decided["decided_before"])
+            queryset = queryset.filter(Exists(transitions))
+        return queryset
+
+    def filter_decided(self, queryset, name, value):
+        return queryset  # both ends are applied together in filter_queryset

@@ -1,0 +1,101 @@
+"""The governance page `/governance/`: a member's queue (reviews waiting for my vote, due soonest first, overdue
+in red; below, the other open reviews I see) — or, once a filter or an order is given (the dashboard's
+drill-down links), every review I may see that matches the API's filters (governance/filters.py), sortable;
+and that list as CSV (`/governance/export.csv`, same query string)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from governance.access_rules import sits_on_a_board
+from governance.filters import ORDERING_FIELDS, ReviewFilter
+from governance.models import Review
+from governance.selectors import reviews as selectors
+from governance.services import voting
+from intimacy_ops import access, exports, listing
+
+PAGE_SIZE = 20
+ORDERINGS = listing.orderings_of(ORDERING_FIELDS)
+COLUMNS = [
+    ("kind", "Review", ""),
+    ("board__name", "Board", ""),
+    ("due_on", "Due", ""),
+    ("status", "Status", ""),
+]
+BAR = ["board", "status", "overdue", "kind", "region"]
+
+
+def review_listing(request: HttpRequest) -> listing.Listing:
+    rows = access.visible(request.user, Review)
+    return listing.read(request, ReviewFilter, rows, orderings=ORDERINGS, default="due_on")
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    found = review_listing(request)
+    browsing = found.filtered or listing.ORDERING in request.GET or not found.valid
+    boards = selectors.boards_with_history(user)
+    context = {
+        "listing": found,
+        "browsing": browsing,
+        "bar_fields": listing.bar_fields(found, BAR),
+        "hidden_filters": listing.hidden_fields(found, BAR),
+        "querystring": listing.querystring(request),
+        "today": timezone.localdate(),
+        "boards": boards,
+        "on_a_board": sits_on_a_board(user),
+    }
+    if browsing:
+        context["page"] = Paginator(voting.with_tally_data(found.rows), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["headers"] = listing.sort_headers(request, COLUMNS, found.ordering)
+    else:
+        context["waiting"] = list(
+            voting.with_tally_data(access.visible(user, selectors.waiting_for_vote(user)))
+        )
+        others = voting.with_tally_data(selectors.other_open_reviews(user))
+        context["page"] = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/queue.html", context, status=found.status)
+
+
+CSV_COLUMNS = [
+    ("id", lambda r: r.pk),
+    ("kind", lambda r: r.kind),
+    ("title", lambda r: r.exception.title if r.exception_id else r.title),
+    ("board", lambda r: r.board.name),
+    ("status", lambda r: r.status),
+    ("outcome", lambda r: r.outcome),
+    ("due_on", lambda r: r.due_on),
+    ("overdue", lambda r: r.status == Review.Status.OPEN and r.due_on < timezone.localdate()),
+    ("opened_at", lambda r: r.opened_at.isoformat()),
+    ("closed_at", lambda r: r.closed_at and r.closed_at.isoformat()),
+    ("exception_id", lambda r: r.exception_id),
+    ("customer", lambda r: r.exception.customer.name if r.exception_id else ""),
+    ("region", lambda r: r.exception.customer.region.code if r.exception_id else ""),
+    ("process", lambda r: (r.exception.process if r.exception_id else r.process).name),
+    ("deferrals", lambda r: r.deferrals),
+]
+
+
+@login_required
+@require_GET
+def review_list_csv(request: HttpRequest) -> HttpResponse:
+    """The reviews matching the filters as CSV, in the page's order (a bad filter: 400 naming it)."""
+    found = review_listing(request)
+    if not found.valid:
+        return HttpResponseBadRequest(listing.errors_text(found), content_type="text/plain; charset=utf-8")
+    rows = found.rows.select_related("board", "exception__customer__region", "exception__process", "process")
+    return exports.csv_response(
+        user=request.user,
+        rows=rows,
+        columns=CSV_COLUMNS,
+        what="reviews",
+        object_type="governance.review",
+        filters=request.GET,
+    )
