@@ -14,8 +14,7 @@ dashboard.register_filter(
 def _cases_url(filters, row: dict | None = None, **params) -> str:
     """The cases list behind a figure: the dashboard's filters (process aside: cases have none), the row's
     segment and priority, and `params`."""
-    # Always the regions, even all of them: the list then counts exactly the rows the panel did.
-    where = {"region": filters.region_codes, "process": None, **params}  # cases have no process
+    where = {"process": None, **params}  # cases have no process
     if row is not None:
         where.update(segment=row["segment_id"], priority=row["priority"])
     return filters.drill(reverse("segments:case-list"), **where)
@@ -31,7 +30,8 @@ def _closed(filters) -> dict:
 
 def _figures(filters) -> dict:
     return {
-        "regions": filters.regions,
+        # All of the user's regions: None, no region filter (as the list, which then applies none either).
+        "regions": None if filters.all_regions else filters.regions,
         "since": filters.since,
         "until": filters.until,
         "segment": filters.segment,

@@ -5,11 +5,10 @@
 - *median days to decision*: over the reviews decided in the period (decided on a day from `since` to
   `until`), the median of the days from opening to decision.
 
-A review belongs to the region of the customer of the request it reviews; a proposal (standardization,
-sunset) to the regions of the customers whose exceptions it covers.
+A review belongs to the region of the customer of the request it reviews (as the reviews list's `region`
+filter reads it); a proposal (standardization, sunset) to none, so a region chosen leaves proposals out.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -28,16 +27,11 @@ class MedianDays(Aggregate):
     output_field = FloatField()
 
 
-def in_regions(regions) -> Q:
-    """Reviews of `regions`: the request's customer is there, or (a proposal) a covered exception's is."""
-    covered = Review.covered.through.objects.filter(exceptionrequest__customer__region__in=regions)
-    return Q(exception__customer__region__in=regions) | Q(
-        exception__isnull=True, pk__in=covered.values("review_id")
-    )
-
-
-def scoped_reviews(user, *, regions, segment=None, process=None):
-    reviews = access.visible(user, Review).filter(in_regions(regions))
+def scoped_reviews(user, *, regions=None, segment=None, process=None):
+    """The reviews the user may see, of `regions` (None: wherever they may see), `segment` and `process`."""
+    reviews = access.visible(user, Review)
+    if regions is not None:
+        reviews = reviews.filter(exception__customer__region__in=regions)
     if segment is not None:
         reviews = reviews.filter(exception__customer__segment=segment)
     if process is not None:
@@ -97,7 +91,3 @@ def open_count(user, *, regions, segment=None, process=None) -> int:
         .filter(status=Review.Status.OPEN)
         .count()
     )
-
-
-def overdue_since(today: datetime.date) -> Q:
-    return Q(status=Review.Status.OPEN, due_on__lt=today)

@@ -8,9 +8,14 @@ from intimacy_ops import dashboard
 from intimacy_ops.escalations import selectors
 
 
+def _regions(filters):
+    """The regions chosen, or None for all of the user's (the list then applies no region filter either)."""
+    return None if filters.all_regions else filters.regions
+
+
 def _list_url(filters, row: dict | None = None, **params) -> str:
     # Escalations have no segment or process: the list is filtered by region, level and age only.
-    where = {"region": filters.region_codes, "open": "true", "segment": None, "process": None, **params}
+    where = {"open": "true", "segment": None, "process": None, **params}
     if row is not None:
         where["level"] = row["level"]
     return filters.drill(reverse("escalations:list"), **where)
@@ -25,7 +30,7 @@ def _aged(filters, days: int, today):
 
 def _escalations_panel(user, filters) -> dashboard.Table:
     today = timezone.localdate()
-    rows = selectors.open_by_level(user, regions=filters.regions, today=today)
+    rows = selectors.open_by_level(user, regions=_regions(filters), today=today)
     for row in rows:
         row["label"] = f"Level {row['level']}"
     aged = [
@@ -68,7 +73,7 @@ dashboard.register(
 
 
 def _open_escalations(user, filters) -> int:
-    return selectors.open_totals(user, regions=filters.regions)["open"]
+    return selectors.open_totals(user, regions=_regions(filters))["open"]
 
 
 dashboard.register_summary("open_escalations", _open_escalations)

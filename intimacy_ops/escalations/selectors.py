@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from intimacy_ops import access
-from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import someone_holds
 from intimacy_ops.escalations.models import Escalation
 
 
@@ -58,32 +59,17 @@ def open_for_me(user) -> QuerySet:
 AGE_LINES = (1, 7, 30)
 
 
-def held_q() -> Q:
-    """Someone holds its target: a named, active person; or an active person with the target role in the
-    escalation's region (any region when it has none; a chair counts as a board member; an administrator,
-    or a superuser, anywhere)."""
-    active = User.objects.filter(is_active=True)
-    by_role = active.filter(groups__name=OuterRef("target_role"))
-    chairs = active.filter(groups__name=Role.BOARD_CHAIR)
-
-    def somewhere(people) -> Q:  # in the escalation's region, or anywhere when it has none
-        return Q(region__isnull=True) & Exists(people) | Exists(people.filter(regions=OuterRef("region")))
-
-    return Q(target_user__isnull=False, target_user__is_active=True) | Q(target_user__isnull=True) & (
-        somewhere(by_role)
-        | Q(target_role=Role.BOARD_MEMBER) & somewhere(chairs)
-        | Q(target_role=Role.ADMINISTRATOR) & (Exists(by_role) | Exists(active.filter(is_superuser=True)))
-    )
-
-
 def unheld_q() -> Q:
-    """Its target nobody holds: the named person left, or nobody active holds the role where it happened."""
-    return ~held_q()
+    """Raised to a role nobody holds in its region (any region when it has none), nobody named: the same
+    test as the escalations list's `unheld` filter (`accounts.selectors.someone_holds`)."""
+    held = someone_holds(OuterRef("target_role"), OuterRef("region"))
+    return Q(target_user__isnull=True) & ~Q(target_role="") & ~Q(held)
 
 
 def open_in_regions(user, regions):
-    """Unresolved escalations the user may see, raised in one of `regions`."""
-    return access.visible(user, Escalation).filter(resolved_at__isnull=True, region__in=regions)
+    """Unresolved escalations the user may see, raised in one of `regions` (None: wherever they may see)."""
+    escalations = access.visible(user, Escalation).filter(resolved_at__isnull=True)
+    return escalations if regions is None else escalations.filter(region__in=regions)
 
 
 def raised_on_or_before(days: int, today: datetime.date) -> datetime.date:

@@ -25,10 +25,11 @@ def _closed_in(since: datetime.date, until: datetime.date) -> Q:
 
 
 def scoped_cases(user, *, regions, segment=None):
-    """The cases of the customers the user may see in `regions` (and `segment`), whose customer has a segment."""
-    cases = access.visible(user, ServiceCase).filter(
-        customer__region__in=regions, customer__segment__isnull=False
-    )
+    """The cases of the customers the user may see in `regions` (None: wherever they may see) and
+    `segment`, whose customer has a segment."""
+    cases = access.visible(user, ServiceCase).filter(customer__segment__isnull=False)
+    if regions is not None:
+        cases = cases.filter(customer__region__in=regions)
     if segment is not None:
         cases = cases.filter(customer__segment=segment)
     return cases
