@@ -1,0 +1,58 @@
+"""Home pages tell the truth (issue 15, item 8): the operations lead's home shows the dashboard's headline
+figures for their regions and links into it; board members and auditors get a link."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from exceptions.models import ExceptionRequest
+from intimacy_ops.accounts.roles import Role
+from tests.dashboard.panels_fixture import people, sla_fixture
+from tests.exceptions.factories import ExceptionRequestFactory
+from tests.factories import user_with
+from tests.segments.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    s = people()
+    s.sla = sla_fixture(s)
+    return s
+
+
+def home(client, user, role: str) -> str:
+    client.force_login(user)
+    response = client.get(f"/home/{role}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_operations_lead_reads_the_sla_compliance_of_their_regions(client, world):
+    text = home(client, world.oscar, "operations-lead")
+    assert 'data-testid="sla-compliance-figure">83.3 %' in text  # 5 of 6 EMEA cases; AMER's 3 late ones not
+    assert "6 cases closed" in text
+    assert 'href="/dashboard/#panel-sla-compliance"' in text
+
+
+def test_the_decisions_waiting_say_how_long_they_have_waited(client, world):
+    customer = CustomerFactory(region=world.emea, account_manager=world.alice)
+    ExceptionRequestFactory(
+        customer=customer,
+        title="Saturday deliveries",
+        status=ExceptionRequest.Status.SUBMITTED,
+        route=ExceptionRequest.Route.LEAD,
+        status_changed_at=timezone.now() - datetime.timedelta(days=3, hours=2),
+    )
+    text = home(client, world.oscar, "operations-lead")
+    assert "Saturday deliveries" in text
+    assert 'data-testid="waiting-age">waiting 3\xa0days' in text
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.AUDITOR])
+def test_board_members_and_auditors_get_a_link_to_the_dashboard(client, world, role):
+    user = user_with(role, regions=["EMEA", "AMER"])
+    text = home(client, user, role.slug)
+    assert 'data-testid="dashboard-link"' in text and 'href="/dashboard/"' in text
