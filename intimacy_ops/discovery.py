@@ -24,7 +24,12 @@ CONTRIBUTIONS = (
 )
 
 # Parts of the kernel that are packages of intimacy_ops rather than apps of their own.
-KERNEL_PARTS = ("intimacy_ops.audit", "intimacy_ops.escalations", "intimacy_ops.notifications")
+KERNEL_PARTS = (
+    "intimacy_ops.audit",
+    "intimacy_ops.dashboard",
+    "intimacy_ops.escalations",
+    "intimacy_ops.notifications",
+)
 
 
 def _packages() -> list[str]:

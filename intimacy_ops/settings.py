@@ -229,6 +229,8 @@ BREAK_GLASS_MIN_JUSTIFICATION = 30
 ANONYMOUS_USER_NAME = "AnonymousUser"
 
 LANGUAGE_CODE = "en-us"
+# The one currency every amount is shown in (dashboards, exception costs): an ISO 4217 code.
+CURRENCY = env_str("CURRENCY", "EUR")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

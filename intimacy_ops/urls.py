@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from intimacy_ops import views, views_checks, views_health
 from intimacy_ops.accounts import api as accounts_api
 from intimacy_ops.accounts import views as accounts_views
+from intimacy_ops.dashboard import api as dashboard_api
 from intimacy_ops.escalations import api as escalations_api
 from intimacy_ops.notifications import views as notification_views
 from privacy import api as privacy_api
@@ -50,6 +51,9 @@ urlpatterns = [
     path("checks/<str:name>/run/", views_checks.check_run_now, name="check-run"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+    path("dashboard/", include("intimacy_ops.dashboard.urls")),
+    path("api/v1/dashboard/summary/", dashboard_api.SummaryView.as_view(), name="api-dashboard-summary"),
+    path("api/v1/dashboard/<slug:key>/", dashboard_api.PanelView.as_view(), name="api-dashboard-panel"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -156,6 +156,8 @@ votes = own("chair", "member")
 chairs = own("chair")
 assesses_impact = own("owner")
 
+# The dashboard (CONTRACT.md): operations leads, board members and chairs, auditors, administrators.
+DASHBOARD_READERS = ("lead", "chair", "member", "auditor", "admin")
 ROUTES: dict[str, Row] = {
     # --- kernel pages ---------------------------------------------------------------------------------
     # No method guard on these three: a POST is answered as the GET is.
@@ -185,6 +187,9 @@ ROUTES: dict[str, Row] = {
     "check-history": page("GET", read=roles("lead", "admin")),
     "check-row": page("GET", read=roles("lead", "admin")),
     "check-run": page("POST", write=roles("admin")),
+    "dashboard:page": page("GET", read=roles(*DASHBOARD_READERS)),
+    "dashboard:panel": page("GET", read=roles(*DASHBOARD_READERS)),
+    "dashboard:csv": page("GET", read=roles(*DASHBOARD_READERS)),
     # --- segments pages -------------------------------------------------------------------------------
     "segments:customer-list": page("GET"),
     "segments:customer-export-csv": page("GET"),
@@ -299,6 +304,8 @@ ROUTES: dict[str, Row] = {
     "api-schema": Row(),
     "api-docs": Row(),
     "api-token": Row(write=anyone, why="POST without credentials: 400"),
+    "api-dashboard-summary": Row(read=roles(*DASHBOARD_READERS)),
+    "api-dashboard-panel": Row(read=roles(*DASHBOARD_READERS)),
     "region-list": Row(),
     "region-detail": Row(obj="region", sees=sees_colleague),
     "user-list": Row(),

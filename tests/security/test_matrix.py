@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 from rest_framework.test import APIClient
 
+from intimacy_ops import dashboard
 from tests.security.bodies import BODIES
 from tests.security.expectations import NOT_WALKED, OK, ROLES, ROUTES
 from tests.security.world import GROUPS, KINDS, build_world
@@ -107,6 +108,8 @@ def path_for(key: str, pattern: URLPattern, row, world, role: str, kind: str) ->
             kwargs[name] = "P3"
         elif name == "review_id":
             kwargs[name] = world.obj("review", kind, role).pk
+        elif name == "key":  # a dashboard panel: the first one registered
+            kwargs[name] = dashboard.panels()[0].key
         elif name in ("extension_pk", "extension_id"):
             kwargs[name] = world.obj("extension", kind, role).pk
         else:
