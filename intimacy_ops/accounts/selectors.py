@@ -4,7 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, F, Q
+from django.db.models import Count, Exists, Q, Value
+from django.db.models.lookups import Exact, IsNull
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
@@ -112,14 +113,15 @@ def someone_holds(role, region) -> Exists:
     """`people_with_role` for a column of rows, as one SQL condition: EXISTS an active person holding the
     role `role` names (an expression, e.g. `OuterRef("target_role")`) in the region `region` names (any
     region when it is null). A chair counts as a board member and a superuser as an administrator."""
-    people = User.objects.annotate(wanted_role=role, wanted_region=region).filter(is_active=True)
+    # Conditions on the outer row are lookups used as expressions (a lookup on an annotation holding an
+    # OuterRef does not build on Django 5.2).
     holds = (
-        Q(groups__name=F("wanted_role"))
-        | Q(groups__name=Role.BOARD_CHAIR.value, wanted_role=Role.BOARD_MEMBER.value)
-        | Q(is_superuser=True, wanted_role=Role.ADMINISTRATOR.value)
+        Q(groups__name=role)
+        | Q(groups__name=Role.BOARD_CHAIR.value) & Q(Exact(role, Value(Role.BOARD_MEMBER.value)))
+        | Q(is_superuser=True) & Q(Exact(role, Value(Role.ADMINISTRATOR.value)))
     )
-    where = Q(wanted_region__isnull=True) | Q(regions=F("wanted_region"))
-    return Exists(people.filter(holds).filter(where))
+    where = Q(IsNull(region, True)) | Q(regions=region)
+    return Exists(User.objects.filter(is_active=True).filter(holds).filter(where))
 
 
 def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):

@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from intimacy_ops import access
-from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import someone_holds
 from intimacy_ops.escalations.models import Escalation
 
 
@@ -59,20 +60,10 @@ AGE_LINES = (1, 7, 30)
 
 
 def unheld_q() -> Q:
-    """Raised to a role nobody holds in its region (any region when it has none), nobody named: what the
-    escalations list's `unheld` filter means (a chair counts as a board member, a superuser as an
-    administrator)."""
-    active = User.objects.filter(is_active=True)
-
-    def somewhere(people) -> Q:  # in the escalation's region, or anywhere when it has none
-        return Q(region__isnull=True) & Exists(people) | Exists(people.filter(regions=OuterRef("region")))
-
-    held = (
-        somewhere(active.filter(groups__name=OuterRef("target_role")))
-        | Q(target_role=Role.BOARD_MEMBER) & somewhere(active.filter(groups__name=Role.BOARD_CHAIR))
-        | Q(target_role=Role.ADMINISTRATOR) & somewhere(active.filter(is_superuser=True))
-    )
-    return Q(target_user__isnull=True) & ~Q(target_role="") & ~held
+    """Raised to a role nobody holds in its region (any region when it has none), nobody named: the
+    escalations list's `unheld` filter (`accounts.selectors.someone_holds`, one definition for both)."""
+    held = someone_holds(OuterRef("target_role"), OuterRef("region"))
+    return Q(target_user__isnull=True) & ~Q(target_role="") & ~Q(held)
 
 
 def open_in_regions(user, regions):
