@@ -2,8 +2,10 @@
 a process owner's standard options to propose."""
 
 from exceptions import selectors
+from exceptions import selectors_dashboard as figures
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
+from intimacy_ops.dashboard import filters as dashboard_filters
 
 
 @register_home_card(
@@ -48,3 +50,17 @@ def _waiting(user) -> dict:
 )
 def _standard_options(user) -> dict:
     return {"candidates": selectors.standard_option_candidates(user)}
+
+
+@register_home_card(
+    key="exception-cost",
+    title="Cost of active exceptions",
+    roles={Role.OPERATIONS_LEAD},
+    template="exceptions/home/_cost.html",
+    order=4,
+)
+def _cost(user) -> dict:
+    """The dashboard's headline over the lead's regions (its default filters): the monthly cost of the
+    exceptions active today."""
+    filters, _ = dashboard_filters.parse(user, {})
+    return {"monthly_cost": figures.active_monthly_cost(user, filters)}

@@ -56,3 +56,19 @@ def test_board_members_and_auditors_get_a_link_to_the_dashboard(client, world, r
     user = user_with(role, regions=["EMEA", "AMER"])
     text = home(client, user, role.slug)
     assert 'data-testid="dashboard-link"' in text and 'href="/dashboard/"' in text
+
+
+def test_the_operations_lead_reads_the_monthly_cost_of_the_exceptions_active_in_their_regions(client, world):
+    for region, manager, monthly in (
+        (world.emea, world.alice, "1200"),
+        (world.emea, world.alice, "300"),
+        (world.amer, world.bob, "9000"),
+    ):
+        ExceptionRequestFactory(
+            customer=CustomerFactory(region=region, account_manager=manager),
+            status=ExceptionRequest.Status.ACTIVE,
+            estimated_monthly_cost=monthly,
+        )
+    text = home(client, world.oscar, "operations-lead")
+    assert 'data-testid="exception-monthly-cost">EUR 1,500<' in text  # AMER's 9,000 not counted
+    assert 'href="/dashboard/#panel-exceptions-by-process"' in text
