@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import configure_environment  # noqa: E402
 
+os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")  # the page links static files; no collectstatic here
+
 
 def _load() -> str:
     return "/".join(f"{value:.2f}" for value in os.getloadavg())
