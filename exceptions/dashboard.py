@@ -5,8 +5,12 @@ Drill-down links use the exceptions list's filters (CONTRACT: `status`, `process
 the list's count equals the figure it comes from.
 """
 
-from django.urls import reverse
+import datetime as dt
 
+from django.urls import reverse
+from django.utils import timezone
+
+from exceptions import dashboard_cost  # noqa: F401  (the cost and drift panels register on import)
 from exceptions import selectors_dashboard as figures
 from exceptions.models import Process
 from intimacy_ops import dashboard
@@ -89,3 +93,130 @@ dashboard.register(
 
 dashboard.register_summary("exceptions_by_status", figures.status_counts)
 dashboard.register_summary("active_exception_monthly_cost", figures.active_monthly_cost)
+
+
+# --- new / approved / rejected / withdrawn per month ---------------------------------------------------
+
+# What an approved request can have become since (its status today).
+APPROVED_SINCE = ("approved", "active", "expired", "sunset", "standardized", "revoked")
+
+
+def _decisions(user, filters) -> dashboard.Table:
+    rows = figures.decisions_per_month(user, filters)
+    url = _list_url()
+
+    def between(prefix):
+        return lambda row: {f"{prefix}_after": row["first"], f"{prefix}_before": row["last"]}
+
+    created, decided = between("created"), between("decided")
+    return Table(
+        columns=[
+            Column("month", "Month"),
+            Column("new", "New", kind="int"),
+            Column("approved", "Approved", kind="int"),
+            Column("rejected", "Rejected", kind="int"),
+            Column("withdrawn", "Withdrawn", kind="int"),
+        ],
+        rows=rows
+        if any(row["new"] or row["approved"] or row["rejected"] or row["withdrawn"] for row in rows)
+        else [],
+        links={
+            "new": lambda row: filters.drill(url, **created(row)),
+            "approved": lambda row: filters.drill(url, status=list(APPROVED_SINCE), **decided(row)),
+            "rejected": lambda row: filters.drill(url, status="rejected", **decided(row)),
+        },
+        chart=Chart(kind="bar", labels="month", series=["new", "approved", "rejected", "withdrawn"]),
+        empty="No request was raised or decided in this period: choose a longer period.",
+    )
+
+
+dashboard.register(
+    dashboard.Panel(
+        key="exceptions-per-month",
+        title="New, approved, rejected and withdrawn per month",
+        explanation=(
+            "New: requests created in the month (drafts left out); approved, rejected, withdrawn: by the date "
+            "of that step."
+        ),
+        order=20,
+        compute=_decisions,
+    )
+)
+
+
+# --- time to decision ----------------------------------------------------------------------------------
+
+
+def _time_to_decision(user, filters) -> dashboard.Table:
+    url = _list_url()
+    return Table(
+        columns=[
+            Column("month", "Month"),
+            Column("route", "Route"),
+            Column("decisions", "Decisions", kind="int"),
+            Column("median_days", "Median", kind="days"),
+            Column("p90_days", "90th percentile", kind="days"),
+        ],
+        rows=figures.time_to_decision(user, filters),
+        links={
+            "decisions": lambda row: filters.drill(
+                url, route=row["route"], decided_after=row["first"], decided_before=row["last"]
+            )
+        },
+        chart=Chart(kind="line", labels="month", series=["median_days", "p90_days"], group="route"),
+        empty="No request was decided in this period: choose a longer period.",
+    )
+
+
+dashboard.register(
+    dashboard.Panel(
+        key="time-to-decision",
+        title="Time to decision by route",
+        explanation=(
+            "Days from a request's latest submission to its approval or rejection; median and 90th percentile "
+            "per month of the decision, for the lead's and the board's route."
+        ),
+        order=21,
+        compute=_time_to_decision,
+    )
+)
+
+
+# --- expiring soon, sunset dates -----------------------------------------------------------------------
+
+
+def _expiring(user, filters) -> dashboard.Table:
+    url = _list_url()
+    today = timezone.localdate()
+    window = today + dt.timedelta(days=figures.EXPIRY_WINDOW)
+    return Table(
+        columns=[
+            Column("name", "Process"),
+            Column("expiring", "Expiring in 30 days", kind="int"),
+            Column("next_expiry", "Next expiry", kind="date"),
+            Column("sunset", "Sunset date set", kind="int"),
+        ],
+        rows=figures.expiring(user, filters),
+        links={
+            "expiring": lambda row: filters.drill(
+                url, status=ACTIVE, process=row["ref"], expires_after=today, expires_before=window
+            ),
+            "sunset": lambda row: filters.drill(url, status=ACTIVE, process=row["ref"], sunset=True),
+        },
+        chart=Chart(kind="stacked-bar", labels="name", series=["expiring", "sunset"]),
+        empty="Nothing active expires in the next 30 days and no sunset date is set.",
+    )
+
+
+dashboard.register(
+    dashboard.Panel(
+        key="expiring-soon",
+        title="Expiring soon and sunsets set",
+        explanation=(
+            "Active requests whose expiry date falls in the next 30 days, and active requests a board has set a "
+            "sunset date for, per process (not bound to the period)."
+        ),
+        order=30,
+        compute=_expiring,
+    )
+)

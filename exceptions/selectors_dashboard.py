@@ -5,6 +5,7 @@ FILTER (WHERE …)`, month buckets (`date_trunc`), `percentile_cont` on PostgreS
 Requests past draft only: a draft is nobody's decision yet.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
@@ -14,12 +15,18 @@ from django.db.models import (
     DecimalField,
     F,
     FloatField,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
-from exceptions.models import ExceptionRequest
+from exceptions.models import ExceptionRequest, ExceptionTransition
 from intimacy_ops import access
 
 Status = ExceptionRequest.Status
@@ -80,3 +87,154 @@ def status_counts(user, filters) -> dict[str, int]:
 def active_monthly_cost(user, filters) -> Decimal:
     total = scoped(user, filters).filter(status=Status.ACTIVE).aggregate(total=Sum("estimated_monthly_cost"))
     return total["total"] or Decimal("0.00")
+
+
+# --- month buckets -------------------------------------------------------------------------------------
+
+
+def months(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months the period touches: (first day, last day) each, clipped to the period."""
+    result, start = [], since.replace(day=1)
+    while start <= until:
+        following = (start + dt.timedelta(days=32)).replace(day=1)
+        result.append((max(start, since), min(following - dt.timedelta(days=1), until)))
+        start = following
+    return result
+
+
+def month_key(value) -> dt.date:
+    return (value.date() if isinstance(value, dt.datetime) else value).replace(day=1)
+
+
+# --- new / approved / rejected / withdrawn per month ---------------------------------------------------
+
+
+def decisions_per_month(user, filters) -> list[dict]:
+    """Per month of the period: requests created (past draft), and approvals, rejections and withdrawals by
+    the date of their transition. Two grouped queries."""
+    requests = scoped(user, filters)
+    created = (
+        requests.filter(created_at__date__gte=filters.since, created_at__date__lte=filters.until)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+    )
+    moved = (
+        ExceptionTransition.objects.filter(
+            exception__in=requests.values("pk"),
+            to_status__in=(Status.APPROVED, Status.REJECTED, Status.WITHDRAWN),
+            at__date__gte=filters.since,
+            at__date__lte=filters.until,
+        )
+        .order_by()
+        .annotate(month=TruncMonth("at"))
+        .values("month")
+        .annotate(
+            approved=Count("id", filter=Q(to_status=Status.APPROVED)),
+            rejected=Count("id", filter=Q(to_status=Status.REJECTED)),
+            withdrawn=Count("id", filter=Q(to_status=Status.WITHDRAWN)),
+        )
+    )
+    new_by_month = {month_key(row["month"]): row["count"] for row in created}
+    moved_by_month = {month_key(row["month"]): row for row in moved}
+    rows = []
+    for first, last in months(filters.since, filters.until):
+        counts = moved_by_month.get(first.replace(day=1), {})
+        rows.append(
+            {
+                "month": first.strftime("%Y-%m"),
+                "first": first,
+                "last": last,
+                "new": new_by_month.get(first.replace(day=1), 0),
+                "approved": counts.get("approved", 0),
+                "rejected": counts.get("rejected", 0),
+                "withdrawn": counts.get("withdrawn", 0),
+            }
+        )
+    return rows
+
+
+# --- time to decision ----------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Days (fractional) from `start` to `end`, two timestamps."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        end, start = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) / 86400.0)", [*end[1], *start[1]]
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite and others
+        end, start = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"(julianday({end[0]}) - julianday({start[0]}))", [*end[1], *start[1]]
+
+
+def time_to_decision(user, filters) -> list[dict]:
+    """Per month and route: decisions (approval or rejection) and the median and 90th percentile of the days
+    from the request's latest submission before the decision to the decision. One grouped query."""
+    submitted = (
+        ExceptionTransition.objects.filter(
+            exception=OuterRef("exception"), to_status=Status.SUBMITTED, at__lte=OuterRef("at")
+        )
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    rows = (
+        ExceptionTransition.objects.filter(
+            exception__in=scoped(user, filters).values("pk"),
+            to_status__in=DECISIONS,
+            at__date__gte=filters.since,
+            at__date__lte=filters.until,
+        )
+        .order_by()
+        .annotate(month=TruncMonth("at"), days=DaysBetween(F("at"), Subquery(submitted)))
+        .filter(days__isnull=False)
+        .values("month", route=F("exception__route"))
+        .annotate(
+            decisions=Count("id"), median_days=Percentile("days", 0.5), p90_days=Percentile("days", 0.9)
+        )
+        .order_by("month", "route")
+    )
+    periods = dict(months(filters.since, filters.until))
+    result = []
+    for row in rows:
+        first = max(month_key(row["month"]), filters.since)
+        result.append(
+            {
+                "month": first.strftime("%Y-%m"),
+                "first": first,
+                "last": periods.get(first, filters.until),
+                "route": row["route"] or "none",
+                "decisions": row["decisions"],
+                "median_days": row["median_days"],
+                "p90_days": row["p90_days"],
+            }
+        )
+    return result
+
+
+# --- expiring soon, sunset dates -----------------------------------------------------------------------
+
+EXPIRY_WINDOW = 30
+
+
+def expiring(user, filters) -> list[dict]:
+    """Per process: active requests expiring within the next 30 days, and active requests with a sunset
+    date set by a board. One grouped query."""
+    today = timezone.localdate()
+    soon = Q(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=EXPIRY_WINDOW))
+    return list(
+        scoped(user, filters)
+        .filter(status=Status.ACTIVE)
+        .filter(soon | Q(sunset_on__isnull=False))
+        .values(ref=F("process_id"), name=F("process__name"))
+        .annotate(
+            expiring=Count("id", filter=soon),
+            sunset=Count("id", filter=Q(sunset_on__isnull=False)),
+            next_expiry=Min("expires_on", filter=soon),
+        )
+        .order_by("-expiring", "-sunset", "name")
+    )

@@ -84,8 +84,8 @@ class CappedPaginator(Paginator):
 class Pagination(PageNumberPagination):
     """`{"count", "next", "previous", "results"}`; `?page_size=` up to 200 (a larger value is capped).
 
-    A `page_size` that is not a whole number is a 400 naming it (the schema says integer); zero or less
-    gives the default page, as before.
+    A `page_size` that is not a whole number, or an empty `page`, is a 400 naming it (the schema says
+    integer); zero or less gives the default page, as before.
     """
 
     page_size_query_param = "page_size"
@@ -97,6 +97,12 @@ class Pagination(PageNumberPagination):
         if raw is not None and not (digits.isascii() and digits.isdigit()):
             raise ValidationError({self.page_size_query_param: ["A whole number (at most 200 are given)."]})
         return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        # DRF reads `?page=` (empty) as page 1; the schema says integer, so it is a 400 naming it.
+        if self.page_query_param in request.query_params and not request.query_params[self.page_query_param]:
+            raise ValidationError({self.page_query_param: ["A page number: 1, 2, … (or leave it out)."]})
+        return super().get_page_number(request, paginator)
 
 
 class CappedCountPagination(Pagination):

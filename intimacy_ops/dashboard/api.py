@@ -40,9 +40,17 @@ FILTER_PARAMETERS = [
 RESPONSES = {400: ERROR_RESPONSES[400], 403: ERROR_RESPONSES[403]}
 
 
+# Typed parameters (the schema's integer, date, number, enum): an empty value is a 400, not "all".
+TYPED = ("segment", "process", "period", "since", "until", "share")
+
+
 def _filters(request: Request) -> dashboard_filters.Filters:
     access.require(request.user, VIEW_DASHBOARD, Region)
-    filters, form = dashboard_filters.parse(request.user, request.query_params)
+    params = request.query_params
+    empty = [name for name in TYPED if "" in params.getlist(name)]
+    if empty:
+        raise errors.ValidationFailed({name: ["Give a value, or leave the parameter out."] for name in empty})
+    filters, form = dashboard_filters.parse(request.user, params)
     if filters is None:
         raise errors.ValidationFailed({name: list(messages) for name, messages in form.errors.items()})
     return filters

@@ -176,6 +176,8 @@ def user_regions(user) -> list[Region]:
 def parse(user, data) -> tuple[Filters | None, FilterForm]:
     """(filters, form): filters is None when the form has errors (`form.errors` names each bad field)."""
     regions = user_regions(user)
+    data = data.copy()  # "All my regions" is an empty `region`: no choice made
+    data.setlist("region", [code for code in data.getlist("region") if code])
     form = FilterForm(data, user=user, regions=regions)
     if not form.is_valid():
         return None, form

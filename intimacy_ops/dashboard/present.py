@@ -81,8 +81,10 @@ def chart_data(table: Table) -> dict | None:
                 }
             )
     for index, dataset in enumerate(datasets):
-        dataset["color"] = PALETTE[index % len(PALETTE)]
-        dataset["dashed"] = index >= len(PALETTE)
+        # Grouped: one colour per group, a dashed line for its second series; else one colour per series.
+        group_index, series_index = divmod(index, len(chart.series)) if chart.group else (index, 0)
+        dataset["color"] = PALETTE[group_index % len(PALETTE)]
+        dataset["dashed"] = series_index > 0
     return {"kind": chart.kind, "labels": [str(label) for label in labels], "datasets": datasets}
 
 

@@ -20,7 +20,7 @@
       result.fill = false;
       result.tension = 0.25;
       result.pointRadius = 3;
-      result.borderDash = index % 2 ? [6, 3] : [];
+      result.borderDash = data.dashed ? [6, 3] : [];
     } else {
       result.borderRadius = 3;
     }
