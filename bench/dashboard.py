@@ -81,6 +81,7 @@ def timed_sql(cursor, statements: list[str], repeat: int) -> tuple[float, float]
 
 
 def measure(user, repeat: int, raw) -> list[tuple]:
+    from django.http import QueryDict
     from django.test import Client
 
     from intimacy_ops import dashboard
@@ -88,7 +89,7 @@ def measure(user, repeat: int, raw) -> list[tuple]:
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
-    filters, _ = dashboard_filters.parse(user, {})
+    filters, _ = dashboard_filters.parse(user, QueryDict())
     rows, page_sql = [], []
     with raw.cursor() as cursor:
         for panel in dashboard.panels():

@@ -70,7 +70,9 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--cases-per-customer", type=float, default=2.0)
     parser.add_argument("--exceptions", type=int, default=None, help="default: a quarter of --customers")
-    parser.add_argument("--reviews", type=int, default=None, help="top reviews up to this many (dashboard bench)")
+    parser.add_argument(
+        "--reviews", type=int, default=None, help="top reviews up to this many (dashboard bench)"
+    )
     parser.add_argument("--escalations", type=int, default=None, help="top escalations up to this many")
     parser.add_argument("--managers-per-region", type=int, default=10)
     parser.add_argument("--leads-per-region", type=int, default=2)

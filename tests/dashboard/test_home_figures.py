@@ -9,7 +9,7 @@ from django.utils import timezone
 from exceptions.models import ExceptionRequest
 from intimacy_ops.accounts.roles import Role
 from tests.dashboard.panels_fixture import people, sla_fixture
-from tests.exceptions.factories import ExceptionRequestFactory
+from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory
 from tests.factories import user_with
 from tests.segments.factories import CustomerFactory
 
@@ -72,3 +72,21 @@ def test_the_operations_lead_reads_the_monthly_cost_of_the_exceptions_active_in_
     text = home(client, world.oscar, "operations-lead")
     assert 'data-testid="exception-monthly-cost">EUR 1,500<' in text  # AMER's 9,000 not counted
     assert 'href="/dashboard/#panel-exceptions-by-process"' in text
+
+
+def test_the_operations_lead_reads_the_three_processes_most_drifted_from(client, world):
+    """Drift: the share of the lead's customers holding an active exception against the process."""
+    customers = [  # with the two of the SLA fixture: 10 customers in EMEA
+        CustomerFactory(region=world.emea, account_manager=world.alice) for _ in range(8)
+    ]  # 10 in EMEA
+    amer = CustomerFactory(region=world.amer, account_manager=world.bob)
+    held = {"Shipping": customers[:4], "Billing": customers[:2], "Returns": customers[:1], "Onboarding": []}
+    for name, holders in held.items():
+        process = ProcessFactory(name=name)
+        for customer in [*holders, amer, amer]:  # AMER's holders count in AMER only
+            ExceptionRequestFactory(customer=customer, process=process, status=ExceptionRequest.Status.ACTIVE)
+    text = home(client, world.oscar, "operations-lead")
+    top = text.split('data-testid="drift-top"')[1].split("</ol>")[0]
+    names = [name for name in held if name in top]
+    assert names == ["Shipping", "Billing", "Returns"]
+    assert "40.0 %" in top and "20.0 %" in top and "10.0 %" in top
