@@ -78,7 +78,7 @@ def test_the_operations_lead_reads_the_three_processes_most_drifted_from(client,
     """Drift: the share of the lead's customers holding an active exception against the process."""
     customers = [  # with the two of the SLA fixture: 10 customers in EMEA
         CustomerFactory(region=world.emea, account_manager=world.alice) for _ in range(8)
-    ]  # 10 in EMEA
+    ]
     amer = CustomerFactory(region=world.amer, account_manager=world.bob)
     held = {"Shipping": customers[:4], "Billing": customers[:2], "Returns": customers[:1], "Onboarding": []}
     for name, holders in held.items():
