@@ -80,7 +80,8 @@ def timed_sql(cursor, statements: list[str], repeat: int) -> tuple[float, float]
     return _stats(samples)
 
 
-def measure(user, repeat: int, raw) -> list[tuple]:
+def measure(user, repeat: int, raw):
+    """Yields (what, median, p95, SQL median, queries, load) as each is measured."""
     from django.http import QueryDict
     from django.test import Client
 
@@ -90,24 +91,23 @@ def measure(user, repeat: int, raw) -> list[tuple]:
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     filters, _ = dashboard_filters.parse(user, QueryDict())
-    rows, page_sql = [], []
+    page_sql = []
     with raw.cursor() as cursor:
         for panel in dashboard.panels():
             sql = captured_sql(lambda panel=panel: panel.compute(user, filters))
             page_sql += sql
             median, p95 = timed_get(client, f"/dashboard/panels/{panel.key}/", repeat)
             sql_median, _ = timed_sql(cursor, sql, repeat)
-            rows.append((panel.key, median, p95, sql_median, len(sql), _load()))
+            yield panel.key, median, p95, sql_median, len(sql), _load()
         median, p95 = timed_get(client, "/dashboard/", repeat)
         sql_median, _ = timed_sql(cursor, page_sql, repeat)
-        rows.append(("whole page", median, p95, sql_median, len(page_sql), _load()))
+        yield "whole page", median, p95, sql_median, len(page_sql), _load()
         summary_sql = captured_sql(
             lambda: [compute(user, filters) for compute in dashboard.summaries().values()]
         )
         median, p95 = timed_get(client, "/api/v1/dashboard/summary/", repeat)
         sql_median, _ = timed_sql(cursor, summary_sql, repeat)
-        rows.append(("summary API", median, p95, sql_median, len(summary_sql), _load()))
-    return rows
+        yield "summary API", median, p95, sql_median, len(summary_sql), _load()
 
 
 def main() -> None:
