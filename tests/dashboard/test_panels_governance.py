@@ -44,6 +44,9 @@ def test_open_and_overdue_link_to_a_review_list_of_that_many(api, world, who, pa
     body = panel(api, "review-backlog", **params)
     for row, links in zip(body["rows"], body["links"], strict=True):
         for column in ("open", "overdue"):
+            if column not in links:  # a zero is not linked: there is nothing to list
+                assert row[column] == 0, (column, row)
+                continue
             assert list_count(api, links[column]) == row[column], (column, row, links[column])
 
 

@@ -54,9 +54,12 @@ def test_each_figure_links_to_a_case_list_of_that_many(api, world, who, params):
     checked = 0
     for row, links in zip(body["rows"], body["links"], strict=True):
         for column in LINKED:
+            if column not in links:  # a zero is not linked: there is nothing to list
+                assert row[column] == 0, (column, row)
+                continue
             assert list_count(api, links[column]) == row[column], (column, row, links[column])
             checked += 1
-    assert checked >= 8
+    assert checked == 6  # Gold: closed, compliant, breached, open breached; Silver: closed, compliant
 
 
 def test_the_page_and_the_csv_show_the_emea_figures(client, world):
