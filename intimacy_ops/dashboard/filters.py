@@ -53,7 +53,7 @@ class FilterForm(forms.Form):
     region = forms.MultipleChoiceField(required=False, label="Region")
     segment = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Segment")
     process = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Process")
-    period = forms.ChoiceField(required=False, choices=(("", "Last 12 months"), *PERIODS), label="Period")
+    period = forms.ChoiceField(required=False, choices=(("", "12 months"), *PERIODS), label="Period")
     since = forms.DateField(required=False, label="From", input_formats=["%Y-%m-%d"])
     until = forms.DateField(required=False, label="Until", input_formats=["%Y-%m-%d"])
     share = forms.DecimalField(
@@ -76,7 +76,8 @@ class FilterForm(forms.Form):
                 del self.fields[name]
                 continue
             self.fields[name].label = spec.label
-            self.fields[name].choices = [("", f"All {spec.label.lower()}s")] + [
+            plural = spec.label.lower() + ("es" if spec.label.endswith("s") else "s")
+            self.fields[name].choices = [("", f"All {plural}")] + [
                 (str(pk), label) for pk, label in spec.choices(user)
             ]
 

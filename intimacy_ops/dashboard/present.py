@@ -96,7 +96,9 @@ def for_page(panel: Panel, table: Table) -> dict:
                 "key": column.key,
                 "kind": column.kind,
                 "text": display(row.get(column.key), column.kind),
-                "link": table.link(row, column.key),
+                "link": table.link(row, column.key)
+                if row.get(column.key) != 0
+                else None,  # no list of nothing
                 "numeric": column.kind not in ("text", "date"),
             }
             for column in table.columns
