@@ -38,12 +38,14 @@ def ordering_terms(raw: str | None, orderings: dict[str, tuple], default: str) -
     if not kept:
         kept = [default]
     terms: list = []
+    ties: list[str] = []
     for term in kept:
         first, *rest = orderings[term.lstrip("-")]
         descending = term.startswith("-")
         # Empty values (no expiry date, no due time) come last either way.
         terms.append(F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True))
-        terms.extend(name for name in rest if name not in terms)
+        ties.extend(name for name in rest if name not in ties)
+    terms.extend(ties)  # the tie-breakers after every key asked for
     return ",".join(kept), terms
 
 
@@ -83,12 +85,22 @@ def read(
     data=None,
 ) -> Listing:
     """The list of a page: `rows` filtered by the API's filterset and ordered; no rows when a filter is bad."""
-    data = request.GET if data is None else data
+    data = _without_empty(request.GET if data is None else data)
     filterset = filterset_class(data, queryset=rows, request=request)
     valid = filterset.is_valid()
     filtered = filterset.filter_queryset(rows.all()) if valid else rows.none()
     ordering, terms = ordering_terms(data.get(ORDERING), orderings, default)
     return Listing(filterset=filterset, rows=filtered.order_by(*terms), ordering=ordering, valid=valid)
+
+
+def _without_empty(data):
+    """A submitted filter bar sends every field, "Any" as an empty value: on a page that means "not asked"
+    (the API refuses an empty value: leave the parameter out there)."""
+    data = data.copy()
+    for name in list(data):
+        if all(value == "" for value in data.getlist(name)):
+            del data[name]
+    return data
 
 
 def querystring(request: HttpRequest, **changes) -> str:
@@ -120,7 +132,10 @@ def sort_headers(
                 "descending": descending,
                 "numeric": "num" in flags,
                 "hide_small": "hide" in flags,
-                "query": querystring(request, **{param: key if descending or not active else f"-{key}"}),
+                # `sort`: what the customers and cases pages read before `ordering`; replaced, not kept.
+                "query": querystring(
+                    request, **{param: key if descending or not active else f"-{key}", "sort": None}
+                ),
             }
         )
     return headers
@@ -132,15 +147,18 @@ def bar_fields(listing: Listing, names: Iterable[str]) -> list:
     fields = []
     for name in names:
         field = listing.form.fields[name]
+        bound = listing.form[name]
         # The API's help ("Segment id (the customer's)") as a page label: "Segment".
-        field.label = str(field.label or name).split(" (")[0].removesuffix(" id").removesuffix(" code")
+        bound.label = (
+            str(bound.label or name).split(" (")[0].split(":")[0].removesuffix(" id").removesuffix(" code")
+        )
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = "Any"
         if isinstance(field.widget, BooleanWidget):
             field.widget.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
         elif hasattr(field, "choices") and not hasattr(field, "queryset"):
             field.choices = [("", "Any") if value == "" else (value, label) for value, label in field.choices]
-        fields.append(listing.form[name])
+        fields.append(bound)
     return fields
 
 

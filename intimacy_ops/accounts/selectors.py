@@ -113,15 +113,13 @@ def someone_holds(role, region) -> Exists:
     """`people_with_role` for a column of rows, as one SQL condition: EXISTS an active person holding the
     role `role` names (an expression, e.g. `OuterRef("target_role")`) in the region `region` names (any
     region when it is null). A chair counts as a board member and a superuser as an administrator."""
-    # Conditions on the outer row are lookups used as expressions (a lookup on an annotation holding an
-    # OuterRef does not build on Django 5.2).
     holds = (
         Q(groups__name=role)
-        | Q(groups__name=Role.BOARD_CHAIR.value) & Q(Exact(role, Value(Role.BOARD_MEMBER.value)))
-        | Q(is_superuser=True) & Q(Exact(role, Value(Role.ADMINISTRATOR.value)))
+        | (Q(groups__name=Role.BOARD_CHAIR.value) & Q(Exact(role, Value(Role.BOARD_MEMBER.value))))
+        | (Q(is_superuser=True) & Q(Exact(role, Value(Role.ADMINISTRATOR.value))))
     )
     where = Q(IsNull(region, True)) | Q(regions=region)
-    return Exists(User.objects.filter(is_active=True).filter(holds).filter(where))
+    return Exists(User.objects.filter(holds, where, is_active=True))
 
 
 def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):

@@ -27,7 +27,7 @@ ORDERING_FIELDS = [
 
 class EscalationFilter(ScopedFilterSet):
     level = filters.NumberFilter(label="Level (1 is the first rung)")
-    reason = filters.CharFilter(label="Reason, e.g. sla_resolution_breached")
+    reason = filters.CharFilter(label="Reason (e.g. sla_resolution_breached)")
     target = filters.ChoiceFilter(
         field_name="target_role", choices=Role.choices, label="Target role (its value, e.g. operations lead)"
     )
@@ -35,7 +35,7 @@ class EscalationFilter(ScopedFilterSet):
     acknowledged = filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull", exclude=True)
     mine = filters.BooleanFilter(field_name="mine", label="true: raised to you")
     unheld = filters.BooleanFilter(
-        method="filter_unheld", label="Raised to a role nobody holds in its region (true)"
+        method="filter_unheld", label="Unheld: raised to a role nobody holds in its region (true)"
     )
     region = RegionFilter()
     raised_before = DateFilter(

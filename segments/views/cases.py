@@ -26,6 +26,7 @@ ORDERINGS = {
     **listing.orderings_of(["opened_at", "resolved_at", "response_due_at", "resolution_due_at"]),
     **pages.CASE_SORTS,
 }
+LEGACY_YES_NO = {"yes": "true", "no": "false"}
 BAR = ["breached", "priority", "segment", "region", "queue", "waiting"]
 
 
@@ -33,7 +34,11 @@ def case_listing(request: HttpRequest) -> tuple[listing.Listing, dict]:
     user = request.user
     page_filters = CaseFilterForm(request.GET).filters()
     rows = pages.cases(user, q=page_filters["q"], status=page_filters["status"])
-    found = listing.read(request, CaseFilter, rows, orderings=ORDERINGS, default="due")
+    data = request.GET.copy()
+    for name in ("breached", "waiting"):  # older links (notices, bookmarks) say yes/no
+        if data.get(name) in LEGACY_YES_NO:
+            data[name] = LEGACY_YES_NO[data[name]]
+    found = listing.read(request, CaseFilter, rows, orderings=ORDERINGS, default="due", data=data)
     return found, page_filters
 
 
@@ -46,7 +51,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = [case_row(case) for case in page.object_list]
     choices = pages.case_filter_choices(user)
     listing.offer(found, "queue", choices["queues"], label=str, value=str)
-    given = {name: request.GET.get(name, "") for name in ("breached", "waiting")}
+    given = {name: found.filterset.data.get(name, "") for name in ("breached", "waiting")}
     quick = None
     if filters["status"] == "open" and not found.given - {"breached", "waiting"} and not filters["q"]:
         quick = {

@@ -94,7 +94,7 @@ def test_my_accounts_toggle_and_sorting_by_revenue(page, sign_in, demo):
 
     page.locator('th a[data-sort="revenue"]').click()
     page.locator('th a[data-sort="revenue"]').click()  # a second click: largest first
-    expect(page).to_have_url(re.compile(r"sort=-revenue"))
+    expect(page).to_have_url(re.compile(r"ordering=-revenue"))
     revenues = page.locator('[data-testid="customer-row"] td[data-label="Revenue"]').all_inner_texts()
     figures = [int(value.replace(",", "")) for value in revenues]
     assert figures == sorted(figures, reverse=True)

@@ -4,6 +4,7 @@ his "waiting for your decision" card; bob cannot open it."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -120,3 +121,40 @@ def test_alice_drafts_and_submits_oscar_approves_bob_cannot_see_it(page, sign_in
     assert response.status == 404
     expect(page.get_by_test_id("error-page")).to_be_visible()
     expect(page.get_by_text("Pallets wrapped in recycled film")).to_have_count(0)
+
+
+def test_oscar_filters_the_exceptions_by_status_and_segment_sorts_them_and_downloads_the_csv(
+    page, sign_in, demo
+):
+    from exceptions.models import ExceptionRequest
+    from segments.models import Segment
+
+    active = ExceptionRequest.objects.filter(status="active", customer__region__code="EMEA")
+    premier = Segment.objects.get(pk=active.values_list("customer__segment", flat=True).first())
+    sign_in("ops.oscar")
+    page.goto("/exceptions/")
+    bar = page.get_by_test_id("filter-bar")
+    page.get_by_test_id("filter-status").click()
+    bar.get_by_label("Active").check()
+    bar.get_by_label("Segment").select_option(str(premier.pk))
+    with page.expect_navigation():
+        bar.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(rf"status=active.*segment={premier.pk}"))
+    rows = page.get_by_test_id("request-row")
+    assert rows.count() >= 1
+    for status in rows.evaluate_all("rows => rows.map(r => r.dataset.status)"):
+        assert status == "active"
+
+    with page.expect_navigation():
+        page.locator('th a[data-sort="estimated_monthly_cost"]').click()
+    expect(page).to_have_url(
+        re.compile(rf"status=active.*segment={premier.pk}.*ordering=estimated_monthly_cost")
+    )
+    expect(page.get_by_test_id("filter-status")).to_contain_text("Active")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("id,title,status")
+    assert len(text.splitlines()) == rows.count() + 1
+    assert all(",active," in line for line in text.splitlines()[1:])
