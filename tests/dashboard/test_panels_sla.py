@@ -59,7 +59,9 @@ def test_each_figure_links_to_a_case_list_of_that_many(api, world, who, params):
                 continue
             assert list_count(api, links[column]) == row[column], (column, row, links[column])
             checked += 1
-    assert checked >= 6  # at least Gold: closed, compliant, breached, open breached; Silver: closed, compliant
+    assert (
+        checked >= 6
+    )  # at least Gold: closed, compliant, breached, open breached; Silver: closed, compliant
 
 
 def test_the_page_and_the_csv_show_the_emea_figures(client, world):
