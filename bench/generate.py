@@ -3,6 +3,8 @@ feedback benchmarks' starting point.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_NAME_data .venv/bin/python bench/generate.py --fresh
     ... bench/generate.py --customers 100000 --cases-per-customer 2 --exceptions 25000   # the defaults
+    ... bench/generate.py --customers 200000 --cases-per-customer 10 --exceptions 1000000 \
+            --reviews 100000 --escalations 50000                                          # bench/dashboard.py
 
 PostgreSQL only. `--fresh` drops and creates the database (its name must contain "bench"); without it the
 database is migrated (`migrate` is a no-op on a migrated one) and the rows are added to what is there.
@@ -19,7 +21,10 @@ What it writes:
   with their open escalation), exception requests in every status with the transitions that led there
   (lead- or board-routed by the region's thresholds), the board's reviews of board-routed requests (open
   for those under review, decided with the chair's outcome otherwise) with members' votes, and the
-  overdue-review escalations.
+  overdue-review escalations;
+- by COPY, with `--reviews N` / `--escalations N`: more until the table holds N (bench/generate_topups.py:
+  board re-reviews, mostly decided; escalations on cases, mostly resolved, some raised to a role nobody
+  holds in APAC).
 
 Constraints hold: unique external ids, one open review per request, one open escalation per subject and
 reason, one vote per member and review, dates in order. By default nothing is left for a periodic check
@@ -65,6 +70,10 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--cases-per-customer", type=float, default=2.0)
     parser.add_argument("--exceptions", type=int, default=None, help="default: a quarter of --customers")
+    parser.add_argument(
+        "--reviews", type=int, default=None, help="top reviews up to this many (dashboard bench)"
+    )
+    parser.add_argument("--escalations", type=int, default=None, help="top escalations up to this many")
     parser.add_argument("--managers-per-region", type=int, default=10)
     parser.add_argument("--leads-per-region", type=int, default=2)
     parser.add_argument("--board-members", type=int, default=6)

@@ -304,3 +304,49 @@ def seed_lead_requests() -> str:
     return (
         f"{ExceptionRequest.objects.filter(requested_by=alice).count()} requests of am.alice ({created} new)"
     )
+
+
+# The dashboard's stories: one process drifting (more EMEA customers each quarter hold a Saturday-delivery
+# exception against shipping), one customer costing more than it brings (its exceptions' yearly cost is a
+# fifth of its revenue).
+DRIFT_STARTS = (-330, -270, -200, -140, -90, -45, -25)
+
+
+@seeding.register(name="dashboard stories: a drifting process, a costly customer", order=52)
+def seed_dashboard_stories() -> str:
+    alice = User.objects.get(username="am.alice")
+    oscar = User.objects.get(username="ops.oscar")
+    customers = list(Customer.objects.filter(account_manager=alice).order_by("annual_revenue", "id"))
+    processes = list(Process.objects.order_by("id"))
+    if not customers or len(processes) < len(PROCESSES):
+        return "no customers or processes to tell the stories with"
+
+    def decide(exception, action, comment):
+        if exception.route == ExceptionRequest.Route.LEAD:
+            lifecycle.decide_request(exception=exception, actor=oscar, action=action, comment=comment)
+
+    today = timezone.localdate()
+    plans = [
+        (
+            customers[-(index + 1) % len(customers)],
+            (Status.ACTIVE, "Saturday delivery", 1, "recurring", 700 + 100 * index, 0, "low", start, 360),
+        )
+        for index, start in enumerate(DRIFT_STARTS)
+    ]
+    costly = customers[0]  # the smallest revenue
+    plans += [
+        (costly, (Status.ACTIVE, "Dedicated account desk", 4, "recurring", 2400, 0, "low", -100, 360)),
+        (costly, (Status.ACTIVE, "Free monthly on-site visit", 1, "recurring", 1200, 0, "low", -50, 360)),
+    ]
+    created = 0
+    for customer, (status, title, *rest) in plans:
+        created += ensure_request(
+            requester=alice,
+            customer=customer,
+            process=processes[rest[0]],
+            plan=(status, f"{title} for {customer.name}", *rest),
+            decide=decide,
+            end=decide,
+            today=today,
+        )
+    return f"{created} new story requests"

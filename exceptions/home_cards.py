@@ -1,9 +1,14 @@
 """What exceptions puts on the role home pages: an account manager's requests, an operations lead's queue,
 a process owner's standard options to propose."""
 
+from django.http import QueryDict
+
 from exceptions import selectors
+from exceptions import selectors_dashboard as figures
+from exceptions import selectors_dashboard_cost as cost_figures
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
+from intimacy_ops.dashboard import filters as dashboard_filters
 
 
 @register_home_card(
@@ -48,3 +53,21 @@ def _waiting(user) -> dict:
 )
 def _standard_options(user) -> dict:
     return {"candidates": selectors.standard_option_candidates(user)}
+
+
+@register_home_card(
+    key="exception-cost",
+    title="Cost and drift of active exceptions",
+    roles={Role.OPERATIONS_LEAD},
+    template="exceptions/home/_cost.html",
+    order=4,
+)
+def _cost(user) -> dict:
+    """The dashboard's headlines over the lead's regions (its default filters): the monthly cost of the
+    exceptions active today, and the three processes most drifted from (the drift panel's first rows)."""
+    filters, _ = dashboard_filters.parse(user, QueryDict())
+    _, drift = cost_figures.drift(user, filters)
+    return {
+        "monthly_cost": figures.active_monthly_cost(user, filters),
+        "drift": [row for row in drift if row["customers_now"]][:3],
+    }

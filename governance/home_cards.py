@@ -29,3 +29,14 @@ def _waiting_for_vote(user) -> dict:
 def _next_meetings(user) -> dict:
     rows = list(meeting_selectors.upcoming(user).filter(cancelled_at__isnull=True)[:3])
     return {"rows": rows}
+
+
+@register_home_card(
+    key="dashboard-link",
+    title="Operations dashboard",
+    roles={Role.BOARD_MEMBER, Role.BOARD_CHAIR, Role.AUDITOR},
+    template="governance/home/_dashboard_link.html",
+    order=40,
+)
+def _dashboard_link(user) -> dict:
+    return {}

@@ -4,11 +4,16 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.escalations import services as escalation_services
+from intimacy_ops.escalations.models import Escalation
 from segments import checks as sla_checks
 from segments.models import Customer, Holiday, Priority, Segment, ServiceCase, SlaPolicy, WorkingCalendar
 from segments.services import customers as customer_services
@@ -232,3 +237,65 @@ def seed_customers_and_cases() -> str:
         new_cases += 1
     sla_checks.sweep()
     return f"{len(customers)} customers ({new_customers} new), {ServiceCase.objects.count()} cases ({new_cases} new)"
+
+
+# The dashboard's story: Premier (a higher tier) misses its P3 resolution target that Standard meets.
+STORY_CASES = 12
+
+
+@seeding.register(name="the SLA story: Premier misses what Standard meets", order=25)
+def seed_sla_story() -> str:
+    admin = _admin()
+    now = timezone.now()
+    new = 0
+    for rank, late in ((2, True), (3, False)):
+        # EMEA's first: the story is the demo operations lead's (ops.oscar leads EMEA).
+        tier = Customer.objects.filter(source="crm", segment__rank=rank)
+        customers = list(tier.filter(region__code="EMEA").order_by("external_id")[:3]) or list(
+            tier.order_by("external_id")[:3]
+        )
+        for number in range(1, STORY_CASES + 1 if customers else 1):
+            external_id = f"STORY-{rank}-{number:03d}"
+            if ServiceCase.objects.filter(source="ticketing", external_id=external_id).exists():
+                continue
+            opened = now - datetime.timedelta(days=25 + number * 4, hours=number)
+            case = sla_services.open_case(
+                actor=admin,
+                customer=customers[number % len(customers)],
+                priority="P3",
+                title="Delivery note missing" if late else "Address change",
+                opened_at=opened,
+                source="ticketing",
+                external_id=external_id,
+            )
+            sla_services.record_first_response(
+                actor=admin, case=case, at=opened + datetime.timedelta(minutes=30)
+            )
+            handled = datetime.timedelta(days=20) if late else datetime.timedelta(hours=2)
+            sla_services.resolve_case(actor=admin, case=case, at=opened + handled)
+            new += 1
+    return f"{new} new story cases"
+
+
+@seeding.register(name="escalations dated when their line was crossed", order=26)
+def seed_escalation_ages() -> str:
+    """The sweep above raised its escalations now; date each when its case crossed the line, as a sweep
+    running all along would have, and let those left unacknowledged for a week climb to the operations
+    lead (in AMER nobody holds that role: the dashboard shows them as held by nobody). Only fresh
+    level-1 escalations are dated, so a second run changes nothing."""
+    cases = ContentType.objects.get_for_model(ServiceCase)
+    fresh = Escalation.objects.filter(
+        content_type=cases, level=1, resolved_at__isnull=True, acknowledged_at__isnull=True
+    ).exclude(raised_at__lt=F("level_raised_at"))
+    dated = 0
+    for reason, due in (
+        ("sla_response_breached", "response_due_at"),
+        ("sla_resolution_breached", "resolution_due_at"),
+    ):
+        crossed = Subquery(ServiceCase.objects.filter(pk=OuterRef("object_id")).values(due)[:1])
+        dated += fresh.filter(reason=reason).update(
+            raised_at=Coalesce(crossed, F("raised_at")),
+            next_level_at=Coalesce(crossed, F("raised_at")) + datetime.timedelta(days=7),
+        )
+    climbed = escalation_services.climb_escalations()["climbed"]
+    return f"{dated} open escalations dated, {climbed} climbed after a week unacknowledged"

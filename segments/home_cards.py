@@ -1,8 +1,11 @@
 """What segments puts on the role home pages: accounts, cases and tier load, each one query."""
 
+from django.http import QueryDict
+
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
-from segments.selectors import cases, customers, tiers
+from intimacy_ops.dashboard import filters as dashboard_filters
+from segments.selectors import cases, customers, sla_compliance, tiers
 
 
 @register_home_card(
@@ -36,3 +39,18 @@ def _cases(user) -> dict:
 )
 def _tiers(user) -> dict:
     return {"tiers": tiers.tiers(user)}
+
+
+@register_home_card(
+    key="sla-compliance",
+    title="SLA compliance",
+    roles={Role.OPERATIONS_LEAD},
+    template="segments/home/_sla_compliance.html",
+    order=3,
+)
+def _sla_compliance(user) -> dict:
+    filters, _ = dashboard_filters.parse(
+        user, QueryDict()
+    )  # the dashboard's defaults: every region, 12 months
+    figures = sla_compliance.overall(user, regions=filters.regions, since=filters.since, until=filters.until)
+    return {"figures": figures, "since": filters.since, "until": filters.until}

@@ -4,12 +4,11 @@
 a role nobody holds in the escalation's region), `region` (code, one of yours), `raised_before` (ISO date,
 inclusive)."""
 
-from django.db.models import OuterRef
 from django_filters import rest_framework as filters
 
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import someone_holds
 from intimacy_ops.escalations.models import Escalation
+from intimacy_ops.escalations.selectors import unheld_q
 from intimacy_ops.filters import DateFilter, RegionFilter, ScopedFilterSet
 
 ORDERING_FIELDS = [
@@ -61,6 +60,4 @@ class EscalationFilter(ScopedFilterSet):
         return queryset.filter(resolved_at__isnull=value)
 
     def filter_unheld(self, queryset, name, value):
-        held = someone_holds(OuterRef("target_role"), OuterRef("region"))
-        unheld = queryset.filter(target_user__isnull=True).exclude(target_role="").exclude(held)
-        return unheld if value else queryset.exclude(pk__in=unheld.values("pk"))
+        return queryset.filter(unheld_q()) if value else queryset.exclude(unheld_q())

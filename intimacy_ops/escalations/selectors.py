@@ -1,10 +1,14 @@
 """Reads of escalations: what a user may see, with "raised to me" first."""
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+import datetime
+
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.accounts.selectors import someone_holds
 from intimacy_ops.escalations.models import Escalation
 
 
@@ -47,3 +51,47 @@ def escalations_for(user) -> QuerySet:
 def open_for_me(user) -> QuerySet:
     """Unresolved escalations raised to this user (acknowledged or not)."""
     return escalations_for(user).filter(mine_q(user), resolved_at__isnull=True)
+
+
+# --- the dashboard's panel: open escalations by level and age, and those nobody holds -----------------
+
+# Age lines of the panel, in days since raised (cumulative: "raised at least N days ago").
+AGE_LINES = (1, 7, 30)
+
+
+def unheld_q() -> Q:
+    """Raised to a role nobody holds in its region (any region when it has none), nobody named: the
+    escalations list's `unheld` filter (`accounts.selectors.someone_holds`, one definition for both)."""
+    held = someone_holds(OuterRef("target_role"), OuterRef("region"))
+    return Q(target_user__isnull=True) & ~Q(target_role="") & ~Q(held)
+
+
+def open_in_regions(user, regions):
+    """Unresolved escalations the user may see, raised in one of `regions` (None: wherever they may see)."""
+    escalations = access.visible(user, Escalation).filter(resolved_at__isnull=True)
+    return escalations if regions is None else escalations.filter(region__in=regions)
+
+
+def raised_on_or_before(days: int, today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=days)
+
+
+def open_by_level(user, *, regions, today=None) -> list[dict]:
+    """Per level: open (unresolved) escalations, how many were raised at least 1 / 7 / 30 days ago
+    (by the day raised), and how many target nobody holds. One query."""
+    today = today or timezone.localdate()
+    aged = {
+        f"over_{days}": Count("id", filter=Q(raised_at__date__lte=raised_on_or_before(days, today)))
+        for days in AGE_LINES
+    }
+    return list(
+        open_in_regions(user, regions)
+        .values("level")
+        .annotate(open=Count("id"), **aged, unheld=Count("id", filter=unheld_q()))
+        .order_by("level")
+    )
+
+
+def open_totals(user, *, regions) -> dict:
+    """The headline: unresolved escalations and those nobody holds (one query)."""
+    return open_in_regions(user, regions).aggregate(open=Count("id"), unheld=Count("id", filter=unheld_q()))
