@@ -4,8 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, Q, Value
-from django.db.models.lookups import Exact, IsNull
+from django.db.models import CharField, Count, Exists, F, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import Exact, In, IsNull
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
@@ -120,6 +121,32 @@ def someone_holds(role, region) -> Exists:
     )
     where = Q(IsNull(region, True)) | Q(regions=region)
     return Exists(User.objects.filter(holds, where, is_active=True))
+
+
+def someone_holds_q(role: str, region: str) -> Q:
+    """`someone_holds` for the fields `role` and `region` of the rows filtered, over subqueries that do not
+    depend on the row: PostgreSQL runs each once per query and hashes it, instead of one EXISTS per row
+    (the dashboard counts tens of thousands of escalations at once). Same people, same answer."""
+    active = User.objects.filter(is_active=True).order_by()
+    grouped = active.filter(groups__isnull=False)
+    chairs = active.filter(groups__name=Role.BOARD_CHAIR.value)
+    superusers = active.filter(is_superuser=True)
+    member, administrator = Q(**{role: Role.BOARD_MEMBER.value}), Q(**{role: Role.ADMINISTRATOR.value})
+    anywhere = (
+        Q(**{f"{role}__in": grouped.values("groups__name")})
+        | (member & Exists(chairs))
+        | (administrator & Exists(superusers))
+    )
+    held_there = grouped.filter(regions__isnull=False).annotate(
+        held=Concat(F("groups__name"), Value("|"), Cast("regions", CharField()), output_field=CharField())
+    )
+    key = Concat(F(role), Value("|"), Cast(region, CharField()), output_field=CharField())
+    there = (
+        Q(In(key, held_there.values("held")))
+        | (member & Q(**{f"{region}__in": chairs.filter(regions__isnull=False).values("regions")}))
+        | (administrator & Q(**{f"{region}__in": superusers.filter(regions__isnull=False).values("regions")}))
+    )
+    return (Q(**{f"{region}__isnull": True}) & anywhere) | (Q(**{f"{region}__isnull": False}) & there)
 
 
 def register_home_card(*, key: str, title: str, roles: set[Role], template: str, order: int = 50):
