@@ -264,6 +264,8 @@ class ExceptionTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The dashboard's time to decision: a decision's latest submission before it, one index probe.
+        indexes = [models.Index(fields=["exception", "to_status", "at"], name="transition_exception_to_at")]
 
     def __str__(self) -> str:
         return f"{self.exception_id}: {self.from_status} → {self.to_status}"

@@ -102,6 +102,16 @@ def months(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
     return result
 
 
+def during(field: str, since: dt.date, until: dt.date) -> dict:
+    """`field__date` from `since` to `until` (in the current time zone) as a range of instants: the same rows,
+    and an index on the column serves it (a cast to date serves no index)."""
+    zone = timezone.get_current_timezone()
+    return {
+        f"{field}__gte": dt.datetime.combine(since, dt.time.min, tzinfo=zone),
+        f"{field}__lt": dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+    }
+
+
 def month_key(value) -> dt.date:
     return (value.date() if isinstance(value, dt.datetime) else value).replace(day=1)
 
@@ -114,7 +124,7 @@ def decisions_per_month(user, filters) -> list[dict]:
     the date of their transition. Two grouped queries."""
     requests = scoped(user, filters)
     created = (
-        requests.filter(created_at__date__gte=filters.since, created_at__date__lte=filters.until)
+        requests.filter(**during("created_at", filters.since, filters.until))
         .annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(count=Count("id"))
@@ -123,8 +133,7 @@ def decisions_per_month(user, filters) -> list[dict]:
         ExceptionTransition.objects.filter(
             exception__in=requests.values("pk"),
             to_status__in=(Status.APPROVED, Status.REJECTED, Status.WITHDRAWN),
-            at__date__gte=filters.since,
-            at__date__lte=filters.until,
+            **during("at", filters.since, filters.until),
         )
         .order_by()
         .annotate(month=TruncMonth("at"))
@@ -186,8 +195,7 @@ def time_to_decision(user, filters) -> list[dict]:
         ExceptionTransition.objects.filter(
             exception__in=scoped(user, filters).values("pk"),
             to_status__in=DECISIONS,
-            at__date__gte=filters.since,
-            at__date__lte=filters.until,
+            **during("at", filters.since, filters.until),
         )
         .order_by()
         .annotate(month=TruncMonth("at"), days=DaysBetween(F("at"), Subquery(submitted)))

@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import someone_holds
+from intimacy_ops.accounts.selectors import someone_holds_q
 from intimacy_ops.escalations.models import Escalation
 
 
@@ -61,9 +61,9 @@ AGE_LINES = (1, 7, 30)
 
 def unheld_q() -> Q:
     """Raised to a role nobody holds in its region (any region when it has none), nobody named: the
-    escalations list's `unheld` filter (`accounts.selectors.someone_holds`, one definition for both)."""
-    held = someone_holds(OuterRef("target_role"), OuterRef("region"))
-    return Q(target_user__isnull=True) & ~Q(target_role="") & ~Q(held)
+    escalations list's `unheld` filter (`accounts.selectors.someone_holds_q`, one definition for both;
+    subqueries run once per query, not once per escalation)."""
+    return Q(target_user__isnull=True) & ~Q(target_role="") & ~someone_holds_q("target_role", "region")
 
 
 def open_in_regions(user, regions):
