@@ -177,7 +177,16 @@ def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTran
     return transition
 
 
-TRANSITION_FIELDS = ["exception_id", "action", "from_status", "to_status", "actor_id", "authority", "at", "comment"]
+TRANSITION_FIELDS = [
+    "exception_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "authority",
+    "at",
+    "comment",
+]
 
 
 def _log_many(exceptions, row, befores, actor, authority, at, comment) -> list[ExceptionTransition]:
@@ -193,7 +202,10 @@ def _log_many(exceptions, row, befores, actor, authority, at, comment) -> list[E
         for exception, before in zip(exceptions, befores, strict=True)
     ]
     ids = insert_rows(ExceptionTransition, TRANSITION_FIELDS, values)
-    return [ExceptionTransition(pk=pk, **dict(zip(TRANSITION_FIELDS, value))) for pk, value in zip(ids, values)]
+    return [
+        ExceptionTransition(pk=pk, **dict(zip(TRANSITION_FIELDS, value, strict=True)))
+        for pk, value in zip(ids, values, strict=True)
+    ]
 
 
 def _tell_many(exceptions, row, transitions) -> None:

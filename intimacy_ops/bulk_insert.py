@@ -33,15 +33,15 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple])
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        objs = model._default_manager.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
+        objs = model._default_manager.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        )
         return [obj.pk for obj in objs]
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     named = {field.attname for field in given}
     now = timezone.now()
-    rest = [
-        field for field in meta.concrete_fields if not field.primary_key and field.attname not in named
-    ]
+    rest = [field for field in meta.concrete_fields if not field.primary_key and field.attname not in named]
     constants = tuple(_constant(field, now) for field in rest)
     jsons = [n for n, field in enumerate(given) if isinstance(field, models.JSONField)]
     json_rest = {n for n, field in enumerate(rest) if isinstance(field, models.JSONField)}
@@ -50,9 +50,11 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple])
         for n, value in enumerate(constants)
     )
     columns = ", ".join(connection.ops.quote_name(field.column) for field in (*given, *rest))
-    template = "(" + ", ".join(
-        "%s::jsonb" if isinstance(field, models.JSONField) else "%s" for field in (*given, *rest)
-    ) + ")"
+    template = (
+        "("
+        + ", ".join("%s::jsonb" if isinstance(field, models.JSONField) else "%s" for field in (*given, *rest))
+        + ")"
+    )
     table = connection.ops.quote_name(meta.db_table)
     pk = connection.ops.quote_name(meta.pk.column)
     ids: list[int] = []

@@ -108,7 +108,9 @@ def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int
                 ).update(**{field: now}, breached=True)
             raised += escalations.raise_escalations(
                 [
-                    _breach(case, line, policies.get((case["customer__segment_id"], case["priority"])), shared)
+                    _breach(
+                        case, line, policies.get((case["customer__segment_id"], case["priority"])), shared
+                    )
                     for case in crossed
                 ],
                 model=ServiceCase,

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from intimacy_ops import audit, checks, errors, lifecycle
 from intimacy_ops.accounts.models import Region, User
-from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
+from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications import notify, notify_many
 
@@ -188,7 +188,7 @@ def raise_escalations(items: list[dict], *, model=None) -> int:
                 subject_link=item.get("subject_link", ""),
                 reason=item["reason"],
                 detail=item.get("detail", ""),
-                region_id=item["region_id"] if "region_id" in item else (region.pk if region else None),
+                region_id=item.get("region_id", region.pk if region else None),
                 ladder=ladder,
                 level=1,
                 target_user=target_user,
