@@ -47,6 +47,7 @@ from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRe
 from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
 from intimacy_ops import lifecycle
+from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.lifecycle import AUTHORITIES, BOARD, PERSON, SYSTEM, Row, Who
 
 __all__ = ["AUTHORITIES", "BOARD", "PERSON", "SYSTEM", "TRANSITIONS", "actions_for", "actions_from"]
@@ -176,11 +177,35 @@ def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTran
     return transition
 
 
+TRANSITION_FIELDS = [
+    "exception_id",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "authority",
+    "at",
+    "comment",
+]
+
+
 def _log_many(exceptions, row, befores, actor, authority, at, comment) -> list[ExceptionTransition]:
-    return ExceptionTransition.objects.bulk_create(
-        _transition(exception, row, before, actor, authority, at, comment)
+    """A check's batch: the transitions in one multi-row insert of plain values (no decision: no snapshot)."""
+    if row.action in DECISIONS:
+        return ExceptionTransition.objects.bulk_create(
+            _transition(exception, row, before, actor, authority, at, comment)
+            for exception, before in zip(exceptions, befores, strict=True)
+        )
+    actor_id = actor.pk if actor else None
+    values = [
+        (exception.pk, row.action, before, row.target, actor_id, authority, at, comment)
         for exception, before in zip(exceptions, befores, strict=True)
-    )
+    ]
+    ids = insert_rows(ExceptionTransition, TRANSITION_FIELDS, values)
+    return [
+        ExceptionTransition(pk=pk, **dict(zip(TRANSITION_FIELDS, value, strict=True)))
+        for pk, value in zip(ids, values, strict=True)
+    ]
 
 
 def _tell_many(exceptions, row, transitions) -> None:

@@ -8,15 +8,20 @@ sends each row's values once and joins on the primary key. Other databases fall 
 from django.db import connection, models
 
 
-def update_from_values(objs: list[models.Model], fields: list[str], *, where: str = "") -> int:
+def update_from_values(
+    objs: list, fields: list[str], *, where: str = "", model: type[models.Model] | None = None
+) -> int:
     """Write `fields` of each object to its row; `where` (SQL over the table alias `t`) is an extra guard.
-    Returns how many rows changed. The objects must be of one model and already saved."""
+    Returns how many rows changed. The objects must be of one model and already saved; with `model`, they
+    may be any objects with `pk` and the fields (a check's rows read as plain values)."""
     if not objs:
         return 0
-    model = type(objs[0])
+    model = model or type(objs[0])
     if connection.vendor != "postgresql":
         if where:
             raise ValueError("a raw `where` guard needs PostgreSQL")
+        if not isinstance(objs[0], model):
+            objs = [model(pk=obj.pk, **{name: getattr(obj, name) for name in fields}) for obj in objs]
         return model.objects.bulk_update(objs, fields)
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]

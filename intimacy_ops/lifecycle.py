@@ -364,7 +364,8 @@ def apply_many(
                 "comment": comment,
             }
             for obj, before in zip(moving, befores, strict=True)
-        ]
+        ],
+        returning=logged is None,  # with a transition log, the events are only written (no instances)
     )
     logged = logged if logged is not None else events
     if table.after_many:

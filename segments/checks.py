@@ -4,6 +4,7 @@ deadline. Set-based (indexed on what crossed), in locked batches, idempotent, sa
 Also: uploads no broker took are handed to the worker again (segments.imports_queued)."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.db.models import Q
 from django.urls import reverse
@@ -22,20 +23,26 @@ SWEEP_BATCH_SIZE = 200
 REMINDER_LISTED = 30
 BREACH_REASONS = {"response": "sla_response_breached", "resolution": "sla_resolution_breached"}
 ACCOUNT_MANAGER_RUNG = {"role": Role.ACCOUNT_MANAGER.value, "after_minutes": 0}
-# What the sweep reads of each row (`only`): 10,000 rows' other columns cost time and never a decision.
-CASE_FIELDS = (
-    "customer",
+# What the sweep reads of each row, as plain values (`values()`: no model instances, no joins built per row).
+CASE_COLUMNS = (
+    "pk",
     "external_id",
     "priority",
     "title",
-    "resolved_at",
-    "first_response_at",
     "opened_at",
+    "first_response_at",
+    "resolved_at",
+    "customer_id",
+    "customer__name",
+    "customer__segment_id",
+    "customer__region_id",
+    "customer__account_manager_id",
+    "customer__account_manager__username",
+    "customer__account_manager__email",
+    "customer__account_manager__is_active",
 )
-BREACH_FIELDS = ("response_due_at", "response_breached_at", "resolution_due_at", "resolution_breached_at")
-REMINDER_FIELDS = ("update_reminded_at", "update_reminder_at")
-CUSTOMER_FIELDS = ("customer__name", "customer__segment", "customer__region", "customer__account_manager")
-MANAGER_FIELDS = tuple(f"customer__account_manager__{field}" for field in ("username", "email", "is_active"))
+BREACH_COLUMNS = ("response_due_at", "response_breached_at", "resolution_due_at", "resolution_breached_at")
+REMINDER_COLUMNS = ("update_reminded_at", "update_reminder_at")
 
 
 def _crossed(line: str, now: datetime.datetime) -> Q:
@@ -53,6 +60,33 @@ def _ladder(policy: SlaPolicy | None) -> list[dict]:
     return [ACCOUNT_MANAGER_RUNG, *(policy.escalation_ladder if policy else [])]
 
 
+class _Batch:
+    """What a batch's rows share, built once per run: their account managers (as plain values, one object
+    each) and customer links."""
+
+    def __init__(self) -> None:
+        self.managers: dict[int, SimpleNamespace] = {}
+        self.links: dict[int, str] = {}
+
+    def manager(self, row: dict) -> SimpleNamespace | None:
+        pk = row["customer__account_manager_id"]
+        if pk is None:
+            return None
+        if pk not in self.managers:
+            self.managers[pk] = SimpleNamespace(
+                pk=pk,
+                username=row["customer__account_manager__username"],
+                email=row["customer__account_manager__email"],
+                is_active=row["customer__account_manager__is_active"],
+            )
+        return self.managers[pk]
+
+    def link(self, customer_id: int) -> str:
+        if customer_id not in self.links:
+            self.links[customer_id] = reverse("segments:customer-detail", args=[customer_id])
+        return self.links[customer_id]
+
+
 def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int]:
     """Mark and escalate what crossed a due time; returns (cases newly breached, escalations raised)."""
     wanted = _crossed("response", now) | _crossed("resolution", now)
@@ -61,58 +95,58 @@ def _escalate_breaches(now: datetime.datetime, policies: dict) -> tuple[int, int
         set(ServiceCase.objects.filter(_crossed("response", now)).values_list("pk", flat=True))
         | set(ServiceCase.objects.filter(_crossed("resolution", now)).values_list("pk", flat=True))
     )
+    shared = _Batch()
 
-    def mark_and_escalate(cases: list[ServiceCase]) -> tuple[int, int]:
+    def mark_and_escalate(cases: list[dict]) -> tuple[int, int]:
         raised = 0
         for line, field in (("response", "response_breached_at"), ("resolution", "resolution_breached_at")):
             crossed = [case for case in cases if _is_crossed(case, line, now)]
             if crossed:
                 # The state guard beside the lock: only cases not yet marked for this line.
                 ServiceCase.objects.filter(
-                    pk__in=[case.pk for case in crossed], **{f"{field}__isnull": True}
+                    pk__in=[case["pk"] for case in crossed], **{f"{field}__isnull": True}
                 ).update(**{field: now}, breached=True)
             raised += escalations.raise_escalations(
                 [
-                    _breach(case, line, policies.get((case.customer.segment_id, case.priority)))
+                    _breach(
+                        case, line, policies.get((case["customer__segment_id"], case["priority"])), shared
+                    )
                     for case in crossed
-                ]
+                ],
+                model=ServiceCase,
             )
         return len(cases), raised
 
     # Re-checked under the lock (`wanted`): a concurrent sweep may have done, or be doing, some of them.
-    still_crossed = (
-        ServiceCase.objects.filter(wanted)
-        .select_related("customer__region", "customer__account_manager")
-        .only(*CASE_FIELDS, *BREACH_FIELDS, *CUSTOMER_FIELDS, "customer__region", *MANAGER_FIELDS)
-    )
+    still_crossed = ServiceCase.objects.filter(wanted).values(*CASE_COLUMNS, *BREACH_COLUMNS)
     batches = checks.in_locked_batches(still_crossed, ids, mark_and_escalate, size=SWEEP_BATCH_SIZE)
     return sum(breached for breached, _ in batches), sum(raised for _, raised in batches)
 
 
-def _is_crossed(case: ServiceCase, line: str, now: datetime.datetime) -> bool:
+def _is_crossed(case: dict, line: str, now: datetime.datetime) -> bool:
     if line == "response":
-        done, marked, due = case.first_response_at, case.response_breached_at, case.response_due_at
+        done, marked, due = case["first_response_at"], case["response_breached_at"], case["response_due_at"]
     else:
-        done, marked, due = case.resolved_at, case.resolution_breached_at, case.resolution_due_at
+        done, marked, due = case["resolved_at"], case["resolution_breached_at"], case["resolution_due_at"]
     return done is None and marked is None and due is not None and due < now
 
 
-def _breach(case: ServiceCase, line: str, policy: SlaPolicy | None) -> dict:
-    """What `escalations.raise_escalations` raises for a case that crossed `line`."""
-    due = case.response_due_at if line == "response" else case.resolution_due_at
-    customer = case.customer
+def _breach(case: dict, line: str, policy: SlaPolicy | None, shared: _Batch) -> dict:
+    """What `escalations.raise_escalations` raises for a case (a row of values) that crossed `line`."""
+    due = case["response_due_at"] if line == "response" else case["resolution_due_at"]
+    name = case["customer__name"]
     return dict(
-        subject=case,
+        object_id=case["pk"],
         reason=BREACH_REASONS[line],
         detail=(
-            f"{customer.name}: the {line} to case {case.external_id} ({case.priority}) was due "
+            f"{name}: the {line} to case {case['external_id']} ({case['priority']}) was due "
             f"{due:%Y-%m-%d %H:%M} UTC and has not come."
         ),
-        subject_label=f"Case {case.external_id}: {case.title or customer.name}",
-        subject_link=reverse("segments:customer-detail", args=[customer.pk]),
-        region=customer.region,
+        subject_label=f"Case {case['external_id']}: {case['title'] or name}",
+        subject_link=shared.link(case["customer_id"]),
+        region_id=case["customer__region_id"],
         ladder=_ladder(policy),
-        target_user=customer.account_manager,
+        target_user=shared.manager(case),
     )
 
 
@@ -120,44 +154,46 @@ def _send_update_reminders(now: datetime.datetime, policies: dict) -> int:
     """Remind account managers of the open cases near a proactive-update deadline, once per interval."""
     due = ServiceCase.objects.filter(resolved_at__isnull=True, update_reminder_at__lte=now)
     ids = list(due.order_by("pk").values_list("pk", flat=True))
+    shared = _Batch()
 
-    def remind(cases: list[ServiceCase]) -> int:
+    def remind(rows: list[dict]) -> int:
         per_manager: dict[int, list] = {}
-        for case in cases:
-            policy = policies.get((case.customer.segment_id, case.priority))
+        cases = []
+        for row in rows:
+            case = SimpleNamespace(**row)
+            policy = policies.get((case.customer__segment_id, case.priority))
             deadline = case.update_reminder_at + (
                 datetime.timedelta(minutes=policy.update_interval_minutes) / UPDATE_REMINDER_LEAD_SHARE
                 if policy and policy.update_interval_minutes
                 else datetime.timedelta()
             )
-            manager = case.customer.account_manager
+            manager = shared.manager(row)
             if manager is not None and manager.is_active:
                 per_manager.setdefault(manager.pk, []).append((manager, case, deadline))
             case.update_reminded_at = now
             case.update_reminder_at = next_update_reminder(case, policy)
-        update_from_values(cases, ["update_reminded_at", "update_reminder_at"])
-        notifications.notify_many(_reminder(items) for items in per_manager.values())
+            cases.append(case)
+        update_from_values(cases, ["update_reminded_at", "update_reminder_at"], model=ServiceCase)
+        notifications.notify_many(_reminder(items, shared) for items in per_manager.values())
         return sum(len(items) for items in per_manager.values())
 
-    still_due = due.select_related("customer__account_manager").only(
-        *CASE_FIELDS, *REMINDER_FIELDS, *CUSTOMER_FIELDS, *MANAGER_FIELDS
-    )
+    still_due = due.values(*CASE_COLUMNS, *REMINDER_COLUMNS)
     return sum(checks.in_locked_batches(still_due, ids, remind, size=SWEEP_BATCH_SIZE))
 
 
-def _reminder(items: list[tuple]) -> tuple:
+def _reminder(items: list[tuple], shared: _Batch) -> tuple:
     """One notice per account manager and batch: a case alone as before, several listed with their deadlines."""
     manager, case, deadline = items[0]
     if len(items) == 1:
         return (
             manager,
-            f"Update {case.customer.name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
+            f"Update {case.customer__name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
             f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
             f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC.",
-            reverse("segments:customer-detail", args=[case.customer_id]),
+            shared.link(case.customer_id),
         )
     lines = [
-        f"- {c.customer.name}, case {c.external_id} ({c.priority}): by {d:%Y-%m-%d %H:%M} UTC"
+        f"- {c.customer__name}, case {c.external_id} ({c.priority}): by {d:%Y-%m-%d %H:%M} UTC"
         for _, c, d in items
     ]
     return (

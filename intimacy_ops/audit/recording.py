@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from intimacy_ops.audit.models import AuditEvent, normalise
 from intimacy_ops.audit.sealing import request_seal
+from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.middleware import current_request
 
 
@@ -76,11 +77,61 @@ def record(
     return event
 
 
-def record_many(events: list[dict]) -> list[AuditEvent]:
-    """Append several events in one insert (a check acting on a batch): each dict holds `record`'s arguments."""
+def record_many(events: list[dict], *, returning: bool = True) -> list[AuditEvent]:
+    """Append several events in one insert (a check acting on a batch): each dict holds `record`'s arguments
+    (or, instead of `obj`, `object_type`, `object_id` and `object_repr` as plain values). Returns the events
+    (with `returning=False`, nothing: a check that only writes them builds no model instances)."""
     if not events:
         return []
     context, now = _request_context(), timezone.now()
+    if not returning:
+        insert_rows(AuditEvent, ROW_FIELDS, [_row(event, context, now) for event in events])
+        request_seal()
+        return []
     rows = AuditEvent.objects.bulk_create([_event(**event, context=context, at=now) for event in events])
     request_seal()
     return rows
+
+
+ROW_FIELDS = [
+    "at",
+    "actor_id",
+    "actor_username",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "comment",
+    "request_id",
+    "ip",
+]
+
+
+def _row(event: dict, context, now) -> tuple:
+    """`_event`'s values as a tuple for `insert_rows` (before/after are stored as JSON, as `normalise` keeps them)."""
+    obj = event.get("obj")
+    actor = event.get("actor")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    if obj is not None:
+        object_type = event.get("object_type") or obj._meta.label_lower
+        object_id = event.get("object_id") or obj.pk
+        object_repr = str(obj)[:200]
+    else:
+        object_type, object_id = event.get("object_type", ""), event.get("object_id", "")
+        object_repr = event.get("object_repr", "")[:200]
+    return (
+        now,
+        actor.pk if actor else None,
+        actor.get_username() if actor else "",
+        event["verb"],
+        object_type,
+        str(object_id),
+        object_repr,
+        event.get("before"),
+        event.get("after"),
+        event.get("comment", ""),
+        context.request_id if context else "",
+        context.ip if context else None,
+    )

@@ -15,6 +15,7 @@ The ladder (`Escalation.ladder`, the format of SlaPolicy.escalation_ladder) is a
 """
 
 import datetime
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -22,9 +23,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from intimacy_ops import audit, checks, errors, lifecycle
-from intimacy_ops.accounts.models import User
+from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
+from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications import notify, notify_many
 
@@ -146,47 +148,52 @@ def raise_escalation(
     return escalation, True
 
 
-def raise_escalations(items: list[dict]) -> int:
+def raise_escalations(items: list[dict], *, model=None) -> int:
     """`raise_escalation` for a check's batch (each dict holds its arguments), set-based: one query for the
     subjects already escalated for the reason, one insert of the new escalations, one audit batch, one insert
     of their urgent notices (each escalation still its own notice to each target). Call it in the batch's
     transaction, on subjects the caller locked. Returns how many were raised. If another caller raised one
-    of them meanwhile (the one-open-per-subject constraint), the batch falls back to one at a time."""
+    of them meanwhile (the one-open-per-subject constraint), the batch falls back to one at a time.
+
+    A check that read its rows as plain values names the subjects' `model` and gives each item `object_id`
+    (and `region_id`) instead of `subject` (and `region`); `target_user` may then be any object with `pk`,
+    `username`, `email` and `is_active`. Nothing is built per row but tuples (`bulk_insert.insert_rows`)."""
     if not items:
         return 0
-    content_type = ContentType.objects.get_for_model(type(items[0]["subject"]))
+    model = model or type(items[0]["subject"])
+    content_type = ContentType.objects.get_for_model(model)
+    subject_ids = [item["object_id"] if "object_id" in item else item["subject"].pk for item in items]
     open_ones = set(
         Escalation.objects.filter(
             content_type=content_type,
-            object_id__in={item["subject"].pk for item in items},
+            object_id__in=set(subject_ids),
             reason__in={item["reason"] for item in items},
             resolved_at__isnull=True,
         ).values_list("object_id", "reason")
     )
     now = timezone.now()
     new = []
-    for item in items:
-        key = (item["subject"].pk, item["reason"])
+    for item, object_id in zip(items, subject_ids, strict=True):
+        key = (object_id, item["reason"])
         if key in open_ones:
             continue
         open_ones.add(key)
         ladder = [dict(rung) for rung in (item.get("ladder") or [])]
         target_user = item.get("target_user")
+        region = item.get("region")
         new.append(
-            Escalation(
-                content_type=content_type,
-                object_id=item["subject"].pk,
+            SimpleNamespace(
+                object_id=object_id,
                 subject_label=(item.get("subject_label") or str(item["subject"]))[:200],
                 subject_link=item.get("subject_link", ""),
                 reason=item["reason"],
                 detail=item.get("detail", ""),
-                region=item.get("region"),
+                region_id=item.get("region_id", region.pk if region else None),
                 ladder=ladder,
                 level=1,
                 target_user=target_user,
+                target_user_id=target_user.pk if target_user else None,
                 target_role=(ladder[0] if ladder else {}).get("role", "" if target_user else DEFAULT_ROLE),
-                raised_at=now,
-                level_raised_at=now,
                 next_level_at=due_at(raised_at=now, ladder=ladder, level=1),
             )
         )
@@ -194,19 +201,23 @@ def raise_escalations(items: list[dict]) -> int:
         return 0
     try:
         with transaction.atomic():
-            Escalation.objects.bulk_create(new)
+            ids = insert_rows(Escalation, ESCALATION_FIELDS, [_row(e, content_type.pk, now) for e in new])
     except IntegrityError:  # someone raised one of them just now: the exact answer, one at a time
-        return sum(raise_escalation(**item)[1] for item in items)
+        return sum(raise_escalation(**item)[1] for item in _with_subjects(items, model, subject_ids))
+    object_type = Escalation._meta.label_lower
     audit.record_many(
         [
             {
                 "actor": None,
                 "verb": "escalation.raised",
-                "obj": escalation,
-                "after": {"reason": escalation.reason, "level": 1, "target": _target_text(escalation)},
+                "object_type": object_type,
+                "object_id": pk,
+                "object_repr": f"{e.reason} on {e.subject_label} (level 1)",  # Escalation.__str__
+                "after": {"reason": e.reason, "level": 1, "target": _target_text(e)},
             }
-            for escalation in new
-        ]
+            for e, pk in zip(new, ids, strict=True)
+        ],
+        returning=False,
     )
     targets: dict = {}
     messages = []
@@ -224,9 +235,65 @@ def raise_escalations(items: list[dict]) -> int:
     return len(new)
 
 
-def _target_text(escalation: Escalation) -> str:
+ESCALATION_FIELDS = [
+    "content_type_id",
+    "object_id",
+    "subject_label",
+    "subject_link",
+    "reason",
+    "detail",
+    "region_id",
+    "level",
+    "ladder",
+    "target_user_id",
+    "target_role",
+    "raised_at",
+    "level_raised_at",
+    "next_level_at",
+]
+
+
+def _row(e: SimpleNamespace, content_type_id: int, now: datetime.datetime) -> tuple:
+    return (
+        content_type_id,
+        e.object_id,
+        e.subject_label,
+        e.subject_link,
+        e.reason,
+        e.detail,
+        e.region_id,
+        1,
+        e.ladder,
+        e.target_user_id,
+        e.target_role,
+        now,
+        now,
+        e.next_level_at,
+    )
+
+
+def _with_subjects(items: list[dict], model, subject_ids: list) -> list[dict]:
+    """Items given by `object_id` get their subject (and region, target) as instances, for `raise_escalation`."""
+    if all("subject" in item for item in items):
+        return items
+    subjects = model._default_manager.in_bulk(subject_ids)
+    regions = Region.objects.in_bulk({item["region_id"] for item in items if item.get("region_id")})
+    users = User.objects.in_bulk({item["target_user"].pk for item in items if item.get("target_user")})
+    return [
+        {
+            **{k: v for k, v in item.items() if k not in ("object_id", "region_id", "target_user")},
+            "subject": subjects[pk],
+            "region": regions.get(item.get("region_id")) if "region_id" in item else item.get("region"),
+            "target_user": users.get(item["target_user"].pk) if item.get("target_user") else None,
+        }
+        for item, pk in zip(items, subject_ids, strict=True)
+    ]
+
+
+def _target_text(escalation) -> str:
     if escalation.target_user_id:
-        return escalation.target_user.get_username()
+        user = escalation.target_user
+        return user.get_username() if hasattr(user, "get_username") else user.username
     return escalation.target_role
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.notifications.models import (
     EmailPreference,
     EmailState,
@@ -25,15 +26,17 @@ from intimacy_ops.notifications.tasks import send_digest_email, send_notificatio
 log = logging.getLogger(__name__)
 
 
-def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False) -> list:
-    """Tell each active user in the app, and by e-mail as their preference says; returns the notifications."""
+def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False) -> list[int]:
+    """Tell each active user in the app, and by e-mail as their preference says; returns the notifications' ids."""
     return notify_many([(user, subject, body, link) for user in users], urgent=urgent)
 
 
-def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list:
+def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list[int]:
     """Several messages at once — (user, subject, body, link) each — in one preference query and one insert,
-    whatever their number (a check telling each person once what a batch did to their things). A user
-    appears once per distinct message; inactive users and None are skipped."""
+    whatever their number (a check telling each person once what a batch did to their things; an urgent
+    escalation's notices, one per escalation). A user is anything with `pk`, `is_active` and `email` (a
+    check may pass plain values, no User instances); one appears once per distinct message; inactive users
+    and None are skipped. Returns the new notifications' ids (a multi-row insert: `bulk_insert.insert_rows`)."""
     wanted, seen = [], set()
     for user, subject, body, link in messages:
         key = (getattr(user, "pk", None), subject, body, link)
@@ -56,23 +59,19 @@ def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list:
             return EmailState.QUEUED
         return EmailState.HELD if preference == EmailPreference.DIGEST else EmailState.NONE
 
-    notifications = Notification.objects.bulk_create(
+    states = [email_state(user) for user, *_ in wanted]
+    ids = insert_rows(
+        Notification,
+        ["recipient_id", "subject", "body", "link", "urgent", "email_state"],
         [
-            Notification(
-                recipient=user,
-                subject=subject[:200],
-                body=body,
-                link=link,
-                urgent=urgent,
-                email_state=email_state(user),
-            )
-            for user, subject, body, link in wanted
-        ]
+            (user.pk, subject[:200], body, link, urgent, state)
+            for (user, subject, body, link), state in zip(wanted, states, strict=True)
+        ],
     )
-    queued = [item.pk for item in notifications if item.email_state == EmailState.QUEUED]
+    queued = [pk for pk, state in zip(ids, states, strict=True) if state == EmailState.QUEUED]
     if queued:
         transaction.on_commit(lambda: enqueue_emails(notification_ids=queued))
-    return notifications
+    return ids
 
 
 def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = ()) -> list[tuple[str, int]]:

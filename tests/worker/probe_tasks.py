@@ -65,11 +65,11 @@ def sla_sweep_holding_mid_batch(marker: str, batch_size: int, hold_after: int, h
     original = services.raise_escalations
     raised = 0
 
-    def holding(items):
+    def holding(items, **options):
         # The sweep raises a batch's escalations in one call (issue 14): hold right after the call that
         # brings the count to `hold_after`, still inside that batch's transaction.
         nonlocal raised
-        outcome = original(items)
+        outcome = original(items, **options)
         raised += outcome
         if first and raised >= hold_after:
             with path.open("a") as handle:
