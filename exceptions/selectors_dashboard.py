@@ -48,7 +48,9 @@ class Percentile(Aggregate):
         super().__init__(expression, fraction=float(fraction), **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        expression, condition = self.get_source_expressions()[:2]  # an Aggregate's sources end with its filter
+        expression, condition = self.get_source_expressions()[
+            :2
+        ]  # an Aggregate's sources end with its filter
         return Avg(expression, filter=condition).as_sql(compiler, connection)
 
 

@@ -5,8 +5,8 @@ queries only (one conditional sum per month, `COUNT(DISTINCT …) FILTER`), neve
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from exceptions.models import CostEntry
 from exceptions.selectors_dashboard import MONEY, WERE_ACTIVE, ZERO, Status, month_key, months, scoped
@@ -136,9 +136,15 @@ def cost_over_revenue(user, filters) -> list[dict]:
     )
     revenue = F("customer__annual_revenue")
     share_of_revenue = Case(
-        When(customer__annual_revenue__gt=0, then=F("yearly_cost") * 100 / revenue),
+        # In floating point: SQLite's integral NUMERIC values divide as integers (9,400 × 100 / 100,000 = 9).
+        When(
+            customer__annual_revenue__gt=0,
+            then=ExpressionWrapper(
+                F("yearly_cost") * 100 / Cast(revenue, FloatField()), output_field=FloatField()
+            ),
+        ),
         default=Value(None),
-        output_field=DecimalField(max_digits=20, decimal_places=4),
+        output_field=FloatField(),
     )
     return list(
         scoped(user, filters)

@@ -135,8 +135,13 @@ def for_api(panel: Panel, table: Table) -> dict:
 
 
 def csv_cells(table: Table, row: dict) -> list:
-    """Amounts exactly as stored (Decimal text), dates ISO, nothing rounded."""
+    """Amounts to the cent (as stored; SQLite's sums come back without their decimal places), other figures
+    as computed, dates ISO."""
     return [
-        value if isinstance(value, Decimal) else _plain(value)
-        for value in (row.get(column.key) for column in table.columns)
+        _cents(value) if column.kind == "money" else value if isinstance(value, Decimal) else _plain(value)
+        for column, value in ((column, row.get(column.key)) for column in table.columns)
     ]
+
+
+def _cents(value):
+    return Decimal(value).quantize(Decimal("0.01")) if value is not None and value != "" else value
