@@ -7,7 +7,7 @@ from exceptions import selectors
 from exceptions import selectors_dashboard as figures
 from exceptions import selectors_dashboard_cost as cost_figures
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import register_home_card
+from intimacy_ops.accounts.selectors import head_and_count, register_home_card
 from intimacy_ops.dashboard import filters as dashboard_filters
 
 
@@ -39,9 +39,7 @@ def _my_requests(user) -> dict:
     order=5,
 )
 def _waiting(user) -> dict:
-    waiting = selectors.waiting_for(user)
-    rows = list(waiting[:5])
-    return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}
+    return head_and_count(selectors.waiting_for(user))
 
 
 @register_home_card(

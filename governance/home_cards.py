@@ -3,7 +3,7 @@
 from governance.selectors import meetings as meeting_selectors
 from governance.selectors import reviews as selectors
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import register_home_card
+from intimacy_ops.accounts.selectors import head_and_count, register_home_card
 
 
 @register_home_card(
@@ -15,8 +15,7 @@ from intimacy_ops.accounts.selectors import register_home_card
 )
 def _waiting_for_vote(user) -> dict:
     waiting = selectors.waiting_for_vote(user).select_related("board", "exception")  # what the card shows
-    rows = list(waiting[:5])
-    return {"rows": rows, "count": waiting.count() if len(rows) == 5 else len(rows)}
+    return head_and_count(waiting)
 
 
 @register_home_card(

@@ -226,8 +226,11 @@ def who_decides(row: Row, obj: Model, actor, authority: str, *, scoped: bool = T
     return access.allowed_in_scope(actor, who.rule, obj)
 
 
-def check(obj: Model, action: str, *, actor=None, authority: str = PERSON) -> Row:
-    """409 if the object's state does not allow `action` (naming what it allows), 403 if this actor may not."""
+def check(obj: Model, action: str, *, actor=None, authority: str = PERSON, scoped: bool = True) -> Row:
+    """409 if the object's state does not allow `action` (naming what it allows), 403 if this actor may not.
+
+    `scoped=False`: the caller locked the object and checked its scope for this actor in this transaction.
+    """
     table = table_of(obj)
     try:
         row = table.rows[action]
@@ -241,7 +244,7 @@ def check(obj: Model, action: str, *, actor=None, authority: str = PERSON) -> Ro
             allowed_actions=table.actions_from(state),
             reason=table.explain(obj, action, state) if table.explain else "",
         )
-    decision = who_decides(row, obj, actor, authority)
+    decision = who_decides(row, obj, actor, authority, scoped=scoped)
     if not decision:
         raise errors.PermissionDenied(decision.reason)
     return row
@@ -269,15 +272,18 @@ def apply(
     after: dict | None = None,
     at=None,
     on_commit: Callable[[], None] | None = None,
+    scoped: bool = True,
 ):
     """The one place a registered model changes state: check from and who, set it, log, audit, schedule.
 
     `before`/`after`: more of what changed, for the audit event (beside the status and the authority);
-    `at`: when it happened, if not now (a case's response recorded afterwards).
+    `at`: when it happened, if not now (a case's response recorded afterwards);
+    `scoped=False`: the caller locked `obj` and `check`ed it for this actor in this transaction (the access
+    rule is still asked; the scope query is not run twice).
     Returns the transition row when the table has a log, else the audit event.
     """
     table = table_of(obj)
-    row = check(obj, action, actor=actor, authority=authority)
+    row = check(obj, action, actor=actor, authority=authority, scoped=scoped)
     at = at or timezone.now()
     state = table.state(obj)
     changed = table.enter(obj, row, at) or {}

@@ -46,7 +46,7 @@ def submit_request(
         exception = lock(exception)
         lifecycle.check(exception, "submit", actor=actor)
         request_services.check_stored(exception, actor)
-        lifecycle.apply(exception, "submit", actor=actor, comment=comment)
+        lifecycle.apply(exception, "submit", actor=actor, comment=comment, scoped=False)  # checked above
         if route:
             route_request(exception)
     return exception
@@ -210,8 +210,9 @@ def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: 
                     f"Below the {exception.customer.region.code} threshold: taken up by {who}, "
                     f"operations lead of {exception.customer.region.code}."
                 ),
+                scoped=False,  # checked above, under the lock
             )
-        lifecycle.apply(exception, action, actor=actor, comment=comment)
+        lifecycle.apply(exception, action, actor=actor, comment=comment, scoped=False)  # as above
     return exception
 
 

@@ -137,7 +137,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     def get_co_opted(self, review) -> list[dict]:
         return [
             {"member": row.member.username, "co_opted_by": row.co_opted_by.username, "reason": row.reason}
-            for row in review.co_opted.all()
+            for row in voting.rows_of(review, "co_opted")
         ]
 
     @extend_schema_field(TallySerializer)
@@ -223,10 +223,10 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         visible = access.visible(self.request.user, Review)
-        return visible if self.action in self.LOCKING_ACTIONS else voting.with_tally_data(visible)
+        return visible if self.action in self.LOCKING_ACTIONS else voting.with_tally_data(visible, lean=True)
 
     def _present(self, review, code=200):
-        fresh = voting.with_tally_data(access.visible(self.request.user, Review)).get(pk=review.pk)
+        fresh = voting.with_tally_data(access.visible(self.request.user, Review), lean=True).get(pk=review.pk)
         return Response(ReviewSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(

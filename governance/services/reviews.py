@@ -263,7 +263,7 @@ def people_concerned(review: Review, current=None) -> list:
         people.setdefault(review.extension.requested_by_id, review.extension.requested_by)
     if review.process_id and review.process.owner_id:
         people.setdefault(review.process.owner_id, review.process.owner)
-    for covered in review.covered.all():
+    for covered in voting.rows_of(review, "covered"):
         manager = covered.customer.account_manager
         if manager is not None:
             people.setdefault(manager.pk, manager)

@@ -36,6 +36,7 @@ from django.utils import timezone
 from exceptions.services.notifications import link
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
 from intimacy_ops import access, audit, errors, lifecycle
+from intimacy_ops.accounts.models import User
 from intimacy_ops.notifications import notify
 
 Outcome = Review.Outcome
@@ -116,25 +117,39 @@ class Tally:
         return any(member.pk == user.pk for member in self.eligible)
 
 
-def with_tally_data(queryset: QuerySet) -> QuerySet:
-    """Reviews with everything `tally` reads, in a fixed number of queries whatever the number of rows."""
-    return queryset.select_related(
-        "board__chair",
-        "exception__requested_by",
-        "exception__customer__account_manager",
-        "exception__customer__region",
-        "exception__process__owner",
-        "extension__requested_by",
-        "process__owner",
-        "decided_by",
-        "meeting",
-    ).prefetch_related(
-        "board__members",
-        Prefetch("votes", queryset=Vote.objects.select_related("member")),
-        Prefetch("declared_interests", queryset=DeclaredInterest.objects.select_related("member")),
-        Prefetch("co_opted", queryset=CoOptedMember.objects.select_related("member", "co_opted_by")),
-        "covered__customer__account_manager",
+# What `tally` and the API's fields read; the pages also show the people and the places named here.
+_TALLY_JOINS = ("board__chair", "exception__customer", "extension", "decided_by")
+_PAGE_JOINS = (
+    "exception__requested_by",
+    "exception__customer__account_manager",
+    "exception__customer__region",
+)
+_PAGE_JOINS += ("exception__process__owner", "extension__requested_by", "process__owner", "meeting")
+
+
+def _into_list(lookup: str, queryset: QuerySet) -> Prefetch:
+    return Prefetch(lookup, queryset=queryset, to_attr="tally_" + lookup.rsplit("__", 1)[-1])
+
+
+def with_tally_data(queryset: QuerySet, *, lean: bool = False) -> QuerySet:
+    """Reviews with everything `tally` reads, in a fixed number of queries whatever the number of rows.
+
+    `lean`: only the joins the tally and the reviews API read. The related sets land in plain lists (`to_attr`,
+    read by `rows_of`): a prefetch into the managers' caches builds a queryset per review and relation.
+    """
+    return queryset.select_related(*_TALLY_JOINS, *(() if lean else _PAGE_JOINS)).prefetch_related(
+        _into_list("board__members", User.objects.all()),
+        _into_list("votes", Vote.objects.select_related("member")),
+        _into_list("declared_interests", DeclaredInterest.objects.select_related("member")),
+        _into_list("co_opted", CoOptedMember.objects.select_related("member", "co_opted_by")),
+        _into_list("covered", Review.covered.rel.model.objects.select_related("customer__account_manager")),
     )
+
+
+def rows_of(obj, name: str) -> list:
+    """A review's (or its board's `members`) related rows: what `with_tally_data` fetched, else read now."""
+    fetched = getattr(obj, "tally_" + name, None)
+    return fetched if fetched is not None else list(getattr(obj, name).all())
 
 
 def conflicts(review: Review) -> dict[int, str]:
@@ -148,7 +163,7 @@ def conflicts(review: Review) -> dict[int, str]:
         if manager_id:
             reasons.setdefault(manager_id, "manages the customer")
     if review.kind in (Review.Kind.STANDARDIZATION, Review.Kind.SUNSET) and review.pk:
-        for covered in review.covered.all():
+        for covered in rows_of(review, "covered"):
             if covered.customer.account_manager_id:
                 reasons.setdefault(covered.customer.account_manager_id, "manages the customer")
     return reasons
@@ -157,20 +172,20 @@ def conflicts(review: Review) -> dict[int, str]:
 def tally(review: Review) -> Tally:
     """Who may vote, who is recused and why, the votes, quorum, and the outcomes the chair may record now."""
     board = review.board
-    people = {member.pk: member for member in board.members.all()}
+    people = {member.pk: member for member in rows_of(board, "members")}
     people.setdefault(board.chair_id, board.chair)
-    co_opted = [row.member for row in review.co_opted.all()]
+    co_opted = [row.member for row in rows_of(review, "co_opted")]
     for member in co_opted:
         people.setdefault(member.pk, member)
     reasons = {pk: reason for pk, reason in conflicts(review).items() if pk in people}
-    for interest in review.declared_interests.all():
+    for interest in rows_of(review, "declared_interests"):
         if interest.member_id in people:
             reasons.setdefault(interest.member_id, f"declared an interest: {interest.statement}")
     members = sorted(people.values(), key=lambda user: user.username)
     recused = [Recusal(member, reasons[member.pk]) for member in members if member.pk in reasons]
     eligible = [member for member in members if member.pk not in reasons]
     eligible_ids = {member.pk for member in eligible}
-    votes = [vote for vote in review.votes.all() if vote.member_id in eligible_ids]
+    votes = [vote for vote in rows_of(review, "votes") if vote.member_id in eligible_ids]
     counts = {choice: sum(1 for vote in votes if vote.choice == choice) for choice in Vote.Choice.values}
     approve, reject, abstain = counts["approve"], counts["reject"], counts["abstain"]
     refused = _refusals(review, board, len(votes), approve, reject, abstain)
@@ -222,8 +237,7 @@ def _refusals(review, board, voted, approve, reject, abstain) -> dict[str, str]:
 
 def _locked(review: Review) -> Review:
     """The review, row-locked for the rest of the transaction, with what `tally` reads."""
-    Review.objects.select_for_update(of=("self",)).filter(pk=review.pk).get()
-    return with_tally_data(Review.objects.all()).get(pk=review.pk)
+    return with_tally_data(Review.objects.select_for_update(of=("self",))).get(pk=review.pk)
 
 
 def _require_open(review: Review, action: str) -> None:
@@ -285,7 +299,7 @@ def declare_interest(*, review: Review, member, statement: str) -> DeclaredInter
         _require_open(review, "declare an interest")
         current = tally(review)
         _check_may_sit(review, current, member)
-        if any(interest.member_id == member.pk for interest in review.declared_interests.all()):
+        if any(interest.member_id == member.pk for interest in rows_of(review, "declared_interests")):
             raise errors.Conflict("You already declared an interest in this review.")
         interest = DeclaredInterest.objects.create(
             review=review, member=member, statement=statement, declared_at=timezone.now()

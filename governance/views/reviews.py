@@ -135,8 +135,8 @@ def _review_context(request, review, **forms_) -> dict:
         "is_open": is_open,
         "is_owner": is_owner,
         "impact": review.impact or {},
-        "co_opted_rows": list(review.co_opted.all()),
-        "declared": [row for row in review.declared_interests.all() if row.member_id == user.pk],
+        "co_opted_rows": voting.rows_of(review, "co_opted"),
+        "declared": [row for row in voting.rows_of(review, "declared_interests") if row.member_id == user.pk],
         "outcome_rows": [
             (value, label, value in tally.allowed_outcomes, tally.refused.get(value, ""))
             for value, label in Review.Outcome.choices

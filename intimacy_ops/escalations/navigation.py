@@ -2,7 +2,7 @@
 
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.accounts.selectors import register_home_card
+from intimacy_ops.accounts.selectors import head_and_count, register_home_card
 from intimacy_ops.escalations import selectors
 
 ROLES = {
@@ -26,6 +26,4 @@ navigation.register(
     order=3,
 )
 def _for_me(user) -> dict:
-    mine = selectors.open_for_me(user)
-    rows = list(mine[:5])
-    return {"rows": rows, "count": mine.count() if len(rows) == 5 else len(rows)}
+    return head_and_count(selectors.open_for_me(user))
