@@ -4,6 +4,7 @@
     .venv/bin/python bench/load.py                # 50 users, 5 minutes, 100,000 customers (the defaults)
     .venv/bin/python bench/load.py --users 10 --minutes 1 --customers 5000
     .venv/bin/python bench/load.py --users 20 --minutes 2 --kill-worker     # item 8: a fault during load
+    .venv/bin/python bench/load.py --check-rows 10000                       # a check acting on 10,000 rows mid-way
 
 PostgreSQL + Redis (127.0.0.1 only; `PGURL` and `REDIS_URL`, defaults postgres://postgres@127.0.0.1:5432
 and redis://127.0.0.1:6379/14 — the db number is flushed at the start, never use 0). The script creates the
@@ -19,6 +20,9 @@ It prints per endpoint and overall: requests, errors, requests/s, p50/p95/p99 (m
 (pg_locks not granted, sampled twice a second); the load average. With `--kill-worker` the Celery worker
 is SIGKILLed half-way and started again, and bench/faults_under_load.py's checks run afterwards (they run
 after every run: e-mails all sent or dead-lettered, no duplicated review or escalation, the audit intact).
+With `--check-rows N` the generated cases leave N past their SLA line (bench/generate.py `--due`), and the
+SLA sweep (`manage.py run_checks sla_sweep`, its own process, like a worker would) acts on them a quarter
+of the way in, while the people keep working; its time and what it did are printed.
 """
 
 import argparse
@@ -53,6 +57,9 @@ def arguments():
     parser.add_argument("--database", default="bench_bench_load")
     parser.add_argument(
         "--kill-worker", action="store_true", help="SIGKILL the Celery worker half-way, restart it"
+    )
+    parser.add_argument(
+        "--check-rows", type=int, default=0, help="leave this many cases past their line; sweep them mid-run"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is (no generation)")
@@ -215,6 +222,23 @@ def report(prefix: Path, requests: int, cpu: float, seconds: float) -> None:
     )
 
 
+def sweep_mid_run(env: dict, after: float) -> None:
+    """The SLA sweep acting on what generate.py left past its line, while the people keep working."""
+    time.sleep(after)
+    print(f"\n*** the SLA sweep starts at {after:.0f} s")
+    started = time.monotonic()
+    done = subprocess.run(  # noqa: S603
+        [str(BIN / "python"), "manage.py", "run_checks", "sla_sweep"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    print(
+        f"*** the SLA sweep took {time.monotonic() - started:.1f} s: {(done.stdout or done.stderr).strip()}\n"
+    )
+
+
 def main() -> None:
     args = arguments()
     env = environment(args)
@@ -226,6 +250,8 @@ def main() -> None:
     if not args.reuse:
         generate = [str(BIN / "python"), "bench/generate.py", "--fresh", "--customers", str(args.customers),
                     "--people-file", str(people_file)]  # fmt: skip
+        if args.check_rows:  # generate.py's cases: 2 per customer by default
+            generate += ["--due", f"{args.check_rows / (2 * args.customers):.6f}"]
         subprocess.run(generate, cwd=ROOT, env=env, check=True)  # noqa: S603
     # Production serves hashed static files from the manifest (as the Dockerfile's collectstatic does).
     collect = [str(BIN / "python"), "manage.py", "collectstatic", "--no-input", "-v", "0"]
@@ -251,6 +277,10 @@ def main() -> None:
         started = time.monotonic()
         since = datetime.datetime.now(datetime.UTC).isoformat()
         run = subprocess.Popen(locust, cwd=ROOT, env={**env, "BENCH_PEOPLE": people_file.read_text()})  # noqa: S603
+        sweep = None
+        if args.check_rows:
+            sweep = threading.Thread(target=sweep_mid_run, args=(env, seconds / 4), daemon=True)
+            sweep.start()
         if args.kill_worker:
             time.sleep(seconds / 2)
             print(
@@ -261,6 +291,8 @@ def main() -> None:
             services.start("worker")
             print(f"*** worker started again (pid {services.procs['worker'].pid})\n")
         run.wait()
+        if sweep:
+            sweep.join()
         elapsed = time.monotonic() - started
         locks.done.set()
         cpu = cpu_seconds(services.procs["web"].pid) - cpu_before
