@@ -34,7 +34,7 @@ class EscalationSerializer(serializers.ModelSerializer):
     target = serializers.SerializerMethodField(
         help_text="Who the current level is raised to: a username when a person is named, else the role."
     )
-    target_user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    target_user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
