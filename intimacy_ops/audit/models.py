@@ -93,6 +93,24 @@ class AuditEvent(models.Model):
         return event_content(self)
 
 
+# The columns an event's content is made of (event_content below): written by record/record_many, read back
+# by the sealer to hash. One list, so the two can never disagree.
+CONTENT_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_username",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "comment",
+    "request_id",
+    "ip",
+)
+
+
 def event_content(event) -> dict:
     """`content()` for any object with the event's fields (a historical model in a migration too)."""
     return {

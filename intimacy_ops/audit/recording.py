@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
-from intimacy_ops.audit.models import AuditEvent, normalise
+from intimacy_ops.audit.models import CONTENT_FIELDS, AuditEvent, normalise
 from intimacy_ops.audit.sealing import request_seal
 from intimacy_ops.bulk_insert import insert_rows
 from intimacy_ops.middleware import current_request
@@ -93,20 +93,7 @@ def record_many(events: list[dict], *, returning: bool = True) -> list[AuditEven
     return rows
 
 
-ROW_FIELDS = [
-    "at",
-    "actor_id",
-    "actor_username",
-    "verb",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "comment",
-    "request_id",
-    "ip",
-]
+ROW_FIELDS = list(CONTENT_FIELDS)
 
 
 def _row(event: dict, context, now) -> tuple:

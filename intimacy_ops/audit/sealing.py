@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.db import OperationalError, connection, models, transaction
 
 from intimacy_ops.audit import keys
-from intimacy_ops.audit.models import GENESIS_HASH, AuditEvent, event_content
+from intimacy_ops.audit.models import CONTENT_FIELDS, GENESIS_HASH, AuditEvent, event_content
 from intimacy_ops.audit.sealer import Sealer, background
 
 logger = logging.getLogger(__name__)
@@ -54,21 +54,7 @@ def head() -> tuple[int, str]:
 
 
 # What the seal covers (models.event_content), read as plain values: no model instances to build.
-CONTENT_COLUMNS = (
-    "id",
-    "at",
-    "actor_id",
-    "actor_username",
-    "verb",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "comment",
-    "request_id",
-    "ip",
-)
+CONTENT_COLUMNS = ("id", *CONTENT_FIELDS)
 
 
 def _seal_batch() -> int:
