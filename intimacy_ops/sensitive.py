@@ -128,6 +128,19 @@ def _subject(obj_or_model) -> Subject | None:
     return _subjects.get(obj_or_model._meta.label_lower)
 
 
+# Parts of a subject: records about it carrying its sensitive data (a feedback item's text), decided by the
+# subject's owner and grants and logged as the subject's "<model>.<field>". label → attribute holding it.
+_parts: dict[str, str] = {}
+
+
+def register_part(model: type[Model], *, holder: str) -> None:
+    _parts[model._meta.label_lower] = holder
+
+
+def _holder(obj):
+    return getattr(obj, _parts[obj._meta.label_lower]) if obj._meta.label_lower in _parts else obj
+
+
 # --- classification ----------------------------------------------------------------------------------
 
 
@@ -257,7 +270,7 @@ def prime(user, objects: Iterable[Model]) -> None:
     if current is None or not _active(user):
         return
     pending: dict[str, list[int]] = {}
-    for obj in objects:
+    for obj in map(_holder, objects):
         subject = _subject(obj)
         if subject is None or obj.pk is None:
             continue
@@ -292,6 +305,7 @@ def purpose(user, obj: Model, field_name: str) -> str | None:
         return None
     if role_clears(user, level):
         return "role"
+    obj = _holder(obj)
     subject = _subject(obj)
     if _owner_clears(user, obj, level, subject):
         return OWN_ACCOUNT
@@ -316,6 +330,9 @@ def reveal(user, obj: Model, field_name: str, value):
     if why is None:
         return MASK
     if why != "not sensitive":
+        record = _holder(obj)
+        if record is not obj:
+            obj, field_name = record, f"{obj._meta.model_name}.{field_name}"
         current = _recording.get()
         if current is not None:
             current.note(user, obj, field_name, why)

@@ -95,6 +95,14 @@ def _keep_the_record(sender, instance, **kwargs) -> None:
     SensitiveAccessGrant.objects.filter(**about).delete()
 
 
+def part(model: type[Model], *, of: str, fields: Mapping[str, str]) -> None:
+    """Declare `model`'s records parts of a subject (`of`: the attribute holding it, e.g. "customer"): their
+    sensitive fields are shown to whoever may read that subject's (owner, grant, break-glass), logged as the
+    subject's "<model>.<field>"."""
+    sensitive.declare_fields(model, fields)
+    sensitive.register_part(model, holder=of)
+
+
 def export_section(
     model: type[Model],
     name: str,

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
+from feedback.models import CorrectiveAction, RootCauseAnalysis
 from governance.models import Meeting, Review
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.audit import AuditEvent
@@ -23,6 +24,7 @@ from segments.models import ServiceCase, WaitingInterval
 from tests.escalations.factories import escalate
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
 from tests.factories import user_with
+from tests.feedback.factories import RootCauseAnalysisFactory, action
 from tests.segments.factories import ServiceCaseFactory, WaitingIntervalFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +136,17 @@ def _break_glass(s, state: str) -> BreakGlassSession:
     return session
 
 
+def _rca(s, state: str) -> RootCauseAnalysis:
+    reason = "A duplicate of another analysis." if state == "cancelled" else ""
+    rca = RootCauseAnalysisFactory(process=s.fulfilment, status=state, cancel_reason=reason)
+    rca.regions.set([s.emea])
+    return rca
+
+
+def _corrective_action(s, state: str) -> CorrectiveAction:
+    return action(RootCauseAnalysisFactory(process=s.fulfilment, status="actions_planned"), s.olivia, state)
+
+
 @dataclass(frozen=True)
 class Subject:
     build: Callable
@@ -149,6 +162,8 @@ SUBJECTS = {
     ServiceCase: Subject(_case, lambda s: s.alice),
     Escalation: Subject(_escalation, lambda s: s.oscar),
     BreakGlassSession: Subject(_break_glass, lambda s: user_with("data steward", regions=["EMEA"])),
+    RootCauseAnalysis: Subject(_rca, lambda s: s.olivia),
+    CorrectiveAction: Subject(_corrective_action, lambda s: s.olivia),
 }
 
 
@@ -228,6 +243,12 @@ def test_every_persons_who_names_a_registered_access_rule():
             "oscar",
             "Only data stewards grant, revoke and review access to sensitive data.",
         ),
+        (
+            RootCauseAnalysis,
+            "close",
+            "oscar",
+            "Only the RCA's owner, the process's owner or an administrator works on this analysis.",
+        ),
     ],
     ids=lambda value: getattr(value, "__name__", None),
 )
@@ -240,6 +261,7 @@ def test_a_person_the_rule_refuses_gets_403_with_the_rules_reason(s, model, acti
         ExtensionRequest: _extension,
         ExceptionRequest: lambda s, state: _exception(s, "active"),
         BreakGlassSession: _break_glass,
+        RootCauseAnalysis: _rca,
     }[model](s, state)
     person = getattr(s, refused)
     before = _world(obj)

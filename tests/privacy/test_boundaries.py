@@ -82,6 +82,7 @@ def test_the_kernel_lists_no_business_field_the_app_declares_them():
         "segment_history",
         "cases",
         "import_rejected_rows",
+        "feedback",
     ]
 
 
