@@ -13,9 +13,10 @@ from tests.dashboard import world as dashboard_world
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db):
-    return dashboard_world.build()
+@pytest.fixture(params=["summarised", "live"])
+def world(db, request):
+    """Every figure twice: read from the summary tables after a refresh, and computed live before any."""
+    return dashboard_world.build(summarise=request.param == "summarised")
 
 
 def panel(client, key, **params):

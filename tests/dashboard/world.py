@@ -14,9 +14,11 @@ approved M+31. Created on M+1 (e1-e6). Costs booked today: e1 250, e5 999.
 """
 
 import datetime as dt
+import io
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from exceptions.models import CostEntry, ExceptionRequest, ExceptionTransition
@@ -38,7 +40,9 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
 
 
-def build() -> SimpleNamespace:
+def build(*, summarise: bool = True) -> SimpleNamespace:
+    """The world; `summarise`: then run the dashboard's summary refresh (the check beat runs), so that the
+    summarised panels read their summary tables, as in production (False: before any refresh, live)."""
     today = timezone.localdate()
     emea, amer = RegionFactory(code="EMEA"), RegionFactory(code="AMER")
     gold = SegmentFactory(name="Gold", rank=1)
@@ -115,4 +119,11 @@ def build() -> SimpleNamespace:
             recorded_by=alice,
             recorded_at=timezone.now(),
         )
+    if summarise:
+        refresh()
     return SimpleNamespace(**locals())
+
+
+def refresh() -> None:
+    """What beat runs every 10 minutes: the dashboard's summary tables rebuilt from the rows."""
+    call_command("run_checks", "exceptions.dashboard_summaries", stdout=io.StringIO())
