@@ -124,6 +124,8 @@ dashboard.register_summary("active_exception_monthly_cost", _active_monthly_cost
 
 # What an approved request can have become since (its status today).
 APPROVED_SINCE = ("approved", "active", "expired", "sunset", "standardized", "revoked")
+# A new request is one past draft (drafts are nobody's figure; an auditor's list would show them).
+PAST_DRAFT = tuple(status for status in figures.Status.values if status != figures.Status.DRAFT)
 
 
 def _decisions(user, filters) -> dashboard.Table:
@@ -150,7 +152,7 @@ def _decisions(user, filters) -> dashboard.Table:
         if any(row["new"] or row["approved"] or row["rejected"] or row["withdrawn"] for row in rows)
         else [],
         links={
-            "new": lambda row: filters.drill(url, **created(row)),
+            "new": lambda row: filters.drill(url, status=list(PAST_DRAFT), **created(row)),
             "approved": lambda row: filters.drill(url, status=list(APPROVED_SINCE), **decided(row)),
             "rejected": lambda row: filters.drill(url, status="rejected", **decided(row)),
             "withdrawn": lambda row: filters.drill(url, status="withdrawn", **withdrawn(row)),

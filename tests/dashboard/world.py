@@ -4,7 +4,7 @@ EMEA (what ops.oscar sees):
   acme (Gold, revenue 100,000): e1 Fulfilment active 500/month + 1,000 one-off, expires in 20 days (lead);
                                 e3 Billing active 200/month (board); a draft (never counted)
   borealis (Silver, revenue 1,000,000): e2 Fulfilment active 300/month, sunset date set (lead);
-                                e4 Billing rejected 100/month (lead)
+                                e4 Billing rejected 100/month (lead); e7 Fulfilment withdrawn M+2
 AMER (never in an EMEA lead's figures):
   zenith (Gold, revenue 10,000): e5 Fulfilment active 9,000/month, expires in 10 days; e6 Billing active 100/month
 
@@ -87,6 +87,7 @@ def build(*, summarise: bool = True) -> SimpleNamespace:
     )
     e6 = request(zenith, billing, Status.ACTIVE, "100")
     request(acme, billing, Status.DRAFT, "7777")
+    e7 = request(borealis, fulfilment, Status.WITHDRAWN, "50")
 
     m = month_start(3)
     ExceptionRequest.objects.exclude(status=Status.DRAFT).update(created_at=at(m + dt.timedelta(days=1)))
@@ -111,6 +112,10 @@ def build(*, summarise: bool = True) -> SimpleNamespace:
             to_status=to,
             at=at(m + dt.timedelta(days=decided_after_days)),
         )
+    ExceptionTransition.objects.create(
+        exception=e7, action="withdraw", from_status=Status.SUBMITTED, to_status=Status.WITHDRAWN,
+        at=at(m + dt.timedelta(days=2)),
+    )  # fmt: skip
     for exception, amount in ((e1, "250"), (e5, "999")):
         CostEntry.objects.create(
             exception=exception,
