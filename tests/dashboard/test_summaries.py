@@ -18,6 +18,7 @@ from tests.concurrency import twice_at_once
 from tests.dashboard import world as dashboard_world
 from tests.dashboard.panels_fixture import LIST_APIS, list_count
 from tests.exceptions.factories import ExceptionRequestFactory
+from tests.factories import RegionFactory
 from tests.segments.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,19 +39,31 @@ def _figure(row: dict, column: str) -> int:
     return row[column] if isinstance(row[column], int) else row["active"]
 
 
-@pytest.mark.parametrize("who", ["oscar", "auditor"])
+@pytest.mark.parametrize("who", ["oscar", "auditor", "two of three regions"])
 @pytest.mark.parametrize("key", EXCEPTION_PANELS)
 def test_every_exceptions_figure_links_to_a_list_of_that_many(db, browse, make_user, key, who):
+    """As the EMEA lead, the auditor (all regions), and an auditor choosing two of three regions: the
+    selection carries into the list (`region=EMEA&region=AMER`), which counts the same."""
     world = dashboard_world.build()
-    user = world.oscar if who == "oscar" else make_user("auditor", regions=["EMEA", "AMER"])
+    params = {}
+    if who == "oscar":
+        user = world.oscar
+    else:
+        RegionFactory(code="APAC")
+        user = make_user("auditor", regions=["EMEA", "AMER", "APAC"])
+        if who == "two of three regions":
+            params = {"region": ["EMEA", "AMER"]}
     client = browse(user)
-    body = panel(client, key)
+    body = panel(client, key, **params)
+    assert sorted(body["regions"]) == sorted(params.get("region") or body["regions"])
     followed = 0
     for row, links in zip(body["rows"], body["links"], strict=True):
         for column, url in links.items():
             if urlsplit(url).path not in LIST_APIS:
                 continue  # a customer's page, not a list
             assert list_count(client, url) == _figure(row, column), (key, column, row, url)
+            if params and key != "exceptions-by-region":  # that one names its row's region
+                assert "region=AMER&region=EMEA" in url, url
             followed += 1
     assert followed, f"{key}: no figure links to a list"
 
