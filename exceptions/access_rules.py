@@ -196,3 +196,13 @@ def _decides_extension(user, extension):
     if _lead_of_customer_region(user, extension.exception):
         return access.ALLOW
     return access.Decision(False, "Only an operations lead of the customer's region decides this extension.")
+
+
+# Who may read the dashboard's summary tables (exceptions/summaries): they count every request past draft of
+# a region, which these roles see anyway; anyone else's figures are computed live through their scope.
+access.allow_roles(
+    ExceptionRequest,
+    "read_region_figures",
+    roles=(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER, Role.AUDITOR, Role.ADMINISTRATOR),
+    refusal="Region-wide figures are for operations leads, board members, auditors and administrators.",
+)

@@ -11,6 +11,8 @@ from exceptions.services.lifecycle import (
 )
 from exceptions.services.reminders import send_expiry_reminders
 from exceptions.services.similar import signal_standard_options
+from exceptions.summaries.refresh import refresh as refresh_summaries
+from exceptions.summaries.selectors import EVERY_MINUTES as SUMMARY_EVERY_MINUTES
 from intimacy_ops import checks
 
 
@@ -53,3 +55,20 @@ def expiry_reminders() -> checks.CheckResult:
 )
 def standard_options() -> str:
     return f"proposed {signal_standard_options()} standard option(s) to process owners"
+
+
+@checks.register(
+    name="exceptions.dashboard_summaries",
+    every_seconds=SUMMARY_EVERY_MINUTES * 60,
+    description=(
+        "The dashboard's summary tables (active requests per region, segment, process and status; requests "
+        "created and decided per day; decision times) are rebuilt from the requests, set-based, in one "
+        "transaction."
+    ),
+)
+def dashboard_summaries() -> checks.CheckResult:
+    written = refresh_summaries()
+    return checks.CheckResult(
+        summary=f"refreshed the dashboard's summaries: {sum(written.values())} rows",
+        counts=written,
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from exceptions import dashboard_cost  # noqa: F401  (the cost and drift panels register on import)
 from exceptions import selectors_dashboard as figures
 from exceptions.models import Process
+from exceptions.summaries import selectors as summary
 from intimacy_ops import dashboard
 
 Column, Table, Chart = dashboard.Column, dashboard.Table, dashboard.Chart
@@ -32,9 +33,19 @@ def _list_url() -> str:
 # --- active exceptions by process, segment and region --------------------------------------------------
 
 
+def _summarised(user) -> dict:
+    """The Table's freshness when the panel reads the summary tables (None: computed live)."""
+    as_of = summary.as_of(user)
+    return {"freshness": as_of, "refreshed_every": summary.EVERY_MINUTES if as_of else None}
+
+
 def _active_by(key: str, label: str, title: str, param: str, filters_param):
     def compute(user, filters) -> dashboard.Table:
-        rows = figures.active_by(user, filters, key=key, label=label)
+        fresh = _summarised(user)
+        if fresh["freshness"]:
+            rows = summary.active_by(filters, key=key)
+        else:
+            rows = figures.active_by(user, filters, key=key, label=label)
         for row in rows:
             row["name"] = row["name"] or "No segment"
 
@@ -51,9 +62,10 @@ def _active_by(key: str, label: str, title: str, param: str, filters_param):
                 Column("monthly_cost", "Monthly cost", kind="money"),
             ],
             rows=rows,
-            links={"active": drill},
+            links={"active": drill, "monthly_cost": drill},
             chart=Chart(kind="bar", labels="name", series=["monthly_cost"]),
             empty="No active exception in these regions for these filters: widen the period or the regions.",
+            **fresh,
         )
 
     return compute
@@ -91,24 +103,43 @@ dashboard.register(
     )
 )
 
-dashboard.register_summary("exceptions_by_status", figures.status_counts)
-dashboard.register_summary("active_exception_monthly_cost", figures.active_monthly_cost)
+
+def _status_counts(user, filters):
+    if summary.as_of(user):
+        return summary.status_counts(filters)
+    return figures.status_counts(user, filters)
+
+
+def _active_monthly_cost(user, filters):
+    if summary.as_of(user):
+        return summary.active_monthly_cost(filters)
+    return figures.active_monthly_cost(user, filters)
+
+
+dashboard.register_summary("exceptions_by_status", _status_counts)
+dashboard.register_summary("active_exception_monthly_cost", _active_monthly_cost)
 
 
 # --- new / approved / rejected / withdrawn per month ---------------------------------------------------
 
 # What an approved request can have become since (its status today).
 APPROVED_SINCE = ("approved", "active", "expired", "sunset", "standardized", "revoked")
+# A new request is one past draft (drafts are nobody's figure; an auditor's list would show them).
+PAST_DRAFT = tuple(status for status in figures.Status.values if status != figures.Status.DRAFT)
 
 
 def _decisions(user, filters) -> dashboard.Table:
-    rows = figures.decisions_per_month(user, filters)
+    fresh = _summarised(user)
+    if fresh["freshness"]:
+        rows = summary.decisions_per_month(filters)
+    else:
+        rows = figures.decisions_per_month(user, filters)
     url = _list_url()
 
     def between(prefix):
         return lambda row: {f"{prefix}_after": row["first"], f"{prefix}_before": row["last"]}
 
-    created, decided = between("created"), between("decided")
+    created, decided, withdrawn = between("created"), between("decided"), between("withdrawn")
     return Table(
         columns=[
             Column("month", "Month"),
@@ -121,12 +152,14 @@ def _decisions(user, filters) -> dashboard.Table:
         if any(row["new"] or row["approved"] or row["rejected"] or row["withdrawn"] for row in rows)
         else [],
         links={
-            "new": lambda row: filters.drill(url, **created(row)),
+            "new": lambda row: filters.drill(url, status=list(PAST_DRAFT), **created(row)),
             "approved": lambda row: filters.drill(url, status=list(APPROVED_SINCE), **decided(row)),
             "rejected": lambda row: filters.drill(url, status="rejected", **decided(row)),
+            "withdrawn": lambda row: filters.drill(url, status="withdrawn", **withdrawn(row)),
         },
         chart=Chart(kind="bar", labels="month", series=["new", "approved", "rejected", "withdrawn"]),
         empty="No request was raised or decided in this period: choose a longer period.",
+        **fresh,
     )
 
 
@@ -149,6 +182,11 @@ dashboard.register(
 
 def _time_to_decision(user, filters) -> dashboard.Table:
     url = _list_url()
+    fresh = _summarised(user)
+    if fresh["freshness"]:
+        rows = summary.time_to_decision(filters)
+    else:
+        rows = figures.time_to_decision(user, filters)
     return Table(
         columns=[
             Column("month", "Month"),
@@ -157,7 +195,7 @@ def _time_to_decision(user, filters) -> dashboard.Table:
             Column("median_days", "Median", kind="days"),
             Column("p90_days", "90th percentile", kind="days"),
         ],
-        rows=figures.time_to_decision(user, filters),
+        rows=rows,
         links={
             "decisions": lambda row: filters.drill(
                 url, route=row["route"], decided_after=row["first"], decided_before=row["last"]
@@ -165,6 +203,7 @@ def _time_to_decision(user, filters) -> dashboard.Table:
         },
         chart=Chart(kind="line", labels="month", series=["median_days", "p90_days"], group="route"),
         empty="No request was decided in this period: choose a longer period.",
+        **fresh,
     )
 
 

@@ -90,6 +90,8 @@ def _cost_over_revenue(user, filters) -> dashboard.Table:
         links={
             "name": lambda row: reverse("segments:customer-detail", kwargs={"pk": row["ref"]}),
             "active": lambda row: filters.drill(url, status="active", customer=row["ref"]),
+            # The requests whose costs make the sum (the list's count is the "active exceptions" cell).
+            "yearly_cost": lambda row: filters.drill(url, status="active", customer=row["ref"]),
         },
         chart=Chart(kind="bar", labels="name", series=["share_percent"]),
         empty="No customer's exceptions cost more than this share of their revenue: try a lower share.",

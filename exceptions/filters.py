@@ -3,9 +3,10 @@
 
 `status` (repeatable: `?status=active&status=approved`), `process` (id), `segment` (id, the customer's),
 `region` (code, one of yours), `route` (`lead`|`board`), `risk` (a risk rating), `customer` (id),
-`created_after`/`created_before`, `decided_after`/`decided_before`, `expires_after`/`expires_before` (ISO
-dates, inclusive), `sunset` (`true`: a sunset date is set). *Decided* is the day of the transition into
-approved or rejected (the lead's or the board's decision). `ordering`: any key of `ORDERING_FIELDS`.
+`created_after`/`created_before`, `decided_after`/`decided_before`, `withdrawn_after`/`withdrawn_before`,
+`expires_after`/`expires_before` (ISO dates, inclusive), `sunset` (`true`: a sunset date is set). *Decided*
+is the day of the transition into approved or rejected (the lead's or the board's decision), *withdrawn* the
+day of the transition into withdrawn. `ordering`: any key of `ORDERING_FIELDS`.
 """
 
 from django import forms
@@ -63,6 +64,8 @@ class ExceptionFilter(ScopedFilterSet):
     created_after, created_before = date_range("created_at__date", "Created")
     decided_after = filters.DateFilter(method="filter_decided", label="Decided on or after (ISO date)")
     decided_before = filters.DateFilter(method="filter_decided", label="Decided on or before (ISO date)")
+    withdrawn_after = filters.DateFilter(method="filter_decided", label="Withdrawn on or after (ISO date)")
+    withdrawn_before = filters.DateFilter(method="filter_decided", label="Withdrawn on or before (ISO date)")
     expires_after, expires_before = date_range("expires_on", "Expires")
     sunset = filters.BooleanFilter(
         field_name="sunset_on", lookup_expr="isnull", exclude=True, label="true: a sunset date is set"
@@ -84,21 +87,25 @@ class ExceptionFilter(ScopedFilterSet):
             "created_before",
             "decided_after",
             "decided_before",
+            "withdrawn_after",
+            "withdrawn_before",
             "expires_after",
             "expires_before",
             "sunset",
         ]
 
     def filter_queryset(self, queryset):
-        # Both ends of the decision period in one EXISTS (the same decision must fall inside it).
-        decided = {name: self.form.cleaned_data.get(name) for name in ("decided_after", "decided_before")}
+        # Both ends of a transition's period in one EXISTS (the same transition must fall inside it).
         queryset = super().filter_queryset(queryset)
-        if any(decided.values()):
-            transitions = ExceptionTransition.objects.filter(exception=OuterRef("pk"), to_status__in=DECIDED)
-            if decided["decided_after"]:
-                transitions = transitions.filter(at__date__gte=decided["decided_after"])
-            if decided["decided_before"]:
-                transitions = transitions.filter(at__date__lte=decided["decided_before"])
+        for prefix, statuses in (("decided", DECIDED), ("withdrawn", (Status.WITHDRAWN,))):
+            after, before = (self.form.cleaned_data.get(f"{prefix}_{end}") for end in ("after", "before"))
+            if not (after or before):
+                continue
+            transitions = ExceptionTransition.objects.filter(exception=OuterRef("pk"), to_status__in=statuses)
+            if after:
+                transitions = transitions.filter(at__date__gte=after)
+            if before:
+                transitions = transitions.filter(at__date__lte=before)
             queryset = queryset.filter(Exists(transitions))
         return queryset
 

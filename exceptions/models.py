@@ -368,3 +368,12 @@ class StandardOptionSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process}: {self.deviation_tag} ({self.customers} customers)"
+
+
+# The dashboard's summary tables (exceptions/summaries), defined in their sub-domain.
+from exceptions.summaries.models import (  # noqa: E402, F401
+    DecisionTimeFigure,
+    ExceptionDayFigure,
+    ExceptionStatusFigure,
+    SummaryRefresh,
+)

@@ -148,19 +148,24 @@ def decisions_per_month(user, filters) -> list[dict]:
         )
     )
     new_by_month = {month_key(row["month"]): row["count"] for row in created}
-    moved_by_month = {month_key(row["month"]): row for row in moved}
+    by_month = {month_key(row["month"]): dict(row) for row in moved}
+    for month, count in new_by_month.items():
+        by_month.setdefault(month, {})["new"] = count
+    return month_rows(filters, by_month)
+
+
+def month_rows(filters, by_month: dict[dt.date, dict]) -> list[dict]:
+    """One row per month of the period (months without figures at 0), from `by_month` (month's first day →
+    its `new`, `approved`, `rejected`, `withdrawn`)."""
     rows = []
     for first, last in months(filters.since, filters.until):
-        counts = moved_by_month.get(first.replace(day=1), {})
+        counts = by_month.get(first.replace(day=1), {})
         rows.append(
             {
                 "month": first.strftime("%Y-%m"),
                 "first": first,
                 "last": last,
-                "new": new_by_month.get(first.replace(day=1), 0),
-                "approved": counts.get("approved", 0),
-                "rejected": counts.get("rejected", 0),
-                "withdrawn": counts.get("withdrawn", 0),
+                **{name: counts.get(name) or 0 for name in ("new", "approved", "rejected", "withdrawn")},
             }
         )
     return rows

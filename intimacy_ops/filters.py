@@ -29,6 +29,27 @@ class ScopedModelChoiceFilter(filters.ModelChoiceFilter):
         return access.visible(user, model)
 
 
+INVALID = "Select a valid choice. That choice is not one of the available choices."
+
+
+class ScopedModelMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """`?<field>=<id>&<field>=<id>`: any of several related objects, each among those the user may see."""
+
+    def __init__(self, *args, model: type[models.Model] | None = None, **kwargs):
+        self.related_model = model
+        kwargs.setdefault("distinct", False)  # a foreign key: no row twice, no DISTINCT needed
+        # The single filter's words, without echoing the value: out of scope, nonexistent and unreadable
+        # are one answer (the module's docstring).
+        kwargs.setdefault("error_messages", {"invalid_choice": INVALID, "invalid_pk_value": INVALID})
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self, request):
+        return access.visible(getattr(request, "user", None), self.related_model)
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v.pk}  # the object chosen (django-filter would compare its `to_field`)
+
+
 def _scoped(field) -> dict:
     return {"model": field.remote_field.model}
 
@@ -47,10 +68,10 @@ class ScopedFilterSet(filters.FilterSet):
         found = super().get_filters()
         for name, declared in found.items():
             if isinstance(declared, filters.ModelChoiceFilter | filters.ModelMultipleChoiceFilter) and not (
-                isinstance(declared, ScopedModelChoiceFilter)
+                isinstance(declared, ScopedModelChoiceFilter | ScopedModelMultipleChoiceFilter)
             ):
                 raise ImproperlyConfigured(
-                    f"{cls.__name__}.{name}: a related-object filter must be a ScopedModelChoiceFilter "
+                    f"{cls.__name__}.{name}: a related-object filter must be a Scoped(Multiple)ModelChoiceFilter "
                     "(its choices are what the user may see)."
                 )
         return found
@@ -90,14 +111,19 @@ class ScopedFilterSet(filters.FilterSet):
 BOOLEANS = {"true", "false", "1", "0"}  # what django-filter's BooleanWidget reads
 
 
-class RegionFilter(ScopedModelChoiceFilter):
-    """`?region=<code>` among the user's regions: a code that is not theirs is the same 400 as one that names
-    nothing. `field_name` is the path to the row's region (`customer__region`)."""
+class RegionFilter(ScopedModelMultipleChoiceFilter):
+    """`?region=<code>`, repeatable (`?region=EMEA&region=AMER`: rows of any of them; what a dashboard's
+    multi-region selection carries into its drill-down lists), among the user's regions: a code that is not
+    theirs is the same 400 as one that names nothing. `field_name` is the path to the row's region
+    (`customer__region`)."""
 
     def __init__(self, field_name: str = "region", **kwargs):
+        from django.forms import CheckboxSelectMultiple
+
         from intimacy_ops.accounts.models import Region
 
-        kwargs.setdefault("label", "Region code (one of yours)")
+        kwargs.setdefault("label", "Region code (one of yours; repeatable)")
+        kwargs.setdefault("widget", CheckboxSelectMultiple)
         super().__init__(field_name=field_name, model=Region, to_field_name="code", **kwargs)
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from intimacy_ops.dashboard.registry import Column, Panel, Table
@@ -114,6 +115,8 @@ def for_page(panel: Panel, table: Table) -> dict:
         "rows": rows,
         "chart": chart_data(table),
         "chart_id": f"chart-{panel.key}",
+        "fresh_today": bool(table.freshness)
+        and timezone.localtime(table.freshness).date() == timezone.localdate(),
     }
 
 
@@ -131,6 +134,7 @@ def for_api(panel: Panel, table: Table) -> dict:
         "flags": {str(index): why for index, why in table.flags.items()},
         "empty": table.empty,
         "freshness": table.freshness.isoformat() if table.freshness else None,
+        "refreshed_every_minutes": table.refreshed_every,
     }
 
 

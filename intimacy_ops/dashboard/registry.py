@@ -43,7 +43,8 @@ class Table:
     links: dict[str, Callable[[dict], str | None]] = field(default_factory=dict)
     chart: Chart | None = None
     empty: str = "Nothing to show for these filters."
-    freshness: datetime | None = None
+    freshness: datetime | None = None  # figures read from a summary table: as of when it was refreshed
+    refreshed_every: int | None = None  # …and how often it is (minutes)
     flags: dict[int, str] = field(default_factory=dict)
 
     def link(self, row: dict, column: str) -> str | None:

@@ -13,7 +13,11 @@ from django.db.models import Max
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import User
-from intimacy_ops.filters import ScopedFilterBackend, ScopedModelChoiceFilter
+from intimacy_ops.filters import (
+    ScopedFilterBackend,
+    ScopedModelChoiceFilter,
+    ScopedModelMultipleChoiceFilter,
+)
 from intimacy_ops.urls import router
 from privacy import subjects
 from privacy.filters import SubjectFilterBackend
@@ -48,7 +52,7 @@ def related_id_filters():
                 queryset = getattr(viewset, "queryset", None)
                 filterset = backend.get_filterset_class(view, queryset)
                 for name, declared in (filterset.base_filters if filterset else {}).items():
-                    if isinstance(declared, ScopedModelChoiceFilter):
+                    if isinstance(declared, ScopedModelChoiceFilter | ScopedModelMultipleChoiceFilter):
                         model = (
                             declared.related_model
                             or declared.model._meta.get_field(declared.field_name).related_model

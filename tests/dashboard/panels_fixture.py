@@ -23,6 +23,7 @@ LIST_APIS = {
     "/segments/cases/": "/api/v1/cases/",
     "/escalations/": "/api/v1/escalations/",
     "/governance/": "/api/v1/reviews/",
+    "/exceptions/": "/api/v1/exceptions/",
 }
 
 

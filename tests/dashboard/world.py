@@ -4,7 +4,7 @@ EMEA (what ops.oscar sees):
   acme (Gold, revenue 100,000): e1 Fulfilment active 500/month + 1,000 one-off, expires in 20 days (lead);
                                 e3 Billing active 200/month (board); a draft (never counted)
   borealis (Silver, revenue 1,000,000): e2 Fulfilment active 300/month, sunset date set (lead);
-                                e4 Billing rejected 100/month (lead)
+                                e4 Billing rejected 100/month (lead); e7 Fulfilment withdrawn M+2
 AMER (never in an EMEA lead's figures):
   zenith (Gold, revenue 10,000): e5 Fulfilment active 9,000/month, expires in 10 days; e6 Billing active 100/month
 
@@ -14,9 +14,11 @@ approved M+31. Created on M+1 (e1-e6). Costs booked today: e1 250, e5 999.
 """
 
 import datetime as dt
+import io
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from exceptions.models import CostEntry, ExceptionRequest, ExceptionTransition
@@ -38,7 +40,9 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
 
 
-def build() -> SimpleNamespace:
+def build(*, summarise: bool = True) -> SimpleNamespace:
+    """The world; `summarise`: then run the dashboard's summary refresh (the check beat runs), so that the
+    summarised panels read their summary tables, as in production (False: before any refresh, live)."""
     today = timezone.localdate()
     emea, amer = RegionFactory(code="EMEA"), RegionFactory(code="AMER")
     gold = SegmentFactory(name="Gold", rank=1)
@@ -83,6 +87,7 @@ def build() -> SimpleNamespace:
     )
     e6 = request(zenith, billing, Status.ACTIVE, "100")
     request(acme, billing, Status.DRAFT, "7777")
+    e7 = request(borealis, fulfilment, Status.WITHDRAWN, "50")
 
     m = month_start(3)
     ExceptionRequest.objects.exclude(status=Status.DRAFT).update(created_at=at(m + dt.timedelta(days=1)))
@@ -107,6 +112,10 @@ def build() -> SimpleNamespace:
             to_status=to,
             at=at(m + dt.timedelta(days=decided_after_days)),
         )
+    ExceptionTransition.objects.create(
+        exception=e7, action="withdraw", from_status=Status.SUBMITTED, to_status=Status.WITHDRAWN,
+        at=at(m + dt.timedelta(days=2)),
+    )  # fmt: skip
     for exception, amount in ((e1, "250"), (e5, "999")):
         CostEntry.objects.create(
             exception=exception,
@@ -115,4 +124,11 @@ def build() -> SimpleNamespace:
             recorded_by=alice,
             recorded_at=timezone.now(),
         )
+    if summarise:
+        refresh()
     return SimpleNamespace(**locals())
+
+
+def refresh() -> None:
+    """What beat runs every 10 minutes: the dashboard's summary tables rebuilt from the rows."""
+    call_command("run_checks", "exceptions.dashboard_summaries", stdout=io.StringIO())

@@ -61,3 +61,17 @@ def test_board_routed_requests_have_reviews_and_active_ones_have_costs(seeded):
     active = ExceptionRequest.objects.filter(status="active").count()
     assert active >= 2 + 9
     assert CostEntry.objects.filter(exception__status="active").count() == 2 * active
+
+
+@pytest.mark.parametrize("username", ["ops.oscar", "ccb.carol"])
+def test_the_demo_decisions_took_days_so_time_to_decision_reads_days(seeded, client, username):
+    """The demo used to submit and decide within a second: the dashboard read "0.0 d" everywhere."""
+    from intimacy_ops.accounts.models import User
+
+    client.force_login(User.objects.get(username=username))
+    rows = client.get("/api/v1/dashboard/time-to-decision/").json()["rows"]
+    assert len({row["month"] for row in rows}) >= 3  # decisions spread over the months
+    assert all(row["median_days"] >= 1 for row in rows), rows
+    assert {row["route"] for row in rows} >= ({"lead"} if username == "ops.oscar" else {"board"})
+    call_command("seed_demo", stdout=StringIO())  # again: nothing moves twice
+    assert client.get("/api/v1/dashboard/time-to-decision/").json()["rows"] == rows

@@ -1,0 +1,76 @@
+"""The summary tables (see the package's docstring). Rows are derived: the refresh replaces them all in
+one transaction; nothing else writes them. Foreign keys without database constraints (`db_constraint=False`):
+a summary row never holds up deleting a customer's region, segment or a process, and the next refresh drops
+it."""
+
+from django.db import models
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def _key(model, **extra):
+    return models.ForeignKey(
+        model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **extra
+    )
+
+
+class SummaryRefresh(models.Model):
+    """One row per summary: when it was last refreshed, how many rows it holds, how long it took."""
+
+    name = models.CharField(max_length=60, unique=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} as of {self.refreshed_at}"
+
+
+class ExceptionStatusFigure(models.Model):
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    process = _key("exceptions.Process")
+    status = models.CharField(max_length=20)
+    requests = models.PositiveIntegerField()
+    monthly_cost = models.DecimalField(**MONEY)
+    one_off_cost = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "status"], name="statusfigure_region_status")]
+
+    def __str__(self) -> str:
+        return f"{self.status} × {self.requests} (region {self.region_id}, process {self.process_id})"
+
+
+class ExceptionDayFigure(models.Model):
+    day = models.DateField()
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    process = _key("exceptions.Process")
+    route = models.CharField(max_length=10)
+    created = models.PositiveIntegerField()
+    approved = models.PositiveIntegerField()
+    rejected = models.PositiveIntegerField()
+    withdrawn = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "day"], name="dayfigure_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.created} created, {self.approved} approved (region {self.region_id})"
+
+
+class DecisionTimeFigure(models.Model):
+    day = models.DateField()
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    process = _key("exceptions.Process")
+    route = models.CharField(max_length=10)
+    tenths = models.IntegerField(help_text="Tenths of a day from the latest submission to the decision.")
+    decisions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "day"], name="decisionfigure_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.decisions} decided in {self.tenths / 10} d (region {self.region_id})"
