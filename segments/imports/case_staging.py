@@ -19,13 +19,14 @@ only what the row's group gives; rows giving the same columns share a statement)
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection
 from django.utils import timezone
 
 from segments import business_hours
 from segments.imports.staging import _copy_text
-from segments.models import Segment, ServiceCase, SlaPolicy, WaitingInterval, WorkingCalendar
+from segments.models import Customer, Segment, ServiceCase, SlaPolicy, WaitingInterval, WorkingCalendar
 from segments.services.sla import calendar_of, queue_of, set_clock
 
 STAGE = "import_case_stage"
@@ -78,6 +79,22 @@ class _Case:
         self.given = frozenset(name for name in GIVEN if name in values)
         for name in READ:
             setattr(self, name, values[name] if name in values else base.get(name))
+
+
+def customers(keys: set[tuple[str, str]]) -> dict[tuple[str, str], SimpleNamespace]:
+    """The customers the rows name, by (source, external_id): id, region and segment as plain values (what
+    the scope check and the clock need), one query per source."""
+    by_source: dict[str, set[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, set()).add(external_id)
+    found = {}
+    for source, external_ids in by_source.items():
+        rows = Customer.objects.filter(source=source, external_id__in=external_ids).values_list(
+            "external_id", "id", "region_id", "segment_id"
+        )
+        for key, pk, region_id, segment_id in rows:
+            found[(source, key)] = SimpleNamespace(pk=pk, region_id=region_id, segment_id=segment_id)
+    return found
 
 
 def _existing(cursor, rows: list[tuple[int, dict]]) -> dict[tuple[str, str], tuple]:

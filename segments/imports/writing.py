@@ -9,7 +9,6 @@ due times, breach state and queue as it writes it.
 """
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -331,20 +330,9 @@ class CaseImporter(_Importer):
         merged set-based (case_staging.py)."""
         if not hasattr(self, "_clocks"):
             self._clocks = case_staging.Clocks()  # policies, queues, calendars: once per run
-        by_source: dict[str, set[str]] = {}
-        for row in cleaned:
-            by_source.setdefault(row.values["customer_source"], set()).add(row.values["customer_external_id"])
-        customers = {}
-        for source, external_ids in by_source.items():
-            rows = Customer.objects.filter(source=source, external_id__in=external_ids).values_list(
-                "external_id", "id", "region_id", "segment_id"
-            )
-            customers.update(
-                {
-                    (source, key): SimpleNamespace(pk=pk, region_id=region, segment_id=segment)
-                    for key, pk, region, segment in rows
-                }
-            )
+        customers = case_staging.customers(
+            {(row.values["customer_source"], row.values["customer_external_id"]) for row in cleaned}
+        )
         usable = self.known(cleaned, customers, tally)
         merged = case_staging.merge_cases(
             [
