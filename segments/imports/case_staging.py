@@ -154,8 +154,8 @@ def merge_cases(rows: list[tuple[int, dict, int | None, int]], *, clocks: Clocks
         written = []
         for given in sorted({case.given for case, *_ in staged}, key=sorted):
             written += _merge_group(cursor, given=given, now=now)
-    line_of = {case.external_id: case.line for case, *_ in staged}
-    for external_id, inserted in sorted(written, key=lambda item: line_of[item[0]]):
+    line_of = {(case.source, case.external_id): case.line for case, *_ in staged}
+    for _source, external_id, inserted in sorted(written, key=lambda item: line_of[item[0], item[1]]):
         (merged.created if inserted else merged.updated).append(external_id)
     merged.unchanged += len(staged) - len(written)
     return merged
@@ -191,7 +191,7 @@ def _stage(cursor, cases: list[_Case]) -> None:
     )
 
 
-def _merge_group(cursor, *, given: frozenset, now: datetime.datetime) -> list[tuple[str, bool]]:
+def _merge_group(cursor, *, given: frozenset, now: datetime.datetime) -> list[tuple[str, str, bool]]:
     """One INSERT … ON CONFLICT DO UPDATE for the staged rows giving exactly the columns `given`: a new
     case takes every staged column (what its row does not give is the model's default), an existing one
     only the given columns and its clock."""
@@ -214,7 +214,7 @@ def _merge_group(cursor, *, given: frozenset, now: datetime.datetime) -> list[tu
         f"SELECT {select} FROM {STAGE} s WHERE s.given = %s ORDER BY s.line "
         f"ON CONFLICT (source, external_id) DO UPDATE SET {sets} "
         f"WHERE ROW({old}) IS DISTINCT FROM ROW({new}) "
-        "RETURNING c.external_id, (c.xmax = 0)",
+        "RETURNING c.source, c.external_id, (c.xmax = 0)",
         [*params, ",".join(sorted(given))],
     )
     return cursor.fetchall()

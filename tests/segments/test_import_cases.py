@@ -130,19 +130,21 @@ def test_json_items_giving_different_columns_each_change_only_what_they_give(wor
     assert run_command("cases", path).strip() == "created 0, updated 0, unchanged 4, rejected 1"
 
 
-def test_many_batches_in_file_order_and_a_key_given_twice_is_rejected(world, tmp_path):  # noqa: F811
+def test_many_batches_in_file_order_a_key_given_twice_is_rejected_and_sources_kept_apart(world, tmp_path):  # noqa: F811
     _customers(tmp_path)
     rows = [case_row(n, customer=1 if n % 2 else 2, title=f"Case {n}") for n in range(1, 26)]
     rows.append(case_row(7, title="again"))
+    rows.append(case_row(3, source="helpdesk", title="Another desk's T-3"))  # the same id, another source
     path = write_csv(tmp_path / "cases.csv", rows, header=[*CASE_HEADER, "title"])
     run = import_file(kind="cases", path=path, batch_size=10)
 
-    assert (run.created, run.updated, run.unchanged, run.rejected) == (25, 0, 0, 1)
-    assert ServiceCase.objects.get(external_id="T-7").title == "Case 7"
+    assert (run.created, run.updated, run.unchanged, run.rejected) == (26, 0, 0, 1)
+    assert ServiceCase.objects.get(source="helpdesk").title == "Another desk's T-3"
+    assert ServiceCase.objects.get(source="ticketing", external_id="T-7").title == "Case 7"
     assert "appears again" in ImportRejectedRow.objects.get(line=27).errors["external_id"][0]
     batches = AuditEvent.objects.filter(verb="import.batch", object_id=str(run.pk)).order_by("id")
     assert [event.after["created_ids"] for event in batches] == [
         [f"T-{n}" for n in range(1, 11)],
         [f"T-{n}" for n in range(11, 21)],
-        [f"T-{n}" for n in range(21, 26)],
+        [*(f"T-{n}" for n in range(21, 26)), "T-3"],
     ]
