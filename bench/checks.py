@@ -397,6 +397,24 @@ def run(args) -> None:
 
     mailing = time_inline_mail(skip=args.skip_mail)  # the inline e-mail tasks' time: the mail worker's
 
+    def backend_cpu() -> dict[int, float]:
+        """CPU seconds of this database's client backends (the check's connection, the sealer's), from /proc:
+        the database server's share of a check, which the process CPU leaves out (PostgreSQL is local)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        seconds = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_type = 'client backend'"
+            )
+            for (pid,) in cursor.fetchall():
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+        return seconds
+
     results: dict[int, dict[str, tuple[float, float, float]]] = {}
     for round_number in (1, 2):
         build(round_number)
@@ -404,6 +422,7 @@ def run(args) -> None:
         for name in args.only or CHECKS:
             select = selection_ms(name)
             load = os.getloadavg()[0]
+            db_started = backend_cpu()
             started, cpu_started = time.perf_counter(), time.process_time()
             queries, mailing[0] = [0], 0.0
             profiler = None
@@ -429,6 +448,7 @@ def run(args) -> None:
             sealer.stop()  # what the sealer thread has still to seal of the check's events, sealed now
             seal_pending()
             sealed_after = time.perf_counter() - started - mailed
+            db_cpu = sum(value - db_started.get(pid, 0.0) for pid, value in backend_cpu().items())
             # Right after: nothing is left to do, so this run costs only what the table sizes make it cost.
             started = time.perf_counter()
             idle = checks.run(name, trigger="command")
@@ -440,6 +460,7 @@ def run(args) -> None:
             print(
                 f"    {name}: {took:.2f} s, {queries[0]} queries, {rows} rows, "
                 f"{took * 1000 / rows:.2f} ms/row (per-row path: {before} ms/row), process CPU {cpu:.2f} s, "
+                f"database CPU {db_cpu:.2f} s (sealing included), "
                 f"+ {mailed:.2f} s of inline e-mail tasks (the mail worker's in production), "
                 f"load {load:.2f} (selection {select:.1f} ms; every event sealed at {sealed_after:.2f} s, "
                 f"sealing {settings.AUDIT_SEALING}) — {line}; again at once: {idle_ms:.1f} ms — {idle}"

@@ -108,6 +108,25 @@ def seed_reference_data() -> tuple[list[str], list[str]]:
                 min_lifetime_value=Decimal(lifetime),
                 capacity=capacity,
             )
+    from segments.models import SlaPolicy
+
+    for segment in Segment.objects.all():
+        for priority, response, resolution, clock in (
+            ("P1", 30, 240, SlaPolicy.Clock.ALWAYS),
+            ("P2", 120, 960, SlaPolicy.Clock.BUSINESS_HOURS),
+            ("P3", 480, 2400, SlaPolicy.Clock.BUSINESS_HOURS),
+            ("P4", 960, 4800, SlaPolicy.Clock.BUSINESS_HOURS),
+        ):
+            SlaPolicy.objects.get_or_create(
+                segment=segment,
+                priority=priority,
+                defaults={
+                    "first_response_minutes": response,
+                    "resolution_minutes": resolution,
+                    "clock": clock,
+                    "update_interval_minutes": 240,
+                },
+            )
     return regions, managers
 
 
@@ -156,14 +175,50 @@ def write_file(path: Path, *, rows: int, source: str, regions, managers, changed
     return path
 
 
+CASE_HEADER = ["source", "external_id", "customer_source", "customer_external_id", "priority", "opened_at",
+               "first_response_at", "resolved_at", "title"]  # fmt: skip
+
+
+def write_cases(path: Path, *, rows: int, customers: int, changed_every: int = 0) -> Path:
+    """Cases of the bench customers, a quarter still open; `changed_every=10` resolves every 10th one."""
+    import datetime
+
+    rng = random.Random(20261207)  # noqa: S311  (benchmark data, reproducible)
+    start = datetime.datetime(2026, 6, 1, 8, 0, tzinfo=datetime.UTC)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CASE_HEADER)
+        for number in range(1, rows + 1):
+            opened = start + datetime.timedelta(minutes=rng.randint(0, 180 * 24 * 60))
+            answered = opened + datetime.timedelta(minutes=rng.randint(5, 600))
+            closed = number % 4 != 0 or (changed_every and number % changed_every == 0)
+            taken = datetime.timedelta(minutes=rng.randint(10, 5000))  # drawn always: the files stay aligned
+            resolved = answered + taken if closed else None
+            writer.writerow(
+                [
+                    "bench-ticketing",
+                    f"BT-{number:07d}",
+                    SOURCE,
+                    f"B-{1 + (number * 7919) % customers:07d}",
+                    f"P{rng.randint(1, 4)}",
+                    opened.isoformat(),
+                    answered.isoformat(),
+                    resolved.isoformat() if resolved else "",
+                    f"Bench case {number}",
+                ]
+            )
+    return path
+
+
 def forget_previous_runs() -> None:
     """Remove what earlier bench runs imported, so the first phase creates every row again."""
     from django.db import transaction
 
-    from segments.models import Customer, ImportRun, SegmentChange
+    from segments.models import Customer, ImportRun, SegmentChange, ServiceCase
 
     with transaction.atomic():
         bench = Customer.objects.filter(source__in=[SOURCE, SMALL_SOURCE])
+        ServiceCase.objects.filter(customer_id__in=bench.values("id"))._raw_delete(ServiceCase.objects.db)
         SegmentChange.objects.filter(customer_id__in=bench.values("id"))._raw_delete(SegmentChange.objects.db)
         bench._raw_delete(Customer.objects.db)
         ImportRun.objects.filter(filename__startswith="bench-").delete()
@@ -173,7 +228,8 @@ def forget_previous_runs() -> None:
 # batched ORM path (bench only; the application has no switch for it).
 BASELINE_CHILD = (
     "import sys, django; from django.core.management import execute_from_command_line; django.setup(); "
-    "from segments.imports.writing import CustomerImporter; CustomerImporter.merge = CustomerImporter.write_rows; "
+    "from segments.imports.writing import CustomerImporter, CaseImporter; CustomerImporter.merge = CustomerImporter.write_rows; "
+    "CaseImporter.merge = CaseImporter.write_rows; "
     "execute_from_command_line(sys.argv)"
 )
 
@@ -224,13 +280,13 @@ class BackendCpu(threading.Thread):
         return sum(self.seconds.values())
 
 
-def run_phase(name: str, path: Path, *, baseline: bool = False) -> dict:
+def run_phase(name: str, path: Path, *, baseline: bool = False, kind: str = "customers") -> dict:
     """Run the real command in a child process; its wall time, the run's own timing, and the child's peak RSS."""
     if baseline:
-        command = [sys.executable, "-c", BASELINE_CHILD, "import_data", "customers", str(path)]
+        command = [sys.executable, "-c", BASELINE_CHILD, "import_data", kind, str(path)]
         command += ["--batch-size", "1000"]
     else:
-        command = [sys.executable, str(ROOT / "manage.py"), "import_data", "customers", str(path)]
+        command = [sys.executable, str(ROOT / "manage.py"), "import_data", kind, str(path)]
     from django.db import connection
 
     connection.close()  # so the sampler sees the child's backend only
@@ -291,7 +347,11 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small-rows", type=int, default=10_000)
+    parser.add_argument("--cases", type=int, default=100_000, help="Cases of the bench customers (0: none).")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the baseline round.")
+    parser.add_argument(
+        "--only-cases", action="store_true", help="Only the cases phases (customers created first)."
+    )
     parser.add_argument("--drop", action="store_true", help="Drop the PostgreSQL database at the end.")
     args = parser.parse_args()
 
@@ -329,6 +389,13 @@ def main() -> None:
         regions=regions,
         managers=managers,
     )
+    cases = write_cases(folder / f"bench-cases-{args.cases}.csv", rows=args.cases, customers=args.rows)
+    cases_changed = write_cases(
+        folder / f"bench-cases-{args.cases}-changed.csv",
+        rows=args.cases,
+        customers=args.rows,
+        changed_every=10,
+    )
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
@@ -355,8 +422,24 @@ def main() -> None:
         print(
             f"{'phase':<10} {'rows':>8} {'import s':>9} {'wall s':>7} {'cpu s':>6} {'db cpu':>6} {'rows/cpu-s':>10} {'rows/s':>8} {'peak RSS':>9} {'load':>5}  summary"
         )
-        for name, path in (("create", big), ("unchanged", big), ("update", changed), ("small", small)):
-            result = run_phase(name, path, baseline=baseline)
+        phases = [
+            ("create", big, "customers"),
+            ("unchanged", big, "customers"),
+            ("update", changed, "customers"),
+        ]
+        phases += [("small", small, "customers")] if not args.only_cases else []
+        if args.cases:
+            phases += [
+                ("cases", cases, "cases"),
+                ("cases-same", cases, "cases"),
+                ("cases-upd", cases_changed, "cases"),
+            ]
+        for name, path, kind in phases:
+            if args.only_cases and kind == "customers" and name != "create":
+                continue
+            result = run_phase(
+                name, path, baseline=baseline and (kind == "cases" or not args.only_cases), kind=kind
+            )
             result["rows_per_cpu_s"] = result["rows"] / max(
                 result["cpu_s"] - startup_cpu + result["db_cpu_s"], 0.001
             )
@@ -374,7 +457,8 @@ def main() -> None:
             "copy / baseline, rows/s: "
             + ", ".join(
                 f"{name} {results['copy', name]['rows_per_s'] / results['baseline', name]['rows_per_s']:.1f}x"
-                for name in ("create", "unchanged", "update", "small")
+                for name in ("create", "unchanged", "update", "small", "cases", "cases-same", "cases-upd")
+                if ("copy", name) in results and ("baseline", name) in results
             )
         )
     print()

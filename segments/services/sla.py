@@ -47,18 +47,39 @@ def refresh_clock(
 
     Pass `policy` (or None) when the caller already knows it, to save the lookup.
     """
-    now = now or timezone.now()
     if policy is _LOOK_IT_UP:
         policy = policy_for(case)
-    segment = case.customer.segment
-    case.queue = segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE
+    calendar = _calendar_for(case.customer, policy) if policy is not None else None
+    pauses = (
+        [(w.started_at, w.ended_at) for w in case.waiting.all()] if case.pk and policy is not None else []
+    )
+    return set_clock(
+        case, policy=policy, queue=queue_of(case.customer.segment), calendar=calendar, pauses=pauses, now=now
+    )
+
+
+def queue_of(segment) -> str:
+    """The team queue of a segment's cases: its dedicated team, else the general queue."""
+    return segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE
+
+
+def calendar_of(
+    policy: SlaPolicy, region_calendar: business_hours.Calendar
+) -> business_hours.Calendar | None:
+    """The calendar a policy's clock runs on: always (24×7), or the region's working hours."""
+    return business_hours.ALWAYS if policy.clock == SlaPolicy.Clock.ALWAYS else region_calendar
+
+
+def set_clock(case, *, policy, queue: str, calendar, pauses: list, now: datetime.datetime | None = None):
+    """`refresh_clock` on what it has already looked up: any object with a case's fields (an import's staged
+    row too). `calendar` is the policy's (`calendar_of`), `pauses` the case's waiting intervals."""
+    now = now or timezone.now()
+    case.queue = queue
     if policy is None:
         case.response_due_at = case.resolution_due_at = None
         case.breached = False
         case.update_reminder_at = None
         return case
-    calendar = _calendar_for(case.customer, policy)
-    pauses = [(w.started_at, w.ended_at) for w in case.waiting.all()] if case.pk else []
     case.response_due_at = business_hours.add_minutes(
         case.opened_at, policy.first_response_minutes, calendar=calendar, pauses=pauses
     )

@@ -58,3 +58,19 @@ def test_a_sweeps_queries_do_not_grow_with_the_cases():
     many = counted_sweep(scene, 30, opened=100)  # the first three are not due again before 240
     assert ServiceCase.objects.filter(breached=True).count() == 33
     assert many <= few, (few, many)
+
+
+def test_an_account_manager_hears_once_per_run_however_the_cases_are_batched(monkeypatch):
+    from segments import checks as sla_checks
+
+    monkeypatch.setattr(sla_checks, "SWEEP_BATCH_SIZE", 2)  # five cases: three batches if split by count
+    scene = sla_scene()
+    cases = [open_case(scene, minutes(0), f"Line {n} down") for n in range(5)]
+    with time_machine.travel(minutes(65), tick=False):
+        checks.run("sla_sweep")
+    with time_machine.travel(minutes(95), tick=False):
+        assert checks.run("sla_sweep").counts["reminders"] == 5
+    [notice] = Notification.objects.filter(recipient=scene.alice, urgent=False)
+    assert notice.subject == "Update your customers on 5 open cases"
+    assert all(f"case {case.external_id} (P1)" in notice.body for case in cases)
+    assert Notification.objects.filter(recipient=scene.alice, urgent=True).count() == 5
