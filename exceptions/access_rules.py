@@ -33,7 +33,7 @@ def _exceptions(user, queryset):
         return queryset
     seen = Q(requested_by=user) | (Q(customer__account_manager=user) & ~Q(status=DRAFT))
     if user.has_role(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER):
-        seen |= ~Q(status=DRAFT) & Q(customer__region__in=Region.objects.filter(users=user).values("id"))
+        seen |= ~Q(status=DRAFT) & Q(customer__region__in=access.user_region_ids(user))
     if user.has_role(Role.PROCESS_OWNER):
         seen |= ~Q(status=DRAFT) & Q(process__owner=user)
     return queryset.filter(seen)
