@@ -200,9 +200,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
-    # No JIT compilation for the web's short queries: a region-wide count estimated above jit_above_cost
-    # spent 0.3-0.5 s compiling to save a few ms (bench/README.md, "Where a request's time goes").
+else:  # no JIT: it spent 0.3-0.5 s compiling a region-wide count to save ms (bench/README.md)
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
