@@ -61,6 +61,7 @@ def arguments():
     parser.add_argument(
         "--check-rows", type=int, default=0, help="leave this many cases past their line; sweep them mid-run"
     )
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port on 127.0.0.1 (0: any free one)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is (no generation)")
     return parser.parse_args()
@@ -259,7 +260,7 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    port = free_port()
+    port = args.port or free_port()
     services = Services(env, port)
     locks = LockSampler(env["DATABASE_URL"], args.database)
     try:

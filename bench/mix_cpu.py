@@ -5,12 +5,14 @@
     ... bench/mix_cpu.py --repeat 15 --only governance          # endpoints whose label contains "governance"
     ... bench/mix_cpu.py --profile "chair /governance/"         # cProfile one endpoint, sorted by cumulative
     ... bench/mix_cpu.py --gunicorn 127.0.0.1:8810              # the same sequence through gunicorn
+    ... bench/mix_cpu.py --repeat 3 --slow 3                    # and each endpoint's 3 slowest queries
 
 The database is bench/generate.py's (kept: generate once; this script only adds the requests its writes
 create). In-process (default): each request goes through the whole stack with the production settings
 (DJANGO_DEBUG=0, database sessions, every middleware) by Django's test client, signed in through the
 form; the figure is this process's CPU (`time.process_time`), median of `--repeat` runs after a warm-up,
-and the number of queries of one run. With `--gunicorn ADDRESS`, one sync gunicorn worker
+and the number of queries of one run; `wall` is the median wall-clock time (CPU plus the database's
+time plus waiting for a core on a busy machine). With `--gunicorn ADDRESS`, one sync gunicorn worker
 (gunicorn.conf.py, WEB_CONCURRENCY=1, WEB_THREADS=1) serves the same sequence and the figure is that
 worker's user+system CPU from /proc over `--repeat` requests (10 ms ticks: use a repeat of 20 or more).
 """
@@ -96,6 +98,7 @@ def arguments():
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--only", default="", help="endpoints whose label contains this")
     parser.add_argument("--profile", default="", help="cProfile the endpoint with this label (a substring)")
+    parser.add_argument("--slow", type=int, default=0, help="print each endpoint's N slowest queries")
     parser.add_argument("--gunicorn", default="", help="ADDRESS: measure one gunicorn worker there instead")
     return parser.parse_args()
 
@@ -266,6 +269,9 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as captured:
                     calls[1]()
                 queries = len(captured)
+                slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[: args.slow]
+                for query in slowest:
+                    print(f"      {1000 * float(query['time']):7.1f} ms  {query['sql'][:150]}")
             if args.profile:
                 profile = cProfile.Profile(time.process_time)  # CPU, as the figures
                 for call in calls[2:]:
@@ -282,14 +288,16 @@ def main() -> None:
                     call()
                 figure = (worker_cpu() - before) / args.repeat
             else:
-                spent = []
+                spent, waited = [], []
                 for call in calls[2:]:
-                    began = time.process_time()
+                    began, clock = time.process_time(), time.perf_counter()
                     call()
                     spent.append((time.process_time() - began) * 1000)
+                    waited.append((time.perf_counter() - clock) * 1000)
                 figure = statistics.median(spent)
+                wall = f"  wall {statistics.median(waited):6.1f}"
             spent_all.append(figure)
-            print(f"  {label:48} {figure:6.1f}  queries {queries!s:>3}  status {status}"
+            print(f"  {label:48} {figure:6.1f}{wall if not base else ''}  queries {queries!s:>3}  status {status}"
                   f"  (load {os.getloadavg()[0]:.2f})", flush=True)  # fmt: skip
         if spent_all:
             print(f"median over endpoints {statistics.median(spent_all):.1f} ms, max {max(spent_all):.1f} ms"

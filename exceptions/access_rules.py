@@ -31,9 +31,12 @@ DRAFT = ExceptionRequest.Status.DRAFT
 def _exceptions(user, queryset):
     if access.sees_all_regions(user):
         return queryset
-    seen = Q(requested_by=user) | (Q(customer__account_manager=user) & ~Q(status=DRAFT))
+    # The account manager's customers as a subquery, not a join: `requested_by OR customer's manager` across
+    # a join hashed every customer to count an account manager's requests (0.5 s at 100,000 customers).
+    managed = Customer.objects.filter(account_manager=user).values("id")
+    seen = Q(requested_by=user) | (Q(customer__in=managed) & ~Q(status=DRAFT))
     if user.has_role(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER):
-        seen |= ~Q(status=DRAFT) & Q(customer__region__in=Region.objects.filter(users=user).values("id"))
+        seen |= ~Q(status=DRAFT) & Q(customer__region__in=access.user_region_ids(user))
     if user.has_role(Role.PROCESS_OWNER):
         seen |= ~Q(status=DRAFT) & Q(process__owner=user)
     return queryset.filter(seen)

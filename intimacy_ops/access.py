@@ -161,13 +161,18 @@ def require(user, action: str, obj: "Model | type[Model]") -> None:
 
 
 def in_user_regions(user, queryset: QuerySet, field: str = "region") -> QuerySet:
-    """Keep the rows whose `field` (a Region foreign key or many-to-many) is one of the user's regions.
+    """Keep the rows whose `field` (a Region foreign key or many-to-many) is one of the user's regions."""
+    return queryset.filter(**{f"{field}__in": user_region_ids(user)})
 
-    A subquery, so it composes with any other filter and never loads ids into Python.
+
+def user_region_ids(user) -> list[int]:
+    """The user's region ids as literal values for a scope's `IN (…)`, read once per request (`User.region_ids`).
+
+    Literal ids, not a subquery over the user's regions: PostgreSQL then plans with the column's statistics
+    (a region is a third of the customers) instead of guessing a few percent for `IN (SELECT …)`, which sent
+    region-wide counts into a nested loop over every customer (bench/README.md, "Where a request's time goes").
     """
-    from intimacy_ops.accounts.models import Region
-
-    return queryset.filter(**{f"{field}__in": Region.objects.filter(users=user).values("id")})
+    return sorted(user.region_ids)
 
 
 def sees_all_regions(user) -> bool:

@@ -10,11 +10,7 @@ from intimacy_ops.accounts.roles import Role
 @access.register_scope(Region)
 def _regions(user, queryset):
     # A subquery rather than a join, so the scope composes with annotations over the region's users.
-    return (
-        queryset
-        if access.sees_all_regions(user)
-        else queryset.filter(pk__in=Region.objects.filter(users=user).values("id"))
-    )
+    return queryset if access.sees_all_regions(user) else queryset.filter(pk__in=access.user_region_ids(user))
 
 
 @access.register_scope(User)
@@ -25,7 +21,7 @@ def _users(user, queryset):
         return queryset
     shares_region = Exists(
         User.regions.through.objects.filter(
-            user_id=OuterRef("pk"), region_id__in=Region.objects.filter(users=user).values("id")
+            user_id=OuterRef("pk"), region_id__in=access.user_region_ids(user)
         )
     )
     return queryset.filter(Q(pk=user.pk) | shares_region)

@@ -26,11 +26,29 @@ class User(AbstractUser):
         ordering = ["username"]
 
     @cached_property
+    def _memberships(self) -> tuple[list[str], list[Region]]:
+        """The person's group names and regions in one query (a request reads both: roles and scopes)."""
+        from django.contrib.auth.models import Group
+        from django.db.models import Value
+
+        groups = Group.objects.filter(user=self).order_by().values_list(Value("g"), "id", "name", "name")
+        regions = Region.objects.filter(users=self).order_by().values_list(Value("r"), "id", "code", "name")
+        rows = list(groups.union(regions, all=True))
+        names = [name for kind, _, name, _ in rows if kind == "g"]
+        places = [Region(id=pk, code=code, name=name) for kind, pk, code, name in rows if kind == "r"]
+        return names, sorted(places, key=lambda region: region.code)
+
+    def _prefetched(self, relation: str) -> list | None:
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        return list(cache[relation]) if relation in cache else None
+
+    @cached_property
     def roles(self) -> frozenset[Role]:
         """The roles this person holds; a superuser is an administrator whatever their groups."""
         if not self.is_authenticated:
             return frozenset()
-        names = {group.name for group in self.groups.all()}
+        prefetched = self._prefetched("groups")
+        names = {group.name for group in prefetched} if prefetched is not None else set(self._memberships[0])
         held = {role for role in Role if role.value in names}
         if self.is_superuser:
             held.add(Role.ADMINISTRATOR)
@@ -46,8 +64,17 @@ class User(AbstractUser):
         return next((role for role in HOME_PRECEDENCE if role in self.roles), None)
 
     @cached_property
+    def region_list(self) -> list[Region]:
+        """The user's regions by code, read once per request with the roles (the layout's region codes and
+        every scope's `IN (…)` use them)."""
+        prefetched = self._prefetched("regions")
+        if prefetched is not None:
+            return sorted(prefetched, key=lambda region: region.code)
+        return self._memberships[1] if self.pk else []
+
+    @property
     def region_ids(self) -> frozenset[int]:
-        return frozenset(self.regions.values_list("id", flat=True))
+        return frozenset(region.pk for region in self.region_list)
 
     @property
     def display_name(self) -> str:

@@ -56,7 +56,7 @@ def navigation(request) -> dict:
     context = {"app_version": settings.VERSION, "nav_items": [], "user_regions": [], "user_roles": []}
     if user.is_authenticated:
         context["nav_items"] = items_for(user)
-        context["user_regions"] = [region.code for region in user.regions.all()]
+        context["user_regions"] = [region.code for region in user.region_list]
         context["user_roles"] = sorted(role.label for role in user.roles)
         path = request.path
         context["nav_active"] = active_key(path, context["nav_items"])

@@ -167,7 +167,7 @@ def home_panels(user: User, role: Role) -> dict:
     """What every home page shows: the role's guide, the user's regions and who else works there."""
     regions = (
         access.visible(user, Region)
-        .filter(pk__in=user.regions.values("id"))
+        .filter(pk__in=access.user_region_ids(user))
         .annotate(people=Count("users", filter=Q(users__is_active=True)))
     )
     colleagues = (

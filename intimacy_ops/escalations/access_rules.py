@@ -9,13 +9,12 @@ Acknowledged and resolved by: a target of its current level, an operations lead 
 from django.db.models import Q
 
 from intimacy_ops import access
-from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
 
 
 def _my_regions(user):
-    return Region.objects.filter(users=user).values("id")
+    return access.user_region_ids(user)
 
 
 @access.register_scope(Escalation)

@@ -127,18 +127,17 @@ def case_filter_choices(user) -> dict:
 
 
 def case_counts(user) -> dict:
-    """The headline figures above the case list, in one query."""
+    """The headline figures above the case list, in one query over the open cases only (a sixth of the
+    table; the resolved ones in WHERE would be read and discarded by every figure's FILTER)."""
     now = timezone.now()
-    open_q = Q(resolved_at__isnull=True)
-    return access.visible(user, ServiceCase).aggregate(
-        open_count=Count("id", filter=open_q),
-        breached_count=Count("id", filter=open_q & late_now(now)),
-        within_count=Count("id", filter=open_q & ~late_now(now)),
-        waiting_count=Count("id", filter=open_q & Exists(open_wait())),
+    return access.visible(user, ServiceCase.objects.filter(resolved_at__isnull=True)).aggregate(
+        open_count=Count("id"),
+        breached_count=Count("id", filter=late_now(now)),
+        within_count=Count("id", filter=~late_now(now)),
+        waiting_count=Count("id", filter=Exists(open_wait())),
         due_soon_count=Count(
             "id",
-            filter=open_q
-            & ~late_now(now)
+            filter=~late_now(now)
             & (
                 Q(first_response_at__isnull=True, response_due_at__lte=now + DUE_SOON)
                 | Q(resolution_due_at__lte=now + DUE_SOON)

@@ -55,15 +55,29 @@ def may_change_policy(user, segment: Segment, priority: str) -> bool:
 
 def tiers(user) -> list[Segment]:
     """Every tier in rank order with its customer counts: in total (what capacity is measured against),
-    in the user's regions, and locked by hand."""
+    in the user's regions, and locked by hand.
+
+    The counts are one pass over the customers grouped by tier (no join to the tiers, no DISTINCT: half the
+    time of counting through the tiers' relation at 100,000 customers); the tiers are read apart."""
     visible_ids = access.visible(user, Customer).values("id")
-    return list(
-        Segment.objects.order_by("rank").annotate(
-            total=Count("customers", distinct=True),
-            in_my_regions=Count("customers", filter=Q(customers__in=visible_ids), distinct=True),
-            locked=Count("customers", filter=Q(customers__segment_locked=True), distinct=True),
+    counts = {
+        row["segment_id"]: row
+        for row in Customer.objects.filter(segment__isnull=False)
+        .order_by()
+        .values("segment_id")
+        .annotate(
+            total=Count("id"),
+            in_my_regions=Count("id", filter=Q(id__in=visible_ids)),
+            locked=Count("id", filter=Q(segment_locked=True)),
         )
-    )
+    }
+    segments = list(Segment.objects.order_by("rank"))
+    for segment in segments:
+        row = counts.get(segment.pk, {})
+        segment.total = row.get("total", 0)
+        segment.in_my_regions = row.get("in_my_regions", 0)
+        segment.locked = row.get("locked", 0)
+    return segments
 
 
 def unclassified_count() -> int:
