@@ -1,11 +1,11 @@
 """What a board's approval of a standardization or sunset proposal does (issue 7, item 7), and the board
 revoking one exception at once.
 
-- standardization: the process gets a new version whose standard options include the variation (the
-  deviation tag and the covered exceptions' deviation text); every covered exception still active becomes
+- standardization: the process gets a new version whose standard options include the variation (as the
+  chair worded it; by default the deviation tag and the covered exceptions' deviation text); every covered exception still active becomes
   `standardized` (one transition and audit event each, authority board, the chair as actor) and its account
   manager is told.
-- sunset: every covered exception still active gets its end date (`sunset_on`: the proposal's date, else
+- sunset: every covered exception still active (but those the chair left out) gets its end date (`sunset_on`: the proposal's date, else
   today + 30 days; never after its own expiry), audited, its account manager told the date; the exceptions'
   start/expiry check moves it to `sunset` on that date.
 - revoke: the chair of the board covering an active exception ends it at once, with a reason.
@@ -62,7 +62,7 @@ def _notify_account_managers(exceptions: list[ExceptionRequest], subject: str, l
 def _standardize(review: Review, actor, exceptions: list[ExceptionRequest]) -> None:
     process = review.process
     current = catalog.current_version(process)
-    option = variation_of(review, exceptions)
+    option = review.standard_option or variation_of(review, exceptions)
     options = list(current.standard_options or [])
     if option not in options:
         options.append(option)
@@ -142,6 +142,7 @@ def carry_out(*, review: Review, actor) -> None:
         access.require(actor, "carry_out", review)
         exceptions = list(
             review.covered.filter(status=ACTIVE)
+            .exclude(pk__in=review.exclusions.values("exception_id"))  # left out by the chair: stay active
             .select_related("customer__account_manager", "customer__region", "process")
             .order_by("pk")
         )
