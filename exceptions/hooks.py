@@ -16,6 +16,7 @@ from intimacy_ops import errors
 _board_router: Callable | None = None
 _extension_router: Callable | None = None
 _withdrawal_listeners: list[Callable] = []
+_selection_actions: list[Callable] = []
 
 
 def register_board_router(func: Callable) -> Callable:
@@ -63,3 +64,15 @@ def request_extension_review(extension):
 def review_withdrawn(exception, actor) -> None:
     for listener in _withdrawal_listeners:
         listener(exception, actor)
+
+
+def register_selection_action(func: Callable) -> Callable:
+    """`func(user, rows, querystring) -> (label, url, testid) | None`: an act a higher app offers on a selection
+    of exceptions (the filtered list, a process's active ones), e.g. "Propose sunset of these N"."""
+    if func not in _selection_actions:
+        _selection_actions.append(func)
+    return func
+
+
+def selection_actions(user, rows, querystring: str) -> list[tuple[str, str, str]]:
+    return [action for func in _selection_actions if (action := func(user, rows, querystring))]
