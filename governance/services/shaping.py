@@ -20,6 +20,7 @@ from governance.models import Review
 from governance.models_decisions import Condition, SunsetExclusion
 from intimacy_ops import audit, errors
 from intimacy_ops.accounts.models import User
+from intimacy_ops.notifications import notify_many
 
 APPROVING = (Review.Outcome.APPROVE, Review.Outcome.APPROVE_WITH_CONDITIONS)
 TEXT_CONDITION_DAYS = 30
@@ -153,6 +154,18 @@ def record(review: Review, actor, shape: Shape) -> None:
     made = Condition.objects.bulk_create(
         Condition(review=review, description=description, owner=owner, due_on=due_on)
         for description, owner, due_on in shape.conditions
+    )
+    notify_many(
+        [
+            (
+                c.owner,
+                f"A condition for you: {c.description[:120]}",
+                f"{review.board.name} approved “{review.headline}” on a condition you answer for, due "
+                f"{c.due_on:%d %B %Y}: {c.description}\n\nMark it met on the review once done.",
+                review.get_absolute_url(),
+            )
+            for c in made
+        ]
     )
     if shape.exclusions or made:
         audit.record(
