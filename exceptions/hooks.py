@@ -17,6 +17,7 @@ _board_router: Callable | None = None
 _extension_router: Callable | None = None
 _withdrawal_listeners: list[Callable] = []
 _selection_actions: list[Callable] = []
+_request_buttons: list[Callable] = []
 
 
 def register_board_router(func: Callable) -> Callable:
@@ -76,3 +77,15 @@ def register_selection_action(func: Callable) -> Callable:
 
 def selection_actions(user, rows, querystring: str) -> list[tuple[str, str, str]]:
     return [action for func in _selection_actions if (action := func(user, rows, querystring))]
+
+
+def register_request_buttons(func: Callable) -> Callable:
+    """`func(user, exception) -> [(label, url, testid)]`: acts a higher app offers on the request page (the
+    board's Sunset… and Revoke…)."""
+    if func not in _request_buttons:
+        _request_buttons.append(func)
+    return func
+
+
+def request_buttons(user, exception) -> list[tuple[str, str, str]]:
+    return [button for func in _request_buttons for button in func(user, exception)]

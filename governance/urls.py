@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.views import conditions, lists, meetings, policies, proposals, reviews  # noqa: F401
+from governance.views import conditions, endings, lists, meetings, policies, proposals, reviews  # noqa: F401
 
 app_name = "governance"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("boards/<int:pk>/history/", reviews.board_history, name="board-history"),
     path("proposals/new/", proposals.proposal_new, name="proposal-new"),
     path("conditions/<int:pk>/met/", conditions.condition_met, name="condition-met"),
+    path("exceptions/<int:pk>/sunset/", endings.exception_sunset, name="exception-sunset"),
+    path("exceptions/<int:pk>/revoke/", endings.exception_revoke, name="exception-revoke"),
     # -- end of reviews --
     # Meetings, agendas, minutes, iCalendar exports and calendar feeds.
     path("meetings/", meetings.meeting_list, name="meetings"),

@@ -293,6 +293,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
         board, the impact assessment prefilled; its people and the process owner are told. 403 for other roles;
         404 for exceptions outside your regions; 400 for exceptions of another process or no longer active; 409
         naming the open review that already covers one of them."""
+        access.require(request.user, "propose", Review)  # the door first: 403 before reading the body
         payload = ProposalInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         review = proposing.propose(actor=request.user, **payload.validated_data)
