@@ -30,8 +30,9 @@ def propose_link(user, rows, querystring: str):
     in the user's regions and the user may propose (two small queries)."""
     if not access.allowed(user, "propose", Review):
         return None
-    found = list(_selection(user, rows).order_by().values_list("process_id", flat=True)[: MOST + 1])
-    if not found or len(found) > MOST or len(set(found)) != 1:
+    # (pk, process): the list's rows may be DISTINCT, and a process alone would collapse to one row.
+    found = list(_selection(user, rows).order_by().values_list("pk", "process_id")[: MOST + 1])
+    if not found or len(found) > MOST or len({process for _, process in found}) != 1:
         return None
     return (
         f"Propose sunset of these {len(found)}",

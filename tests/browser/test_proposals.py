@@ -67,6 +67,7 @@ def test_dan_proposes_a_sunset_dan_and_erin_vote_carol_approves_with_a_date_alic
     sign_in("ccb.dan")
     page.goto(f"/exceptions/?status=active&customer={customer.pk}")
     expect(page.get_by_test_id("result-count")).to_contain_text("2 requests")
+    expect(page.get_by_test_id("propose-sunset")).to_have_text("Propose sunset of these 2")
     page.get_by_test_id("propose-sunset").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Propose sunset of these 2")
     expect(page.get_by_test_id("covered-row")).to_have_count(2)
