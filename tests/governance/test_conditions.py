@@ -140,3 +140,27 @@ def test_two_runs_at_once_remind_and_escalate_once(s, signed_in_api):
             thread.join()
     assert Notification.objects.filter(recipient=s.alice, subject__contains="due soon").count() == 1
     assert Escalation.objects.filter(reason="condition_overdue").count() == 2
+
+
+def test_the_request_page_shows_its_conditions_met_or_open(s, client):
+    from governance import services
+    from governance.models import Review
+    from tests.governance.test_reviews import _submitted_big, _votes
+
+    exception = _submitted_big(s)
+    review = Review.objects.get(exception=exception)
+    _votes(s, review, "approve")
+    services.decide_review(
+        review=review,
+        actor=s.carol,
+        outcome="approve_with_conditions",
+        rationale="Yes, with a report.",
+        conditions="Report the volumes monthly",  # the older free text: one item, the process owner's
+    )
+    item = Condition.objects.get(review=review)
+    assert (item.description, item.owner) == ("Report the volumes monthly", s.olivia)
+    client.force_login(exception.requested_by)
+    page = client.get(f"/exceptions/{exception.pk}/")
+    assert b'data-testid="board-condition-items"' in page.content and b'data-state="open"' in page.content
+    Condition.objects.filter(pk=item.pk).update(met_at=timezone.now())
+    assert b'data-state="met"' in client.get(f"/exceptions/{exception.pk}/").content
