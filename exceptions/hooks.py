@@ -16,6 +16,8 @@ from intimacy_ops import errors
 _board_router: Callable | None = None
 _extension_router: Callable | None = None
 _withdrawal_listeners: list[Callable] = []
+_selection_actions: list[Callable] = []
+_request_buttons: list[Callable] = []
 
 
 def register_board_router(func: Callable) -> Callable:
@@ -63,3 +65,27 @@ def request_extension_review(extension):
 def review_withdrawn(exception, actor) -> None:
     for listener in _withdrawal_listeners:
         listener(exception, actor)
+
+
+def register_selection_action(func: Callable) -> Callable:
+    """`func(user, rows, querystring) -> (label, url, testid) | None`: an act a higher app offers on a selection
+    of exceptions (the filtered list, a process's active ones), e.g. "Propose sunset of these N"."""
+    if func not in _selection_actions:
+        _selection_actions.append(func)
+    return func
+
+
+def selection_actions(user, rows, querystring: str) -> list[tuple[str, str, str]]:
+    return [action for func in _selection_actions if (action := func(user, rows, querystring))]
+
+
+def register_request_buttons(func: Callable) -> Callable:
+    """`func(user, exception) -> [(label, url, testid)]`: acts a higher app offers on the request page (the
+    board's Sunset… and Revoke…)."""
+    if func not in _request_buttons:
+        _request_buttons.append(func)
+    return func
+
+
+def request_buttons(user, exception) -> list[tuple[str, str, str]]:
+    return [button for func in _request_buttons for button in func(user, exception)]

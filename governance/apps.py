@@ -10,8 +10,11 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from exceptions import hooks
         from governance import services
+        from governance.views import endings, proposals
 
         # exceptions never imports governance: it asks for a board review through hooks it owns.
         hooks.register_board_router(services.request_review)
         hooks.register_extension_router(services.request_extension_review)
         hooks.register_withdrawal_listener(services.withdraw_review)
+        hooks.register_selection_action(proposals.propose_link)  # "Propose sunset of these N"
+        hooks.register_request_buttons(endings.request_buttons)  # Sunset… and Revoke… on the request page

@@ -195,9 +195,12 @@ class Review(models.Model):
     )
     summary = models.TextField(blank=True, help_text="Why a proposal was opened (which line was crossed).")
     sunset_on = models.DateField(
-        null=True,
+        null=True, blank=True, help_text="Sunset: the end date the chair set on the covered exceptions."
+    )
+    standard_option = models.CharField(
+        max_length=300,
         blank=True,
-        help_text="Sunset proposal: the end date set on the covered exceptions if approved.",
+        help_text="Standardization: the option's wording as the chair approved it.",
     )
     impact = models.JSONField(
         default=dict,
@@ -222,13 +225,9 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     meeting = models.ForeignKey(
-        "Meeting",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="decisions",
+        "Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions",
         help_text="The meeting in which the decision was taken, if any.",
-    )
+    )  # fmt: skip
     deferrals = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -396,3 +395,6 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
+
+
+from governance.models_decisions import Condition, SunsetExclusion  # noqa: E402, F401  (shaped decisions)

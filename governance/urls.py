@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.views import lists, meetings, policies, reviews  # noqa: F401
+from governance.views import conditions, endings, lists, meetings, policies, proposals, reviews  # noqa: F401
 
 app_name = "governance"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("reviews/<int:pk>/co-opt/", reviews.review_co_opt, name="review-co-opt"),
     path("reviews/<int:pk>/impact/", reviews.review_impact, name="review-impact"),
     path("boards/<int:pk>/history/", reviews.board_history, name="board-history"),
+    path("proposals/new/", proposals.proposal_new, name="proposal-new"),
+    path("conditions/<int:pk>/met/", conditions.condition_met, name="condition-met"),
+    path("exceptions/<int:pk>/sunset/", endings.exception_sunset, name="exception-sunset"),
+    path("exceptions/<int:pk>/revoke/", endings.exception_revoke, name="exception-revoke"),
     # -- end of reviews --
     # Meetings, agendas, minutes, iCalendar exports and calendar feeds.
     path("meetings/", meetings.meeting_list, name="meetings"),

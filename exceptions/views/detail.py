@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from exceptions import selectors
+from exceptions import hooks, selectors
 from exceptions.forms import CostForm, DecisionForm, ExtensionDecisionForm, ExtensionForm
 from exceptions.lifecycles import actions_for
 from exceptions.models import ExceptionRequest, ExtensionRequest
@@ -83,6 +83,7 @@ def detail_page(request, exception, *, decision_form=None, forms=None, status=20
         and exception.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
         else [],
         **ledger_context(user, exception, forms),
+        "more_buttons": hooks.request_buttons(user, exception),  # governance: Sunset…, Revoke…
     }
     return render(request, "exceptions/request_detail.html", context, status=status)
 

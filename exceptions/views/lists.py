@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from exceptions import selectors
+from exceptions import hooks, selectors
 from exceptions.filters import ORDERING_FIELDS, ExceptionFilter
 from exceptions.models import ExceptionRequest
 from intimacy_ops import access, exports, listing
@@ -63,6 +63,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "querystring": listing.querystring(request),
         "csv_query": listing.querystring(request),
         "is_lead": bool(access.allowed(user, "decide_as_lead", ExceptionRequest)),
+        # What a higher app offers on this selection (governance: "Propose sunset of these N").
+        "selection_actions": hooks.selection_actions(user, found.rows, listing.querystring(request))
+        if found.valid
+        else [],
     }
     return render(request, "exceptions/request_list.html", context, status=found.status)
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from exceptions import selectors
+from exceptions import hooks, selectors
 from exceptions.forms import ProcessForm, VersionForm
 from exceptions.models import ExceptionRequest
 from exceptions.services import catalog
@@ -45,6 +45,7 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "active": list(active[:25]),
         "summary": selectors.similar_summary(process=process),
         "may_change": bool(access.allowed(user, "change", process)),
+        "selection_actions": hooks.selection_actions(user, active, f"process={process.pk}&status=active"),
         # Its owner sees which alike deviations are common enough to become a standard option.
         "candidates": [c for c in selectors.standard_option_candidates(user) if c["process"] == process.pk]
         if process.owner_id == user.pk

@@ -4,7 +4,7 @@ The relationships every part asks about (the boards a person sits on, the chair 
 once, in `boards`.
 """
 
-from governance.access_rules import meetings, policies, reviews  # noqa: F401  (they register rules)
+from governance.access_rules import meetings, policies, proposals, reviews  # noqa: F401  (they register rules)
 from governance.access_rules.boards import boards_of, is_chair, sits_on_a_board
 
 __all__ = ["boards_of", "is_chair", "sits_on_a_board"]

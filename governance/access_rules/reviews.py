@@ -1,6 +1,6 @@
 """Who sees what in governance: boards are known to everyone signed in; a review is seen by its board's
 members and chair, by members co-opted to it, by the owner of the process it concerns, and by whoever may
-see the request under review."""
+see the request under review (or one of the exceptions a proposal covers)."""
 
 from django.db.models import Q
 
@@ -23,9 +23,10 @@ def _reviews(user, queryset):
     on_board = Q(board__in=boards_of(user))
     co_opted = Q(pk__in=CoOptedMember.objects.filter(member=user).values("review_id"))
     owner = Q(exception__process__owner=user) | Q(process__owner=user)
-    return queryset.filter(
-        on_board | co_opted | owner | Q(exception__in=access.visible(user, ExceptionRequest).values("pk"))
-    )
+    seen = access.visible(user, ExceptionRequest).values("pk")
+    # A proposal is seen by whoever sees one of the exceptions it covers (e.g. the lead who proposed it).
+    covering = Q(pk__in=Review.covered.through.objects.filter(exceptionrequest__in=seen).values("review_id"))
+    return queryset.filter(on_board | co_opted | owner | Q(exception__in=seen) | covering)
 
 
 @access.register_rule(Board, "view")

@@ -6,7 +6,8 @@
 - `POST /api/v1/threshold-policies/evaluate/`: run `evaluate_threshold_policies()` now, answer its counts;
 - `POST /api/v1/board-revocations/` `{"exception": id, "reason": "…"}`: the chair of the board covering an
   active exception revokes it at once (403 for anyone else, 400 without a reason, 404 outside your scope,
-  409 unless active). Operations leads keep their own `POST /api/v1/exceptions/{id}/revoke/`.
+  409 unless active). Operations leads keep their own `POST /api/v1/exceptions/{id}/revoke/`;
+- `POST /api/v1/board-sunsets/`, the same body: the chair sunsets it at once (issue 17; leads: `…/sunset/`).
 """
 
 from drf_spectacular.utils import extend_schema
@@ -185,7 +186,27 @@ class BoardRevocationViewSet(viewsets.GenericViewSet):
         return Response(RevokedSerializer(exception).data)
 
 
+class BoardSunsetViewSet(viewsets.GenericViewSet):
+    """The chair of the board covering an active exception sunsets it at once, with a reason (issue 17)."""
+
+    serializer_class = BoardRevocationSerializer
+
+    @extend_schema(
+        request=BoardRevocationSerializer,
+        responses={200: RevokedSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    def create(self, request):
+        payload = BoardRevocationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        exception = access.get_visible(request.user, ExceptionRequest, pk=payload.validated_data["exception"])
+        exception = outcomes.end_for_board(
+            exception=exception, actor=request.user, reason=payload.validated_data["reason"], action="sunset"
+        )
+        return Response(RevokedSerializer(exception).data)
+
+
 def register(router) -> None:
     """Add this module's viewsets to the API router."""
     router.register("threshold-policies", ThresholdPolicyViewSet, basename="threshold-policy")
     router.register("board-revocations", BoardRevocationViewSet, basename="board-revocation")
+    router.register("board-sunsets", BoardSunsetViewSet, basename="board-sunset")

@@ -8,9 +8,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exceptions.models import RiskRating
+from governance.api.shapes import (
+    ConditionInputSerializer,
+    ConditionSerializer,
+    ExclusionInputSerializer,
+    ExclusionSerializer,
+    ProposalInputSerializer,
+)
 from governance.filters import ORDERING_FIELDS, ReviewFilter
 from governance.models import Board, Meeting, Review, Vote
-from governance.services import impact, reviews, voting
+from governance.services import impact, proposing, reviews, voting
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import User
 from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet, StrictSerializer
@@ -92,15 +99,24 @@ class ReviewSerializer(serializers.ModelSerializer):
     co_opted = serializers.SerializerMethodField()
     tally = serializers.SerializerMethodField()
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    covered = serializers.SerializerMethodField()
+    exclusions = serializers.SerializerMethodField()
+    condition_items = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
         fields = [
             "id",
             "kind",
+            "title",
             "exception",
             "extension",
             "process",
+            "covered",
+            "sunset_on",
+            "standard_option",
+            "exclusions",
+            "condition_items",
             "board",
             "status",
             "due_on",
@@ -140,6 +156,32 @@ class ReviewSerializer(serializers.ModelSerializer):
             for row in voting.rows_of(review, "co_opted")
         ]
 
+    def get_covered(self, review) -> list[int]:
+        """A proposal's exceptions (ids)."""
+        return [exception.pk for exception in voting.rows_of(review, "covered")]
+
+    @extend_schema_field(ExclusionSerializer(many=True))
+    def get_exclusions(self, review):
+        """Covered exceptions the chair left out of an approved sunset (they stay active), with the reason."""
+        return [
+            {"exception": row.exception_id, "reason": row.reason}
+            for row in voting.rows_of(review, "exclusions")
+        ]
+
+    @extend_schema_field(ConditionSerializer(many=True))
+    def get_condition_items(self, review):
+        """The conditions of an approval: what, who, by when; met or open."""
+        return [
+            {
+                "id": row.pk,
+                "description": row.description,
+                "owner": row.owner.username,
+                "due_on": row.due_on.isoformat(),
+                "met_at": row.met_at.isoformat().replace("+00:00", "Z") if row.met_at else None,
+            }
+            for row in voting.rows_of(review, "condition_items")
+        ]
+
     @extend_schema_field(TallySerializer)
     def get_tally(self, review):
         return _ROWS["tally"].to_representation(self._tally(review))
@@ -161,6 +203,23 @@ class DecideInputSerializer(StrictSerializer):
     conditions = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     meeting = serializers.PrimaryKeyRelatedField(
         queryset=Meeting.objects.all(), required=False, allow_null=True, default=None
+    )
+    sunset_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Approving a sunset: the end date (today or later, by every expiry).",
+    )
+    exclusions = ExclusionInputSerializer(
+        many=True, required=False, help_text="Approving a sunset: left out."
+    )
+    standard_option = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="Approving a standardization: the wording.",
+    )
+    condition_items = ConditionInputSerializer(
+        many=True, required=False, help_text="Approving with conditions: each a description, owner, due date."
     )
 
 
@@ -224,6 +283,21 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         visible = access.visible(self.request.user, Review)
         return visible if self.action in self.LOCKING_ACTIONS else voting.with_tally_data(visible, lean=True)
+
+    @extend_schema(
+        request=ProposalInputSerializer, responses={201: ReviewSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    def create(self, request):
+        """Propose by hand (a board member, a process owner or an operations lead): sunset the listed active
+        exceptions of one process, or fold them into its standard, saying why. One review opens on the covering
+        board, the impact assessment prefilled; its people and the process owner are told. 403 for other roles;
+        404 for exceptions outside your regions; 400 for exceptions of another process or no longer active; 409
+        naming the open review that already covers one of them."""
+        access.require(request.user, "propose", Review)  # the door first: 403 before reading the body
+        payload = ProposalInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = proposing.propose(actor=request.user, **payload.validated_data)
+        return self._present(review, code=201)
 
     def _present(self, review, code=200):
         fresh = voting.with_tally_data(access.visible(self.request.user, Review), lean=True).get(pk=review.pk)

@@ -1,14 +1,15 @@
 """What a board's approval of a standardization or sunset proposal does (issue 7, item 7), and the board
 revoking one exception at once.
 
-- standardization: the process gets a new version whose standard options include the variation (the
-  deviation tag and the covered exceptions' deviation text); every covered exception still active becomes
+- standardization: the process gets a new version whose standard options include the variation (as the
+  chair worded it; by default the deviation tag and the covered exceptions' deviation text); every covered exception still active becomes
   `standardized` (one transition and audit event each, authority board, the chair as actor) and its account
   manager is told.
-- sunset: every covered exception still active gets its end date (`sunset_on`: the proposal's date, else
+- sunset: every covered exception still active (but those the chair left out) gets its end date (`sunset_on`: the proposal's date, else
   today + 30 days; never after its own expiry), audited, its account manager told the date; the exceptions'
   start/expiry check moves it to `sunset` on that date.
-- revoke: the chair of the board covering an active exception ends it at once, with a reason.
+- revoke or sunset for the board: the chair of the board covering an active exception ends it at once, with a
+  reason (`end_for_board`).
 
 `reviews.decide_review` calls `carry_out` inside its transaction when the chair approves a proposal.
 """
@@ -62,7 +63,7 @@ def _notify_account_managers(exceptions: list[ExceptionRequest], subject: str, l
 def _standardize(review: Review, actor, exceptions: list[ExceptionRequest]) -> None:
     process = review.process
     current = catalog.current_version(process)
-    option = variation_of(review, exceptions)
+    option = review.standard_option or variation_of(review, exceptions)
     options = list(current.standard_options or [])
     if option not in options:
         options.append(option)
@@ -142,6 +143,7 @@ def carry_out(*, review: Review, actor) -> None:
         access.require(actor, "carry_out", review)
         exceptions = list(
             review.covered.filter(status=ACTIVE)
+            .exclude(pk__in=review.exclusions.values("exception_id"))  # left out by the chair: stay active
             .select_related("customer__account_manager", "customer__region", "process")
             .order_by("pk")
         )
@@ -151,47 +153,57 @@ def carry_out(*, review: Review, actor) -> None:
             _sunset(review, actor, exceptions)
 
 
-def revoke_exception(*, exception: ExceptionRequest, actor, reason: str) -> ExceptionRequest:
-    """The chair of the board covering an active exception ends it at once, with a reason its manager reads.
+BOARD_ENDINGS = {
+    "sunset": ("sunset_exception", "Sunset", "sunset"),
+    "revoke": ("revoke_exception", "Revoked", "revoked"),
+}
 
-    403 unless the actor chairs that board; 400 without a reason; 409 unless the exception is active.
-    """
+
+def end_for_board(*, exception: ExceptionRequest, actor, reason: str, action: str) -> ExceptionRequest:
+    """The chair of the board covering an active exception ends it at once (`sunset` or `revoke`), with a reason
+    its manager reads. 403 unless the actor chairs that board; 400 without a reason; 409 unless active."""
+    rule, verb, done = BOARD_ENDINGS[action]
     exception = ExceptionRequest.objects.select_related(
         "process", "customer__region", "customer__account_manager"
     ).get(pk=exception.pk)
     board = board_for(category=exception.process.category, region_id=exception.customer.region_id)
     if board is None:
         raise errors.PermissionDenied(
-            "Only the chair of the board covering this exception revokes it for the board; "
-            "an operations lead of the region revokes it in their own right."
+            f"Only the chair of the board covering this exception ends it for the board ({action}); "
+            f"an operations lead of the region does so in their own right."
         )
-    access.require(actor, "revoke_exception", board)
+    access.require(actor, rule, board)
     if not (reason or "").strip():
         raise errors.ValidationFailed(
-            {"reason": ["Say why the board revokes this exception: its manager reads it."]}
+            {"reason": [f"Say why the board ends this exception ({action}): its manager reads it."]}
         )
     with transaction.atomic():
         exception = lifecycle.end_exception(
             exception=exception,
-            action="revoke",
+            action=action,
             actor=actor,
-            comment=f"Revoked by {board.name}: {reason.strip()}",
+            comment=f"{verb} by {board.name}: {reason.strip()}",
             authority="board",
         )
         if exception.customer.account_manager_id != exception.requested_by_id:
             # The requester hears from the transition itself; the customer's manager hears here.
             _notify_account_managers(
                 [exception],
-                f"“{exception.title}” was revoked by {board.name}",
+                f"“{exception.title}” was {done} by {board.name}",
                 lambda e: (
                     f"The exception “{e.title}” for {e.customer.name} ends now. Reason: {reason.strip()}"
                 ),
             )
         audit.record(
             actor=actor,
-            verb="exception.revoked_by_board",
+            verb=f"exception.{'revoked' if action == 'revoke' else 'sunset'}_by_board",
             obj=exception,
             after={"board": board.name},
             comment=reason.strip(),
         )
     return exception
+
+
+def revoke_exception(*, exception: ExceptionRequest, actor, reason: str) -> ExceptionRequest:
+    """The chair of the board covering an active exception revokes it at once (see `end_for_board`)."""
+    return end_for_board(exception=exception, actor=actor, reason=reason, action="revoke")

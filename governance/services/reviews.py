@@ -12,7 +12,7 @@ from exceptions.services.notifications import link
 from governance.models import Board, Review
 from governance.selectors.boards import board_for, board_people
 from governance.selectors.meetings import meeting_in_session
-from governance.services import outcomes, voting
+from governance.services import outcomes, shaping, voting
 from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
 from intimacy_ops import lifecycle as lifecycles
@@ -133,7 +133,7 @@ def withdraw_review(exception: ExceptionRequest, actor) -> None:
 
 
 def decide_review(
-    *, review: Review, actor, outcome: str, rationale: str, conditions: str = "", meeting=None
+    *, review: Review, actor, outcome: str, rationale: str, conditions: str = "", meeting=None, **shaped
 ) -> Review:
     """The chair records the board's decision, within what the votes allow (quorum and the board's rule).
 
@@ -147,11 +147,13 @@ def decide_review(
     rationale, conditions = (rationale or "").strip(), (conditions or "").strip()
     if not rationale:
         raise errors.ValidationFailed({"rationale": ["Say why the board decided so."]})
-    if outcome == Review.Outcome.APPROVE_WITH_CONDITIONS and not conditions:
-        raise errors.ValidationFailed({"conditions": ["State the conditions of the approval."]})
     with transaction.atomic():
         review = voting._locked(review)
         lifecycles.check(review, "decide", actor=actor)  # 409 unless open, 403 unless the chair
+        # `shaped`: sunset_on, exclusions, standard_option, condition_items (governance/services/shaping.py)
+        shape = shaping.validate(review, outcome=outcome, conditions=conditions, **shaped)
+        if shape.conditions and not conditions:
+            conditions = "; ".join(description for description, _, _ in shape.conditions)
         if review.extension_id and outcome == Review.Outcome.RETURN_FOR_CHANGES:
             raise errors.ValidationFailed(
                 {"outcome": ["An extension is approved or rejected (or deferred); it cannot be returned."]}
@@ -183,6 +185,7 @@ def decide_review(
                 "votes": {"approve": current.approve, "reject": current.reject, "abstain": current.abstain},
             },
         )
+        shaping.record(review, actor, shape)
         text = rationale + (f"\nConditions: {review.conditions}" if review.conditions else "")
         if review.extension_id:
             extensions.decide_extension(

@@ -34,7 +34,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from exceptions.services.notifications import link
-from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
+from governance.models import Board, Condition, CoOptedMember, DeclaredInterest, Review, SunsetExclusion, Vote
 from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.accounts.models import User
 from intimacy_ops.notifications import notify
@@ -143,6 +143,8 @@ def with_tally_data(queryset: QuerySet, *, lean: bool = False) -> QuerySet:
         _into_list("declared_interests", DeclaredInterest.objects.select_related("member")),
         _into_list("co_opted", CoOptedMember.objects.select_related("member", "co_opted_by")),
         _into_list("covered", Review.covered.rel.model.objects.select_related("customer__account_manager")),
+        _into_list("condition_items", Condition.objects.select_related("owner", "met_by")),
+        _into_list("exclusions", SunsetExclusion.objects.select_related("exception")),
     )
 
 

@@ -19,6 +19,7 @@ from governance.access_rules import is_chair
 from governance.models import Board, Meeting, Review, Vote
 from governance.selectors import reviews as selectors
 from governance.services import impact, reviews, voting
+from governance.views.decide_shape import ShapeFields, arguments, shaped_context
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.accounts.models import User
 from intimacy_ops.forms import add_domain_errors
@@ -51,7 +52,7 @@ class InterestForm(forms.Form):
     )
 
 
-class DecideForm(forms.Form):
+class DecideForm(ShapeFields):
     outcome = forms.ChoiceField(choices=[choice for choice in Review.Outcome.choices if choice[0]])
     rationale = forms.CharField(
         max_length=4000,
@@ -68,11 +69,12 @@ class DecideForm(forms.Form):
         queryset=Meeting.objects.none(), required=False, empty_label="Not in a meeting"
     )
 
-    def __init__(self, *args, board: Board, **kwargs):
+    def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.filter(
-            board=board, cancelled_at__isnull=True
+            board=review.board_id, cancelled_at__isnull=True
         ).order_by("-starts_at")
+        self.shape_for(review)
 
 
 class CoOptForm(forms.Form):
@@ -137,6 +139,7 @@ def _review_context(request, review, **forms_) -> dict:
         "impact": review.impact or {},
         "co_opted_rows": voting.rows_of(review, "co_opted"),
         "declared": [row for row in voting.rows_of(review, "declared_interests") if row.member_id == user.pk],
+        **shaped_context(user, review),
         "outcome_rows": [
             (value, label, value in tally.allowed_outcomes, tally.refused.get(value, ""))
             for value, label in Review.Outcome.choices
@@ -151,7 +154,7 @@ def _review_context(request, review, **forms_) -> dict:
     )
     context["vote_form"] = forms_.get("vote_form") or VoteForm(initial=vote_initial)
     context["interest_form"] = forms_.get("interest_form") or InterestForm()
-    context["decide_form"] = forms_.get("decide_form") or DecideForm(board=review.board)
+    context["decide_form"] = forms_.get("decide_form") or DecideForm(review=review)
     context["co_opt_form"] = forms_.get("co_opt_form") or CoOptForm(review=review, tally=tally)
     impact_initial = {name: context["impact"].get(name) for name in impact.EDITABLE}
     context["impact_form"] = forms_.get("impact_form") or ImpactForm(initial=impact_initial)
@@ -224,11 +227,11 @@ def review_declare_interest(request: HttpRequest, pk: int) -> HttpResponse:
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair records the decision; a refusal (quorum, rule) shows on the form, nothing changed."""
     review = _get_review(request.user, pk)
-    form = DecideForm(request.POST, board=review.board)
+    form = DecideForm(request.POST, review=review)
     status = 400
     if form.is_valid():
         try:
-            review = reviews.decide_review(review=review, actor=request.user, **form.cleaned_data)
+            review = reviews.decide_review(review=review, actor=request.user, **arguments(form.cleaned_data))
         except errors.ValidationFailed as failed:
             add_domain_errors(form, failed)
         except errors.Conflict as refused:

@@ -85,6 +85,10 @@ BODIES = {
         "exception": world.obj("exception", "own", role).pk,
         "reason": "The board ends it.",
     },
+    "board-sunset-list": lambda world, role, kind: {
+        "exception": world.obj("exception", "own", role).pk,
+        "reason": "The board ends it.",
+    },
     "break-glass-list": lambda world, role, kind: {
         "customer": world.obj("customer", "own", role).pk,
         "justification": "Customer on the phone about an outage.",

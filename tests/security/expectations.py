@@ -92,8 +92,10 @@ sees_exception = either(own("am", "owner"), in_region("lead", "chair", "member")
 sees_draft = either(own("am"), roles(*WIDE))
 # A review: its board, the owner of its process, and whoever sees the request under review.
 sees_review = sees_exception
-# A proposal (standardization/sunset) has no request: its board and its process's owner.
-sees_proposal = either(own("owner", "chair", "member"), roles(*WIDE))
+# A proposal (standardization/sunset) has no request: its board and its process's owner, and (issue 17: a lead
+# proposes by hand and follows it) whoever sees an exception it covers — the world's proposal covers `exception`.
+sees_proposal = either(own("owner", "chair", "member"), roles(*WIDE), sees_exception)
+PROPOSERS = ("owner", "chair", "member", "lead")  # issue 17: proposals by hand
 # Meetings: the board's members and chair; auditors (and administrators) read across boards.
 sees_meeting = either(own("chair", "member"), roles(*WIDE))
 # Threshold policies: everyone who answers for exceptions (not account managers, not stewards).
@@ -299,6 +301,16 @@ ROUTES: dict[str, Row] = {
         write=roles(*POLICY_KEEPERS),
     ),
     "governance:proposal": page("GET", obj="proposal", sees=sees_proposal),
+    "governance:proposal-new": page("GET POST", read=roles(*PROPOSERS), write=roles(*PROPOSERS)),
+    # The condition's owner (the world's: the account manager of its kind) or the board's chair marks it met.
+    "governance:condition-met": page("POST", obj="condition", sees=sees_review, write=own("am", "chair")),
+    # The world's exception is under review, not active: a 409 to whoever sees it (the lifecycle's *from*).
+    "governance:exception-sunset": page(
+        "GET POST", obj="exception", sees=sees_exception, read=wrong_state, write=wrong_state
+    ),
+    "governance:exception-revoke": page(
+        "GET POST", obj="exception", sees=sees_exception, read=wrong_state, write=wrong_state
+    ),
     # --- API: kernel ----------------------------------------------------------------------------------
     "api-root": Row(),
     "api-schema": Row(),
@@ -371,7 +383,7 @@ ROUTES: dict[str, Row] = {
     # --- API: governance ------------------------------------------------------------------------------
     "board-list": Row(),
     "board-detail": Row(obj="board"),
-    "review-list": Row(),
+    "review-list": Row(write=roles(*PROPOSERS), why="a proposal by hand; without a body, 400 past the door"),
     "review-detail": Row(obj="review", sees=sees_review),
     "review-votes": Row(obj="review", sees=sees_review, write=votes),
     "review-decide": Row(obj="review", sees=sees_review, write=chairs),
@@ -389,6 +401,7 @@ ROUTES: dict[str, Row] = {
         obj="threshold-policy", sees=roles(*POLICY_READERS), write=roles(*POLICY_KEEPERS)
     ),
     "board-revocation-list": Row(write=revokes_for_the_board, why="the body names an exception"),
+    "board-sunset-list": Row(write=revokes_for_the_board, why="the body names an exception"),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.

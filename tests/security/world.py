@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
-from governance.models import AgendaItem, Board, CalendarFeed, Meeting, Review, ThresholdPolicy
+from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
@@ -147,6 +147,12 @@ def build_world() -> World:
             opened_at=now,
         )
         proposal.covered.set([exception])
+        condition = Condition.objects.create(
+            review=review,
+            description="Report monthly.",
+            owner=manager,
+            due_on=today + datetime.timedelta(days=20),
+        )
         case = ServiceCaseFactory(customer=customer)
         world.objects.update(
             {
@@ -159,6 +165,7 @@ def build_world() -> World:
                 ("board", kind): board,
                 ("review", kind): review,
                 ("proposal", kind): proposal,
+                ("condition", kind): condition,
                 ("meeting", kind): meeting,
                 ("extension", kind): extension,
                 ("threshold-policy", kind): policy,
