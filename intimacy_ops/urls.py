@@ -42,6 +42,7 @@ urlpatterns = [
     path("audit/verify/", views.audit_verify, name="audit-verify"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
+    path("notifications/<int:pk>/open/", notification_views.open_notification, name="notification-open"),
     path("notifications/settings/", notification_views.preferences, name="notification-settings"),
     path("escalations/", include("intimacy_ops.escalations.urls")),
     path("healthz", views_health.healthz, name="healthz"),

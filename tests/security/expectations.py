@@ -171,6 +171,8 @@ ROUTES: dict[str, Row] = {
     "audit-verify": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
     "notifications": page("GET"),
     "notifications-read": page("POST", write=anyone),
+    # Opening a notification marks it read and redirects: only your own exist for you.
+    "notification-open": page("GET", obj="notification", sees=own(*ROLES)),
     "notification-settings": page("GET POST", write=anyone),
     "escalations:list": page("GET"),
     "escalations:list-csv": page("GET"),
