@@ -73,7 +73,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{grant.user.username} reads {grant.subject}'s sensitive fields until {grant.expires_at:%Y-%m-%d}.",
+                    f"{grant.user.display_name} reads {grant.subject}'s sensitive fields until {grant.expires_at:%Y-%m-%d}.",
                 )
                 return redirect("privacy:grants")
         status = 400

@@ -1,6 +1,7 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.conf import settings
 from django.db import models
 
 from intimacy_ops.accounts.roles import HOME_PRECEDENCE, Role
@@ -11,6 +12,11 @@ class Region(models.Model):
 
     code = models.CharField(max_length=16, unique=True, help_text="Short code, e.g. EMEA.")
     name = models.CharField(max_length=100)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA name, e.g. Europe/Paris: its people's default time zone.",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -21,6 +27,11 @@ class Region(models.Model):
 
 class User(AbstractUser):
     regions = models.ManyToManyField(Region, blank=True, related_name="users")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA name, e.g. Europe/Paris; empty: the time zone of their region.",
+    )
 
     class Meta:
         ordering = ["username"]
@@ -48,6 +59,13 @@ class User(AbstractUser):
     @cached_property
     def region_ids(self) -> frozenset[int]:
         return frozenset(self.regions.values_list("id", flat=True))
+
+    def effective_time_zone(self) -> str:
+        """Their own choice, else their (first) region's, else the server's."""
+        if self.time_zone:
+            return self.time_zone
+        region_zone = self.regions.order_by("code").values_list("time_zone", flat=True).first()
+        return region_zone or settings.TIME_ZONE
 
     @property
     def display_name(self) -> str:

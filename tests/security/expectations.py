@@ -170,6 +170,7 @@ ROUTES: dict[str, Row] = {
     "audit-trail": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
     "audit-verify": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
     "notifications": page("GET"),
+    "accounts:profile": page("GET POST", write=anyone),
     "notifications-read": page("POST", write=anyone),
     # Opening a notification marks it read and redirects: only your own exist for you.
     "notification-open": page("GET", obj="notification", sees=own(*ROLES)),
