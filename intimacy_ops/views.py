@@ -1,12 +1,16 @@
 """Kernel pages: the audit trail and the error pages."""
 
+from pathlib import Path
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET
 
 from intimacy_ops import access, audit, errors
 
@@ -15,6 +19,15 @@ AUDIT_PAGE_SIZE = 50
 
 def _require_audit_reader(user) -> None:
     access.require(user, "read_trail", audit.AuditEvent)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The logo, where browsers look for the site's icon (they ask for /favicon.ico whatever the page says)."""
+    logo = Path(settings.BASE_DIR) / "static" / "img" / "logo.svg"
+    response = HttpResponse(logo.read_bytes(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def verb_label(verb: str) -> str:

@@ -1,7 +1,7 @@
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from intimacy_ops.accounts.roles import HOME_PRECEDENCE, Role

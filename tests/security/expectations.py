@@ -186,6 +186,7 @@ ROUTES: dict[str, Row] = {
         write=acts_on_escalation,
     ),
     "healthz": page("GET", why="public"),
+    "favicon": page("GET", why="public"),
     "checks": page("GET", read=roles("lead", "admin")),
     "check-history": page("GET", read=roles("lead", "admin")),
     "check-row": page("GET", read=roles("lead", "admin")),
