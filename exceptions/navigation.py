@@ -17,3 +17,20 @@ navigation.register(
     },
     order=50,
 )
+
+# Process owners keep the catalog (issue 18, defect 9: they had no menu entry for it).
+navigation.register(
+    key="processes",
+    label="Processes",
+    url_name="exceptions:process-list",
+    roles={Role.PROCESS_OWNER, Role.ADMINISTRATOR},
+    order=52,
+)
+# An operations lead's queue of small requests waiting for their decision (defect 6: it had no menu entry).
+navigation.register(
+    key="waiting",
+    label="Waiting for me",
+    url_name="exceptions:waiting",
+    roles={Role.OPERATIONS_LEAD},
+    order=48,
+)

@@ -211,6 +211,12 @@ def for_customer(user, customer: Customer) -> list:
     return list(exceptions_for(user).filter(customer=customer).order_by("-created_at", "-id")[:20])
 
 
+def out_of_view_count(user, queryset: QuerySet) -> int:
+    """How many requests past draft in `queryset` this user may not open: a page says they exist rather than
+    "none" (a count only, nothing named). Drafts are their requester's alone and are never counted."""
+    return queryset.exclude(status=Status.DRAFT).exclude(pk__in=exceptions_for(user).values("pk")).count()
+
+
 def leads_of(region_id: int) -> QuerySet:
     """The operations leads of a region: who decides a request or an extension routed to a single approver."""
     return people_with_role(Role.OPERATIONS_LEAD, region_id=region_id)

@@ -42,9 +42,12 @@ urlpatterns = [
     path("audit/verify/", views.audit_verify, name="audit-verify"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
+    path("notifications/<int:pk>/open/", notification_views.open_notification, name="notification-open"),
     path("notifications/settings/", notification_views.preferences, name="notification-settings"),
     path("escalations/", include("intimacy_ops.escalations.urls")),
     path("healthz", views_health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says (issue 18, defect 10: a 404 on every first load).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("checks/", views_checks.check_list, name="checks"),
     path("checks/<str:name>/", views_checks.check_history, name="check-history"),
     path("checks/<str:name>/row/", views_checks.check_row, name="check-row"),

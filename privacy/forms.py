@@ -45,11 +45,16 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # People, by full name: never the object-permissions library's anonymous placeholder account.
         self.fields["user"].queryset = (
-            User.objects.filter(is_active=True).exclude(pk=actor.pk).order_by("username")
+            User.objects.filter(is_active=True)
+            .exclude(pk=actor.pk)
+            .exclude(username=settings.ANONYMOUS_USER_NAME)
+            .order_by("first_name", "last_name", "username")
             if actor is not None
             else User.objects.none()
         )
+        self.fields["user"].label_from_instance = lambda user: user.display_name
         declared = subjects.all()
         for subject in declared:
             choices = (

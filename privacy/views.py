@@ -73,7 +73,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{grant.user.username} reads {grant.subject}'s sensitive fields until {grant.expires_at:%Y-%m-%d}.",
+                    f"{grant.user.display_name} reads {grant.subject}'s sensitive fields until {grant.expires_at:%Y-%m-%d}.",
                 )
                 return redirect("privacy:grants")
         status = 400
@@ -96,15 +96,25 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("privacy:grants")
 
 
+def _break_glass_page(request: HttpRequest, *, problem=None, status: int = 200) -> HttpResponse:
+    """The sessions to review; after a refused review, that session's row keeps what was typed and says why."""
+    waiting, reviewed = selectors.break_glass_sessions(request.user)
+    for session in waiting:  # the review buttons, from the session's lifecycle table and its rule
+        session.actions = lifecycle.actions_for(request.user, session)
+        if problem and session.pk == problem["pk"]:
+            session.problem = problem
+    context = {"open_sessions": waiting, "reviewed": reviewed, "now": timezone.now()}
+    return render(request, "privacy/break_glass.html", context, status=status)
+
+
 @login_required
 @require_GET
 def break_glass_list(request: HttpRequest) -> HttpResponse:
     _require(access_rules.may_manage_grants(request.user))
-    waiting, reviewed = selectors.break_glass_sessions(request.user)
-    for session in waiting:  # the review buttons, from the session's lifecycle table and its rule
-        session.actions = lifecycle.actions_for(request.user, session)
-    context = {"open_sessions": waiting, "reviewed": reviewed, "now": timezone.now()}
-    return render(request, "privacy/break_glass.html", context)
+    return _break_glass_page(request)
+
+
+OUTCOME_DONE = {"accept": "accepted as justified", "flag": "flagged for follow-up"}
 
 
 @login_required
@@ -112,16 +122,27 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
 def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_visible(request.user, BreakGlassSession, pk=pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        raise errors.ValidationFailed(form.errors.get_json_data())
-    sensitive_access.review_break_glass(
-        actor=request.user,
-        session=session,
-        outcome=form.cleaned_data["outcome"],
-        comment=form.cleaned_data["comment"],
-    )
+    try:
+        if not form.is_valid():
+            raise errors.ValidationFailed(form.errors.get_json_data())
+        sensitive_access.review_break_glass(
+            actor=request.user,
+            session=session,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+        )
+    except errors.ValidationFailed as problem:  # shown on the session's own row, the page kept (400)
+        fields = {
+            name: " ".join(m["message"] if isinstance(m, dict) else str(m) for m in messages)
+            for name, messages in problem.fields.items()
+        }
+        shown = {"pk": session.pk, "comment": request.POST.get("comment", ""), "errors": fields}
+        if not fields:
+            shown["errors"] = {"comment": problem.message}
+        return _break_glass_page(request, problem=shown, status=400)
     messages.success(
         request,
-        f"Break-glass by {session.user.username} on {session.subject}: {form.cleaned_data['outcome']}.",
+        f"Break-glass by {session.user.display_name} on {session.subject}: "
+        f"{OUTCOME_DONE.get(form.cleaned_data['outcome'], form.cleaned_data['outcome'])}.",
     )
     return redirect("privacy:break-glass")

@@ -158,14 +158,27 @@ def update_request(*, actor, exception: ExceptionRequest, **values) -> Exception
         exception.save()
         if regions is not None:
             exception.scope_regions.set(regions)
-        audit.record(
-            actor=actor,
-            verb="exception.changed",
-            obj=exception,
-            before=before,
-            after=request_services.snapshot(exception),
-        )
+        after = request_services.snapshot(exception)
+        if after != before and not _recently_recorded_draft(actor, exception):
+            audit.record(actor=actor, verb="exception.changed", obj=exception, before=before, after=after)
     return exception
+
+
+# Autosave changes a draft every few seconds. A draft is its requester's alone until submitted (and the
+# submission records what is submitted), so its edits are recorded at most once per window of typing.
+DRAFT_AUDIT_WINDOW = datetime.timedelta(minutes=15)
+
+
+def _recently_recorded_draft(actor, exception: ExceptionRequest) -> bool:
+    if exception.status != ExceptionRequest.Status.DRAFT:
+        return False
+    return audit.AuditEvent.objects.filter(
+        object_type=exception._meta.label_lower,
+        object_id=str(exception.pk),
+        actor_id=actor.pk,
+        verb__in=("exception.created", "exception.changed"),
+        at__gte=timezone.now() - DRAFT_AUDIT_WINDOW,
+    ).exists()
 
 
 def _withdraw_open_extensions(exception: ExceptionRequest, actor) -> None:

@@ -6,6 +6,7 @@ A template tag, not an import: segments never imports exceptions (STYLE.md, depe
 from django import template
 
 from exceptions import selectors
+from exceptions.models import ExceptionRequest
 from intimacy_ops import access
 
 register = template.Library()
@@ -17,5 +18,6 @@ def customer_exceptions(context, customer) -> dict:
     return {
         "customer": customer,
         "rows": selectors.for_customer(user, customer),
+        "out_of_view": selectors.out_of_view_count(user, ExceptionRequest.objects.filter(customer=customer)),
         "may_request": bool(access.allowed(user, "request_exception", customer)),
     }

@@ -30,6 +30,12 @@ from intimacy_ops.forms import handle_form
 from segments.models import Customer
 
 PAGE_SIZE = 25
+# A lead's decision, as the message after it reads ("… is approved.").
+DECIDED = {
+    "approved": "approved",
+    "rejected": "rejected",
+    "changes_requested": "returned to its requester for changes",
+}
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -159,6 +165,13 @@ def request_autosave(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def similar_for_customer(user, process, customer) -> int:
+    """The active ones of the chosen customer itself, which the panel does not list."""
+    if customer is None:
+        return 0
+    return selectors.exceptions_for(user).filter(process=process, customer=customer, status="active").count()
+
+
 def _similar_context(user, process_id, customer_id) -> dict | None:
     try:
         process = selectors.processes_for(user).get(pk=int(process_id))
@@ -179,6 +192,10 @@ def _similar_context(user, process_id, customer_id) -> dict | None:
         "process": process,
         "customer": customer,
         "summary": selectors.similar_summary(process=process),
+        "out_of_view": selectors.out_of_view_count(
+            user, ExceptionRequest.objects.filter(process=process, status="active")
+        ),
+        "this_customer": similar_for_customer(user, process, customer),
         "may_change": bool(access.allowed(user, "change", process)),
         "rows": list(similar[:8]),
         "more": max(similar.count() - 8, 0),
@@ -228,7 +245,12 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     exception = lifecycle.submit_request(
         exception=exception, actor=request.user, comment=request.POST.get("comment", "").strip()
     )
-    messages.success(request, f"Submitted: {exception.get_status_display().lower()}.")
+    waits_for = (
+        "the change-control board"
+        if exception.status == ExceptionRequest.Status.UNDER_REVIEW
+        else "the operations lead of its region"
+    )
+    messages.success(request, f"{exception.title} is submitted: it waits for {waits_for}.")
     return redirect("exceptions:detail", pk=pk)
 
 
@@ -243,8 +265,9 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         decided = lifecycle.decide_request(
             exception=exception, actor=request.user, action=data["action"], comment=data["comment"]
         )
-        return f"{decided.title}: {decided.get_status_display().lower()}.", reverse(
-            "exceptions:detail", args=[pk]
+        return (
+            f"{decided.title} is {DECIDED.get(decided.status, decided.get_status_display().lower())}.",
+            reverse("exceptions:detail", args=[pk]),
         )
 
     return handle_form(

@@ -19,7 +19,8 @@ The decision table (`tally(review).allowed_outcomes`; `reviews.decide_review` re
     -------------------------+---------------------------------------------------------------
     approve                  | quorum met and the rule supports approval
     approve_with_conditions  | quorum met and the rule supports approval
-    reject                   | quorum met, the rule does not support approval, and R >= 1
+    reject                   | quorum met, the rule does not support approval, R >= 1, and no tie
+                             | under simple majority (A == R carries neither side: only defer)
     return_for_changes       | as reject (exception reviews only: an extension or a proposal cannot be returned)
     defer                    | always (what a chair does without quorum)
 
@@ -228,6 +229,10 @@ def _refusals(review, board, voted, approve, reject, abstain) -> dict[str, str]:
         refused.update(dict.fromkeys([Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS], why))
         if reject == 0:
             why = f"Nobody voted to reject: {counts}. Only defer is possible."
+            refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))
+        elif board.rule == "simple_majority" and approve == reject:
+            # A tie carries neither side: refusing only approval would let one vote decide it the other way.
+            why = f"A tie under {rule} carries neither side: {counts}. Defer, or wait for another vote."
             refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))
     if review.kind != Review.Kind.EXCEPTION:
         refused.setdefault(

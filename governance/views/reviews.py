@@ -146,7 +146,9 @@ def _review_context(request, review, **forms_) -> dict:
             if value
         ],
     }
-    context["refusal_notes"] = list(dict.fromkeys(tally.refused.values()))
+    # Why an outcome is not offered; "the votes support approval" is good news, not shown as a refusal.
+    good_news = tally.refused.get("reject") if tally.quorum_met and tally.rule_supports_approval else None
+    context["refusal_notes"] = [(note, note == good_news) for note in dict.fromkeys(tally.refused.values())]
     vote_initial = (
         {"choice": context["my_vote"].choice, "rationale": context["my_vote"].rationale}
         if context["my_vote"]

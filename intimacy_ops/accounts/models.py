@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -11,6 +12,11 @@ class Region(models.Model):
 
     code = models.CharField(max_length=16, unique=True, help_text="Short code, e.g. EMEA.")
     name = models.CharField(max_length=100)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA name, e.g. Europe/Paris: its people's default time zone.",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -21,6 +27,11 @@ class Region(models.Model):
 
 class User(AbstractUser):
     regions = models.ManyToManyField(Region, blank=True, related_name="users")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA name, e.g. Europe/Paris; empty: the time zone of their region.",
+    )
 
     class Meta:
         ordering = ["username"]
@@ -75,6 +86,13 @@ class User(AbstractUser):
     @property
     def region_ids(self) -> frozenset[int]:
         return frozenset(region.pk for region in self.region_list)
+
+    def effective_time_zone(self) -> str:
+        """Their own choice, else their (first) region's, else the server's."""
+        if self.time_zone:
+            return self.time_zone
+        region_zone = self.regions.order_by("code").values_list("time_zone", flat=True).first()
+        return region_zone or settings.TIME_ZONE
 
     @property
     def display_name(self) -> str:

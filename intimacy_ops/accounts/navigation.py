@@ -81,5 +81,6 @@ register(
     roles={Role.OPERATIONS_LEAD, Role.ADMINISTRATOR},
     order=920,
 )
-register(key="api", label="API", url_name="api-docs", order=950)
+# The API's documentation is for integrators: the administrator's menu and every page's footer, not each role's menu.
+register(key="api", label="API", url_name="api-docs", roles={Role.ADMINISTRATOR}, order=950)
 register(key="admin", label="Admin", url_name="admin:index", roles={Role.ADMINISTRATOR}, order=990)

@@ -193,6 +193,15 @@ def home_panels(user: User, role: Role) -> dict:
         from intimacy_ops.audit import AuditEvent
 
         panels["recent_events"] = list(access.visible(user, AuditEvent).order_by("-id")[:8])
+        actors = {event.actor_username for event in panels["recent_events"] if event.actor_username}
+        full = {
+            username: f"{first} {last}".strip() or username
+            for username, first, last in User.objects.filter(username__in=actors).values_list(
+                "username", "first_name", "last_name"
+            )
+        }
+        for event in panels["recent_events"]:  # people by full name
+            event.actor_name = full.get(event.actor_username, event.actor_username)
     if role is Role.ADMINISTRATOR:
         from intimacy_ops.health import last_heartbeat
 

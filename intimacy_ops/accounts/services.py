@@ -108,7 +108,11 @@ def forget_old_failed_sign_ins() -> int:
 
 
 def ensure_region(*, code: str, name: str) -> Region:
-    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name})
+    from intimacy_ops.accounts.time_zones import REGION_TIME_ZONES
+
+    region, _ = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "time_zone": REGION_TIME_ZONES.get(code, "UTC")}
+    )
     return region
 
 
@@ -155,3 +159,23 @@ def ensure_user(
             comment=comment,
         )
     return user, True
+
+
+def set_time_zone(*, actor, time_zone: str) -> None:
+    """A person chooses the time zone their pages show times in ("" = their region's)."""
+    import zoneinfo
+
+    if time_zone and time_zone not in zoneinfo.available_timezones():
+        raise errors.ValidationFailed({"time_zone": "Choose a time zone from the list."})
+    before = actor.time_zone
+    if before == time_zone:
+        return
+    actor.time_zone = time_zone
+    actor.save(update_fields=["time_zone"])
+    audit.record(
+        actor=actor,
+        verb="accounts.time_zone_changed",
+        obj=actor,
+        before={"time_zone": before},
+        after={"time_zone": time_zone},
+    )

@@ -20,6 +20,7 @@ from intimacy_ops.notifications.models import (
     EmailState,
     Notification,
     NotificationPreference,
+    kind_of_link,
 )
 from intimacy_ops.notifications.tasks import send_digest_email, send_notification_email
 
@@ -45,11 +46,15 @@ def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list[int]
             wanted.append((user, subject, body, link))
     if not wanted:
         return []
-    preferences = dict(
-        NotificationPreference.objects.filter(user_id__in={user.pk for user, *_ in wanted}).values_list(
-            "user_id", "email"
-        )
-    )
+    preferences, muted = {}, {}
+    for user_id, email, muted_kinds in NotificationPreference.objects.filter(
+        user_id__in={user.pk for user, *_ in wanted}
+    ).values_list("user_id", "email", "muted_kinds"):
+        preferences[user_id], muted[user_id] = email, set(muted_kinds or ())
+    if not urgent:  # a kind the person muted is not told (urgent ones always are)
+        wanted = [item for item in wanted if kind_of_link(item[3]) not in muted.get(item[0].pk, ())]
+        if not wanted:
+            return []
 
     def email_state(user) -> str:
         if not user.email:
@@ -62,9 +67,9 @@ def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list[int]
     states = [email_state(user) for user, *_ in wanted]
     ids = insert_rows(
         Notification,
-        ["recipient_id", "subject", "body", "link", "urgent", "email_state"],
+        ["recipient_id", "subject", "body", "link", "urgent", "email_state", "kind"],
         [
-            (user.pk, subject[:200], body, link, urgent, state)
+            (user.pk, subject[:200], body, link, urgent, state, kind_of_link(link))
             for (user, subject, body, link), state in zip(wanted, states, strict=True)
         ],
     )
@@ -108,6 +113,14 @@ def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = 
 def mark_all_read(user) -> int:
     """The user has seen their notifications; returns how many were unread."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_read(user, pk: int) -> Notification | None:
+    """The user opened one of their notifications: it is read from now on. None when it is not theirs."""
+    notification = Notification.objects.filter(recipient=user, pk=pk).first()
+    if notification is not None and notification.read_at is None:
+        Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    return notification
 
 
 def unread_count(user) -> int:

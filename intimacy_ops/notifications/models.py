@@ -4,6 +4,34 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class Kind(models.TextChoices):
+    """What a notification is about, for the list's filter and each person's per-kind preference. Told from
+    the page it links to (`kind_of_link`), so no caller has to name it."""
+
+    REQUESTS = "requests", "Exception requests"
+    REVIEWS = "reviews", "Board reviews and meetings"
+    ESCALATIONS = "escalations", "Escalations"
+    CUSTOMERS = "customers", "Customers and service cases"
+    PRIVACY = "privacy", "Sensitive data (grants, break-glass)"
+    OTHER = "other", "Everything else"
+
+
+# The first part of the link's path → its kind (the privacy pages live under /segments/privacy/).
+LINK_KINDS = (
+    ("/segments/privacy/", Kind.PRIVACY),
+    ("/exceptions/", Kind.REQUESTS),
+    ("/governance/", Kind.REVIEWS),
+    ("/escalations/", Kind.ESCALATIONS),
+    ("/segments/", Kind.CUSTOMERS),
+)
+
+
+def kind_of_link(link: str) -> str:
+    return next(
+        (kind.value for prefix, kind in LINK_KINDS if (link or "").startswith(prefix)), Kind.OTHER.value
+    )
+
+
 class EmailState(models.TextChoices):
     """What became of a notification's e-mail copy."""
 
@@ -28,6 +56,7 @@ class Notification(models.Model):
     urgent = models.BooleanField(
         default=False, help_text="Urgent ones (escalations) are e-mailed at once, whatever the preference."
     )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.NONE)
     # The outbox (intimacy_ops/notifications/delivery.py): when the state last moved or the e-mail was last
     # handed to the broker, and which task attempt ("<task id>:<retry>") claimed it for sending.
@@ -76,6 +105,11 @@ class NotificationPreference(models.Model):
     )
     email = models.CharField(
         max_length=10, choices=EmailPreference.choices, default=EmailPreference.IMMEDIATE
+    )
+    muted_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Kinds (Kind values) the person does not want to hear about; urgent ones always arrive.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

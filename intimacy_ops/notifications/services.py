@@ -11,30 +11,43 @@ from intimacy_ops.notifications import delivery, enqueue_emails
 from intimacy_ops.notifications.models import (
     EmailPreference,
     EmailState,
+    Kind,
     Notification,
     NotificationDigest,
     NotificationPreference,
 )
 
 
-def set_preference(*, user, email: str) -> NotificationPreference:
-    """Choose how the e-mail copies of non-urgent notifications reach you; urgent ones always go at once."""
+def set_preference(*, user, email: str, muted_kinds: list[str] | None = None) -> NotificationPreference:
+    """Choose how the e-mail copies of non-urgent notifications reach you (urgent ones always go at once) and,
+    when `muted_kinds` is given, which kinds you no longer hear about."""
     if email not in EmailPreference.values:
         raise errors.ValidationFailed({"email": f"Choose one of: {', '.join(EmailPreference.values)}."})
+    if muted_kinds is not None and set(muted_kinds) - set(Kind.values):
+        raise errors.ValidationFailed({"kinds": f"Choose among: {', '.join(Kind.values)}."})
     with transaction.atomic():
         preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
-        before = preference.email
+        before = {"email": preference.email, "muted_kinds": sorted(preference.muted_kinds or [])}
         preference.email = email
-        preference.save(update_fields=["email", "updated_at"])
-        if before != email:
+        if muted_kinds is not None:
+            preference.muted_kinds = sorted(set(muted_kinds))
+        preference.save(update_fields=["email", "muted_kinds", "updated_at"])
+        after = {"email": preference.email, "muted_kinds": preference.muted_kinds}
+        if before != after:
             audit.record(
                 actor=user,
                 verb="notifications.preference_changed",
                 obj=preference,
-                before={"email": before},
-                after={"email": email},
+                before=before,
+                after=after,
             )
     return preference
+
+
+def muted_kinds_of(user) -> set[str]:
+    return set(
+        NotificationPreference.objects.filter(user=user).values_list("muted_kinds", flat=True).first() or ()
+    )
 
 
 def preference_of(user) -> str:

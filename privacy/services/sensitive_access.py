@@ -235,7 +235,7 @@ def open_break_glass(*, actor, subject, justification: str, hours: int | None = 
         )
         notify(
             _stewards().exclude(pk=actor.pk),
-            subject=f"Break-glass: {actor.username} opened {subject}",
+            subject=f"Break-glass: {actor.display_name} opened {subject}",
             body=(
                 f"{actor.display_name} opened emergency access to the sensitive fields of {subject} "
                 f"for {hours} hour(s), until {session.expires_at:%Y-%m-%d %H:%M} UTC.\n\nJustification: {justification}"

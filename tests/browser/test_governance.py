@@ -73,7 +73,7 @@ def test_dan_and_erin_vote_carol_decides_alice_sees_approved_with_the_rationale(
     sign_in("ccb.carol")
     page.goto(f"/governance/reviews/{review.pk}/")
     card = page.get_by_test_id("decide-card")
-    expect(card.get_by_test_id("quorum-check")).to_have_text("Quorum: 2 of 2 ✓")
+    expect(card.get_by_test_id("quorum-check")).to_have_text("Quorum: 2 voted, 2 needed ✓")
     expect(card.get_by_test_id("rule-check")).to_contain_text("Rule (simple majority): approve supported ✓")
     expect(card.get_by_test_id("outcome-reject")).to_be_disabled()
     card.get_by_test_id("outcome-approve").check()

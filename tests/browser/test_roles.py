@@ -19,7 +19,7 @@ class Person:
     kernel_nav: frozenset[str]  # the kernel's own entries (navigation.py); apps add more per role
 
 
-EVERYONE = frozenset({"home", "api"})
+EVERYONE = frozenset({"home"})  # "API" is the administrator's only (issue 18, defect 10): the footer links it
 KERNEL_NAV_KEYS = frozenset({"home", "api", "audit", "admin"})
 
 DEMO = [
@@ -33,7 +33,7 @@ DEMO = [
     Person("ops.oscar", "Oscar Olsen", "operations-lead", ("Operations lead",), ("EMEA",), EVERYONE),
     Person("steward.sam", "Sam Sato", "data-steward", ("Data steward",), ("EMEA", "AMER"), EVERYONE),
     Person("audit.ada", "Ada Adams", "auditor", ("Auditor",), ("EMEA", "AMER"), EVERYONE | {"audit"}),
-    Person("admin", "Ada Min", "administrator", ("Administrator",), (), EVERYONE | {"audit", "admin"}),
+    Person("admin", "Ada Min", "administrator", ("Administrator",), (), EVERYONE | {"audit", "admin", "api"}),
 ]
 
 

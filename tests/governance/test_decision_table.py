@@ -27,14 +27,16 @@ TABLE = [
     ("simple_majority", 2, "AA", 0, APPROVE, "The votes support approval under simple majority"),
     ("simple_majority", 2, "A", 0, DEFER, "Quorum not met: 1 of 2 eligible votes"),
     ("simple_majority", 2, "", 0, DEFER, "Quorum not met: 0 of 2 eligible votes"),
+    # a tie carries neither side (issue 18, defect 4: reject was allowed at 1-1 while approve was not)
     (
         "simple_majority",
         2,
         "AR",
         0,
-        REJECT,
-        "The votes do not support approval under simple majority: 1 approve, 1 reject",
+        DEFER,
+        "A tie under simple majority carries neither side: 1 approve, 1 reject",
     ),
+    ("simple_majority", 4, "AARR", 0, DEFER, "A tie under simple majority"),
     ("simple_majority", 2, "RR", 0, REJECT, "The votes do not support approval"),
     ("simple_majority", 2, "AX", 0, APPROVE, "not a refusal: 1 approve, 0 reject, 1 abstain"),
     ("simple_majority", 2, "XX", 0, DEFER, "Nobody voted to reject: 0 approve, 0 reject, 2 abstain"),

@@ -95,13 +95,13 @@ def test_the_chairs_card_shows_quorum_and_rule_and_enables_only_allowed_outcomes
     review = _open_review(s)
     client = _signed_in(client, s.carol)
     html = client.get(f"/governance/reviews/{review.pk}/").content.decode()
-    assert "Quorum: 0 of 2 ✗" in html
+    assert "Quorum: 0 voted, 2 needed ✗" in html
     assert 'data-testid="outcome-approve" disabled' in html
     assert 'data-testid="outcome-defer">' in html
     for member in (s.dan, s.erin):
         services.cast_vote(review=review, member=member, choice="approve", rationale="Yes.")
     html = client.get(f"/governance/reviews/{review.pk}/").content.decode()
-    assert "Quorum: 2 of 2 ✓" in html and "Rule (simple majority): approve supported ✓" in html
+    assert "Quorum: 2 voted, 2 needed ✓" in html and "Rule (simple majority): approve supported ✓" in html
     assert 'data-testid="outcome-approve">' in html and 'data-testid="outcome-reject" disabled' in html
     refused = client.post(
         f"/governance/reviews/{review.pk}/decide/", {"outcome": "reject", "rationale": "No."}

@@ -172,7 +172,10 @@ ROUTES: dict[str, Row] = {
     "audit-trail": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
     "audit-verify": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
     "notifications": page("GET"),
+    "accounts:profile": page("GET POST", write=anyone),
     "notifications-read": page("POST", write=anyone),
+    # Opening a notification marks it read and redirects: only your own exist for you.
+    "notification-open": page("GET", obj="notification", sees=own(*ROLES)),
     "notification-settings": page("GET POST", write=anyone),
     "escalations:list": page("GET"),
     "escalations:list-csv": page("GET"),
@@ -185,6 +188,7 @@ ROUTES: dict[str, Row] = {
         write=acts_on_escalation,
     ),
     "healthz": page("GET", why="public"),
+    "favicon": page("GET", why="public"),
     "checks": page("GET", read=roles("lead", "admin")),
     "check-history": page("GET", read=roles("lead", "admin")),
     "check-row": page("GET", read=roles("lead", "admin")),

@@ -17,6 +17,7 @@ from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThresho
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
+from intimacy_ops.notifications.models import Notification
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from segments.models import ImportRun, SlaPolicy
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
@@ -236,6 +237,9 @@ def build_world() -> World:
     def feed(user):
         return CalendarFeed.objects.create(user=user)
 
+    def notice(user):
+        return Notification.objects.create(recipient=user, subject="Something happened", link="/")
+
     region_case, amer_case = world.objects[("case", "region")], world.objects[("case", "other")]
     for key, make_own, make_region, make_other in (
         (
@@ -264,6 +268,7 @@ def build_world() -> World:
         ),
         ("import", import_run, lambda: import_run(am2), lambda: import_run(lead_amer, amer)),
         ("calendar-feed", feed, lambda: feed(am2), lambda: feed(am_amer)),
+        ("notification", notice, lambda: notice(am2), lambda: notice(am_amer)),
     ):
         world.objects[(key, "own")] = {short: make_own(user) for short, user in u.items()}
         world.objects[(key, "region")] = make_region()

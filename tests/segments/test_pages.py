@@ -570,7 +570,7 @@ def test_operations_lead_edits_one_policy(scene, browse):
     client = browse(scene.oscar)
     url = f"{SLA}{scene.premier.pk}/P3/"
     form = client.get(url)
-    assert form.status_code == 200 and form.context["form"]["first_response_minutes"].value() == 480
+    assert form.status_code == 200 and form.context["form"]["first_response_minutes"].value() == "8 h"
     response = client.post(
         url,
         {
