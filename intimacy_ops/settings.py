@@ -235,7 +235,9 @@ BREAK_GLASS_MIN_JUSTIFICATION = 30
 # to confirm or correct it and counts in no aggregate until then.
 FEEDBACK_SENTIMENT_CONFIDENCE = env_int("FEEDBACK_SENTIMENT_CONFIDENCE", 50)
 if not 0 <= FEEDBACK_SENTIMENT_CONFIDENCE <= 100:
-    raise ImproperlyConfigured(f"FEEDBACK_SENTIMENT_CONFIDENCE={FEEDBACK_SENTIMENT_CONFIDENCE} is not a percentage.")
+    raise ImproperlyConfigured(
+        f"FEEDBACK_SENTIMENT_CONFIDENCE={FEEDBACK_SENTIMENT_CONFIDENCE} is not a percentage."
+    )
 ANONYMOUS_USER_NAME = "AnonymousUser"
 
 LANGUAGE_CODE = "en-us"
