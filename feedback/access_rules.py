@@ -106,6 +106,14 @@ def _may_confirm(user, item):
     )
 
 
+def sentiment_confirmable(user) -> Q:
+    """The rule `confirm_sentiment` as a filter of items (the confirmation queue, the home card)."""
+    mine = Q(customer__account_manager=user)
+    if user.has_role(Role.OPERATIONS_LEAD):
+        mine |= Q(customer__region__in=_user_regions(user))
+    return mine
+
+
 @access.register_rule(Customer, "log_feedback")
 def _may_log_feedback(user, customer):
     """Log feedback about a customer: its account manager, a lead of its region, a process owner, an admin."""

@@ -21,6 +21,7 @@ CONTRIBUTIONS = (
     "dashboard",
     "privacy",
     "demo",
+    "imports",
 )
 
 # Parts of the kernel that are packages of intimacy_ops rather than apps of their own.

@@ -7,11 +7,13 @@ from django.template.defaultfilters import filesizeformat
 
 from segments.imports.columns import SPECS
 from segments.imports.service import MAX_UPLOAD_BYTES
-from segments.models import ImportRun
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(choices=ImportRun.Kind.choices, label="The file holds")
+    kind = forms.ChoiceField(
+        choices=lambda: [(spec.kind, spec.label or spec.kind) for spec in SPECS.values()],
+        label="The file holds",
+    )
     file = forms.FileField(
         label="File (.csv or .json, UTF-8)",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
@@ -34,7 +36,7 @@ class ImportUploadForm(forms.Form):
         return [
             {
                 "kind": spec.kind,
-                "label": ImportRun.Kind(spec.kind).label,
+                "label": spec.label or spec.kind,
                 "required": spec.required,
                 "optional": spec.optional,
             }

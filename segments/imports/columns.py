@@ -1,6 +1,7 @@
 """The columns of each import file (CONTRACT.md, "Import files"): required ones first, in contract order."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -8,6 +9,12 @@ class FileSpec:
     kind: str
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    label: str = ""
+    # The writer of this kind (segments.imports.writing's `Importer` subclass); None: customers' or cases'.
+    importer: type | None = None
+    # Cells holding the named customer's sensitive data beyond its own fields: cell → (customer → the record
+    # whose field of that name `intimacy_ops.sensitive` decides, e.g. an unsaved feedback item of the customer).
+    masked: dict[str, Callable] = field(default_factory=dict)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -23,6 +30,7 @@ class FileSpec:
 
 CUSTOMERS = FileSpec(
     kind="customers",
+    label="Customers",
     required=("source", "external_id", "name", "region"),
     optional=(
         "account_manager",
@@ -36,8 +44,17 @@ CUSTOMERS = FileSpec(
 )
 CASES = FileSpec(
     kind="cases",
+    label="Service cases",
     required=("source", "external_id", "customer_source", "customer_external_id", "priority", "opened_at"),
     optional=("first_response_at", "resolved_at", "title"),
 )
 SPECS = {spec.kind: spec for spec in (CUSTOMERS, CASES)}
+
+
+def register(spec: FileSpec) -> FileSpec:
+    """Another app's kind of import file (from its `imports.py`, found by `intimacy_ops.discovery`)."""
+    SPECS[spec.kind] = spec
+    return spec
+
+
 ERRORS_COLUMN = "errors"

@@ -107,7 +107,9 @@ def execute(run: ImportRun, path: Path, *, actor: User | None, batch_size: int) 
     try:
         with source:
             refs = validation.References(actor)
-            importer_class = CustomerImporter if run.kind == ImportRun.Kind.CUSTOMERS else CaseImporter
+            importer_class = spec.importer or (
+                CustomerImporter if run.kind == ImportRun.Kind.CUSTOMERS else CaseImporter
+            )
             importer = importer_class(run, refs, unit="item" if source.format == "json" else "line")
             batch: list[RawRow] = []
             for row in source.rows():

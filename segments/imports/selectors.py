@@ -49,13 +49,16 @@ def format_errors(errors: dict) -> str:
     return "; ".join(f"{name}: {message}" for name, messages in errors.items() for message in messages)
 
 
-def shown_cells(user, rows: list[ImportRejectedRow]) -> None:
+def shown_cells(user, rows: list[ImportRejectedRow], kind: str = "") -> None:
     """Set `row.shown`: the row's cells as this user may read them. A sensitive cell (a customer's declared
     sensitive field) is the mask unless the user may read that field of the customer the row names, and
     then it is recorded in the access log like the field itself; a row naming no existing customer is
-    masked to everyone. Inside a recording (a request's, or an export's)."""
+    masked to everyone. The cells a kind declares `masked` (a feedback row's text) likewise. Inside a recording
+    (a request's, or an export's)."""
     sensitive.prime(user, [row.customer for row in rows if row.customer is not None])
     hidden = sensitive.sensitive_fields(Customer)
+    spec = columns.SPECS.get(kind)
+    masked = spec.masked if spec else {}
     for row in rows:
         data = dict(row.data)
         for name in hidden:
@@ -65,6 +68,14 @@ def shown_cells(user, rows: list[ImportRejectedRow]) -> None:
                 sensitive.MASK
                 if row.customer is None
                 else sensitive.reveal(user, row.customer, name, data[name])
+            )
+        for name, record in masked.items():
+            if data.get(name) in ("", None):
+                continue
+            data[name] = (
+                sensitive.MASK
+                if row.customer is None
+                else sensitive.reveal(user, record(row.customer), name, data[name])
             )
         row.shown = data
 
@@ -90,14 +101,14 @@ def rejected_csv(user, run: ImportRun) -> Iterator[str]:
         for row in rows.iterator(chunk_size=CHUNK):
             chunk.append(row)
             if len(chunk) == CHUNK:
-                yield _chunk(writer, user, chunk, names)
+                yield _chunk(writer, user, chunk, names, run.kind)
                 chunk = []
         if chunk:
-            yield _chunk(writer, user, chunk, names)
+            yield _chunk(writer, user, chunk, names, run.kind)
 
 
-def _chunk(writer, user, rows: list[ImportRejectedRow], names: list[str]) -> str:
-    shown_cells(user, rows)
+def _chunk(writer, user, rows: list[ImportRejectedRow], names: list[str], kind: str) -> str:
+    shown_cells(user, rows, kind)
     lines = [
         writer.row([*(_cell(row.shown.get(name)) for name in names), format_errors(row.errors)])
         for row in rows

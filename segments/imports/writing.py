@@ -63,6 +63,11 @@ class _Importer:
     model = None
     fields: tuple[str, ...] = ()
 
+    @property
+    def lock_key(self) -> int:
+        """The advisory lock two imports of this kind take turns on, batch by batch."""
+        return _LOCK_KEYS.get(self.run.kind) or 0x1A7C00 + sum(map(ord, self.run.kind))
+
     def __init__(self, run: ImportRun, refs: validation.References, *, unit: str = "line"):
         self.run = run
         self.refs = refs
@@ -103,7 +108,7 @@ class _Importer:
             if connection.vendor == "postgresql":
                 # Two imports of the same kind at once take turns batch by batch instead of racing on new keys.
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEYS[self.run.kind]])
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.lock_key])
             # Write before reading: on SQLite a transaction that reads first cannot wait for the write lock.
             ImportRun.objects.filter(pk=self.run.pk).update(
                 rows_seen=self.rows_seen, processed_bytes=position
@@ -186,6 +191,9 @@ class _Importer:
 
     def write(self, cleaned: list[Cleaned], tally: Tally) -> None:
         raise NotImplementedError
+
+
+Importer = _Importer  # what another app's importer subclasses (its kind registered in columns.SPECS)
 
 
 class CustomerImporter(_Importer):

@@ -80,7 +80,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.rejected_rows(request.user, run)
     rejected = Paginator(rows, REJECTED_PER_PAGE).get_page(request.GET.get("page"))
     # Sensitive cells masked unless the reader may see that customer's (then access-logged, like the CSV).
-    selectors.shown_cells(request.user, rejected.object_list)
+    selectors.shown_cells(request.user, rejected.object_list, run.kind)
     for row in rejected.object_list:
         row.key = f"{row.data.get('source') or '?'}:{row.data.get('external_id') or '?'}"
         row.cells = [(name, value) for name, value in row.shown.items() if value not in ("", None)]

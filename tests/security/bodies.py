@@ -73,6 +73,7 @@ def _tiers(world, role, kind):
 
 
 BODIES = {
+    "feedback:log-insight": lambda world, role, kind: {"text": "Their buyer wants earlier slots."},
     # --- API ----------------------------------------------------------------------------------------
     "access-grant-list": lambda world, role, kind: {
         "user": "matrix.am2",
@@ -98,6 +99,11 @@ BODIES = {
     "case-list": lambda world, role, kind: {
         "customer": world.obj("customer", "own", role).pk,
         "priority": "P3",
+    },
+    "feedback-list": lambda world, role, kind: {
+        "customer": world.obj("customer", "own", role).pk,
+        "source": "delivery_team",
+        "text": "The crew was on time.",
     },
     "customer-list": lambda world, role, kind: {"external_id": "NEW-1", "name": "New Co", "region": "EMEA"},
     "customer-detail": lambda world, role, kind: {"name": "Renamed Co"},

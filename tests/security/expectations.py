@@ -114,6 +114,10 @@ sees_import = either(own(*ROLES), in_region("lead", "steward"), roles(*WIDE))
 # Users and regions: colleagues sharing a region, yourself; auditors and administrators everyone.
 sees_colleague = either(in_region(*ROLES), roles(*WIDE))
 
+# Feedback items: the customer's account manager, the process's owner, leads of the region; auditors and
+# administrators all (stewards: privacy complaints only, and the world's items are insights).
+sees_feedback = either(own("am", "owner"), in_region("lead"), roles(*WIDE))
+
 # --- who does what ------------------------------------------------------------------------------------
 
 changes_customer = either(own("am"), in_region("lead"), roles("admin"))
@@ -149,6 +153,9 @@ def revokes_for_the_board(role: str, kind: str) -> "bool | int":
         return True
     return False if sees_exception(role, "own") else HIDDEN
 
+
+logs_feedback = either(own("am"), in_region("lead"), roles("owner", "admin"))  # about a customer
+confirms_sentiment = either(own("am"), in_region("lead"))  # the confirmation queue
 
 # A request below its region's thresholds waits for a single approver: an operations lead of its region.
 decides_alone = in_region("lead")
@@ -315,6 +322,12 @@ ROUTES: dict[str, Row] = {
     "governance:exception-revoke": page(
         "GET POST", obj="exception", sees=sees_exception, read=wrong_state, write=wrong_state
     ),
+    # --- feedback pages -------------------------------------------------------------------------------
+    "feedback:list": page("GET"),
+    "feedback:list-csv": page("GET"),
+    "feedback:queue": page("GET"),
+    "feedback:confirm": page("POST", obj="feedback", sees=sees_feedback, write=confirms_sentiment),
+    "feedback:log-insight": page("POST", obj="customer", sees=sees_customer, write=logs_feedback),
     # --- API: kernel ----------------------------------------------------------------------------------
     "api-root": Row(),
     "api-schema": Row(),
@@ -406,6 +419,12 @@ ROUTES: dict[str, Row] = {
     ),
     "board-revocation-list": Row(write=revokes_for_the_board, why="the body names an exception"),
     "board-sunset-list": Row(write=revokes_for_the_board, why="the body names an exception"),
+    # --- API: feedback --------------------------------------------------------------------------------
+    "feedback-list": Row(
+        write=roles("am", "lead", "owner", "admin"), why="the body names their own customer"
+    ),
+    "feedback-detail": Row(obj="feedback", sees=sees_feedback),
+    "feedback-confirm-sentiment": Row(obj="feedback", sees=sees_feedback, write=confirms_sentiment),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.

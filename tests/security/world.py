@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
+from feedback.models import FeedbackItem
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
@@ -155,6 +156,18 @@ def build_world() -> World:
             due_on=today + datetime.timedelta(days=20),
         )
         case = ServiceCaseFactory(customer=customer)
+        # An unsure suggestion on the customer's feedback about the kind's process: it waits for confirmation.
+        feedback = FeedbackItem.objects.create(
+            customer=customer,
+            process=process,
+            source="account_manager_insight",
+            text="The crew was late again.",
+            received_on=today,
+            sentiment="neutral",
+            sentiment_confidence=0.0,
+            sentiment_machine_suggested=True,
+            sentiment_needs_confirmation=True,
+        )
         world.objects.update(
             {
                 ("customer", kind): customer,
@@ -170,6 +183,7 @@ def build_world() -> World:
                 ("meeting", kind): meeting,
                 ("extension", kind): extension,
                 ("threshold-policy", kind): policy,
+                ("feedback", kind): feedback,
             }
         )
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea

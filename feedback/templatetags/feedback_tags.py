@@ -1,0 +1,38 @@
+"""`{% customer_feedback customer %}`: the Feedback section of a customer's page (segments' template): the
+"log an insight" form (htmx), the customer's negative feedback, and their latest items.
+
+A template tag, not an import: segments never imports feedback (STYLE.md, dependency direction).
+"""
+
+from django import template
+
+from feedback.forms import InsightForm
+from feedback.selectors import items as selectors
+from feedback.services.items import not_analysed_reason
+from intimacy_ops import access, sensitive
+
+register = template.Library()
+
+
+def customer_feedback_context(request, customer, *, form=None, logged=None) -> dict:
+    user = request.user
+    negative = selectors.negative_for_customer(user, customer)
+    recent = selectors.recent_for_customer(user, customer)
+    sensitive.prime(user, [*negative, *recent])
+    for item in [*negative, *recent]:
+        item.shown_text = sensitive.show(user, item, "text")
+        item.note = not_analysed_reason(item)
+    return {
+        "request": request,
+        "customer": customer,
+        "negative": negative,
+        "recent": recent,
+        "may_log": bool(access.allowed(user, "log_feedback", customer)),
+        "form": form or InsightForm(),
+        "logged": logged,
+    }
+
+
+@register.inclusion_tag("feedback/_customer_feedback.html", takes_context=True)
+def customer_feedback(context, customer) -> dict:
+    return customer_feedback_context(context["request"], customer)

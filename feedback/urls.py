@@ -1,0 +1,15 @@
+"""Pages of the feedback app, under /feedback/."""
+
+from django.urls import path
+
+from feedback.views import inbox, queue
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", inbox.feedback_list, name="list"),
+    path("export.csv", inbox.feedback_list_csv, name="list-csv"),
+    path("confirm/", queue.confirm_queue, name="queue"),
+    path("<int:pk>/confirm/", queue.confirm_item, name="confirm"),
+    path("customers/<int:pk>/insight/", queue.log_insight, name="log-insight"),
+]
