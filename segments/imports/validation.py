@@ -25,7 +25,10 @@ from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
 from segments.models import Customer, Priority, ServiceCase
 
-MAX_MONEY = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
+MAX_MONEY = Decimal("1e12")
+_PRIORITIES = frozenset(
+    Priority.values
+)  # Django builds the list on every access: once per process here  # DecimalField(max_digits=14, decimal_places=2)
 
 
 @functools.cache
@@ -330,7 +333,7 @@ def clean_case(row: dict, refs: References) -> tuple[dict, Problems]:
     priority = text(row.get("priority")).upper()
     if not priority:
         problems.add("priority", "Required: this cell is empty.")
-    elif priority not in Priority.values:
+    elif priority not in _PRIORITIES:
         problems.add("priority", f"'{text(row.get('priority'))}' is not a priority: use P1, P2, P3 or P4.")
     values["priority"] = priority
     opened = _moment(row.get("opened_at"), "opened_at", problems, required=True)

@@ -63,11 +63,14 @@ def queue_of(segment) -> str:
     return segment.dedicated_team if segment and segment.dedicated_team else GENERAL_QUEUE
 
 
+_ALWAYS = SlaPolicy.Clock.ALWAYS.value  # a plain string: the enum's attribute lookup is slow per case
+
+
 def calendar_of(
     policy: SlaPolicy, region_calendar: business_hours.Calendar
 ) -> business_hours.Calendar | None:
     """The calendar a policy's clock runs on: always (24×7), or the region's working hours."""
-    return business_hours.ALWAYS if policy.clock == SlaPolicy.Clock.ALWAYS else region_calendar
+    return business_hours.ALWAYS if policy.clock == _ALWAYS else region_calendar
 
 
 def set_clock(case, *, policy, queue: str, calendar, pauses: list, now: datetime.datetime | None = None):
