@@ -89,6 +89,15 @@ def _may_change_process(user, process):
     return access.Decision(False, "Only the process's owner or an administrator changes a process.")
 
 
+@access.register_rule(Process, "control")
+def _may_control_process(user, process):
+    if user.has_role(Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(
+        False, "Only an administrator puts a process under change control (or takes it out)."
+    )
+
+
 def is_process_owner(user, process: Process) -> bool:
     """The owner of this process (the relationship, defined once)."""
     return process.owner_id is not None and process.owner_id == user.pk

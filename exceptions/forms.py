@@ -195,10 +195,20 @@ class ProcessForm(forms.Form):
         min_value=1,
         max_value=10000,
     )
+    controlled = forms.BooleanField(
+        label="Under change control",
+        required=False,
+        help_text="A new version that changes the procedure or removes an option needs the board's approval.",
+    )
+    restandardize_months = forms.IntegerField(
+        label="Board reviews its active exceptions every (months)", min_value=1, max_value=60
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_control: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people_with_role(Role.PROCESS_OWNER).order_by("username")
+        for name in ("controlled", "restandardize_months"):
+            self.fields[name].disabled = not may_control  # an administrator's: shown, not editable
 
 
 class VersionForm(forms.Form):

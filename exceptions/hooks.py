@@ -6,7 +6,9 @@ the function that finds the board and opens the review. Withdrawing a request un
 the same app through `review_withdrawn(request, actor)`. An extension beyond the region's maximum
 duration (or in a region without an operations lead) goes to the board through
 `request_extension_review(extension)`: the review targets the extension (and, for scope and the
-one-open-review rule, its exception); the board's decision comes back through `decide_extension`.
+one-open-review rule, its exception); the board's decision comes back through `decide_extension`. A new
+version of a standard under change control goes to the board through `request_version_review(version,
+change)`; the decision comes back through `services.standard.put_into_effect` or `reject`.
 """
 
 from collections.abc import Callable
@@ -18,6 +20,7 @@ _extension_router: Callable | None = None
 _withdrawal_listeners: list[Callable] = []
 _selection_actions: list[Callable] = []
 _request_buttons: list[Callable] = []
+_version_router: Callable | None = None
 
 
 def register_board_router(func: Callable) -> Callable:
@@ -34,6 +37,13 @@ def register_extension_router(func: Callable) -> Callable:
     """`func(extension) -> review`: open a board review of an extension only a board may allow."""
     global _extension_router
     _extension_router = func
+    return func
+
+
+def register_version_router(func: Callable) -> Callable:
+    """`func(version, change) -> review`: open a board review of a pending version (change control)."""
+    global _version_router
+    _version_router = func
     return func
 
 
@@ -89,3 +99,12 @@ def register_request_buttons(func: Callable) -> Callable:
 
 def request_buttons(user, exception) -> list[tuple[str, str, str]]:
     return [button for func in _request_buttons for button in func(user, exception)]
+
+
+def request_version_review(version, change):
+    if _version_router is None:
+        raise errors.Conflict(
+            "This change to the standard needs a change-control board's approval, and no board is set up; "
+            "ask an administrator to install the governance app. Nothing was published."
+        )
+    return _version_router(version, change)

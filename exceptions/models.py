@@ -46,19 +46,44 @@ class Process(models.Model):
             "deviation tag, the owner is asked to propose a standard option."
         ),
     )
+    controlled = models.BooleanField(
+        default=False,
+        help_text=(
+            "Under change control: a new version that changes the procedure or removes a standard option "
+            "takes effect only once the covering board approves it."
+        ),
+    )
+    restandardize_months = models.PositiveSmallIntegerField(
+        default=6, help_text="Controlled: the board reviews its active exceptions every this many months."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "processes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(restandardize_months__gte=1, restandardize_months__lte=60),
+                name="process_restandardize_months_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class ProcessVersion(models.Model):
-    """One published version of a process: its standard operating procedure and the standard options."""
+    """One version of a process: its standard operating procedure and the standard options.
+
+    `pending`: a change under review (a controlled process, or an option customers use is retired); it
+    becomes `published` (the process's current version) once the board approves, `rejected` otherwise.
+    """
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Pending the board's approval"
+        REJECTED = "rejected", "Rejected by the board"
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -72,11 +97,15 @@ class ProcessVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
 
     class Meta:
         ordering = ["process_id", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["process", "number"], name="process_version_number_once")
+            models.UniqueConstraint(fields=["process", "number"], name="process_version_number_once"),
+            models.UniqueConstraint(
+                fields=["process"], condition=Q(status="pending"), name="one_pending_version_per_process"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,3 +34,10 @@ navigation.register(
     roles={Role.OPERATIONS_LEAD},
     order=48,
 )
+navigation.register(
+    key="routing-thresholds",
+    label="Routing",
+    url_name="exceptions:thresholds",
+    roles={Role.ADMINISTRATOR, Role.OPERATIONS_LEAD},
+    order=77,
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exceptions.views import detail, ledger, lists, processes, requests
+from exceptions.views import detail, ledger, lists, processes, requests, thresholds
 
 app_name = "exceptions"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("processes/<int:pk>/", processes.process_detail, name="process-detail"),
     path("processes/<int:pk>/edit/", processes.process_edit, name="process-edit"),
     path("processes/<int:pk>/publish/", processes.process_publish, name="process-publish"),
+    path("thresholds/", thresholds.threshold_list, name="thresholds"),
+    path("thresholds/<int:pk>/edit/", thresholds.threshold_edit, name="threshold-edit"),
 ]

@@ -18,3 +18,4 @@ class GovernanceConfig(AppConfig):
         hooks.register_withdrawal_listener(services.withdraw_review)
         hooks.register_selection_action(proposals.propose_link)  # "Propose sunset of these N"
         hooks.register_request_buttons(endings.request_buttons)  # Sunset… and Revoke… on the request page
+        hooks.register_version_router(services.request_version_review)

@@ -14,6 +14,7 @@ from intimacy_ops.accounts.models import Region
 from segments.models import Segment
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+PROCESS_KINDS = ["standardization", "sunset", "standard_change", "restandardization"]
 
 
 class Board(models.Model):
@@ -49,11 +50,7 @@ class Board(models.Model):
 
 
 class ThresholdPolicy(models.Model):
-    """A line that, once crossed, opens exactly one review ("standardize or sunset").
-
-    Scope: one process, one segment (an exception budget for a tier), or global. Each limit is optional;
-    a policy holds at least one. Subjects (what a crossing is about) are named by `Review.subject_key`.
-    """
+    """A line that, once crossed, opens one review ("standardize or sunset"); scope: process, segment, global."""
 
     class Scope(models.TextChoices):
         PROCESS = "process", "One process"
@@ -126,6 +123,8 @@ class Review(models.Model):
         EXTENSION = "extension", "Extension"
         STANDARDIZATION = "standardization", "Standardization proposal"
         SUNSET = "sunset", "Sunset proposal"
+        STANDARD_CHANGE = "standard_change", "Change to the standard"
+        RESTANDARDIZATION = "restandardization", "Re-standardization review"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -229,6 +228,7 @@ class Review(models.Model):
         help_text="The meeting in which the decision was taken, if any.",
     )  # fmt: skip
     deferrals = models.PositiveSmallIntegerField(default=0)
+    rules = models.JSONField(default=dict, blank=True, help_text="Its board's quorum and rule at opening.")
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -250,7 +250,7 @@ class Review(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["exception", "extension"], exception__isnull=False)
-                | Q(kind__in=["standardization", "sunset"], process__isnull=False),
+                | Q(kind__in=PROCESS_KINDS, process__isnull=False),
                 name="review_has_its_subject",
             ),
             models.CheckConstraint(

@@ -63,3 +63,7 @@ class SunsetExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"Exception {self.exception_id} left out of review {self.review_id}"
+
+
+# Change control over the standard itself (issue 17, items 4 and 5): found by Django through this import.
+from governance.standard.models import Restandardization, StandardChange  # noqa: E402, F401

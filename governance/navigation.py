@@ -1,4 +1,4 @@
-"""Governance's entries in the navigation: the member's queue, meetings, threshold policies."""
+"""Governance's entries in the navigation: the member's queue, meetings, threshold policies, boards."""
 
 from governance.access_rules.policies import READERS
 from intimacy_ops.accounts import navigation
@@ -25,4 +25,11 @@ navigation.register(
     url_name="governance:policies",
     roles=READERS,
     order=75,
+)
+navigation.register(
+    key="boards",
+    label="Boards",
+    url_name="governance:boards",
+    roles={Role.ADMINISTRATOR, Role.BOARD_CHAIR},
+    order=76,
 )

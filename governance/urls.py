@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from governance.views import conditions, endings, lists, meetings, policies, proposals, reviews  # noqa: F401
+from governance.views import (  # noqa: F401
+    boards,
+    conditions,
+    endings,
+    lists,
+    meetings,
+    policies,
+    proposals,
+    reviews,
+)
 
 app_name = "governance"
 
@@ -23,6 +32,10 @@ urlpatterns = [
     path("conditions/<int:pk>/met/", conditions.condition_met, name="condition-met"),
     path("exceptions/<int:pk>/sunset/", endings.exception_sunset, name="exception-sunset"),
     path("exceptions/<int:pk>/revoke/", endings.exception_revoke, name="exception-revoke"),
+    # The boards themselves: members, chair, scope, quorum, rule, review days (administrators edit).
+    path("boards/", boards.board_list, name="boards"),
+    path("boards/new/", boards.board_new, name="board-new"),
+    path("boards/<int:pk>/edit/", boards.board_edit, name="board-edit"),
     # -- end of reviews --
     # Meetings, agendas, minutes, iCalendar exports and calendar feeds.
     path("meetings/", meetings.meeting_list, name="meetings"),

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from intimacy_ops import access, checks, errors
+from intimacy_ops.escalations import reach
 from intimacy_ops.health import CheckRun, beat_status, last_heartbeat
 
 HISTORY_PAGE_SIZE = 50
@@ -94,6 +95,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
             "can_run": _can_run(request.user),
             "beat": beat_status(heartbeat=heartbeat),
             "heartbeat": heartbeat,
+            "gaps": reach.gaps(),  # ladder rungs nobody holds in a region: they fall through
         },
     )
 

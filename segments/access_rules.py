@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from intimacy_ops import access
+from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from segments.models import (
     Customer,
@@ -12,6 +13,7 @@ from segments.models import (
     SegmentChange,
     ServiceCase,
     SlaPolicy,
+    ThresholdChange,
     WorkingCalendar,
 )
 
@@ -41,6 +43,7 @@ def _segment_changes(user, queryset):
 
 @access.register_scope(Segment)
 @access.register_scope(SlaPolicy)
+@access.register_scope(ThresholdChange)
 def _reference_data(user, queryset):
     return queryset  # tiers and their service commitments are known to everyone signed in
 
@@ -117,6 +120,16 @@ def _may_manage_tiers(user, obj):
     if user.has_role(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR):
         return access.ALLOW
     return access.Decision(False, "Only operations leads manage segment thresholds and SLA policies.")
+
+
+@access.register_rule(Region, "move_customers_of")
+def _may_move_customers_of(user, region):
+    """A tier change moving customers of a region: an administrator, or an operations lead of that region."""
+    if user.has_role(Role.ADMINISTRATOR) or access.is_lead_of_region(user, region.pk):
+        return access.ALLOW
+    return access.Decision(
+        False, f"Only an operations lead of {region.code} (or an administrator) moves its customers."
+    )
 
 
 # --- model-level actions: before there is an object ----------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from intimacy_ops import checks, notifications
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.bulk_update import update_from_values
+from intimacy_ops.escalations import reach
 from intimacy_ops.escalations import services as escalations
 from segments.imports.running import queued_too_long
 from segments.models import ServiceCase, SlaPolicy
@@ -60,6 +61,15 @@ def _crossed(line: str, now: datetime.datetime) -> Q:
 def _ladder(policy: SlaPolicy | None) -> list[dict]:
     """The account manager first, then the policy's own ladder (operations lead, head of region…)."""
     return [ACCOUNT_MANAGER_RUNG, *(policy.escalation_ladder if policy else [])]
+
+
+def _sla_ladders() -> list[tuple[str, list[dict]]]:
+    """The SLA policies' own ladders (the account manager's rung names its person, never falls through)."""
+    policies = SlaPolicy.objects.select_related("segment").exclude(escalation_ladder=[])
+    return [(f"SLA {p.segment.name} · {p.get_priority_display()}", p.escalation_ladder) for p in policies]
+
+
+reach.register_ladders("segments.sla", _sla_ladders)
 
 
 class _Batch:

@@ -156,6 +156,28 @@ class SegmentChange(models.Model):
         return f"{self.customer_id}: {self.from_segment_id} → {self.to_segment_id}"
 
 
+class ThresholdChange(models.Model):
+    """One applied change of the tier thresholds (issue 17, item 7): the thresholds before and after, who
+    applied it, the regions whose customers moved. Its history entry offers the revert (a new change)."""
+
+    batch = models.CharField(max_length=12, unique=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(db_index=True)
+    reason = models.TextField(blank=True)
+    before = models.JSONField(help_text="Per segment id: the thresholds and capacity before.")
+    after = models.JSONField(help_text="Per segment id: the thresholds and capacity after.")
+    moved = models.PositiveIntegerField(default=0)
+    regions = models.JSONField(
+        default=list, blank=True, help_text="Codes of the regions whose customers moved."
+    )
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Threshold change {self.batch} ({self.moved} moved)"
+
+
 class Priority(models.TextChoices):
     P1 = "P1", "P1 · critical"
     P2 = "P2", "P2 · high"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tiers/", tiers.tier_list, name="tiers"),
     path("tiers/preview/", tiers.tier_preview, name="tiers-preview"),
     path("tiers/apply/", tiers.tier_apply, name="tiers-apply"),
+    path("tiers/changes/<int:pk>/revert/", tiers.tier_revert, name="tiers-revert"),
     path("sla/", sla.sla_matrix, name="sla"),
     path("sla/<int:segment_id>/<str:priority>/", sla.sla_edit, name="sla-edit"),
     path("cases/", cases.case_list, name="case-list"),

@@ -40,6 +40,8 @@ class ProcessSerializer(serializers.ModelSerializer):
             "procedure",
             "standard_options",
             "standard_option_customers",
+            "controlled",
+            "restandardize_months",
         ]
         read_only_fields = fields
 
@@ -65,6 +67,15 @@ class ProcessUpdateSerializer(StrictSerializer):
         max_value=10000,
         help_text="Customers holding alike active exceptions before the owner is asked to propose a standard option.",
     )
+    controlled = serializers.BooleanField(
+        required=False, help_text="Under change control (administrators): a procedure change needs the board."
+    )
+    restandardize_months = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="Controlled: the board's periodic review (months).",
+    )
 
 
 class ProcessVersionSerializer(serializers.ModelSerializer):
@@ -77,6 +88,7 @@ class ProcessVersionSerializer(serializers.ModelSerializer):
             "number",
             "procedure",
             "standard_options",
+            "status",
             "effective_on",
             "change_note",
             "published_by",

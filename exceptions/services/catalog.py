@@ -5,11 +5,21 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from exceptions import hooks
 from exceptions.models import Process, ProcessCategory, ProcessVersion
+from exceptions.services import standard
 from exceptions.services.similar import signal_standard_options
 from intimacy_ops import access, audit, errors
 
-EDITABLE = ("name", "category", "owner", "description", "standard_option_customers")
+EDITABLE = (
+    "name",
+    "category",
+    "owner",
+    "description",
+    "standard_option_customers",
+    "controlled",
+    "restandardize_months",
+)
 
 
 def _snapshot(process: Process) -> dict:
@@ -20,6 +30,8 @@ def _snapshot(process: Process) -> dict:
         "description": process.description,
         "standard_option_customers": process.standard_option_customers,
         "version": process.version,
+        "controlled": process.controlled,
+        "restandardize_months": process.restandardize_months,
     }
 
 
@@ -76,6 +88,8 @@ def create_process(
 def update_process(*, actor, process: Process, **values) -> Process:
     """Change a process's name, category, owner, description or standard-option line (its owner or an administrator)."""
     access.require(actor, "change", process)
+    if {"controlled", "restandardize_months"} & set(values):
+        access.require(actor, "control", process)
     unknown = sorted(set(values) - set(EDITABLE))
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
@@ -84,6 +98,8 @@ def update_process(*, actor, process: Process, **values) -> Process:
         raise errors.ValidationFailed(
             {"standard_option_customers": ["Give a number of customers between 1 and 10000."]}
         )
+    if "restandardize_months" in values and not 1 <= int(values["restandardize_months"]) <= 60:
+        raise errors.ValidationFailed({"restandardize_months": ["Give a number of months between 1 and 60."]})
     try:
         with transaction.atomic():
             process = (
@@ -118,6 +134,10 @@ def publish_version(
 ) -> ProcessVersion:
     """Publish the next version of a process's standard; new requests deviate from it.
 
+    Under change control (exceptions/services/standard.py) the version is `pending` instead, and a board
+    review is opened: a controlled process's procedure change or removed option, or any retired option some
+    customer uses. A version pending already → 409.
+
     `authority="board"`: governance carries out a change-control board's standardization decision (the
     chair is the actor); the board's decision is the authority, not the chair's role on the process. A
     person publishing in their own right stays bound by the owner-or-administrator rule.
@@ -128,18 +148,37 @@ def publish_version(
         access.require(actor, "publish_version", process)
     if not (procedure or "").strip():
         raise errors.ValidationFailed({"procedure": ["Describe the standard operating procedure."]})
+    options = list(standard_options or [])
     with transaction.atomic():
         process = Process.objects.select_for_update(of=("self",)).get(pk=process.pk)
+        standard.refuse_if_pending(process)
+        change = standard.assess(process, current_version(process), procedure, options)
+        pending = authority == "person" and change.needs_board(process.controlled)
         version = ProcessVersion.objects.create(
             process=process,
-            number=process.version + 1,
+            number=standard.next_number(process),
             procedure=procedure,
-            standard_options=list(standard_options or []),
+            standard_options=options,
             effective_on=effective_on or timezone.localdate(),
             change_note=change_note,
             published_by=actor,
             published_at=timezone.now(),
+            status=ProcessVersion.Status.PENDING if pending else ProcessVersion.Status.PUBLISHED,
         )
+        if pending:
+            audit.record(
+                actor=actor,
+                verb="process.version_proposed",
+                obj=process,
+                after={
+                    "version": version.number,
+                    "standard_options": options,
+                    "why": change.why(process.controlled),
+                },
+                comment=change_note,
+            )
+            hooks.request_version_review(version, change)
+            return version
         before = process.version
         process.version = version.number
         process.save(update_fields=["version", "updated_at"])

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from exceptions import hooks, selectors
 from exceptions.forms import ProcessForm, VersionForm
 from exceptions.models import ExceptionRequest
-from exceptions.services import catalog
+from exceptions.services import catalog, standard
 from intimacy_ops import access
 from intimacy_ops.forms import handle_form
 
@@ -38,10 +38,13 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(process=process, status=Status.ACTIVE)
         .order_by("-estimated_monthly_cost")
     )
+    current = next((version for version in versions if version.number == process.version), None)
     context = {
         "process": process,
         "versions": versions,
-        "current": next((version for version in versions if version.number == process.version), None),
+        "current": current,
+        "options": standard.option_usage(process.pk, current.standard_options if current else []),
+        "pending": next((version for version in versions if version.status == version.Status.PENDING), None),
         "active": list(active[:25]),
         "summary": selectors.similar_summary(process=process),
         "may_change": bool(access.allowed(user, "change", process)),
@@ -66,7 +69,10 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner (or an administrator) changes a process's name, category, owner, description or proposal line."""
     process = _owned_process(request.user, pk)
     initial = {field: getattr(process, field) for field in catalog.EDITABLE}
-    form = ProcessForm(request.POST if request.method == "POST" else None, initial=initial)
+    may_control = bool(access.allowed(request.user, "control", process))
+    form = ProcessForm(
+        request.POST if request.method == "POST" else None, initial=initial, may_control=may_control
+    )
 
     def save(data) -> tuple[str, str]:
         changed = {field: data[field] for field in form.changed_data}
@@ -97,6 +103,12 @@ def process_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
     def publish(data) -> tuple[str, str]:
         version = catalog.publish_version(actor=request.user, process=process, **data)
+        if version.status == version.Status.PENDING:
+            review = version.standard_change.review
+            message = (
+                f"Version {version.number} of {process.name} is pending: {review.board.name} reviews it."
+            )
+            return message, review.get_absolute_url()
         message = f"Version {version.number} of {process.name} is published."
         return message, reverse("exceptions:process-detail", args=[pk])
 

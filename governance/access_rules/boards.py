@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from governance.models import Board
 from intimacy_ops import access
+from intimacy_ops.accounts.roles import Role
 
 
 def boards_of(user):
@@ -31,3 +32,29 @@ def chair_only(refusal: str):
         return access.Decision(False, refusal.format(board=board.name))
 
     return rule
+
+
+# --- keeping the boards themselves (issue 17, item 6): administrators -------------------------------------
+
+access.allow_roles(
+    Board,
+    "create",
+    roles=(Role.ADMINISTRATOR,),
+    refusal="Only an administrator sets up a change-control board.",
+)
+
+
+@access.register_rule(Board, "change")
+def _may_change_board(user, board):
+    if user.has_role(Role.ADMINISTRATOR):
+        return access.ALLOW
+    return access.Decision(False, "Only an administrator changes a board's members, scope and rules.")
+
+
+# Who may be named to a board (asked of the person being named, not of who names them).
+access.allow_roles(
+    Board, "chair", roles=(Role.BOARD_CHAIR,), refusal="Choose someone who holds the board chair role."
+)
+access.allow_roles(
+    Board, "sit_on", roles=(Role.BOARD_MEMBER, Role.BOARD_CHAIR), refusal="Only board members sit on a board."
+)

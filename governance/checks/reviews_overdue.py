@@ -15,6 +15,7 @@ from django.utils import timezone
 from governance.models import Review
 from intimacy_ops import checks
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.escalations import reach
 from intimacy_ops.escalations import services as escalations
 from intimacy_ops.escalations.models import Escalation
 
@@ -25,6 +26,10 @@ REVIEW_OVERDUE_LADDER = [
     {"role": Role.ADMINISTRATOR.value, "after_minutes": 48 * 60},
 ]
 BATCH_SIZE = 200
+# Its first rung names the chair; the others are roles, which may fall through (escalations/reach.py).
+reach.register_ladders(
+    "governance.reviews_overdue", lambda: [("Overdue board reviews", REVIEW_OVERDUE_LADDER[1:])]
+)
 
 
 def _region(review: Review):

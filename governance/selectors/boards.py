@@ -1,5 +1,9 @@
 """Reads of boards that services share: which board covers a request, and who hears for a board."""
 
+from types import SimpleNamespace
+
+from django.db.models import Count
+
 from governance.models import Board
 
 
@@ -20,3 +24,25 @@ def board_people(board: Board) -> list:
     people = {user.pk: user for user in board.members.all()}
     people.setdefault(board.chair_id, board.chair)
     return list(people.values())
+
+
+def board_rules(board: Board) -> dict:
+    """The rules a review keeps from its opening on (issue 17, item 6): a board's later change is for new ones."""
+    return {"quorum": board.quorum, "rule": board.rule, "review_days": board.review_days}
+
+
+def review_rules(review) -> SimpleNamespace:
+    """The rules a review decides by: those it opened with (a review opened before they were kept: the board's)."""
+    return SimpleNamespace(**{**board_rules(review.board), **(review.rules or {})})
+
+
+def board_for_process(category: str) -> Board | None:
+    """The board that reviews a change to a process's standard: the most specific covering its category,
+    then the one covering the most regions."""
+    boards = [
+        board for board in Board.objects.annotate(spread=Count("regions")) if board.covers_category(category)
+    ]
+    boards.sort(
+        key=lambda board: (0 if board.categories else 1, len(board.categories), -board.spread, board.pk)
+    )
+    return boards[0] if boards else None

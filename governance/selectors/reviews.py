@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 
 from governance.access_rules import boards_of, sits_on_a_board
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
+from governance.standard.models import StandardChange
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
@@ -72,4 +73,16 @@ def co_opt_candidates(*, exclude):
         people_with_role(Role.BOARD_MEMBER, Role.PROCESS_OWNER, Role.OPERATIONS_LEAD)
         .exclude(pk__in=exclude)
         .order_by("username")
+    )
+
+
+def standard_change_of(review: Review):
+    """A change-to-the-standard review's pending version and the version in effect (None for other kinds)."""
+    if review.kind != Review.Kind.STANDARD_CHANGE:
+        return None
+    return (
+        StandardChange.objects.select_related("version", "previous")
+        .prefetch_related("affected_customers")
+        .filter(review=review)
+        .first()
     )

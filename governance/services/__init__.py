@@ -5,7 +5,9 @@
 - impact: the process owner's impact assessment (prefilled, then edited);
 - meetings: meetings, agendas, attendance, minutes, calendar feeds;
 - policies: keeping threshold policies; evaluation: `evaluate_threshold_policies()`;
-- outcomes: what an approved standardization or sunset proposal does, and revoking one exception.
+- outcomes: what an approved standardization or sunset proposal does, and revoking one exception;
+- standard_change: the board's review of a change to a controlled standard (issue 17, item 4);
+- restandardization: the periodic review of a controlled process's active exceptions (item 5).
 """
 
 from governance.services.impact import assess_impact, update_impact
@@ -17,6 +19,7 @@ from governance.services.reviews import (
     request_review,
     withdraw_review,
 )
+from governance.services.standard_change import request_version_review
 from governance.services.voting import cast_vote, co_opt_member, declare_interest, tally
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "declare_interest",
     "request_extension_review",
     "request_review",
+    "request_version_review",
     "tally",
     "update_impact",
     "withdraw_review",

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, Process
 from governance.models import Board, Review, ThresholdPolicy
-from governance.selectors.boards import board_for
+from governance.selectors.boards import board_for, board_rules
 from governance.services import proposals
 from governance.services.crossings import Crossing, crossings_of, decided_unchanged, money
 from governance.services.impact import assess_impact
@@ -212,6 +212,7 @@ def _insert(p: _Placed, exceptions: list[ExceptionRequest], today: datetime.date
                 impact={},
                 due_on=today + datetime.timedelta(days=p.board.review_days),
                 opened_at=timezone.now(),
+                rules=board_rules(p.board),
             )
             review.covered.set(exceptions)
             # One impact assessment for every kind of review (the review page shows it, the owner edits it),

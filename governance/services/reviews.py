@@ -10,9 +10,9 @@ from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import extensions, lifecycle
 from exceptions.services.notifications import link
 from governance.models import Board, Review
-from governance.selectors.boards import board_for, board_people
+from governance.selectors.boards import board_for, board_people, board_rules
 from governance.selectors.meetings import meeting_in_session
-from governance.services import outcomes, shaping, voting
+from governance.services import outcomes, shaping, standard_change, voting
 from governance.services.impact import assess_impact
 from intimacy_ops import audit, errors
 from intimacy_ops import lifecycle as lifecycles
@@ -62,6 +62,7 @@ def _open(exception: ExceptionRequest, board: Board, extension: ExtensionRequest
         extension=extension,
         due_on=timezone.localdate() + datetime.timedelta(days=board.review_days),
         opened_at=timezone.now(),
+        rules=board_rules(board),
     )
     review.impact = assess_impact(review)
     review.save(update_fields=["impact"])
@@ -198,6 +199,11 @@ def decide_review(
         elif review.kind in (Review.Kind.STANDARDIZATION, Review.Kind.SUNSET):
             if OUTCOME_TO_ACTION[outcome] == "approve":
                 outcomes.carry_out(review=review, actor=actor)
+        elif review.kind == Review.Kind.STANDARD_CHANGE:
+            approved = OUTCOME_TO_ACTION[outcome] == "approve"
+            standard_change.carry_out(review=review, actor=actor, approved=approved, rationale=text)
+        elif review.kind == Review.Kind.RESTANDARDIZATION:
+            pass  # the board's reading of the exceptions is the decision; it acts through proposals
         else:
             lifecycle.record_decision(
                 exception=review.exception, outcome=OUTCOME_TO_ACTION[outcome], actor=actor, rationale=text

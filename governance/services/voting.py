@@ -1,12 +1,11 @@
 """Votes, declared interests, co-opted members, quorum and the decision rule of a review.
 
-Who may vote (eligible members) = the board's members ∪ its chair ∪ members co-opted to this review,
-minus the recused: whoever raised the request (or the extension), whoever manages the customer (for a
-proposal: the customer of any covered exception), and whoever declared an interest.
+Eligible members = the board's members ∪ its chair ∪ members co-opted to this review, minus the recused: the
+requester (or the extension's), the customer's manager (of any covered one), who declared an interest.
 
 The decision table (`tally(review).allowed_outcomes`; `reviews.decide_review` refuses the rest with 409):
 
-    quorum met      = eligible members who voted (approve, reject and abstain all count) >= board.quorum
+    quorum met      = eligible members who voted (all choices count) >= the quorum it opened with (Review.rules)
     the rule is computed on approve (A) vs reject (R) votes only; abstentions count for quorum, not the rule:
 
     rule              | the votes support approval when
@@ -23,7 +22,6 @@ The decision table (`tally(review).allowed_outcomes`; `reviews.decide_review` re
                              | under simple majority (A == R carries neither side: only defer)
     return_for_changes       | as reject (exception reviews only: an extension or a proposal cannot be returned)
     defer                    | always (what a chair does without quorum)
-
     All-abstain with quorum: only defer. A decided or withdrawn review: nothing.
 """
 
@@ -36,6 +34,7 @@ from django.utils import timezone
 
 from exceptions.services.notifications import link
 from governance.models import Board, Condition, CoOptedMember, DeclaredInterest, Review, SunsetExclusion, Vote
+from governance.selectors.boards import review_rules
 from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.accounts.models import User
 from intimacy_ops.notifications import notify
@@ -191,10 +190,11 @@ def tally(review: Review) -> Tally:
     votes = [vote for vote in rows_of(review, "votes") if vote.member_id in eligible_ids]
     counts = {choice: sum(1 for vote in votes if vote.choice == choice) for choice in Vote.Choice.values}
     approve, reject, abstain = counts["approve"], counts["reject"], counts["abstain"]
-    refused = _refusals(review, board, len(votes), approve, reject, abstain)
+    rules = review_rules(review)  # those it opened with: a board's later change is for new reviews
+    refused = _refusals(review, rules, len(votes), approve, reject, abstain)
     return Tally(
-        rule=board.rule,
-        quorum=board.quorum,
+        rule=rules.rule,
+        quorum=rules.quorum,
         members=members,
         eligible=eligible,
         recused=recused,
@@ -208,20 +208,20 @@ def tally(review: Review) -> Tally:
     )
 
 
-def _refusals(review, board, voted, approve, reject, abstain) -> dict[str, str]:
+def _refusals(review, rules, voted, approve, reject, abstain) -> dict[str, str]:
     if review.status != Review.Status.OPEN:
         why = f"The review is {review.get_status_display().lower()}: nothing more can be recorded."
         return dict.fromkeys(DECISIONS, why)
     refused: dict[str, str] = {}
     counts = f"{approve} approve, {reject} reject" + (f", {abstain} abstain" if abstain else "")
-    rule = RULE_NAMES.get(board.rule, board.rule)
-    if voted < board.quorum:
+    rule = RULE_NAMES.get(rules.rule, rules.rule)
+    if voted < rules.quorum:
         why = (
-            f"Quorum not met: {voted} of {board.quorum} eligible votes. Wait for the members' votes, "
+            f"Quorum not met: {voted} of {rules.quorum} eligible votes. Wait for the members' votes, "
             "co-opt a substitute if too few can vote, or defer."
         )
         refused.update(dict.fromkeys(DECISIONS[:4], why))
-    elif rule_supports_approval(board.rule, approve, reject):
+    elif rule_supports_approval(rules.rule, approve, reject):
         why = f"The votes support approval under {rule}, not a refusal: {counts}."
         refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))
     else:
@@ -393,7 +393,7 @@ def co_opt_member(*, review: Review, actor, member, reason: str) -> CoOptedMembe
 
 
 def due_after_deferral(review: Review) -> datetime.date:
-    return review.due_on + datetime.timedelta(days=review.board.review_days)
+    return review.due_on + datetime.timedelta(days=review_rules(review).review_days)
 
 
 def exception_link(review: Review) -> str:

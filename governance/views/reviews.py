@@ -149,6 +149,7 @@ def _review_context(request, review, **forms_) -> dict:
     # Why an outcome is not offered; "the votes support approval" is good news, not shown as a refusal.
     good_news = tally.refused.get("reject") if tally.quorum_met and tally.rule_supports_approval else None
     context["refusal_notes"] = [(note, note == good_news) for note in dict.fromkeys(tally.refused.values())]
+    context["standard_change"] = selectors.standard_change_of(review)
     vote_initial = (
         {"choice": context["my_vote"].choice, "rationale": context["my_vote"].rationale}
         if context["my_vote"]

@@ -213,3 +213,15 @@ def home_panels(user: User, role: Role) -> dict:
         )
         panels["people_by_role"] = [{"role": r.label, "count": counts.get(r.value, 0)} for r in Role]
     return panels
+
+
+def roles_held_by_region(roles: set[str]) -> set[tuple[str, str]]:
+    """(role, region code) for each of these roles some active person holds in that region, in one query. A
+    chair counts as a board member (as `people_with_role` says)."""
+    names = set(roles) | ({Role.BOARD_CHAIR.value} if Role.BOARD_MEMBER.value in roles else set())
+    held = set(
+        User.objects.filter(groups__name__in=names, is_active=True, regions__isnull=False)
+        .values_list("groups__name", "regions__code")
+        .distinct()
+    )
+    return held | {(Role.BOARD_MEMBER.value, code) for role, code in held if role == Role.BOARD_CHAIR.value}

@@ -1,9 +1,10 @@
-"""The escalations page in the navigation, and the home card "N open escalations for you"."""
+"""The escalations page in the navigation, the home card "N open escalations for you", and the
+administrators' card of ladder rungs nobody holds (they fall through, reach.py)."""
 
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import head_and_count, register_home_card
-from intimacy_ops.escalations import selectors
+from intimacy_ops.escalations import reach, selectors
 
 ROLES = {
     Role.OPERATIONS_LEAD,
@@ -27,3 +28,14 @@ navigation.register(
 )
 def _for_me(user) -> dict:
     return head_and_count(selectors.open_for_me(user))
+
+
+@register_home_card(
+    key="escalation-gaps",
+    title="Escalations that fall through",
+    roles={Role.ADMINISTRATOR},
+    template="escalations/home/_gaps.html",
+    order=4,
+)
+def _gaps(user) -> dict:
+    return {"gaps": reach.gaps()}

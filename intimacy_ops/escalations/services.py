@@ -2,15 +2,13 @@
 
 The ladder (`Escalation.ladder`, the format of SlaPolicy.escalation_ladder) is a list of rungs
 `[{"role": "account manager", "after_minutes": 0}, {"role": "operations lead", "after_minutes": 60}, …]`:
-
-- rung 0 is level 1: its targets are told when the escalation is raised (`target_user` if the check names
-  one, otherwise the active holders of rung 0's role in the escalation's region — every region when it has
-  none). Rung 0's `after_minutes` is the raising check's business (when to raise), not the climb's.
-- rung k (k ≥ 1) is level k+1, reached when the escalation is still unacknowledged `after_minutes` after it
-  was **raised** (cumulative from `raised_at`, not per level; SlaPolicy's validation keeps the minutes
-  increasing). `next_level_at` is when the next rung is due; empty at the top, once acknowledged or resolved.
-- one climb run moves an escalation up one rung, telling the new targets; an escalation overdue for several
-  rungs (workers were down) climbs one more rung per run, each level told in turn.
+- rung 0 is level 1, told when raised (`target_user` if the check names one, else the active holders of its
+  role in the escalation's region — every region when it has none); its `after_minutes` is the raising check's.
+- rung k (k ≥ 1) is level k+1, reached when still unacknowledged `after_minutes` after it was **raised**
+  (cumulative, not per level). `next_level_at` is when the next rung is due; empty at the top, once
+  acknowledged or resolved. One climb run moves an escalation up one rung, telling the new targets.
+- a rung whose role nobody holds in the region falls through to the next, past the top to the
+  administrators (`reach.fall_through`), when raised and when climbing: an escalation always reaches someone.
 - an empty ladder: level 1 goes to the operations leads of the region, and never climbs.
 """
 
@@ -27,6 +25,7 @@ from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.bulk_insert import insert_rows
+from intimacy_ops.escalations import reach
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications import notify, notify_many
 
@@ -115,9 +114,10 @@ def raise_escalation(
     existing = open_one.first()
     if existing is not None:
         return existing, False
-    now = timezone.now()
-    ladder = [dict(rung) for rung in (ladder or [])]
-    first = ladder[0] if ladder else {}
+    now, ladder = timezone.now(), [dict(rung) for rung in (ladder or [])]
+    level, role = 1, (ladder[0] if ladder else {}).get("role", "" if target_user else DEFAULT_ROLE)
+    if target_user is None:  # a rung nobody holds in the region falls through (reach.py)
+        level, role, _ = reach.fall_through(ladder, 1, region.pk if region else None, default=DEFAULT_ROLE)
     try:
         with transaction.atomic():
             escalation = Escalation.objects.create(
@@ -129,18 +129,18 @@ def raise_escalation(
                 detail=detail,
                 region=region,
                 ladder=ladder,
-                level=1,
+                level=level,
                 target_user=target_user,
-                target_role=first.get("role", "" if target_user else DEFAULT_ROLE),
+                target_role=role,
                 raised_at=now,
                 level_raised_at=now,
-                next_level_at=due_at(raised_at=now, ladder=ladder, level=1),
+                next_level_at=due_at(raised_at=now, ladder=ladder, level=level),
             )
             audit.record(
                 actor=None,
                 verb="escalation.raised",
                 obj=escalation,
-                after={"reason": reason, "level": 1, "target": _target_text(escalation)},
+                after={"reason": reason, "level": level, "target": _target_text(escalation)},
             )
             _tell_targets(escalation)
     except IntegrityError:
@@ -171,8 +171,7 @@ def raise_escalations(items: list[dict], *, model=None) -> int:
             resolved_at__isnull=True,
         ).values_list("object_id", "reason")
     )
-    now = timezone.now()
-    new = []
+    now, new, held = timezone.now(), [], {}
     for item, object_id in zip(items, subject_ids, strict=True):
         key = (object_id, item["reason"])
         if key in open_ones:
@@ -181,6 +180,10 @@ def raise_escalations(items: list[dict], *, model=None) -> int:
         ladder = [dict(rung) for rung in (item.get("ladder") or [])]
         target_user = item.get("target_user")
         region = item.get("region")
+        region_id = item.get("region_id", region.pk if region else None)
+        level, role = 1, (ladder[0] if ladder else {}).get("role", "" if target_user else DEFAULT_ROLE)
+        if target_user is None:
+            level, role, _ = reach.fall_through(ladder, 1, region_id, default=DEFAULT_ROLE, cache=held)
         new.append(
             SimpleNamespace(
                 object_id=object_id,
@@ -188,13 +191,13 @@ def raise_escalations(items: list[dict], *, model=None) -> int:
                 subject_link=item.get("subject_link", ""),
                 reason=item["reason"],
                 detail=item.get("detail", ""),
-                region_id=item.get("region_id", region.pk if region else None),
+                region_id=region_id,
                 ladder=ladder,
-                level=1,
+                level=level,
                 target_user=target_user,
                 target_user_id=target_user.pk if target_user else None,
-                target_role=(ladder[0] if ladder else {}).get("role", "" if target_user else DEFAULT_ROLE),
-                next_level_at=due_at(raised_at=now, ladder=ladder, level=1),
+                target_role=role,
+                next_level_at=due_at(raised_at=now, ladder=ladder, level=level),
             )
         )
     if not new:
@@ -212,8 +215,8 @@ def raise_escalations(items: list[dict], *, model=None) -> int:
                 "verb": "escalation.raised",
                 "object_type": object_type,
                 "object_id": pk,
-                "object_repr": f"{e.reason} on {e.subject_label} (level 1)",  # Escalation.__str__
-                "after": {"reason": e.reason, "level": 1, "target": _target_text(e)},
+                "object_repr": f"{e.reason} on {e.subject_label} (level {e.level})",  # Escalation.__str__
+                "after": {"reason": e.reason, "level": e.level, "target": _target_text(e)},
             }
             for e, pk in zip(new, ids, strict=True)
         ],
@@ -262,7 +265,7 @@ def _row(e: SimpleNamespace, content_type_id: int, now: datetime.datetime) -> tu
         e.reason,
         e.detail,
         e.region_id,
-        1,
+        e.level,
         e.ladder,
         e.target_user_id,
         e.target_role,
@@ -324,17 +327,16 @@ def climb_escalations(*, now: datetime.datetime | None = None) -> dict[str, int]
 def _climb_many(batch: list[Escalation], *, now: datetime.datetime) -> None:
     """One rung up for each (locked) escalation of a batch: one UPDATE, one audit batch, one insert of the
     new targets' urgent notices (each escalation still its own notice); at the top, it stops asking."""
-    events, climbed = [], []
+    events, climbed, held = [], [], {}
     for escalation in batch:
         before = {"level": escalation.level, "target": _target_text(escalation)}
         if escalation.level >= len(escalation.ladder):  # at the top already: nothing above
             escalation.next_level_at = None
             continue
-        rung = escalation.ladder[escalation.level]
-        escalation.level += 1
-        escalation.target_user = None
-        escalation.target_role = rung["role"]
-        escalation.level_raised_at = now
+        escalation.level, escalation.target_role, _ = reach.fall_through(
+            escalation.ladder, escalation.level + 1, escalation.region_id, default=DEFAULT_ROLE, cache=held
+        )
+        escalation.target_user, escalation.level_raised_at = None, now
         escalation.next_level_at = due_at(
             raised_at=escalation.raised_at, ladder=escalation.ladder, level=escalation.level
         )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from intimacy_ops import access, audit, errors
 from segments.models import Customer, Segment, SegmentChange, ServiceCase
-from segments.services import sla
+from segments.services import sla, tier_changes
 
 SAMPLE_SIZE = 20
 
@@ -326,6 +326,7 @@ def apply_preview(*, user, proposal: list[dict], fingerprint: str, reason: str =
             raise errors.Conflict(
                 "The customers or thresholds changed since this preview was made: preview again and review the new figures before applying."
             )
+        regions = tier_changes.require_regions(user, _moves(fresh.thresholds))  # 403 naming others' regions
         before = {t.segment_id: t.as_dict() for t in current_thresholds()}
         batch = uuid.uuid4().hex[:12]
         for t in fresh.thresholds:
@@ -356,5 +357,9 @@ def apply_preview(*, user, proposal: list[dict], fingerprint: str, reason: str =
                 "batch": batch,
             },
             comment=reason,
+        )
+        after = {t.segment_id: t.as_dict() for t in fresh.thresholds}
+        tier_changes.record(
+            user=user, batch=batch, before=before, after=after, moved=moved, regions=regions, reason=reason
         )
     return {"moved": moved, "movements": fresh.movements, "batch": batch}

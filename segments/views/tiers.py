@@ -9,15 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from intimacy_ops import errors, parsers
+from intimacy_ops import access, errors, parsers
 from segments.forms import (
     WHAT_IF_FIELDS,
     ApplyForm,
     WhatIfForm,
     plain_number,
 )
+from segments.models import ThresholdChange
 from segments.selectors import tiers as pages
-from segments.services import classification
+from segments.services import classification, tier_changes
 from segments.views.common import _field_messages, _is_htmx
 
 
@@ -31,6 +32,7 @@ def _tiers_page(request, *, form=None, preview=None, stale="", problems=(), stat
         "tiers": tiers,
         "unclassified": pages.unclassified_count(),
         "manage": manage,
+        "history": tier_changes.history() if manage else [],
         **_what_if_context(tiers, form, preview, stale=stale, problems=problems),
     }
     return render(request, "segments/tiers.html", context, status=status)
@@ -178,6 +180,26 @@ def tier_apply(request: HttpRequest) -> HttpResponse:
         f"(change {outcome['batch']}, recorded in the audit trail).",
     )
     return redirect("segments:tiers")
+
+
+@login_required
+@require_GET
+def tier_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """A history entry's revert: the preview of a new change restoring the thresholds before it; applying it
+    goes through the same apply (and the same region rule) as any change."""
+    _require_tier_manager(request.user)
+    change = access.get_visible(request.user, ThresholdChange.objects.all(), pk=pk)
+    tiers = pages.tiers(request.user)
+    proposal = tier_changes.revert_proposal(change, {tier.pk for tier in tiers})
+    if not proposal:
+        return _tiers_page(request, problems=[f"Change {change.batch} has nothing left to restore."])
+    result = classification.preview(user=request.user, proposal=proposal)
+    reason = f"Revert of change {change.batch} ({change.applied_at:%Y-%m-%d})"
+    apply_form = ApplyForm(
+        initial={"proposal": json.dumps(proposal), "fingerprint": result.fingerprint, "reason": reason}
+    )
+    form = WhatIfForm.from_proposal(proposal, segments=tiers)
+    return _tiers_page(request, form=form, preview=(result, proposal, apply_form))
 
 
 STALE = (

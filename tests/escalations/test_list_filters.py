@@ -27,6 +27,9 @@ def world(db):
     )
     z1, _ = escalate(breached_case(people.bob, "AMER", title="Z1"), named=False, ladder=NOBODYS)
     Escalation.objects.filter(pk=e2.pk).update(level=2, target_role="operations lead")
+    # Raised now, a rung nobody holds falls through to the administrators (issue 17, item 8); these were
+    # raised to the data stewards when someone held the role, who has left since.
+    Escalation.objects.filter(pk__in=[e3.pk, z1.pk]).update(target_role="data steward")
     Escalation.objects.filter(pk__in=[e1.pk, z1.pk]).update(
         raised_at=timezone.now() - datetime.timedelta(days=9)
     )

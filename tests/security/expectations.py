@@ -219,6 +219,8 @@ ROUTES: dict[str, Row] = {
     "segments:tiers": page("GET"),
     "segments:tiers-preview": page("POST", write=roles(*TIER_KEEPERS)),
     "segments:tiers-apply": page("POST", write=roles(*TIER_KEEPERS)),
+    # A history entry's revert: a preview (changes nothing) for those who keep the thresholds.
+    "segments:tiers-revert": page("GET", obj="threshold-change", read=roles(*TIER_KEEPERS)),
     "segments:sla": page("GET"),
     "segments:sla-edit": page(
         "GET POST", obj="segment", read=roles(*TIER_KEEPERS), write=roles(*TIER_KEEPERS)
@@ -266,6 +268,14 @@ ROUTES: dict[str, Row] = {
     "exceptions:process-publish": page(
         "GET POST", obj="process", read=changes_process, write=changes_process
     ),
+    # Routing thresholds as pages: everyone reads them; an administrator or a lead of the region edits.
+    "exceptions:thresholds": page("GET"),
+    "exceptions:threshold-edit": page(
+        "GET POST",
+        obj="routing-threshold",
+        read=either(in_region("lead"), roles("admin")),
+        write=either(in_region("lead"), roles("admin")),
+    ),
     # --- governance pages -----------------------------------------------------------------------------
     "governance:queue": page("GET"),
     "governance:review-list-csv": page("GET"),
@@ -278,6 +288,10 @@ ROUTES: dict[str, Row] = {
     "governance:review-co-opt": page("POST", obj="review", sees=sees_review, write=chairs),
     "governance:review-impact": page("POST", obj="review", sees=sees_review, write=assesses_impact),
     "governance:board-history": page("GET", obj="board"),
+    # Keeping the boards (issue 17, item 6): everyone reads the list; administrators set up and change them.
+    "governance:boards": page("GET"),
+    "governance:board-new": page("GET POST", read=roles("admin"), write=roles("admin")),
+    "governance:board-edit": page("GET POST", obj="board", read=roles("admin"), write=roles("admin")),
     "governance:meetings": page("GET"),
     "governance:meeting-new": page("GET POST", read=roles("chair"), write=roles("chair")),
     "governance:meeting": page("GET", obj="meeting", sees=sees_meeting),

@@ -20,7 +20,7 @@ from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
-from segments.models import ImportRun, SlaPolicy
+from segments.models import ImportRun, SlaPolicy, ThresholdChange
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
 from tests.factories import RegionFactory, user_with
 from tests.segments.factories import CustomerFactory, ServiceCaseFactory, tiers
@@ -195,6 +195,12 @@ def build_world() -> World:
     world.objects[("routing-threshold", "own")] = RoutingThreshold.objects.get(region=emea)
     world.objects[("routing-threshold", "region")] = world.objects[("routing-threshold", "own")]
     world.objects[("routing-threshold", "other")] = RoutingThreshold.objects.get(region=amer)
+    # A tier threshold change is global, like the tiers: the same history entry for everyone.
+    change = ThresholdChange.objects.create(
+        batch="matrix", applied_by=u["admin"], applied_at=now, before={}, after={}, moved=0, regions=[]
+    )
+    for kind in ("own", "region", "other"):
+        world.objects[("threshold-change", kind)] = change
 
     # Per role "own": the escalation raised to them, their grant, break-glass session, access-log row,
     # import and calendar feed. Region/other: those of someone else in EMEA / in AMER.

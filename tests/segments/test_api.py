@@ -143,6 +143,8 @@ def test_preview_shows_the_moves_and_changes_nothing(scene, signed_in_api):
 
 
 def test_applied_movements_equal_the_previewed_ones(scene, signed_in_api):
+    # Evergreen (AMER) moves too: only a lead of every region affected applies it (issue 17, item 7).
+    scene.oscar.regions.add(scene.amer)
     client = signed_in_api(scene.oscar)
     proposal = {
         "segments": [

@@ -476,6 +476,8 @@ def _preview(client, scene, **changes):
 
 
 def test_apply_through_the_page_moves_exactly_the_previewed_customers(scene, browse):
+    # Evergreen (AMER) moves too: only a lead of every region affected applies it (issue 17, item 7).
+    scene.oscar.regions.add(scene.amer)
     client = browse(scene.oscar)
     posted = _preview(client, scene, premier=LOWER_PREMIER)
     assert json.loads(posted["proposal"]) == [
