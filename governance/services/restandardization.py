@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, Process
 from governance.models import AgendaItem, Meeting, Review
-from governance.standard.models import Restandardization
 from governance.selectors.boards import board_for_process, board_rules
 from governance.services import proposals
 from governance.services.impact import assess_impact
+from governance.standard.models import Restandardization
 from intimacy_ops import audit
 
 ACTIVE = ExceptionRequest.Status.ACTIVE

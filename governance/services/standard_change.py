@@ -9,9 +9,9 @@ from django.utils import timezone
 from exceptions.models import ProcessVersion
 from exceptions.services import standard
 from governance.models import Review
-from governance.standard.models import StandardChange
 from governance.selectors.boards import board_for_process, board_people, board_rules
 from governance.services.impact import assess_impact
+from governance.standard.models import StandardChange
 from intimacy_ops import audit, errors
 from intimacy_ops.notifications import notify
 from intimacy_ops.notifications.outbox import alert_administrators

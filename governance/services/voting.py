@@ -230,7 +230,7 @@ def _refusals(review, rules, voted, approve, reject, abstain) -> dict[str, str]:
         if reject == 0:
             why = f"Nobody voted to reject: {counts}. Only defer is possible."
             refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))
-        elif board.rule == "simple_majority" and approve == reject:
+        elif rules.rule == "simple_majority" and approve == reject:
             # A tie carries neither side: refusing only approval would let one vote decide it the other way.
             why = f"A tie under {rule} carries neither side: {counts}. Defer, or wait for another vote."
             refused.update(dict.fromkeys([Outcome.REJECT, Outcome.RETURN_FOR_CHANGES], why))

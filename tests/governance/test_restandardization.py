@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from governance.models import AgendaItem, Meeting, Review
-from governance.standard.models import Restandardization
 from governance.services.restandardization import open_restandardization_reviews, period_start
+from governance.standard.models import Restandardization
 from intimacy_ops.notifications.models import Notification
 from tests.exceptions.factories import scenario
 from tests.governance.policy_helpers import active

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 
 from governance.models import Review
-from governance.standard.models import Restandardization
 from governance.services.restandardization import open_restandardization_reviews
+from governance.standard.models import Restandardization
 from tests.concurrency import twice_at_once
 from tests.exceptions.factories import scenario
 from tests.governance.policy_helpers import active
