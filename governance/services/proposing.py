@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from exceptions.models import ExceptionRequest, Process
 from governance.access_rules.proposals import proposable_exceptions
 from governance.models import Review
-from governance.selectors.boards import board_for
+from governance.selectors.boards import board_for, board_rules
 from governance.services import proposals
 from governance.services.evaluation import _impact as covered_figures
 from governance.services.impact import assess_impact
@@ -138,6 +138,7 @@ def propose(
             summary=f"Proposed by {actor.display_name}: {reason}",
             due_on=timezone.localdate() + datetime.timedelta(days=board.review_days),
             opened_at=timezone.now(),
+            rules=board_rules(board),
         )
         review.covered.set(found)
         review.impact = {**assess_impact(review), **covered_figures(found)}
