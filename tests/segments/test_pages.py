@@ -507,6 +507,7 @@ def test_apply_through_the_page_moves_exactly_the_previewed_customers(scene, bro
 
 
 def test_stale_preview_is_refused_with_409_and_asks_to_preview_again(scene, browse):
+    scene.oscar.regions.add(scene.amer)  # the change moves AMER customers too (issue 17, item 7)
     client = browse(scene.oscar)
     posted = _preview(client, scene, premier=LOWER_PREMIER)
     # Meanwhile another Standard customer arrives: the preview no longer tells the truth.
