@@ -46,13 +46,7 @@ class Process(models.Model):
             "deviation tag, the owner is asked to propose a standard option."
         ),
     )
-    controlled = models.BooleanField(
-        default=False,
-        help_text=(
-            "Under change control: a new version that changes the procedure or removes a standard option "
-            "takes effect only once the covering board approves it."
-        ),
-    )
+    controlled = models.BooleanField(default=False, help_text="Under change control (services/standard.py).")
     restandardize_months = models.PositiveSmallIntegerField(
         default=6, help_text="Controlled: the board reviews its active exceptions every this many months."
     )
@@ -74,11 +68,7 @@ class Process(models.Model):
 
 
 class ProcessVersion(models.Model):
-    """One version of a process: its standard operating procedure and the standard options.
-
-    `pending`: a change under review (a controlled process, or an option customers use is retired); it
-    becomes `published` (the process's current version) once the board approves, `rejected` otherwise.
-    """
+    """One version of a process: its procedure and standard options; `pending` until a board decides (standard.py)."""
 
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"

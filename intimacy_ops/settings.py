@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "ExceptionStatusEnum": "exceptions.models.ExceptionRequest.Status",
         "ExtensionStatusEnum": "exceptions.models.ExtensionRequest.Status",
         "ReviewStatusEnum": "governance.models.Review.Status",
+        "ReviewKindEnum": "governance.models.Review.Kind",
+        "ExceptionKindEnum": "exceptions.models.ExceptionRequest.Kind",
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
     },
 }

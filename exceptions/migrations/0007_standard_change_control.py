@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name="controlled",
             field=models.BooleanField(
                 default=False,
-                help_text="Under change control: a new version that changes the procedure or removes a standard option takes effect only once the covering board approves it.",
+                help_text="Under change control (services/standard.py).",
             ),
         ),
         migrations.AddField(
