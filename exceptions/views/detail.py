@@ -48,6 +48,9 @@ def ledger_context(user, exception: ExceptionRequest, forms: dict | None = None)
     return {
         "extensions": history,
         "may_book_cost": active and bool(access.allowed(user, "record_cost", exception)),
+        # "Copy this request": a new draft of one's own starting from it (issue 18, defect 7).
+        "may_copy": exception.status != Status.DRAFT
+        and bool(access.allowed(user, "create", ExceptionRequest)),
         "may_extend": active
         and waiting is None
         and exception.requested_by_id == user.pk

@@ -79,6 +79,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
     access.require(user, "create", ExceptionRequest)
     if request.method == "GET":
         initial = {}
+        if str(request.GET.get("copy", "")).isdigit():  # "copy this request": a new draft starting from it
+            original = get_request(user, int(request.GET["copy"]))
+            initial = {**initial_from(original), "title": f"Copy of {original.title}"[:200]}
+            initial.pop("starts_on", None), initial.pop("expires_on", None)
         if request.GET.get("customer"):
             initial["customer"] = request.GET["customer"]
         return _form_page(request, ExceptionRequestForm(initial=initial, user=user))

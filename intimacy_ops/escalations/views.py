@@ -2,6 +2,8 @@
 the API's filters (escalations/filters.py) and its CSV (`/escalations/export.csv`); acknowledge in place
 (htmx), resolve after a confirmation with what was done."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intimacy_ops import access, errors, exports, lifecycle, listing
@@ -66,14 +69,20 @@ def escalation_listing(request: HttpRequest) -> tuple[listing.Listing, str | Non
     return listing.read(request, EscalationFilter, rows, orderings=ORDERINGS, default=default), state
 
 
+def _tabs(user) -> list[dict]:
+    """The state tabs with their counts (one aggregate query)."""
+    counts = (
+        selectors.escalations_for(user)
+        .order_by()
+        .aggregate(**{key: Count("id", filter=condition) for key, condition in STATE_FILTERS.items()})
+    )
+    return [{"key": key, "label": STATE_LABELS[key], "count": counts[key]} for key in State.ALL]
+
+
 @login_required
 @require_GET
 def escalation_list(request: HttpRequest) -> HttpResponse:
     found, state = escalation_listing(request)
-    visible = selectors.escalations_for(request.user)
-    counts = visible.order_by().aggregate(
-        **{key: Count("id", filter=condition) for key, condition in STATE_FILTERS.items()}
-    )
     page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for escalation in page.object_list:
         escalation.actions = _actions(request.user, escalation)
@@ -89,7 +98,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
             + ([("state", state)] if "state" in request.GET and state else []),
             "headers": listing.sort_headers(request, SORTS, found.ordering),
             "grouped": found.ordering == "-mine" and state != State.RESOLVED,
-            "tabs": [{"key": key, "label": STATE_LABELS[key], "count": counts[key]} for key in State.ALL],
+            "tabs": _tabs(request.user),
             "querystring": listing.querystring(request),
         },
         status=found.status,
@@ -146,7 +155,16 @@ def escalation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _get(request.user, pk)
     if htmx:
         escalation.actions = _actions(request.user, escalation)
-        return render(request, "escalations/_row.html", {"escalation": escalation, "problem": problem})
+        # The row, and the tabs' counts with it (an acknowledged one moves from "open" to "acknowledged").
+        row = render(request, "escalations/_row.html", {"escalation": escalation, "problem": problem})
+        shown = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query).get("state", [State.OPEN])
+        tabs = render_to_string(
+            "escalations/_tabs.html",
+            {"tabs": _tabs(request.user), "state": shown[0], "oob": True},
+            request=request,
+        )
+        row.content += tabs.encode()
+        return row
     messages.success(
         request, f"You acknowledged the escalation on {escalation.subject_label}; it stops climbing."
     )

@@ -107,3 +107,45 @@ def test_sam_flags_a_session_without_a_comment_and_sees_the_field_error_on_the_s
         "Break-glass by Oscar Olsen"
     )
     expect(page.get_by_test_id("reviewed-sessions")).to_contain_text(re.compile("flag", re.I))
+
+
+def test_the_checks_table_fits_a_1024_px_window(page, sign_in, demo_people):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in("ops.oscar")
+    page.goto("/checks/")
+    table = page.get_by_test_id("checks-table")
+    expect(table).to_be_visible()
+    overflow = page.evaluate(
+        """() => { const wrap = document.querySelector('[data-testid=checks-table]').closest('.table-wrap');
+                   return wrap.scrollWidth - wrap.clientWidth; }"""
+    )
+    assert overflow <= 1, f"the table is {overflow}px wider than its frame"
+    last = table.locator("thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= 1024
+
+
+def test_notifications_open_read_and_filter_in_the_browser(page, sign_in, demo_people):
+    from intimacy_ops.accounts.models import User
+    from intimacy_ops.notifications import notify
+
+    alice = User.objects.get(username="am.alice")
+    for n in range(3):
+        notify(
+            [alice],
+            subject=f"Vote {n + 1} on your review",
+            body="Dan voted.",
+            link="/notifications/settings/",
+        )
+    notify([alice], subject="Escalation raised", body="", link="/escalations/", urgent=True)
+    sign_in("am.alice")
+    expect(page.get_by_test_id("unread-count")).to_have_text("4")
+    page.goto("/notifications/")
+    page.screenshot(path="var/screenshots/notifications.png", full_page=True)
+    expect(page.get_by_test_id("notification")).to_have_count(2)  # the three votes are one group
+    page.get_by_role("link", name="Vote 3 on your review").click()
+    expect(page).to_have_url(re.compile(r"/notifications/settings/$"))
+    page.screenshot(path="var/screenshots/notification-settings.png", full_page=True)
+    expect(page.get_by_test_id("unread-count")).to_have_text("3")
+    page.goto("/notifications/?show=unread&kind=escalations")
+    expect(page.get_by_test_id("notification")).to_have_count(1)
+    expect(page.get_by_test_id("notification")).to_contain_text("Escalation raised")

@@ -3,8 +3,12 @@ and takes them in the matrix's words ("4 h", "1 d 8 h"); a bare number is still 
 
 import re
 
+import pytest
+
 from segments.models import SlaPolicy
 from tests.segments.test_pages import SLA, scene  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_policy_form_speaks_hours_and_days_like_the_matrix(scene, browse):  # noqa: F811
