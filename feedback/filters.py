@@ -43,7 +43,7 @@ class FeedbackFilter(ScopedFilterSet):
         choices=[*Sentiment.choices, (NONE, "Not analysed")], method="filter_sentiment", label="Sentiment"
     )
     confirmed = filters.BooleanFilter(
-        field_name="sentiment_confirmed", label="Sentiment confirmed by a person"
+        field_name="sentiment_confirmed", label="Confirmed (the sentiment, by a person)"
     )
     to_confirm = filters.BooleanFilter(method="filter_to_confirm", label="Waiting for a person to confirm")
     actionable = filters.BooleanFilter(label="Actionable")

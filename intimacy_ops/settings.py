@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from kombu import Queue
 
 from intimacy_ops import __version__
-from intimacy_ops.env import ImproperlyConfigured, email_settings, env_bool, env_int, env_list, env_str
+from intimacy_ops.env import email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("INTIMACY_OPS_VAR_DIR", str(BASE_DIR / "var")))
@@ -235,13 +235,8 @@ GUARDIAN_MONKEY_PATCH_USER = False
 # Break-glass: emergency access to one customer's sensitive fields lasts at most this many hours.
 BREAK_GLASS_MAX_HOURS = env_int("BREAK_GLASS_MAX_HOURS", 4)
 BREAK_GLASS_MIN_JUSTIFICATION = 30
-# Feedback sentiment (feedback/sentiment.py): a suggestion below this confidence (percent) waits for a person
-# to confirm or correct it and counts in no aggregate until then.
-FEEDBACK_SENTIMENT_CONFIDENCE = env_int("FEEDBACK_SENTIMENT_CONFIDENCE", 50)
-if not 0 <= FEEDBACK_SENTIMENT_CONFIDENCE <= 100:
-    raise ImproperlyConfigured(
-        f"FEEDBACK_SENTIMENT_CONFIDENCE={FEEDBACK_SENTIMENT_CONFIDENCE} is not a percentage."
-    )
+# Feedback: a sentiment suggested below this confidence (percent) waits for a person (feedback/sentiment.py).
+FEEDBACK_SENTIMENT_CONFIDENCE = env_int("FEEDBACK_SENTIMENT_CONFIDENCE", 50, minimum=0, maximum=100)
 ANONYMOUS_USER_NAME = "AnonymousUser"
 
 LANGUAGE_CODE = "en-us"

@@ -184,7 +184,7 @@ def seed_customers_and_cases() -> str:
             contact_email=f"contact@{company.split()[0].lower()}.example",
             personal_notes=f"Prefers calls on {rng.choice(['Monday', 'Tuesday', 'Thursday'])} mornings.",
             consent_profiling=rng.random() > 0.3,
-            consent_sentiment=rng.random() > 0.4,
+            consent_sentiment=rng.random() > 0.15,
             consent_surveys=rng.random() > 0.2,
             **figures,
         )

@@ -38,6 +38,11 @@ class FeedbackSerializer(serializers.ModelSerializer):
     sentiment_counts = serializers.BooleanField(
         read_only=True, help_text="Counts in aggregates: confident enough, or settled by a person."
     )
+    # A plain string: the schema names the sentiment choice set once, on `sentiment`.
+    sentiment_corrected_from = serializers.CharField(
+        read_only=True,
+        help_text="The machine's label when a person corrected it (positive, neutral, negative), or empty.",
+    )
     sentiment_confirmed_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
