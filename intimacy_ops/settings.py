@@ -4,7 +4,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
 from kombu import Queue
 
 from intimacy_ops import __version__
@@ -74,45 +73,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Content-Security-Policy (django-csp): scripts only from our own static files, never inline or eval'd;
-# styles may still be inline (`<style>` blocks and `style=` attributes in templates, Swagger UI's page).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-# Permissions-Policy (intimacy_ops.middleware): the browser features the product never uses, switched off
-# (only features Chromium knows: an unknown one is an error in its console).
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "gyroscope",
-        "hid",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "geolocation",
-        "xr-spatial-tracking",
-    )
-}
+# The browser-facing policies (Content-Security-Policy, Permissions-Policy) are fixed, not knobs: see the module.
+from intimacy_ops.browser_policies import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: E402, F401
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -15,6 +15,8 @@ class Region(models.Model):
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
+        # Also a database default: rows written by code that predates the column (older migrations' models) still insert.
+        db_default="UTC",
         help_text="IANA name, e.g. Europe/Paris: its people's default time zone.",
     )
 
@@ -30,6 +32,7 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64,
         blank=True,
+        db_default="",
         help_text="IANA name, e.g. Europe/Paris; empty: the time zone of their region.",
     )
 

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
             name="time_zone",
             field=models.CharField(
                 default="UTC",
+                db_default="UTC",
                 help_text="IANA name, e.g. Europe/Paris: its people's default time zone.",
                 max_length=64,
             ),
@@ -33,6 +34,7 @@ class Migration(migrations.Migration):
             name="time_zone",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="IANA name, e.g. Europe/Paris; empty: the time zone of their region.",
                 max_length=64,
             ),
