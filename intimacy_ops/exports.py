@@ -3,21 +3,21 @@
 one access-log row per record shown unmasked, channel "export", written per chunk before it leaves), and
 one audit event `<what>.exported` naming the filters and the row count.
 
-    return exports.csv_response(
-        user=request.user, rows=listing.rows, columns=[("id", lambda e: e.pk), …],
-        sensitive=[("customer_contact_email", lambda e: e.customer, "contact_email")],
-        what="exceptions", object_type="exceptions.exceptionrequest", filters=request.GET,
-    )
+    return exports.listing_csv(
+        request, found, columns=[("id", lambda e: e.pk), …],
+        sensitive_columns=[("customer_contact_email", lambda e: e.customer, "contact_email")],
+        what="exceptions", object_type="exceptions.exceptionrequest",
+    )   # a bad filter: 400 naming it; `csv_response` alone when there is no listing
 """
 
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 
-from intimacy_ops import audit, sensitive, spreadsheet
+from intimacy_ops import audit, listing, sensitive, spreadsheet
 
 CHUNK = 500
 Column = tuple[str, Callable]  # header, how to read it from a row
@@ -97,3 +97,29 @@ def csv_response(
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{what}-{stamp}.csv"'
     return response
+
+
+def listing_csv(
+    request: HttpRequest,
+    found: "listing.Listing",
+    *,
+    columns: list[Column],
+    what: str,
+    object_type: str,
+    sensitive_columns: list[SensitiveColumn] = (),
+    shape: Callable[[QuerySet], QuerySet] | None = None,
+) -> HttpResponse:
+    """A list page's `export.csv`: its filters and order, or 400 naming the bad filter (text, like the page's form).
+
+    `shape` adds what the columns read (select_related …) to the listing's rows."""
+    if not found.valid:
+        return HttpResponseBadRequest(listing.errors_text(found), content_type="text/plain; charset=utf-8")
+    return csv_response(
+        user=request.user,
+        rows=shape(found.rows) if shape else found.rows,
+        columns=columns,
+        sensitive_columns=sensitive_columns,
+        what=what,
+        object_type=object_type,
+        filters=request.GET,
+    )

@@ -3,7 +3,7 @@ may see) with the API's filters (exceptions/filters.py) in a filter bar, sortabl
 as CSV (`/exceptions/export.csv`, same query string). A bad filter: the bar names it, 400, no rows."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -101,14 +101,12 @@ SENSITIVE_COLUMNS = [("customer_contact_email", lambda e: e.customer, "contact_e
 def request_list_csv(request: HttpRequest) -> HttpResponse:
     """The list as CSV with the page's filters and order (a bad filter: 400 naming it)."""
     found = exception_listing(request)
-    if not found.valid:
-        return HttpResponseBadRequest(listing.errors_text(found), content_type="text/plain; charset=utf-8")
-    return exports.csv_response(
-        user=request.user,
-        rows=found.rows.select_related("customer__segment").prefetch_related(None),
+    return exports.listing_csv(
+        request,
+        found,
         columns=CSV_COLUMNS,
         sensitive_columns=SENSITIVE_COLUMNS,
         what="exceptions",
         object_type="exceptions.exceptionrequest",
-        filters=request.GET,
+        shape=lambda rows: rows.select_related("customer__segment").prefetch_related(None),
     )

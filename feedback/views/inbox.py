@@ -4,7 +4,7 @@ string; the text column masked unless the customer is yours or granted, access-l
 names it, 400, no rows."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -93,14 +93,11 @@ SENSITIVE_COLUMNS = [("text", lambda f: f, "text")]
 def feedback_list_csv(request: HttpRequest) -> HttpResponse:
     """The inbox as CSV with the page's filters and order (a bad filter: 400 naming it)."""
     found = feedback_listing(request)
-    if not found.valid:
-        return HttpResponseBadRequest(listing.errors_text(found), content_type="text/plain; charset=utf-8")
-    return exports.csv_response(
-        user=request.user,
-        rows=found.rows,
+    return exports.listing_csv(
+        request,
+        found,
         columns=CSV_COLUMNS,
         sensitive_columns=SENSITIVE_COLUMNS,
         what="feedback",
         object_type="feedback.feedbackitem",
-        filters=request.GET,
     )

@@ -5,7 +5,7 @@ and that list as CSV (`/governance/export.csv`, same query string)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -88,14 +88,13 @@ CSV_COLUMNS = [
 def review_list_csv(request: HttpRequest) -> HttpResponse:
     """The reviews matching the filters as CSV, in the page's order (a bad filter: 400 naming it)."""
     found = review_listing(request)
-    if not found.valid:
-        return HttpResponseBadRequest(listing.errors_text(found), content_type="text/plain; charset=utf-8")
-    rows = found.rows.select_related("board", "exception__customer__region", "exception__process", "process")
-    return exports.csv_response(
-        user=request.user,
-        rows=rows,
+    return exports.listing_csv(
+        request,
+        found,
         columns=CSV_COLUMNS,
         what="reviews",
         object_type="governance.review",
-        filters=request.GET,
+        shape=lambda rows: rows.select_related(
+            "board", "exception__customer__region", "exception__process", "process"
+        ),
     )

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -128,15 +128,12 @@ CSV_COLUMNS = [
 def escalation_list_csv(request: HttpRequest) -> HttpResponse:
     """The escalations page as CSV, same tab, filters and order (a bad filter: 400 naming it)."""
     found, _ = escalation_listing(request)
-    if not found.valid:
-        return HttpResponseBadRequest(listing.errors_text(found), content_type="text/plain; charset=utf-8")
-    return exports.csv_response(
-        user=request.user,
-        rows=found.rows,
+    return exports.listing_csv(
+        request,
+        found,
         columns=CSV_COLUMNS,
         what="escalations",
         object_type="intimacy_ops.escalation",
-        filters=request.GET,
     )
 
 

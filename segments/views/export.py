@@ -6,11 +6,10 @@ Consent, break-glass and the data subject's export of one customer: `customer_pr
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from intimacy_ops import exports
-from intimacy_ops import listing as listing_
 from segments.views.customers import customer_listing
 
 CSV_COLUMNS = [
@@ -39,14 +38,11 @@ SENSITIVE_COLUMNS = [(name, lambda c: c, name) for name in ("contact_email", "pe
 def customer_export_csv(request: HttpRequest) -> HttpResponse:
     """The customer list as CSV, with the same filters and order as the list page (a bad filter: 400)."""
     listing = customer_listing(request)
-    if not listing.valid:
-        return HttpResponseBadRequest(listing_.errors_text(listing), content_type="text/plain; charset=utf-8")
-    return exports.csv_response(
-        user=request.user,
-        rows=listing.rows,
+    return exports.listing_csv(
+        request,
+        listing,
         columns=CSV_COLUMNS,
         sensitive_columns=SENSITIVE_COLUMNS,
         what="customers",
         object_type="segments.customer",
-        filters=request.GET,
     )
