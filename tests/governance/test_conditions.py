@@ -119,7 +119,7 @@ def test_an_overdue_condition_reminds_then_escalates_once_per_level(s, signed_in
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the role groups migrations wrote
 def test_two_runs_at_once_remind_and_escalate_once(s, signed_in_api):
     _, _, due = _approved_with_conditions(s, signed_in_api, due_in=5)
     barrier = threading.Barrier(2)

@@ -113,7 +113,7 @@ def test_input_is_checked_naming_the_field(s, signed_in_api):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the role groups migrations wrote
 def test_two_proposals_of_the_same_exceptions_at_once_open_one_review(s):
     from governance.services import proposing
     from intimacy_ops import errors
