@@ -118,10 +118,9 @@ def test_an_overdue_condition_reminds_then_escalates_once_per_level(s, signed_in
     assert follow_up_conditions(today=late).counts["escalations_raised"] == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the role groups migrations wrote
 def test_two_runs_at_once_remind_and_escalate_once(s, signed_in_api):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks: PostgreSQL")
     _, _, due = _approved_with_conditions(s, signed_in_api, due_in=5)
     barrier = threading.Barrier(2)
 

@@ -112,10 +112,9 @@ def test_input_is_checked_naming_the_field(s, signed_in_api):
     assert not Review.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the role groups migrations wrote
 def test_two_proposals_of_the_same_exceptions_at_once_open_one_review(s):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks: PostgreSQL")
     from governance.services import proposing
     from intimacy_ops import errors
 
