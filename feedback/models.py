@@ -329,3 +329,22 @@ class LoopClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()} told on {self.told_on} ({self.get_channel_display()})"
+
+
+class RecurringFailureRule(models.Model):
+    """A process's own line for the recurring-failure check (without one: 5 negative items within 30 days)."""
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="recurring_failure_rule")
+    negatives = models.PositiveSmallIntegerField(
+        default=5, help_text="This many negative items within the window open a root-cause analysis."
+    )
+    window_days = models.PositiveSmallIntegerField(default=30)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(negatives__gte=1), name="recurring_rule_negatives_from_one"),
+            models.CheckConstraint(condition=Q(window_days__gte=1), name="recurring_rule_window_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.negatives} negative items within {self.window_days} days on {self.process_id}"
