@@ -1,4 +1,4 @@
-"""The feedback app's entry in the navigation."""
+"""The feedback app's entries in the navigation: the inbox, and the board of root-cause analyses."""
 
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
@@ -16,4 +16,11 @@ navigation.register(
         Role.ADMINISTRATOR,
     },
     order=55,
+)
+navigation.register(
+    key="rcas",
+    label="RCAs",
+    url_name="feedback:rca-board",
+    roles={Role.PROCESS_OWNER, Role.OPERATIONS_LEAD, Role.AUDITOR, Role.ADMINISTRATOR},
+    order=56,
 )

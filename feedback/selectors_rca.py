@@ -46,14 +46,9 @@ def rca_for_page(user, pk: int) -> RootCauseAnalysis:
     )
 
 
-def board(user, *, process=None, owner=None) -> dict:
-    """The RCA board: each status's RCAs (newest first, at most COLUMN_LIMIT shown) and its count."""
-    rcas = access.visible(user, RootCauseAnalysis)
-    if process:
-        rcas = rcas.filter(process=process)
-    if owner:
-        rcas = rcas.filter(owner=owner)
-    counts = dict(rcas.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+def board(rcas) -> dict:
+    """The RCA board of `rcas` (already scoped and filtered): each status's newest COLUMN_LIMIT and its count."""
+    counts = dict(rcas.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     today = timezone.localdate()
     open_q = Q(actions__status__in=CorrectiveAction.OPEN_STATUSES)
     cards = (

@@ -1,6 +1,6 @@
-"""Pages of the feedback app, under /feedback/."""
+"""Pages of the feedback app, under /feedback/ (the RCA pages under /feedback/rcas/: feedback/urls_rca.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from feedback.views import inbox, queue
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("confirm/", queue.confirm_queue, name="queue"),
     path("<int:pk>/confirm/", queue.confirm_item, name="confirm"),
     path("customers/<int:pk>/insight/", queue.log_insight, name="log-insight"),
+    path("rcas/", include("feedback.urls_rca")),
 ]

@@ -5,23 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exceptions', '0005_transition_exception_to_at'),
-        ('feedback', '0001_initial'),
+        ("exceptions", "0005_transition_exception_to_at"),
+        ("feedback", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecurringFailureRule',
+            name="RecurringFailureRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('negatives', models.PositiveSmallIntegerField(default=5, help_text='This many negative items within the window open a root-cause analysis.')),
-                ('window_days', models.PositiveSmallIntegerField(default=30)),
-                ('process', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='recurring_failure_rule', to='exceptions.process')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "negatives",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="This many negative items within the window open a root-cause analysis.",
+                    ),
+                ),
+                ("window_days", models.PositiveSmallIntegerField(default=30)),
+                (
+                    "process",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recurring_failure_rule",
+                        to="exceptions.process",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('negatives__gte', 1)), name='recurring_rule_negatives_from_one'), models.CheckConstraint(condition=models.Q(('window_days__gte', 1)), name='recurring_rule_window_from_one')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("negatives__gte", 1)), name="recurring_rule_negatives_from_one"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("window_days__gte", 1)), name="recurring_rule_window_from_one"
+                    ),
+                ],
             },
         ),
     ]
