@@ -189,3 +189,14 @@ access.allow_roles(
     roles=(Role.PROCESS_OWNER, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR),
     refusal="Only process owners, operations leads and administrators open a root-cause analysis.",
 )
+
+
+@access.register_rule(RootCauseAnalysis, "move_actions")
+def _may_move_its_actions(user, rca):
+    """Move the RCA's corrective actions at all: who runs it, or the owner of one of its actions (each action's
+    own rule then says which)."""
+    if _runs_rca(user, rca) or CorrectiveAction.objects.filter(rca=rca, owner=user).exists():
+        return access.ALLOW
+    return access.Decision(
+        False, "Only who runs this analysis or owns one of its actions updates its actions."
+    )

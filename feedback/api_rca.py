@@ -292,6 +292,7 @@ class RcaViewSet(
     def move_action(self, request, pk=None):
         """Start, complete (with `evidence`) or cancel one of its corrective actions (the action's owner too)."""
         rca = self.get_object()
+        self._runs(rca, "move_actions")
         payload = MoveActionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

@@ -60,9 +60,25 @@ def _people(rca: RootCauseAnalysis):
     return people.order_by("first_name", "last_name", "username")
 
 
+VERBS = {
+    "rca.opened": "opened the analysis",
+    "rca.updated": "edited the analysis",
+    "rca.why_added": "added a why",
+    "rca.why_edited": "edited a why",
+    "rca.whys_reordered": "reordered the whys",
+    "rca.why_removed": "removed a why",
+    "rca.loop_closed": "recorded who was told",
+    "rca.effectiveness_recorded": "recorded the effectiveness",
+    "corrective_action.added": "added a corrective action",
+    "corrective_action.start": "started a corrective action",
+    "corrective_action.complete": "completed a corrective action",
+    "corrective_action.cancel": "cancelled a corrective action",
+}
+
+
 def _timeline(rca: RootCauseAnalysis) -> list:
     action_ids = [str(a.pk) for a in rca.actions.all()]
-    return list(
+    events = list(
         AuditEvent.objects.filter(
             Q(object_type=RootCauseAnalysis._meta.label_lower, object_id=str(rca.pk))
             | Q(object_type=CorrectiveAction._meta.label_lower, object_id__in=action_ids)
@@ -70,6 +86,11 @@ def _timeline(rca: RootCauseAnalysis) -> list:
         .select_related("actor")
         .order_by("-at", "-pk")[:50]
     )
+    steps = lifecycle.table_of(RootCauseAnalysis).rows
+    for event in events:
+        step = steps.get(event.verb.removeprefix("rca."))
+        event.label = VERBS.get(event.verb) or (step.label.lower() if step else event.verb)
+    return events
 
 
 def _shown(user, items: list) -> list:
@@ -200,10 +221,9 @@ def rca_whys(request: HttpRequest, pk: int) -> HttpResponse:
 def rca_actions(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a corrective action, or start, complete (with evidence) or cancel one (its owner may too)."""
     if "step" in request.POST:
-        rca = selectors_rca.rca_for_page(request.user, pk)
+        rca = _working(request, pk, "move_actions")
         form = ActionStepForm(request.POST)
         if not form.is_valid():
-            access.require(request.user, "change", rca)
             return _page(request, rca, status=400)
         found = (
             CorrectiveAction.objects.filter(rca=rca, pk=form.cleaned_data["action"])

@@ -88,7 +88,7 @@ def test_one_notice_per_owner_naming_each_of_their_processes():
     assert "Returns" in notice.body and "Saturday delivery" in notice.body
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two runs at once need PostgreSQL's row locks")
 def test_two_runs_at_once_open_one_rca():
     world = rca_world()

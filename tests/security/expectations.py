@@ -129,6 +129,14 @@ requester = own("am")
 IMPORTERS = roles("lead", "steward", "admin")  # the import pages' door
 
 
+# Root-cause analyses (feedback/access_rules.py): the process owner's; leads of the customers' regions; the
+# account managers whose customer's feedback triggered it; auditors and administrators. Run by the process
+# (or RCA) owner and administrators; the loop closed by them or an account manager who sees it.
+sees_rca = either(own("owner", "am"), in_region("lead"), roles(*WIDE))
+runs_rca = either(own("owner"), roles("admin"))
+closes_loop = either(own("owner", "am"), roles("admin"))
+
+
 def wrong_state(role: str, kind: str) -> int:
     """The world's requests are under review: a transition from another state is a 409 to anyone who sees
     the request, whoever they are (STYLE.md: a lifecycle row checks *from* before *who*)."""
@@ -439,6 +447,24 @@ ROUTES: dict[str, Row] = {
     ),
     "feedback-detail": Row(obj="feedback", sees=sees_feedback),
     "feedback-confirm-sentiment": Row(obj="feedback", sees=sees_feedback, write=confirms_sentiment),
+    # --- feedback: root-cause analyses (the world's RCAs are open) -----------------------------------
+    "feedback:rca-board": page("GET"),
+    "feedback:rca": page("GET", obj="rca", sees=sees_rca),
+    **{
+        f"feedback:rca-{name}": page("POST", obj="rca", sees=sees_rca, write=runs_rca)
+        for name in ("analysis", "whys", "actions", "step")
+    },
+    "feedback:rca-loop": page("POST", obj="rca", sees=sees_rca, write=closes_loop),
+    "rca-list": Row(write=roles("owner", "lead", "admin")),
+    **{
+        f"rca-{name}": Row(obj="rca", sees=sees_rca, write=runs_rca)
+        for name in ("detail", "start-analysis", "cancel", "whys", "reorder-whys", "actions", "move-action")
+    },
+    **{
+        f"rca-{name}": Row(obj="rca", sees=sees_rca, write=wrong_state)
+        for name in ("plan-actions", "verify", "close")
+    },
+    "rca-loop-closures": Row(obj="rca", sees=sees_rca, write=closes_loop),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.

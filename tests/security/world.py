@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, RootCauseAnalysis
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
@@ -52,6 +52,19 @@ class World:
     def obj(self, key: str, kind: str, role: str):
         found = self.objects[(key, kind)]
         return found[role] if isinstance(found, dict) else found
+
+
+def rca_of(process, region, customer) -> RootCauseAnalysis:
+    """An open RCA on the process (its owner's), about the region's customer, triggered by one detractor."""
+    rca = RootCauseAnalysis.objects.create(
+        process=process, owner=process.owner, problem=f"Late on {process.name}"
+    )
+    rca.regions.set([region])
+    item = FeedbackItem.objects.create(
+        customer=customer, source="nps_survey", score=2, received_on=timezone.localdate(), process=process
+    )
+    rca.triggering_items.set([item])
+    return rca
 
 
 def build_world() -> World:
@@ -168,6 +181,7 @@ def build_world() -> World:
             sentiment_machine_suggested=True,
             sentiment_needs_confirmation=True,
         )
+        rca = rca_of(process, region, customer)
         world.objects.update(
             {
                 ("customer", kind): customer,
@@ -184,6 +198,7 @@ def build_world() -> World:
                 ("extension", kind): extension,
                 ("threshold-policy", kind): policy,
                 ("feedback", kind): feedback,
+                ("rca", kind): rca,
             }
         )
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea
