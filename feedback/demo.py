@@ -11,6 +11,7 @@ import random
 from django.utils import timezone
 
 from exceptions.models import Process
+from feedback import demo_rca  # noqa: F401  (the RCAs of the demo register their own seed on import)
 from feedback.models import FeedbackItem, Source
 from feedback.services import items as services
 from intimacy_ops import seeding
