@@ -22,6 +22,8 @@ What it writes:
   (lead- or board-routed by the region's thresholds), the board's reviews of board-routed requests (open
   for those under review, decided with the chair's outcome otherwise) with members' votes, and the
   overdue-review escalations;
+- set-based, with `--feedback N`: N feedback items (bench/generate_feedback.py: a history and the same
+  30-day window of 10 clusters whatever N);
 - by COPY, with `--reviews N` / `--escalations N`: more until the table holds N (bench/generate_topups.py:
   board re-reviews, mostly decided; escalations on cases, mostly resolved, some raised to a role nobody
   holds in APAC).
@@ -80,6 +82,7 @@ def main() -> None:
     parser.add_argument("--due", type=float, default=0.0, help="share left past its line, unswept")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--fresh", action="store_true", help="drop and create the database first")
+    parser.add_argument("--feedback", type=int, default=0, help="feedback items (bench/generate_feedback.py)")
     parser.add_argument("--people-file", help="write the usernames per role here (JSON), for bench/load.py")
     args = parser.parse_args()
     if args.exceptions is None:
@@ -120,12 +123,45 @@ def generate(url: str, args) -> dict:
     if getattr(args, "people_file", None):
         Path(args.people_file).write_text(json.dumps(people.usernames, indent=1))
     counts = generate_rows.copy_everything(args, people)
+    if getattr(args, "feedback", 0):
+        counts["feedback_feedbackitem"] = _feedback(args.feedback)
     total = time.perf_counter() - started
     for table, (rows, seconds) in counts.items():
         print(f"  {table:<28} {rows:>10,} rows  {seconds:6.1f} s  ({rows / max(seconds, 1e-9):,.0f} rows/s)")
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"generated in {total:.1f} s (load average {load}) on {datetime.date.today().isoformat()}")
     return {table: rows for table, (rows, _) in counts.items()}
+
+
+def _feedback(total: int) -> tuple[int, float]:
+    """`total` feedback items, set-based: the window's (10 clusters of 8 detractors) and a history before it."""
+    import generate_feedback
+    from django.utils import timezone
+
+    from exceptions.models import Process
+    from segments.models import Customer
+
+    step = time.perf_counter()
+    customers = list(Customer.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
+    processes = list(Process.objects.order_by("pk").values_list("pk", flat=True))
+    today, per_day = timezone.localdate(), 2_000
+    written = generate_feedback.window(
+        per_day=per_day,
+        clusters=processes[:10],
+        cluster=8,
+        customers=customers,
+        processes=processes,
+        today=today,
+    )
+    written += generate_feedback.history(
+        start=0,
+        count=max(total - written, 0),
+        per_day=per_day,
+        customers=customers,
+        processes=processes,
+        today=today,
+    )
+    return written, time.perf_counter() - step
 
 
 if __name__ == "__main__":
