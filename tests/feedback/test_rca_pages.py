@@ -2,10 +2,7 @@
 overdue flags, the loop, the steps and what closing still needs), the process owner's home card, and the
 board's and page's query counts not growing with rows."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from feedback.models import RootCauseAnalysis
 from tests.feedback.factories import RootCauseAnalysisFactory, action, why
