@@ -37,6 +37,9 @@ def main() -> None:
     parser.add_argument("--cluster", type=int, default=8, help="detractors per cluster process in the window")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of the crossing query per round"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -81,6 +84,27 @@ def _timed_check(repeat: int) -> tuple[float, int, float]:
     assert open_recurring_rcas().counts["opened"] == 0  # idempotent: the RCAs are there
     again = time.perf_counter() - started
     return statistics.median(times), opened, again
+
+
+def _explain(today) -> None:
+    import datetime
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from feedback.services_rca.recurring import negatives_in
+
+    start = today - datetime.timedelta(days=29)
+    sql, params = (
+        negatives_in(start, today)
+        .values("process")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        print("\n".join("    " + row[0] for row in cursor.fetchall()))
 
 
 def run(args) -> None:
@@ -132,6 +156,8 @@ def run(args) -> None:
         print(f"  recurring-failure check: {median * 1000:.0f} ms (median of {args.repeat}), opened {opened} RCAs; "
               f"again with them in place {again * 1000:.0f} ms; load average {load}")  # fmt: skip
         figures.append(median)
+        if args.explain:
+            _explain(today)
         started = time.perf_counter()
     print(f"round 2 / round 1: {figures[1] / figures[0]:.2f}× (goal ≤ 1.3×)")
 
