@@ -31,7 +31,7 @@ class RcaFilter(ScopedFilterSet):
     process = ScopedModelChoiceFilter(model=Process, label="Process id")
     region = RegionFilter(field_name="regions", distinct=True)
     mine = filters.BooleanFilter(method="filter_mine", label="Yours: you own it or its process")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="With an overdue corrective action")
+    overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue action")
 
     class Meta:
         model = RootCauseAnalysis
