@@ -1,6 +1,6 @@
 """Overdue corrective actions climb the escalation ladder (issue 16, item 5).
 
-An open corrective action (planned or in progress) past its due date is escalated once (the escalations'
+An open corrective action (planned or in progress) of an active RCA past its due date is escalated once (the escalations'
 one-open-per-subject-and-reason constraint): level 1 to the action's owner by name, after a day
 unacknowledged to the operations leads of the region (the RCA's region when its customers are in one,
 else the process owner's when they have one region, else every region's), after one more day to the
@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from feedback.lifecycles import ACTIVE
 from feedback.models import CorrectiveAction
 from intimacy_ops import checks
 from intimacy_ops.accounts.roles import Role
@@ -65,7 +66,10 @@ def escalate_overdue_actions(*, today: datetime.date | None = None) -> checks.Ch
         reason=REASON,
         resolved_at__isnull=True,
     )
-    still_open = CorrectiveAction.objects.filter(status__in=CorrectiveAction.OPEN_STATUSES, due_on__lt=today)
+    # An action of a cancelled analysis is nobody's to chase any more: only active RCAs' actions climb.
+    still_open = CorrectiveAction.objects.filter(
+        status__in=CorrectiveAction.OPEN_STATUSES, due_on__lt=today, rca__status__in=ACTIVE
+    )
     ids = list(still_open.filter(~Exists(already)).order_by("pk").values_list("pk", flat=True))
 
     def escalate(actions: list[CorrectiveAction]) -> int:

@@ -84,6 +84,10 @@ def test_an_overdue_action_climbs_owner_then_lead_then_administrators_once_per_l
     late = action(rca, doer, days=-2)
     action(rca, doer, days=3)  # not due yet
     action(rca, doer, status="done", days=-5)  # done: never escalated
+    dropped = RootCauseAnalysisFactory(
+        process=world.process, status="cancelled", cancel_reason="A duplicate."
+    )
+    action(dropped, doer, days=-9)  # the analysis was cancelled: nobody chases its action
 
     call_command("run_checks", "feedback.corrective_actions_overdue")
     call_command("run_checks", "feedback.corrective_actions_overdue")
