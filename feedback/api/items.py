@@ -26,11 +26,6 @@ class FeedbackSerializer(serializers.ModelSerializer):
         help_text='Confidential: "***" unless the customer is yours or granted.'
     )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    # A plain string: "" until a person corrects the machine (an enum of the three labels refused the "").
-    sentiment_corrected_from = serializers.CharField(
-        read_only=True,
-        help_text='The machine\'s label a person corrected: positive | neutral | negative; "" if none.',
-    )
     sentiment = serializers.ChoiceField(
         choices=Sentiment.choices,
         read_only=True,
