@@ -19,6 +19,7 @@ from feedback.lifecycles import ACTIVE
 from feedback.models import CorrectiveAction
 from intimacy_ops import checks
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.escalations import reach
 from intimacy_ops.escalations import services as escalations
 from intimacy_ops.escalations.models import Escalation
 
@@ -29,6 +30,10 @@ LADDER = [
     {"role": Role.ADMINISTRATOR.value, "after_minutes": 48 * 60},
 ]
 BATCH_SIZE = 200
+# Its first rung names the action's owner; the others are roles, which may fall through (escalations/reach.py).
+reach.register_ladders(
+    "feedback.corrective_actions_overdue", lambda: [("Overdue corrective actions", LADDER[1:])]
+)
 
 
 def _region_id(action: CorrectiveAction):
