@@ -1,4 +1,5 @@
-"""What governance puts on the board members' and chairs' home pages: reviews waiting for their vote, next meetings."""
+"""What governance puts on the home pages: reviews waiting for a member's vote, next meetings, and the impact
+assessments waiting for a process owner."""
 
 from governance.selectors import meetings as meeting_selectors
 from governance.selectors import reviews as selectors
@@ -16,6 +17,17 @@ from intimacy_ops.accounts.selectors import head_and_count, register_home_card
 def _waiting_for_vote(user) -> dict:
     waiting = selectors.waiting_for_vote(user).select_related("board", "exception")  # what the card shows
     return head_and_count(waiting)
+
+
+@register_home_card(
+    key="impact-waiting",
+    title="Impact assessments waiting for you",
+    roles={Role.PROCESS_OWNER},
+    template="governance/home/_impact_waiting.html",
+    order=5,
+)
+def _impact_waiting(user) -> dict:
+    return head_and_count(selectors.impact_waiting_for(user))
 
 
 @register_home_card(

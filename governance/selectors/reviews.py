@@ -86,3 +86,15 @@ def standard_change_of(review: Review):
         .filter(review=review)
         .first()
     )
+
+
+def impact_waiting_for(user) -> QuerySet:
+    """Open reviews on this user's processes whose impact assessment they have not written yet (a request's
+    process, or the process a proposal is about): oldest first, with what the card shows."""
+    owned = Q(exception__process__owner=user) | Q(process__owner=user)
+    return (
+        access.visible(user, Review)
+        .filter(owned, status=Review.Status.OPEN, impact_updated_at__isnull=True)
+        .select_related("exception__customer", "exception__process", "process", "board")
+        .order_by("opened_at", "id")
+    )
