@@ -186,6 +186,8 @@ ROUTES: dict[str, Row] = {
     "accounts:logout": page("POST", write=anyone),
     "audit-trail": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
     "audit-verify": page("GET POST", read=roles(*WIDE), write=roles(*WIDE)),
+    "audit-trail-csv": page("GET", read=roles(*WIDE)),
+    "audit-verify-download": page("GET", read=roles(*WIDE)),
     "notifications": page("GET"),
     "accounts:profile": page("GET POST", write=anyone),
     "notifications-read": page("POST", write=anyone),
