@@ -12,6 +12,11 @@ the owner. Stored flat in `Review.impact` (JSON) so the API, the page and the au
     monthly_cost_similar  the estimated monthly cost of the similar active exceptions
     risk                  low | medium | high | critical
     notes                 the owner's words
+    edited                the fields the owner set to a value of their own (kept as they wrote them)
+
+While the review is open, `current` shows the data's figures as they are today (similar active exceptions,
+the segment's load after a tier change), except the fields the owner edited; a closed review shows what the
+board decided on.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -82,6 +87,27 @@ def assess_impact(review: Review) -> dict:
     return impact
 
 
+# What the owner writes in their own words; never replaced by the data's figures.
+OWN_WORDS = {"notes"}
+
+
+def _edited(impact: dict, updated: bool) -> set[str]:
+    if "edited" in impact:
+        return set(impact["edited"])
+    return set(EDITABLE) if updated else set()  # edited before the list was kept: all of it is theirs
+
+
+def current(review: Review) -> dict:
+    """The assessment to show: an open review's figures computed now (the owner's edits kept), a closed
+    review's as stored."""
+    stored = review.impact or {}
+    if review.status != Review.Status.OPEN or not stored:
+        return stored
+    mine = _edited(stored, review.impact_updated_at is not None) | OWN_WORDS
+    fresh = assess_impact(review)
+    return {**stored, **{name: value for name, value in fresh.items() if name not in mine}}
+
+
 def _clean(name: str, kind: str, value):
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, int | str):
@@ -136,7 +162,11 @@ def update_impact(*, review: Review, actor, **fields) -> Review:
             raise errors.PermissionDenied("Only the process's owner edits the impact assessment.")
         lifecycle.require_state(review, "edit the impact", {Review.Status.OPEN})
         before = {name: review.impact.get(name) for name in cleaned}
-        review.impact = {**review.impact, **cleaned}
+        # A field set to what the data says today stays live; one set to another value is the owner's.
+        fresh = assess_impact(review)
+        differs = {name for name, value in cleaned.items() if value != fresh.get(name)}
+        edited = (_edited(review.impact, review.impact_updated_at is not None) - set(cleaned)) | differs
+        review.impact = {**review.impact, **cleaned, "edited": sorted(edited)}
         review.impact_updated_at = timezone.now()
         review.impact_updated_by = actor
         review.save(update_fields=["impact", "impact_updated_at", "impact_updated_by"])

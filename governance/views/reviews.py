@@ -136,7 +136,7 @@ def _review_context(request, review, **forms_) -> dict:
         "sits": tally.is_member(user),
         "is_open": is_open,
         "is_owner": is_owner,
-        "impact": review.impact or {},
+        "impact": impact.current(review),
         "co_opted_rows": voting.rows_of(review, "co_opted"),
         "declared": [row for row in voting.rows_of(review, "declared_interests") if row.member_id == user.pk],
         **shaped_context(user, review),

@@ -1,0 +1,61 @@
+"""The impact assessment of an open review shows the data as it is when read: exceptions on the process that
+became active since the review opened, a segment's load after a tier change; what the owner wrote stays, and a
+decided review keeps what the board decided on (issue 18, defect 4)."""
+
+import pytest
+
+from exceptions.models import ExceptionRequest
+from exceptions.services import lifecycle
+from governance.models import Review
+from governance.services import impact
+from segments.models import Customer
+from tests.exceptions.factories import ExceptionRequestFactory, scenario
+from tests.factories import PASSWORD
+from tests.segments.factories import CustomerFactory, SegmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def s():
+    return scenario()
+
+
+def _figures(client, user, review) -> dict:
+    assert client.login(username=user.username, password=PASSWORD)
+    return client.get(f"/governance/reviews/{review.pk}/").context["impact"]
+
+
+def _open_review(s):
+    tier = SegmentFactory(name="Gold", capacity=3)
+    Customer.objects.filter(pk=s.acme.pk).update(segment=tier)
+    exception = ExceptionRequestFactory(customer=s.acme, process=s.fulfilment, estimated_monthly_cost=9000)
+    lifecycle.submit_request(exception=exception, actor=exception.requested_by)
+    return Review.objects.get(exception=exception), tier
+
+
+def test_similar_active_and_tier_load_are_the_data_of_today_while_the_review_is_open(s, client):
+    review, tier = _open_review(s)
+    assert (review.impact["similar_active"], review.impact["segment_customers"]) == (0, 1)
+    for _ in range(2):  # two requests on the same process start after the review opened
+        ExceptionRequestFactory(
+            customer=s.borealis, process=s.fulfilment, status=ExceptionRequest.Status.ACTIVE
+        )
+    CustomerFactory.create_batch(3, region=s.acme.region, segment=tier)  # the tier change: 4 of 3 now
+    shown = _figures(client, s.dan, review)
+    assert shown["similar_active"] == 2
+    assert shown["segment_customers"] == 4
+    assert shown["capacity_effect"] == "Gold serves 4 of 3 customers: over capacity."
+
+
+def test_what_the_owner_wrote_stays_and_a_decided_review_keeps_its_figures(s, client):
+    review, _ = _open_review(s)
+    impact.update_impact(review=review, actor=s.olivia, similar_active=5, customers_holding=0, notes="Seen.")
+    ExceptionRequestFactory(customer=s.borealis, process=s.fulfilment, status=ExceptionRequest.Status.ACTIVE)
+    shown = _figures(client, s.dan, review)
+    assert (shown["similar_active"], shown["notes"]) == (5, "Seen.")  # the owner's figure, not the data's
+    assert shown["customers_holding"] == 1  # set to what the data said then: stays live
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.DECIDED)
+    ExceptionRequestFactory(customer=s.borealis, process=s.fulfilment, status=ExceptionRequest.Status.ACTIVE)
+    review.refresh_from_db()
+    assert _figures(client, s.dan, review)["customers_holding"] == 0  # as stored when decided
