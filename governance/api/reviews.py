@@ -137,6 +137,15 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, review):
+        data = super().to_representation(review)
+        view = self.context.get("view")
+        if (
+            getattr(view, "action", None) == "retrieve"
+        ):  # one review: its figures as of now, as the page shows
+            data["impact"] = impact.current(review)
+        return data
+
     def _tally(self, review):
         if not hasattr(review, "_tally"):
             review._tally = voting.tally(review)

@@ -59,3 +59,12 @@ def test_what_the_owner_wrote_stays_and_a_decided_review_keeps_its_figures(s, cl
     ExceptionRequestFactory(customer=s.borealis, process=s.fulfilment, status=ExceptionRequest.Status.ACTIVE)
     review.refresh_from_db()
     assert _figures(client, s.dan, review)["customers_holding"] == 0  # as stored when decided
+
+
+def test_the_api_gives_one_review_with_the_figures_the_page_shows(s, client):
+    review, _ = _open_review(s)
+    ExceptionRequestFactory(customer=s.borealis, process=s.fulfilment, status=ExceptionRequest.Status.ACTIVE)
+    assert client.login(username=s.dan.username, password=PASSWORD)
+    answer = client.get(f"/api/v1/reviews/{review.pk}/")
+    assert answer.status_code == 200
+    assert answer.json()["impact"]["similar_active"] == 1
