@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from intimacy_ops.accounts.demo import DEMO_PASSWORD
+from intimacy_ops.accounts.models import User
 from tests.canary.flows import (
     BREAK_GLASS_WHY,
     CANARY_EMAIL,
@@ -142,7 +143,9 @@ def browse(browser, base_url: str, run: Run) -> None:
     form.locator('input[name="until"]').fill(until.isoformat())
     with sam.page.expect_navigation():
         form.get_by_test_id("grant").click()
-    expect(sam.page.get_by_test_id("grant-row")).to_contain_text("ccb.dan")
+    expect(sam.page.get_by_test_id("grant-row")).to_contain_text(
+        User.objects.get(username="ccb.dan").display_name
+    )
 
     # The grantee looks: unmasked, logged.
     dan = person("ccb.dan")
@@ -166,10 +169,16 @@ def browse(browser, base_url: str, run: Run) -> None:
 
     # steward.sam reviews the session, then downloads the data-subject export (the canary, by design).
     sam.visit("/segments/privacy/break-glass/")
-    row = sam.page.get_by_test_id("open-sessions").get_by_test_id("session-row").filter(has_text="ccb.erin")
+    row = (
+        sam.page.get_by_test_id("open-sessions")
+        .get_by_test_id("session-row")
+        .filter(has_text=User.objects.get(username="ccb.erin").display_name)
+    )
     with sam.page.expect_navigation():
         row.get_by_test_id("accept").click()
-    expect(sam.page.get_by_test_id("reviewed-sessions")).to_contain_text("ccb.erin")
+    expect(sam.page.get_by_test_id("reviewed-sessions")).to_contain_text(
+        User.objects.get(username="ccb.erin").display_name
+    )
     sam.visit("/segments/privacy/access-log/")
     sam.visit(customer_page)  # still masked to her: the export below is the one justified look
     sam.page.get_by_test_id("subject-export-purpose").fill(EXPORT_PURPOSE)

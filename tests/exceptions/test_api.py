@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -135,6 +136,14 @@ def test_editing_a_draft_revalidates_and_records(s, signed_in_api):
     )
     assert response.status_code == 200, response.content
     assert response.json()["title"] == "Saturday and Sunday deliveries"
+    # A draft's edits are recorded once per window of typing (issue 18, defect 8): this one came within a
+    # minute of its creation, the next one after the window is recorded.
+    assert AuditEvent.objects.filter(verb="exception.changed").count() == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+        response = client.patch(
+            f"/api/v1/exceptions/{body['id']}/", {"title": "Weekend deliveries"}, format="json"
+        )
+    assert response.status_code == 200, response.content
     assert AuditEvent.objects.filter(verb="exception.changed").count() == 1
 
 

@@ -103,6 +103,8 @@ def test_sequence_counts_every_calendar_change_and_a_cancelled_meeting_says_so(s
 
 def test_a_meeting_scheduled_on_the_page_in_paris_time_is_exported_in_utc(s, browse, settings):
     settings.TIME_ZONE = "Europe/Paris"
+    s.carol.time_zone = "Europe/Paris"  # the page reads times in its user's zone (issue 18, item 6)
+    s.carol.save(update_fields=["time_zone"])
     client = browse(s.carol)
     response = client.post(
         "/governance/meetings/new/",

@@ -155,7 +155,10 @@ def test_break_glass_from_the_customer_page_and_review_on_the_steward_page(world
     # The steward's unread notification shows in the header and on the notifications page.
     notifications = client.get("/notifications/")
     assert 'data-testid="unread-count"' in notifications.content.decode()
-    assert "Break-glass: ops.oscar opened Acme Logistics" in notifications.content.decode()
+    assert (
+        f"Break-glass: {world.people['ops.oscar'].display_name} opened Acme Logistics"
+        in notifications.content.decode()
+    )
     client.post("/notifications/read/")
     assert 'data-testid="unread-count"' not in client.get("/notifications/").content.decode()
 
