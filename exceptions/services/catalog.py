@@ -179,21 +179,7 @@ def publish_version(
             )
             hooks.request_version_review(version, change)
             return version
-        before = process.version
-        process.version = version.number
-        process.save(update_fields=["version", "updated_at"])
-        audit.record(
-            actor=actor,
-            verb="process.version_published",
-            obj=process,
-            before={"version": before},
-            after={
-                "version": version.number,
-                "standard_options": version.standard_options,
-                "authority": authority,
-            },
-            comment=change_note,
-        )
+        standard.take_effect(process, version, actor=actor, authority=authority, comment=change_note)
     return version
 
 

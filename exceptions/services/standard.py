@@ -123,25 +123,31 @@ def put_into_effect(*, version: ProcessVersion, actor, comment: str = "") -> Pro
     """The board approved a pending version: it becomes the process's current version (authority: board)."""
     with transaction.atomic():
         version, process = _locked(version)
-        before = process.version
         version.status = ProcessVersion.Status.PUBLISHED
         version.effective_on = max(version.effective_on, timezone.localdate())
         version.save(update_fields=["status", "effective_on"])
-        process.version = version.number
-        process.save(update_fields=["version", "updated_at"])
-        audit.record(
-            actor=actor,
-            verb="process.version_published",
-            obj=process,
-            before={"version": before},
-            after={
-                "version": version.number,
-                "standard_options": version.standard_options,
-                "authority": "board",
-            },
-            comment=comment,
-        )
+        take_effect(process, version, actor=actor, authority="board", comment=comment)
     return version
+
+
+def take_effect(process: Process, version: ProcessVersion, *, actor, authority: str, comment: str) -> None:
+    """The process follows `version` from now on: one audit event `process.version_published` naming who decided
+    (`authority`: the owner's own right, or the board's approval of a controlled process's change)."""
+    before = process.version
+    process.version = version.number
+    process.save(update_fields=["version", "updated_at"])
+    audit.record(
+        actor=actor,
+        verb="process.version_published",
+        obj=process,
+        before={"version": before},
+        after={
+            "version": version.number,
+            "standard_options": version.standard_options,
+            "authority": authority,
+        },
+        comment=comment,
+    )
 
 
 def reject(*, version: ProcessVersion, actor, comment: str = "") -> ProcessVersion:

@@ -180,29 +180,18 @@ class BoardRevocationViewSet(viewsets.GenericViewSet):
         payload = BoardRevocationSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         exception = access.get_visible(request.user, ExceptionRequest, pk=payload.validated_data["exception"])
-        exception = outcomes.revoke_exception(
-            exception=exception, actor=request.user, reason=payload.validated_data["reason"]
-        )
+        exception = self.end(exception, actor=request.user, reason=payload.validated_data["reason"])
         return Response(RevokedSerializer(exception).data)
 
+    def end(self, exception, *, actor, reason):
+        return outcomes.revoke_exception(exception=exception, actor=actor, reason=reason)
 
-class BoardSunsetViewSet(viewsets.GenericViewSet):
+
+class BoardSunsetViewSet(BoardRevocationViewSet):
     """The chair of the board covering an active exception sunsets it at once, with a reason (issue 17)."""
 
-    serializer_class = BoardRevocationSerializer
-
-    @extend_schema(
-        request=BoardRevocationSerializer,
-        responses={200: RevokedSerializer, **_errors(400, 401, 403, 404, 409)},
-    )
-    def create(self, request):
-        payload = BoardRevocationSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        exception = access.get_visible(request.user, ExceptionRequest, pk=payload.validated_data["exception"])
-        exception = outcomes.end_for_board(
-            exception=exception, actor=request.user, reason=payload.validated_data["reason"], action="sunset"
-        )
-        return Response(RevokedSerializer(exception).data)
+    def end(self, exception, *, actor, reason):
+        return outcomes.end_for_board(exception=exception, actor=actor, reason=reason, action="sunset")
 
 
 def register(router) -> None:
