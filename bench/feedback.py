@@ -1,4 +1,4 @@
-"""The recurring-failure check at size (issue 16): does its time follow the clusters, or the table?
+"""Feedback at size (issue 16): sentiment throughput, the inbox's first page, the recurring-failure check.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_feedback .venv/bin/python bench/feedback.py \
         --items 500000        # then twice as many, the same clusters
@@ -11,7 +11,15 @@ runs the check --repeat times from no RCA (the RCAs it opened deleted between ru
 RCAs in place (nothing to open); printed: the median time, the RCAs opened, the ratio round 2 / round 1
 (goal ≤ 1.3×) and the load average.
 
-The sentiment throughput and the inbox's p95 are the feedback items' side (issue 16, part A): not here.
+Sentiment throughput (once, before the rows: it does not depend on the table): `feedback.sentiment.suggest` —
+what the import and the API call per item — over --texts feedback-like texts (bench_sentiment.py: 1–4
+sentences each, praise, complaints, negations, intensifiers, the generated rows' texts), on one core (the
+process pinned to one CPU), items/s by wall clock and by CPU time; beside it VADER's raw `polarity_scores` on the
+same texts (the baseline: what suggest adds is the label, the confidence and the rationale).
+
+The inbox's first page (each round, after the check): `/feedback/` through the Django test client as an account
+manager (the customers of every --manager-share-th customer) and as an operations lead of the region (every
+item), 2 warm-up then --requests timed requests each: median and p95 (goal p95 < 300 ms).
 """
 
 import argparse
@@ -36,6 +44,11 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=10)
     parser.add_argument("--cluster", type=int, default=8, help="detractors per cluster process in the window")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--texts", type=int, default=20_000, help="texts for the sentiment throughput")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests of the inbox per user")
+    parser.add_argument(
+        "--manager-share", type=int, default=20, help="the account manager has every Nth customer"
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument(
         "--explain", action="store_true", help="print the plan of the crossing query per round"
@@ -86,6 +99,77 @@ def _timed_check(repeat: int) -> tuple[float, int, float]:
     return statistics.median(times), opened, again
 
 
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _sentiment(count: int) -> None:
+    """Items/s of suggest() and of VADER's raw polarity_scores on the same texts, on one core."""
+    import bench_sentiment
+
+    from feedback import sentiment
+
+    texts = bench_sentiment.texts(count)
+    analyser = sentiment._analyser()  # the lexicon read once, outside the timing (as in a running process)
+    pinned = hasattr(os, "sched_setaffinity")
+    if pinned:
+        cpus = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(cpus)})
+    try:
+        figures = {}
+        for name, analyse in (("raw", analyser.polarity_scores), ("suggest", sentiment.suggest)):
+            analyse(texts[0])
+            wall, cpu = time.perf_counter(), time.process_time()
+            for text in texts:
+                analyse(text)
+            figures[name] = (
+                len(texts) / (time.perf_counter() - wall),
+                len(texts) / (time.process_time() - cpu),
+            )
+    finally:
+        if pinned:
+            os.sched_setaffinity(0, cpus)
+    words = sum(len(text.split()) for text in texts) / len(texts)
+    print(f"sentiment: {len(texts):,} texts ({len(set(texts)):,} distinct, {words:.1f} words on average), "
+          f"{'one core' if pinned else 'not pinned'}; load average {_load()}")  # fmt: skip
+    for name, label in (
+        ("suggest", "feedback.sentiment.suggest"),
+        ("raw", "VADER polarity_scores (baseline)"),
+    ):
+        wall, cpu = figures[name]
+        print(f"  {label}: {wall:,.0f} items/s (wall), {cpu:,.0f} items/s (CPU)")
+    print(f"  suggest / raw: {figures['suggest'][0] / figures['raw'][0]:.2f}× the baseline's throughput")
+
+
+def _timed_get(client, path: str, repeat: int) -> tuple[float, float]:
+    """Median and p95 (ms) of `repeat` GETs after 2 warm-up ones (as bench/dashboard.py)."""
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _inbox(users: dict, repeat: int) -> None:
+    from django.test import Client
+
+    from feedback.models import FeedbackItem
+    from intimacy_ops import access
+
+    for label, user in users.items():
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        seen = access.visible(user, FeedbackItem).count()
+        median, p95 = _timed_get(client, "/feedback/", repeat)
+        print(f"  inbox /feedback/ as {label} ({seen:,} items seen): median {median:.0f} ms, p95 {p95:.0f} ms "
+              f"of {repeat} (goal p95 < 300 ms); load average {_load()}")  # fmt: skip
+
+
 def _explain(today) -> None:
     import datetime
 
@@ -116,9 +200,12 @@ def run(args) -> None:
     from tests.exceptions.factories import ProcessFactory
     from tests.factories import RegionFactory, user_with
 
+    _sentiment(args.texts)
     today = timezone.localdate()
     emea = RegionFactory(code="EMEA")
     owner = user_with(Role.PROCESS_OWNER, regions=["EMEA"], username="owner.bench")
+    manager = user_with(Role.ACCOUNT_MANAGER, regions=["EMEA"], username="manager.bench")
+    lead = user_with(Role.OPERATIONS_LEAD, regions=["EMEA"], username="lead.bench")
     processes = [ProcessFactory(name=f"Process {n:02d}", owner=owner).pk for n in range(20)]
     Customer.objects.bulk_create(
         Customer(
@@ -130,6 +217,7 @@ def run(args) -> None:
             lifetime_value=1,
             strategic_value=1,
             support_complexity=1,
+            account_manager=manager if n % args.manager_share == 0 else None,
         )  # fmt: skip
         for n in range(2_000)
     )
@@ -152,9 +240,9 @@ def run(args) -> None:
         print(f"round {round_number}: {size:,} items ({in_window:,} in the window) written in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         median, opened, again = _timed_check(args.repeat)
-        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"  recurring-failure check: {median * 1000:.0f} ms (median of {args.repeat}), opened {opened} RCAs; "
-              f"again with them in place {again * 1000:.0f} ms; load average {load}")  # fmt: skip
+              f"again with them in place {again * 1000:.0f} ms; load average {_load()}")  # fmt: skip
+        _inbox({"account manager": manager, "operations lead": lead}, args.requests)
         figures.append(median)
         if args.explain:
             _explain(today)
