@@ -13,7 +13,7 @@ from django.utils import timezone
 from intimacy_ops import checks, notifications
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.bulk_update import update_from_values
-from intimacy_ops.escalations import reach
+from intimacy_ops.escalations import about, reach
 from intimacy_ops.escalations import services as escalations
 from segments.imports.running import queued_too_long
 from segments.models import ServiceCase, SlaPolicy
@@ -70,6 +70,7 @@ def _sla_ladders() -> list[tuple[str, list[dict]]]:
 
 
 reach.register_ladders("segments.sla", _sla_ladders)
+about.register_customer_subject(ServiceCase, "customer")  # the customer page's history
 
 
 class _Batch:

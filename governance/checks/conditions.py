@@ -19,6 +19,7 @@ from governance.models_decisions import Condition
 from governance.services.conditions import REASON
 from intimacy_ops import checks
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.escalations import about
 from intimacy_ops.escalations import services as escalations
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications import notify_many
@@ -32,6 +33,9 @@ CONDITION_LADDER = [
     {"role": Role.OPERATIONS_LEAD.value, "after_minutes": 2 * DAY},
     {"role": Role.ADMINISTRATOR.value, "after_minutes": 3 * DAY},
 ]
+
+
+about.register_customer_subject(Condition, "review__exception__customer")  # the customer page's history
 
 
 def _open():

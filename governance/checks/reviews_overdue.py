@@ -15,7 +15,7 @@ from django.utils import timezone
 from governance.models import Review
 from intimacy_ops import checks
 from intimacy_ops.accounts.roles import Role
-from intimacy_ops.escalations import reach
+from intimacy_ops.escalations import about, reach
 from intimacy_ops.escalations import services as escalations
 from intimacy_ops.escalations.models import Escalation
 
@@ -30,6 +30,7 @@ BATCH_SIZE = 200
 reach.register_ladders(
     "governance.reviews_overdue", lambda: [("Overdue board reviews", REVIEW_OVERDUE_LADDER[1:])]
 )
+about.register_customer_subject(Review, "exception__customer")  # the customer page's history
 
 
 def _region(review: Review):

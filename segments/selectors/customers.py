@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.escalations import about
 from intimacy_ops.pagination import capped_counts
 from segments.case_rows import case_row
 from segments.models import (
@@ -28,6 +29,9 @@ from segments.models import (
 from segments.selectors.cases import open_wait
 
 HISTORY_SHOWN = 50
+# The customer page's history: the latest closed cases and escalations about the customer (issue 16).
+CLOSED_SHOWN = 10
+ESCALATIONS_SHOWN = 10
 
 
 def customers_for(user) -> QuerySet[Customer]:
@@ -143,7 +147,8 @@ def tab_count_cap() -> int:
 
 
 def customer_detail(user, pk) -> dict:
-    """One customer (404 outside the user's scope), their segment history and the SLA state of open cases."""
+    """One customer (404 outside the user's scope), their segment history, the SLA state of open cases, and
+    their history: the latest closed cases and the escalations about them the user may see."""
     customer = access.get_visible(
         user,
         Customer.objects.select_related("segment", "region", "account_manager", "segment_locked_by"),
@@ -163,8 +168,15 @@ def customer_detail(user, pk) -> dict:
     case_totals = ServiceCase.objects.filter(customer=customer).aggregate(
         total=Count("id"), resolved=Count("id", filter=Q(resolved_at__isnull=False))
     )
+    closed_cases = ServiceCase.objects.filter(customer=customer, resolved_at__isnull=False).order_by(
+        "-resolved_at", "-id"
+    )
+    escalations = about.about_customer(user, customer.pk)
     return {
         "customer": customer,
+        "closed_cases": list(closed_cases[:CLOSED_SHOWN]),
+        "escalations": list(escalations[:ESCALATIONS_SHOWN]),
+        "escalations_total": escalations.count(),
         "open_cases": [case_row(case, now=now) for case in open_cases],
         "history": list(history[:HISTORY_SHOWN]),
         "history_total": history.count(),

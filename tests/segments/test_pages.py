@@ -279,6 +279,77 @@ def test_customer_detail_shows_figures_segment_history_sla_status_and_exceptions
     assert 'data-testid="lock-form"' not in response.content.decode()  # account managers do not lock
 
 
+def test_customer_history_shows_closed_cases_beside_the_open_ones(scene, browse):
+    evergreen = scene.customers["evergreen"]
+    response = browse(scene.bob).get(f"{CUSTOMERS}{evergreen.pk}/")
+    [closed] = response.context["closed_cases"]
+    assert closed.title == "Evergreen portal login"
+    assert response.context["open_cases"] == []
+    history = text(response).split("History", 1)[1]
+    assert "Closed cases Case Opened Resolved SLA P3 Evergreen portal login" in history and "Met" in history
+    # Acme's only case is open: its history has no closed case, and Evergreen's is not listed there.
+    acme = browse(scene.alice).get(f"{CUSTOMERS}{scene.customers['acme'].pk}/")
+    assert acme.context["closed_cases"] == [] and "No closed case yet." in text(acme)
+
+
+def test_customer_history_lists_the_escalations_about_the_customer_the_user_may_see(scene, browse):
+    acme, borealis = scene.customers["acme"], scene.customers["borealis"]
+    for who in (scene.alice, scene.oscar):  # its account manager (raised to her) and the region's lead
+        response = browse(who).get(f"{CUSTOMERS}{acme.pk}/")
+        escalations = response.context["escalations"]
+        assert escalations and {e.object_id for e in escalations} == {scene.cases["acme"].pk}
+        assert "Acme is down" in text(response).split("Closed cases", 1)[1].split("Escalations", 1)[1]
+        assert "No escalation about this customer" not in text(response)
+    # Nothing crossed a line on Borealis's case: the breach on Acme's is not shown there.
+    response = browse(scene.oscar).get(f"{CUSTOMERS}{borealis.pk}/")
+    assert response.context["escalations"] == []
+    assert "No escalation about this customer that you may see." in text(response)
+    # Amy manages Borealis, not Acme: the escalation raised to Alice is not hers to see, even on Acme's page.
+    response = browse(scene.amy).get(f"{CUSTOMERS}{acme.pk}/")
+    assert response.status_code == 200 and response.context["escalations"] == []
+
+
+def test_customer_history_keeps_a_resolved_escalation_marked_resolved(scene, browse):
+    from intimacy_ops.escalations.models import Escalation
+
+    page = f"{CUSTOMERS}{scene.customers['acme'].pk}/"
+    shown = browse(scene.oscar).get(page).context["escalations"]
+    assert shown and all(e.resolved_at is None for e in shown)
+    Escalation.objects.filter(pk=shown[0].pk).update(resolved_at=timezone.now())
+    response = browse(scene.oscar).get(page)
+    assert [e.pk for e in response.context["escalations"]][-1] == shown[0].pk  # open ones first
+    assert response.context["escalations"][-1].resolved_at is not None
+    items = text(response).split("Closed cases", 1)[1].split("Escalations", 1)[1].split("Resolved")
+    assert len(items) == 2 and "Acme is down" in items[1]  # the resolved one says so, last
+
+
+def test_customer_page_queries_do_not_grow_with_its_history(scene, browse, django_assert_max_num_queries):
+    evergreen, now = scene.customers["evergreen"], timezone.now()
+    client = browse(scene.bob)
+
+    def close_cases(count: int) -> int:
+        for index in range(count):
+            case = sla.open_case(
+                actor=scene.admin,
+                customer=evergreen,
+                priority="P4",
+                title=f"Old question {index}",
+                opened_at=now - datetime.timedelta(days=40, hours=index),
+            )
+            sla.resolve_case(actor=scene.admin, case=case, at=now - datetime.timedelta(days=39, hours=index))
+        client.get(f"{CUSTOMERS}{evergreen.pk}/")  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{CUSTOMERS}{evergreen.pk}/")
+        return len(queries), len(response.context["closed_cases"])
+
+    few, shown_few = close_cases(2)
+    many, shown_many = close_cases(28)
+    assert (shown_few, shown_many) == (3, 10)
+    assert many == few
+    with django_assert_max_num_queries(few):
+        client.get(f"{CUSTOMERS}{evergreen.pk}/")
+
+
 def test_waiting_case_shows_the_clock_paused(scene, browse):
     response = browse(scene.amy).get(f"{CUSTOMERS}{scene.customers['cobalt'].pk}/")
     [row] = response.context["open_cases"]

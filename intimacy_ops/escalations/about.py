@@ -1,0 +1,37 @@
+"""Escalations about one customer: the customer page's history (issue 16, item 6).
+
+Escalations point at any subject (a case, a review, a condition…). Apps declare which of their subjects
+belong to a customer, and by which lookup, from their `checks` modules (where they raise them):
+`about.register_customer_subject(ServiceCase, "customer")`, `(Review, "exception__customer")`. The kernel
+names no business model: it joins each registered content type with the ids its lookup finds.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from intimacy_ops import access
+from intimacy_ops.escalations.models import Escalation
+
+_subjects: dict[type, str] = {}
+
+
+def register_customer_subject(model: type, lookup: str) -> None:
+    """Escalations on `model` rows whose `lookup` (a customer id path, e.g. "customer") equals a customer
+    belong to that customer's history."""
+    _subjects[model] = lookup
+
+
+def about_customer(user, customer_id: int) -> QuerySet:
+    """The escalations this user may see whose subject belongs to the customer: open first, newest first."""
+    where = Q()
+    for model, lookup in _subjects.items():
+        ids = model._default_manager.filter(**{lookup: customer_id}).values("pk")
+        where |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    if not where:
+        return Escalation.objects.none()
+    return (
+        access.visible(user, Escalation)
+        .filter(where)
+        .select_related("target_user", "acknowledged_by")
+        .order_by("resolved_at", "-raised_at", "-id")
+    )
