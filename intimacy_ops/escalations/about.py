@@ -7,7 +7,7 @@ names no business model: it joins each registered content type with the ids its 
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from intimacy_ops import access
 from intimacy_ops.escalations.models import Escalation
@@ -33,5 +33,5 @@ def about_customer(user, customer_id: int) -> QuerySet:
         access.visible(user, Escalation)
         .filter(where)
         .select_related("target_user", "acknowledged_by")
-        .order_by("resolved_at", "-raised_at", "-id")
+        .order_by(F("resolved_at").asc(nulls_first=True), "-raised_at", "-id")
     )
