@@ -57,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     path("dashboard/", include("intimacy_ops.dashboard.urls")),
+    path("search/", include("intimacy_ops.search.urls")),
     path("api/v1/dashboard/summary/", dashboard_api.SummaryView.as_view(), name="api-dashboard-summary"),
     path("api/v1/dashboard/<slug:key>/", dashboard_api.PanelView.as_view(), name="api-dashboard-panel"),
     path("api/v1/", include(router.urls)),

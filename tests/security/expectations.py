@@ -189,6 +189,8 @@ ROUTES: dict[str, Row] = {
     "audit-trail-csv": page("GET", read=roles(*WIDE)),
     "audit-verify-download": page("GET", read=roles(*WIDE)),
     "notifications": page("GET"),
+    # The top bar's search: everyone signed in; what it finds is scoped (tests/search).
+    "search:results": page("GET"),
     "accounts:profile": page("GET POST", write=anyone),
     "notifications-read": page("POST", write=anyone),
     # Opening a notification marks it read and redirects: only your own exist for you.

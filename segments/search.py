@@ -1,0 +1,61 @@
+"""What segments gives the top bar's search (intimacy_ops/search): customers by name or external id, service
+cases by title or external id. Never `contact_email` or `personal_notes` (declared sensitive in privacy.py:
+the kernel refuses them)."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from intimacy_ops import search
+from segments.models import Customer, ServiceCase
+
+
+def _customer(customer: Customer) -> search.Hit:
+    segment = customer.segment.name if customer.segment_id else "unclassified"
+    return search.Hit(
+        title=customer.name,
+        url=reverse("segments:customer-detail", args=[customer.pk]),
+        meta=f"{customer.external_id} · {customer.region.code} · {segment}",
+    )
+
+
+def _case(case: ServiceCase) -> search.Hit:
+    # Cases have no page of their own: the case list, showing this case (open or resolved) of its customer.
+    query = urlencode({"customer": case.customer_id, "q": case.external_id, "status": "all"})
+    state = "open" if case.resolved_at is None else "resolved"
+    return search.Hit(
+        title=case.title or case.external_id,
+        url=f"{reverse('segments:case-list')}?{query}",
+        meta=f"{case.external_id} · {case.priority} · {state} · {case.customer.name}",
+    )
+
+
+search.register(
+    search.Kind(
+        key="customers",
+        label="Customers",
+        model=Customer,
+        fields=("name", "external_id"),
+        hit=_customer,
+        order=10,
+        hint="by name or external id",
+        prepare=lambda rows: rows.select_related("region", "segment").order_by("name", "pk"),
+        list_label="the customer list",
+        list_url=lambda q: f"{reverse('segments:customer-list')}?{urlencode({'q': q})}",
+    )
+)
+
+search.register(
+    search.Kind(
+        key="cases",
+        label="Service cases",
+        model=ServiceCase,
+        fields=("title", "external_id"),
+        hit=_case,
+        order=40,
+        hint="by title or external id",
+        prepare=lambda rows: rows.select_related("customer").order_by("-opened_at", "-pk"),
+        list_label="the case list",
+        list_url=lambda q: f"{reverse('segments:case-list')}?{urlencode({'q': q, 'status': 'all'})}",
+    )
+)
