@@ -4,7 +4,8 @@
 `status` (repeatable: `?status=active&status=approved`), `process` (id), `segment` (id, the customer's),
 `region` (code, one of yours), `route` (`lead`|`board`), `risk` (a risk rating), `customer` (id),
 `created_after`/`created_before`, `decided_after`/`decided_before`, `withdrawn_after`/`withdrawn_before`,
-`expires_after`/`expires_before` (ISO dates, inclusive), `sunset` (`true`: a sunset date is set). *Decided*
+`expires_after`/`expires_before` (ISO dates, inclusive), `sunset` (`true`: a sunset date is set), `q` (the
+top bar's search: the title contains it, or `#123`/`123` is the request's number; cut to 100 characters). *Decided*
 is the day of the transition into approved or rejected (the lead's or the board's decision), *withdrawn* the
 day of the transition into withdrawn. `ordering`: any key of `ORDERING_FIELDS`.
 """
@@ -14,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from exceptions.models import ExceptionRequest, ExceptionTransition, Process, RiskRating
+from intimacy_ops import search
 from intimacy_ops.filters import (
     RegionFilter,
     ScopedFilterSet,
@@ -70,6 +72,7 @@ class ExceptionFilter(ScopedFilterSet):
     sunset = filters.BooleanFilter(
         field_name="sunset_on", lookup_expr="isnull", exclude=True, label="true: a sunset date is set"
     )
+    q = filters.CharFilter(method="filter_q", label="Title contains, or the number (#123)")
 
     class Meta:
         model = ExceptionRequest
@@ -92,7 +95,13 @@ class ExceptionFilter(ScopedFilterSet):
             "expires_after",
             "expires_before",
             "sunset",
+            "q",
         ]
+
+    def filter_q(self, queryset, name, value):
+        text, _ = search.clean(value)
+        matches = search.condition(("title",), text, by_number=True) if text else None
+        return queryset.filter(matches) if matches is not None else queryset
 
     def filter_queryset(self, queryset):
         # Both ends of a transition's period in one EXISTS (the same transition must fall inside it).

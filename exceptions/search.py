@@ -1,6 +1,8 @@
 """What exceptions gives the top bar's search (intimacy_ops/search): exception requests by title or number
 (`#123`, as their pages number them) and the standard processes by name."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from exceptions.models import ExceptionRequest, Process
@@ -37,6 +39,8 @@ search.register(
         order=20,
         hint="by title or number (#123)",
         prepare=lambda rows: rows.select_related("customer", "process").order_by("-created_at", "-pk"),
+        list_label="the exceptions list",
+        list_url=lambda q: f"{reverse('exceptions:list')}?{urlencode({'q': q})}",
     )
 )
 

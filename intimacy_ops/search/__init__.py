@@ -115,14 +115,20 @@ def clean(raw: str | None) -> tuple[str, bool]:
     return text[:MAX_LENGTH].strip(), len(text) > MAX_LENGTH
 
 
-def _matches(kind: Kind, text: str) -> Q | None:
-    condition = Q()
-    for path in kind.fields:
-        condition |= Q(**{f"{path}__icontains": text})
+def condition(fields: tuple[str, ...], text: str, *, by_number: bool = False) -> Q | None:
+    """What matches `text`: any of `fields` containing it (case-insensitive), or the id it names (`#123`).
+    A list that offers `?q=` filters with it, so "show all in …" lists what the search counted."""
+    matches = Q()
+    for path in fields:
+        matches |= Q(**{f"{path}__icontains": text})
     number = NUMBER.match(text)
-    if kind.by_number and number:
-        condition |= Q(pk=int(number.group(1)))
-    return condition or None
+    if by_number and number:
+        matches |= Q(pk=int(number.group(1)))
+    return matches or None
+
+
+def _matches(kind: Kind, text: str) -> Q | None:
+    return condition(kind.fields, text, by_number=kind.by_number)
 
 
 def rows(user, kind: Kind, text: str) -> QuerySet:

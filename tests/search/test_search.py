@@ -236,3 +236,27 @@ def test_query_count_does_not_grow_with_rows(browse, s, django_assert_max_num_qu
     assert response.context["total"] > 60
     # One query per kind at most, beside the session, the user, their roles and the unread count (9 today).
     assert few <= len(search.kinds()) + 6, few
+
+
+def test_the_exceptions_list_and_api_filter_by_the_same_search(browse, signed_in_api, s):
+    for n in range(6):
+        ExceptionRequestFactory(
+            customer=s.emea_harbor,
+            process=s.billing,
+            title=f"Harbor dock slot {n}",
+            requested_by=s.alice,
+            status="submitted",
+        )
+    ExceptionRequestFactory(customer=s.acme, process=s.billing, title="Quiet request", requested_by=s.alice)
+    response = browse(s.oscar).get(URL, {"q": "harbor"})
+    group = next(group for group in response.context["groups"] if group.kind.key == "requests")
+    assert group.more_url == "/exceptions/?q=harbor"
+
+    listed = browse(s.oscar).get(group.more_url)
+    assert listed.status_code == 200
+    assert listed.context["page"].paginator.count == group.total == 7  # his region's; not bob's AMER one
+    by_number = browse(s.oscar).get("/exceptions/", {"q": f"#{s.request.pk}"})
+    assert [row.pk for row in by_number.context["page"]] == [s.request.pk]
+
+    api = signed_in_api(s.oscar).get("/api/v1/exceptions/", {"q": "HARBOR DOCK"})
+    assert api.status_code == 200 and api.json()["count"] == 6
