@@ -8,7 +8,8 @@ class KernelConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app's (and kernel part's) access_rules, lifecycles, checks, navigation, home_cards,
-        # dashboard, privacy and demo modules register themselves on import (intimacy_ops/discovery.py).
+        # dashboard, privacy, demo, imports and search modules register themselves on import
+        # (intimacy_ops/discovery.py).
         from intimacy_ops import discovery
 
         discovery.autodiscover()
