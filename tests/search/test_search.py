@@ -260,3 +260,12 @@ def test_the_exceptions_list_and_api_filter_by_the_same_search(browse, signed_in
 
     api = signed_in_api(s.oscar).get("/api/v1/exceptions/", {"q": "HARBOR DOCK"})
     assert api.status_code == 200 and api.json()["count"] == 6
+
+
+def test_hits_mark_the_words_searched_and_stay_escaped(browse, s):
+    s.emea_harbor.name = "Harbor <script>alert(1)</script> Freight"
+    s.emea_harbor.save()
+    html = browse(s.alice).get(URL, {"q": "HARBOR"}).content.decode()
+
+    assert "<mark>Harbor</mark> &lt;script&gt;alert(1)&lt;/script&gt; Freight" in html
+    assert "<script>alert(1)" not in html
