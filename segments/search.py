@@ -1,5 +1,5 @@
 """What segments gives the top bar's search (intimacy_ops/search): customers by name or external id, service
-cases by title or external id. Never `contact_email` or `personal_notes` (declared sensitive in privacy.py:
+cases by title, external id or their customer's name. Never `contact_email` or `personal_notes` (declared sensitive in privacy.py:
 the kernel refuses them)."""
 
 from urllib.parse import urlencode
@@ -50,10 +50,11 @@ search.register(
         key="cases",
         label="Service cases",
         model=ServiceCase,
-        fields=("title", "external_id"),
+        # As the case list's own search reads `q` (segments/selectors/cases.py): "show all" lists what was counted.
+        fields=("title", "external_id", "customer__name"),
         hit=_case,
         order=40,
-        hint="by title or external id",
+        hint="by title, external id or customer name",
         prepare=lambda rows: rows.select_related("customer").order_by("-opened_at", "-pk"),
         list_label="the case list",
         list_url=lambda q: f"{reverse('segments:case-list')}?{urlencode({'q': q, 'status': 'all'})}",

@@ -269,3 +269,14 @@ def test_hits_mark_the_words_searched_and_stay_escaped(browse, s):
 
     assert "<mark>Harbor</mark> &lt;script&gt;alert(1)&lt;/script&gt; Freight" in html
     assert "<script>alert(1)" not in html
+
+
+def test_show_all_cases_lists_what_the_search_counted(browse, s):
+    for n in range(6):
+        ServiceCaseFactory(customer=s.emea_harbor, title=f"Invoice query {n}")
+    response = browse(s.alice).get(URL, {"q": "harbor"})
+
+    group = next(group for group in response.context["groups"] if group.kind.key == "cases")
+    listed = browse(s.alice).get(group.more_url)
+    assert listed.status_code == 200
+    assert listed.context["page"].paginator.count == group.total == 7
