@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "governance.models.Review.Kind",
         "ExceptionKindEnum": "exceptions.models.ExceptionRequest.Kind",
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
+        "CustomerLinkStatusEnum": "keyaccounts.models.CustomerLink.Status",
     },
 }
 
