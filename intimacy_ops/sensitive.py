@@ -43,8 +43,8 @@ TIERS = (PUBLIC, INTERNAL, CONFIDENTIAL, RESTRICTED)
 SENSITIVE_TIERS = frozenset({CONFIDENTIAL, RESTRICTED})
 
 # Channels of the access log: where the value was shown.
-PAGE, API, EXPORT = "page", "api", "export"
-CHANNELS = ((PAGE, "Page"), (API, "API"), (EXPORT, "Export"))
+PAGE, API, EXPORT, CUSTOMER_LINK = "page", "api", "export", "customer_link"
+CHANNELS = ((PAGE, "Page"), (API, "API"), (EXPORT, "Export"), (CUSTOMER_LINK, "Customer link"))
 
 # Purposes written to the access log.
 OWN_ACCOUNT = "own account"

@@ -102,8 +102,9 @@ INSTALLED_APPS = [
     "exceptions",
     "governance",
     "feedback",
+    "keyaccounts",
 ]
-BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback"]
+BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback", "keyaccounts"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -199,6 +200,9 @@ BREAK_GLASS_MAX_HOURS = env_int("BREAK_GLASS_MAX_HOURS", 4)
 BREAK_GLASS_MIN_JUSTIFICATION = 30
 # Feedback: a sentiment suggested below this confidence (percent) waits for a person (feedback/sentiment.py).
 FEEDBACK_SENTIMENT_CONFIDENCE = env_int("FEEDBACK_SENTIMENT_CONFIDENCE", 50, minimum=0, maximum=100)
+# Customer links (keyaccounts/links.py): the longest a link may stay open; views of /c/… per address per minute.
+CUSTOMER_LINK_MAX_DAYS = env_int("CUSTOMER_LINK_MAX_DAYS", 90, minimum=1, maximum=366)
+CUSTOMER_LINK_VIEWS_PER_MINUTE = env_int("CUSTOMER_LINK_VIEWS_PER_MINUTE", 30, minimum=1, maximum=10000)
 ANONYMOUS_USER_NAME = "AnonymousUser"
 
 LANGUAGE_CODE = "en-us"
@@ -284,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "governance.models.Review.Kind",
         "ExceptionKindEnum": "exceptions.models.ExceptionRequest.Kind",
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
+        "CustomerLinkStatusEnum": "keyaccounts.models.CustomerLink.Status",
     },
 }
 

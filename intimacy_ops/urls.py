@@ -30,6 +30,8 @@ for app in settings.BUSINESS_APPS:
         import_module(f"{app}.api").register(router)
     if find_spec(f"{app}.urls"):
         business_urls.append(path(f"{app}/", include(f"{app}.urls")))
+    if find_spec(f"{app}.urls_root"):  # routes at the site's root (a customer link's page: /c/<token>/)
+        business_urls.append(path("", include(f"{app}.urls_root")))
 # Privacy's resources (access log, grants, break-glass, each declared subject's export) after the apps',
 # so a subject's `<prefix>/{id}/subject-export/` sits beside the app's own resource of that prefix.
 privacy_api.register(router)

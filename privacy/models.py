@@ -168,7 +168,7 @@ class AccessLogEntry(SubjectMixin):
     fields = models.JSONField(help_text="The sensitive fields shown unmasked.")
     at = models.DateTimeField(db_index=True)
     purpose = models.CharField(max_length=250, help_text='"own account", "grant: …" or "break-glass".')
-    channel = models.CharField(max_length=10, choices=sensitive.CHANNELS)
+    channel = models.CharField(max_length=20, choices=sensitive.CHANNELS)
 
     objects = AccessLogQuerySet.as_manager()
 

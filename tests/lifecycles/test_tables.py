@@ -4,6 +4,7 @@ access rule refuses gets a 403 carrying the rule's reason. Objects are built wit
 each state; the engine (`lifecycle.apply`) is driven as the services drive it."""
 
 import datetime
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from governance.models import Meeting, Review
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.escalations.models import Escalation
+from keyaccounts.models import CustomerLink
 from privacy.models import BreakGlassSession
 from segments.models import ServiceCase, WaitingInterval
 from tests.escalations.factories import escalate
@@ -147,6 +149,20 @@ def _corrective_action(s, state: str) -> CorrectiveAction:
     return action(RootCauseAnalysisFactory(process=s.fulfilment, status="actions_planned"), s.olivia, state)
 
 
+def _customer_link(s, state: str) -> CustomerLink:
+    now = timezone.now()
+    return CustomerLink.objects.create(
+        customer=s.acme,
+        contact_name="Pat Buyer",
+        secret_hash=secrets.token_hex(32),
+        issued_by=s.alice,
+        issued_at=now,
+        expires_at=now + datetime.timedelta(days=5),
+        status=state,
+        revoked_at=now if state == "revoked" else None,
+    )
+
+
 @dataclass(frozen=True)
 class Subject:
     build: Callable
@@ -164,6 +180,7 @@ SUBJECTS = {
     BreakGlassSession: Subject(_break_glass, lambda s: user_with("data steward", regions=["EMEA"])),
     RootCauseAnalysis: Subject(_rca, lambda s: s.olivia),
     CorrectiveAction: Subject(_corrective_action, lambda s: s.olivia),
+    CustomerLink: Subject(_customer_link, lambda s: s.alice),
 }
 
 

@@ -100,6 +100,12 @@ BODIES = {
         "customer": world.obj("customer", "own", role).pk,
         "priority": "P3",
     },
+    "keyaccounts:link-issue": lambda world, role, kind: {"contact_name": "Pat Buyer", "expires_on": _day(10)},
+    "customer-link-list": lambda world, role, kind: {
+        "customer": world.obj("customer", "own", role).pk,
+        "contact_name": "Pat Buyer",
+        "expires_at": f"{_day(10)}T12:00:00Z",
+    },
     "feedback-list": lambda world, role, kind: {
         "customer": world.obj("customer", "own", role).pk,
         "source": "delivery_team",

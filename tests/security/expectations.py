@@ -95,6 +95,11 @@ sees_review = sees_exception
 # A proposal (standardization/sunset) has no request: its board and its process's owner, and (issue 17: a lead
 # proposes by hand and follows it) whoever sees an exception it covers — the world's proposal covers `exception`.
 sees_proposal = either(own("owner", "chair", "member"), roles(*WIDE), sees_exception)
+# Customer links (issue 20): the customer's account manager (and the issuer), the region's stewards and leads
+# see them; the account manager, a steward of the region and administrators issue and revoke them.
+sees_link = either(own("am"), in_region("steward", "lead"), roles(*WIDE))
+issues_link = either(own("am"), in_region("steward"), roles("admin"))
+revokes_link = issues_link
 PROPOSERS = ("owner", "chair", "member", "lead")  # issue 17: proposals by hand
 # Meetings: the board's members and chair; auditors (and administrators) read across boards.
 sees_meeting = either(own("chair", "member"), roles(*WIDE))
@@ -451,6 +456,19 @@ ROUTES: dict[str, Row] = {
     ),
     "feedback-detail": Row(obj="feedback", sees=sees_feedback),
     "feedback-confirm-sentiment": Row(obj="feedback", sees=sees_feedback, write=confirms_sentiment),
+    # --- key accounts: customer links (issue 20) -------------------------------------------------------
+    "keyaccounts:link-issue": page("POST", obj="customer", sees=sees_customer, write=issues_link),
+    "keyaccounts:link-revoke": page(
+        "GET POST", obj="customer-link", sees=sees_link, read=revokes_link, write=revokes_link
+    ),
+    "customer-link": page(
+        "GET",
+        read=lambda role, kind: HIDDEN,
+        why="the signed token is the credential: the matrix's is none (404)",
+    ),
+    "customer-link-list": Row(write=roles("am", "steward", "admin"), why="the body names their own customer"),
+    "customer-link-detail": Row(obj="customer-link", sees=sees_link),
+    "customer-link-revoke": Row(obj="customer-link", sees=sees_link, write=revokes_link),
     # --- feedback: root-cause analyses (the world's RCAs are open) -----------------------------------
     "feedback:rca-board": page("GET"),
     "feedback:rca": page("GET", obj="rca", sees=sees_rca),

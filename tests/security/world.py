@@ -19,6 +19,7 @@ from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meetin
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
+from keyaccounts.models import CustomerLink
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from segments.models import ImportRun, SlaPolicy, ThresholdChange
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
@@ -182,6 +183,14 @@ def build_world() -> World:
             sentiment_needs_confirmation=True,
         )
         rca = rca_of(process, region, customer)
+        link = CustomerLink.objects.create(
+            customer=customer,
+            contact_name=f"{kind.title()} contact",
+            secret_hash=kind.ljust(64, "0"),
+            issued_by=manager,
+            issued_at=now,
+            expires_at=now + datetime.timedelta(days=30),
+        )
         world.objects.update(
             {
                 ("customer", kind): customer,
@@ -199,6 +208,7 @@ def build_world() -> World:
                 ("threshold-policy", kind): policy,
                 ("feedback", kind): feedback,
                 ("rca", kind): rca,
+                ("customer-link", kind): link,
             }
         )
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea

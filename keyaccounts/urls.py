@@ -1,0 +1,12 @@
+"""Pages of key accounts under /keyaccounts/ (the customer's own view is at the root: keyaccounts/urls_root.py)."""
+
+from django.urls import path
+
+from keyaccounts.views import links
+
+app_name = "keyaccounts"
+
+urlpatterns = [
+    path("customers/<int:pk>/links/", links.issue_link, name="link-issue"),
+    path("links/<int:pk>/revoke/", links.revoke_link, name="link-revoke"),
+]

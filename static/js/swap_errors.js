@@ -1,0 +1,13 @@
+/* Forms posted by htmx answer 400 with the form and its errors: swap it in (htmx leaves 4xx out by default)
+   for targets marked data-swap-errors. Loaded by the partials that need it; registers once. */
+(function () {
+  if (window.ioSwapErrors) return;
+  window.ioSwapErrors = true;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (event.detail.xhr.status === 400 && target && target.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
