@@ -22,6 +22,7 @@ CONTRIBUTIONS = (
     "privacy",
     "demo",
     "imports",
+    "conversation",
 )
 
 # Parts of the kernel that are packages of intimacy_ops rather than apps of their own.
