@@ -136,7 +136,9 @@ def post_comment(*, obj: Model, author, body: str, files=()) -> Comment:
 
 def _tell(obj, subject: Subject, comment: Comment, author, mentioned: list) -> None:
     link = f"{subject.url(obj)}#comment-{comment.pk}"
-    excerpt = comment.body if len(comment.body) <= 300 else comment.body[:297] + "…"
+    names = {person.username.lower(): person.display_name for person in mentioned}
+    text = MENTION.sub(lambda match: f"@{names.get(match.group(1).lower(), match.group(1))}", comment.body)
+    excerpt = text if len(text) <= 300 else text[:297] + "…"
     title = str(obj)[:120]
     told = {author.pk}
     to_mention = [person for person in mentioned if person.pk not in told]

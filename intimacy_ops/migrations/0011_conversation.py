@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                     ("escalations", "Escalations"),
                     ("customers", "Customers and service cases"),
                     ("privacy", "Sensitive data (grants, break-glass)"),
-                    ("mentions", "Mentions of you in a conversation"),
+                    ("mentions", "Mentions of you"),
                     ("other", "Everything else"),
                 ],
                 default="other",

@@ -66,6 +66,7 @@ def test_a_comment_with_a_mention_is_in_the_timeline_the_audit_trail_and_the_men
     told = Notification.objects.get(recipient=s.oscar)
     assert (told.kind, told.link) == (Kind.MENTIONS, f"/exceptions/{exception.pk}/#comment-{comment.pk}")
     assert s.alice.display_name in told.subject
+    assert f"@{s.oscar.display_name}?" in told.body and "@ops.oscar" not in told.body  # people by full name
     assert not Notification.objects.filter(recipient=s.alice).exists()  # never the author
 
 
