@@ -7,6 +7,8 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.models import Review
@@ -125,3 +127,30 @@ def test_a_review_out_of_sight_is_a_404_and_a_mention_of_someone_who_cannot_see_
     assert re.search(r"\(@am\.amy\) cannot see this review", error(answer))
     assert b'data-testid="review-title"' in answer.content
     assert not Comment.objects.exists()
+
+
+def test_the_review_page_takes_the_same_queries_with_3_or_30_comments(
+    s, browse, django_assert_max_num_queries
+):
+    review = _review(s)
+    client = browse(s.dan)
+
+    def add(count):
+        for index in range(count):
+            client.post(
+                f"/conversation/review/{review.pk}/comments/",
+                {"body": f"Note {index} for @ccb.erin", "attachments": [upload(f"n{index}.txt")]},
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/governance/reviews/{review.pk}/")
+        return len(captured.captured_queries)
+
+    add(3)
+    client.get(f"/governance/reviews/{review.pk}/")
+    with_three = queries()
+    add(27)
+    with django_assert_max_num_queries(with_three):
+        page = client.get(f"/governance/reviews/{review.pk}/")
+    assert page.content.decode().count('data-testid="attachment"') == 30
