@@ -23,6 +23,7 @@ CONTRIBUTIONS = (
     "demo",
     "imports",
     "search",
+    "conversation",
 )
 
 # Parts of the kernel that are packages of intimacy_ops rather than apps of their own.

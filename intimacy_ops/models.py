@@ -1,6 +1,7 @@
 """The kernel's models live beside the code that owns them; Django finds them here."""
 
 from intimacy_ops.audit import AuditEvent
+from intimacy_ops.conversation.models import Attachment, Comment, Watch
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.health import CheckRun, Heartbeat
 from intimacy_ops.notifications.models import (
@@ -11,12 +12,15 @@ from intimacy_ops.notifications.models import (
 )
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
     "CheckRun",
+    "Comment",
     "EmailDeadLetter",
     "Escalation",
     "Heartbeat",
     "Notification",
     "NotificationDigest",
     "NotificationPreference",
+    "Watch",
 ]

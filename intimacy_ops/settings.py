@@ -227,6 +227,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Conversation attachments (intimacy_ops/conversation): stored through the default storage under MEDIA_ROOT,
+# never served by a public URL. The largest file, the allowed file types (extensions), and an optional
+# virus-scan hook: the dotted path of a callable `scan(uploaded_file) -> str | None` returning why a file is
+# refused (None: clean); unset, files are not scanned.
+CONVERSATION_ATTACHMENT_MAX_BYTES = env_int("CONVERSATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+CONVERSATION_ATTACHMENT_TYPES = [
+    extension.lower().lstrip(".")
+    for extension in env_list("CONVERSATION_ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,gif,txt,csv,docx,xlsx,pptx")
+]
+CONVERSATION_VIRUS_SCAN = env_str("CONVERSATION_VIRUS_SCAN", "")
+
 # E-mail: SMTP when EMAIL_URL says so, otherwise messages land as files under var/mail/.
 EMAIL_URL = env_str("EMAIL_URL")
 globals().update(email_settings(EMAIL_URL, default_folder=VAR_DIR / "mail"))

@@ -27,12 +27,15 @@ from intimacy_ops.notifications.tasks import send_digest_email, send_notificatio
 log = logging.getLogger(__name__)
 
 
-def notify(users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False) -> list[int]:
-    """Tell each active user in the app, and by e-mail as their preference says; returns the notifications' ids."""
-    return notify_many([(user, subject, body, link) for user in users], urgent=urgent)
+def notify(
+    users: Iterable, *, subject: str, body: str, link: str = "", urgent: bool = False, kind: str = ""
+) -> list[int]:
+    """Tell each active user in the app, and by e-mail as their preference says; returns the notifications' ids.
+    `kind` names the notification's kind when its link does not tell it (a mention: `Kind.MENTIONS`)."""
+    return notify_many([(user, subject, body, link) for user in users], urgent=urgent, kind=kind)
 
 
-def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list[int]:
+def notify_many(messages: Iterable[tuple], *, urgent: bool = False, kind: str = "") -> list[int]:
     """Several messages at once — (user, subject, body, link) each — in one preference query and one insert,
     whatever their number (a check telling each person once what a batch did to their things; an urgent
     escalation's notices, one per escalation). A user is anything with `pk`, `is_active` and `email` (a
@@ -52,7 +55,7 @@ def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list[int]
     ).values_list("user_id", "email", "muted_kinds"):
         preferences[user_id], muted[user_id] = email, set(muted_kinds or ())
     if not urgent:  # a kind the person muted is not told (urgent ones always are)
-        wanted = [item for item in wanted if kind_of_link(item[3]) not in muted.get(item[0].pk, ())]
+        wanted = [item for item in wanted if (kind or kind_of_link(item[3])) not in muted.get(item[0].pk, ())]
         if not wanted:
             return []
 
@@ -69,7 +72,7 @@ def notify_many(messages: Iterable[tuple], *, urgent: bool = False) -> list[int]
         Notification,
         ["recipient_id", "subject", "body", "link", "urgent", "email_state", "kind"],
         [
-            (user.pk, subject[:200], body, link, urgent, state, kind_of_link(link))
+            (user.pk, subject[:200], body, link, urgent, state, kind or kind_of_link(link))
             for (user, subject, body, link), state in zip(wanted, states, strict=True)
         ],
     )

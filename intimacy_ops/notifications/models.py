@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     ESCALATIONS = "escalations", "Escalations"
     CUSTOMERS = "customers", "Customers and service cases"
     PRIVACY = "privacy", "Sensitive data (grants, break-glass)"
+    MENTIONS = "mentions", "Mentions of you"
     OTHER = "other", "Everything else"
 
 

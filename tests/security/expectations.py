@@ -293,6 +293,16 @@ ROUTES: dict[str, Row] = {
         read=either(in_region("lead"), roles("admin")),
         write=either(in_region("lead"), roles("admin")),
     ),
+    # --- the conversation on a request and on a review (intimacy_ops/conversation) ----------------------
+    # Access follows the subject's: whoever sees it comments, watches, is suggested and downloads; else 404.
+    "conversation:request-comment": page("POST", obj="exception", sees=sees_exception, write=anyone),
+    "conversation:request-watch": page("POST", obj="exception", sees=sees_exception, write=anyone),
+    "conversation:request-people": page("GET", obj="exception", sees=sees_exception),
+    "conversation:review-comment": page("POST", obj="review", sees=sees_review, write=anyone),
+    "conversation:review-watch": page("POST", obj="review", sees=sees_review, write=anyone),
+    "conversation:review-people": page("GET", obj="review", sees=sees_review),
+    # A file attached to a comment on the world's request of that kind.
+    "conversation:attachment": page("GET", obj="attachment", sees=sees_exception),
     # --- governance pages -----------------------------------------------------------------------------
     "governance:queue": page("GET"),
     "governance:review-list-csv": page("GET"),

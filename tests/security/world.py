@@ -11,12 +11,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
 from feedback.models import FeedbackItem, RootCauseAnalysis
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
 from intimacy_ops.accounts.roles import Role
+from intimacy_ops.conversation.models import Attachment
+from intimacy_ops.conversation.services import post_comment
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
 from keyaccounts.models import CustomerLink
@@ -66,6 +69,14 @@ def rca_of(process, region, customer) -> RootCauseAnalysis:
     )
     rca.triggering_items.set([item])
     return rca
+
+
+def attachment_on(exception) -> Attachment:
+    comment = post_comment(obj=exception, author=exception.requested_by, body="Minutes attached.")
+    attachment = Attachment(comment=comment, token=f"world{exception.pk}", name="minutes.txt", size_bytes=5)
+    attachment.file.save(attachment.token, ContentFile(b"notes"), save=False)
+    attachment.save()
+    return attachment
 
 
 def build_world() -> World:
@@ -211,6 +222,8 @@ def build_world() -> World:
                 ("customer-link", kind): link,
             }
         )
+    for kind in KINDS:  # a comment with a file on each kind's request (intimacy_ops/conversation)
+        world.objects[("attachment", kind)] = attachment_on(world.objects[("exception", kind)])
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea
     world.objects[("region", "other")] = amer
     world.objects[("user", "own")] = dict(u)
