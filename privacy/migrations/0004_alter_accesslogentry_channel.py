@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0003_one_open_break_glass_per_user_subject'),
+        ("privacy", "0003_one_open_break_glass_per_user_subject"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='channel',
-            field=models.CharField(choices=[('page', 'Page'), ('api', 'API'), ('export', 'Export'), ('customer_link', 'Customer link')], max_length=20),
+            model_name="accesslogentry",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("page", "Page"),
+                    ("api", "API"),
+                    ("export", "Export"),
+                    ("customer_link", "Customer link"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
