@@ -256,7 +256,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server, demo_world):
     problems: list[str] = []
     visited: dict[str, set[str]] = {key: set() for key in pages}
     checked: dict[str, list[frozenset]] = {key: [] for key in pages}
-    count = 0
+    count = visits = 0
 
     context, page = _context(browser, live_server)
     page.goto("/accounts/login/")
@@ -285,6 +285,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server, demo_world):
                     _screenshot(page, f"{username}_{key}")
                     continue
                 visited[key].add(username)
+                visits += 1
                 if page.url in seen_urls:
                     continue  # a redirect to a page already checked
                 seen_urls.add(page.url)
@@ -300,7 +301,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server, demo_world):
 
     not_covered = sorted(key for key, people in visited.items() if not people)
     elapsed = time.monotonic() - started
-    print(f"axe: {count} pages checked over {len(PEOPLE)} roles in {elapsed:.0f} s")
+    print(f"axe: {visits} pages opened by {len(PEOPLE)} roles, {count} checked, in {elapsed:.0f} s")
     report = [f"page not covered (no role opened it): {key} {pages[key]}" for key in not_covered]
     report += problems
     report += [f"{where}\n    " + "\n    ".join(found) for where, found in violations.items()]
