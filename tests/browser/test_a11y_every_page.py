@@ -7,8 +7,10 @@ day it is routed; one that no role reaches (a route naming a kind of object this
 refused to everyone) fails as "page not covered". Routes that answer no HTML page for a person say why in
 `NOT_A_PAGE`.
 
-One browser for the module (tests/conftest.py's), one context per role, one seeded database: the walk takes
-about a minute and a half.
+One browser for the module (tests/conftest.py's), one context per role, one seeded database. Every page is
+opened (its answer checked) by every role that may; axe runs on a role's page unless it shows only kinds of
+element a page of the same route already checked showed (`KINDS_OF_ELEMENT`): about 290 pages opened, 110
+checked, in 250 s on two cores shared with eight other test runs.
 """
 
 import io
