@@ -132,6 +132,9 @@ class Copier:
         table = model._meta.db_table
         if rows:
             columns = list(rows[0])
+            missing = _defaults_missing(model, columns)
+            columns += list(missing)
+            rows = [{**row, **missing} for row in rows] if missing else rows
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             for row in rows:
@@ -148,6 +151,26 @@ class Copier:
                 cursor.execute(f'ANALYZE "{table}"')
         before, spent = self.counts.get(table, (0, 0.0))  # a top-up adds to the table's figures
         self.counts[table] = (before + len(rows), spent + time.perf_counter() - started)
+
+
+def _defaults_missing(model, columns: list[str]) -> dict:
+    """The NOT NULL columns a generator does not write, with their model default (a field added by a later
+    migration, such as a blank `CharField`): COPY would otherwise write NULL into them."""
+    from django.db.models import NOT_PROVIDED
+
+    missing = {}
+    for model_field in model._meta.concrete_fields:
+        if (
+            model_field.column in columns
+            or model_field.null
+            or model_field.primary_key
+            or model_field.db_default is not NOT_PROVIDED
+        ):
+            continue
+        default = model_field.get_default()
+        if default is not None:
+            missing[model_field.column] = default
+    return missing
 
 
 def _cell(value):

@@ -3,6 +3,7 @@ cost, drift per process, customers costing more than a share of their revenue.""
 
 from django.urls import reverse
 
+from exceptions import filters as _list_filters  # noqa: F401  (adds the customers list's `holds_active`)
 from exceptions import selectors_dashboard_cost as figures
 from intimacy_ops import dashboard
 
@@ -10,15 +11,29 @@ Column, Table, Chart = dashboard.Column, dashboard.Table, dashboard.Chart
 
 
 def _cost_over_time(user, filters) -> dashboard.Table:
+    url = reverse("exceptions:list")
+
+    def in_force(row):
+        return filters.drill(
+            url, process=row["ref"], in_force_after=row["first"], in_force_before=row["last"]
+        )
+
+    def booked(row):
+        return filters.drill(url, process=row["ref"], costs_after=row["first"], costs_before=row["last"])
+
     return Table(
         columns=[
             Column("month", "Month"),
             Column("process", "Process"),
+            Column("in_force", "Requests in force", kind="int"),
             Column("estimated", "Estimated", kind="money"),
+            Column("booked", "Requests with costs booked", kind="int"),
             Column("actual", "Actual", kind="money"),
             Column("difference", "Actual − estimated", kind="money"),
         ],
         rows=figures.cost_over_time(user, filters),
+        # Each amount links to the requests it sums (the list counts the cell beside it).
+        links={"in_force": in_force, "estimated": in_force, "booked": booked, "actual": booked},
         chart=Chart(kind="line", labels="month", series=["estimated", "actual"], group="process"),
         empty="No exception was in force and no cost was booked in this period.",
     )
@@ -30,7 +45,8 @@ dashboard.register(
         title="Estimated against actual cost",
         explanation=(
             "Per month and process: the estimated monthly cost of every request in force that month (plus its "
-            "one-off cost in its first month) against the cost actually booked that month."
+            "one-off cost in its first month) against the cost actually booked that month; each amount opens "
+            "the requests it sums."
         ),
         order=40,
         compute=_cost_over_time,
@@ -42,7 +58,7 @@ def _drift(user, filters) -> dashboard.Table:
     total, rows = figures.drift(user, filters)
     for row in rows:
         row["in_scope"] = total
-    url = reverse("exceptions:list")
+    url, customers = reverse("exceptions:list"), reverse("segments:customer-list")
     return Table(
         columns=[
             Column("name", "Process"),
@@ -54,7 +70,12 @@ def _drift(user, filters) -> dashboard.Table:
             Column("change", "Change (points)", kind="percent"),
         ],
         rows=rows,
-        links={"active": lambda row: filters.drill(url, status="active", process=row["ref"])},
+        links={
+            "active": lambda row: filters.drill(url, status="active", process=row["ref"]),
+            # The customers list: in scope (the regions and segment chosen), and of them those holding one.
+            "customers_now": lambda row: filters.drill(customers, process=None, holds_active=row["ref"]),
+            "in_scope": lambda row: filters.drill(customers, process=None),
+        },
         chart=Chart(kind="bar", labels="name", series=["drift_then", "drift_now"]),
         empty="No customer in scope holds an active exception: nothing drifts.",
     )

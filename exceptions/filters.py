@@ -5,16 +5,22 @@
 `region` (code, one of yours), `route` (`lead`|`board`), `risk` (a risk rating), `customer` (id),
 `created_after`/`created_before`, `decided_after`/`decided_before`, `withdrawn_after`/`withdrawn_before`,
 `expires_after`/`expires_before` (ISO dates, inclusive), `sunset` (`true`: a sunset date is set), `q` (the
-top bar's search: the title contains it, or `#123`/`123` is the request's number; cut to 100 characters). *Decided*
+top bar's search: the title contains it, or `#123`/`123` is the request's number; cut to 100 characters),
+`in_force_after`/`in_force_before` (in force on some day of the period: the estimated cost's requests),
+`costs_after`/`costs_before` (a cost booked on a day of the period: the actual cost's requests). *Decided*
 is the day of the transition into approved or rejected (the lead's or the board's decision), *withdrawn* the
 day of the transition into withdrawn. `ordering`: any key of `ORDERING_FIELDS`.
+
+The customers list gets `holds_active` (a process id: customers holding an active exception against it, the
+drift panel's drill-down) from here: segments never imports exceptions.
 """
 
 from django import forms
 from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
-from exceptions.models import ExceptionRequest, ExceptionTransition, Process, RiskRating
+from exceptions.models import CostEntry, ExceptionRequest, ExceptionTransition, Process, RiskRating
+from exceptions.selectors_dashboard_cost import in_force_during
 from intimacy_ops import search
 from intimacy_ops.filters import (
     RegionFilter,
@@ -22,6 +28,7 @@ from intimacy_ops.filters import (
     ScopedModelChoiceFilter,
     date_range,
 )
+from segments.filters import contribute_customer_filter
 from segments.models import Customer, Segment
 
 Status = ExceptionRequest.Status
@@ -73,6 +80,10 @@ class ExceptionFilter(ScopedFilterSet):
         field_name="sunset_on", lookup_expr="isnull", exclude=True, label="true: a sunset date is set"
     )
     q = filters.CharFilter(method="filter_q", label="Title contains, or the number (#123)")
+    in_force_after = filters.DateFilter(method="filter_decided", label="In force on or after (ISO date)")
+    in_force_before = filters.DateFilter(method="filter_decided", label="In force on or before (ISO date)")
+    costs_after = filters.DateFilter(method="filter_decided", label="A cost booked on or after (ISO date)")
+    costs_before = filters.DateFilter(method="filter_decided", label="A cost booked on or before (ISO date)")
 
     class Meta:
         model = ExceptionRequest
@@ -96,6 +107,10 @@ class ExceptionFilter(ScopedFilterSet):
             "expires_before",
             "sunset",
             "q",
+            "in_force_after",
+            "in_force_before",
+            "costs_after",
+            "costs_before",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -116,7 +131,38 @@ class ExceptionFilter(ScopedFilterSet):
             if before:
                 transitions = transitions.filter(at__date__lte=before)
             queryset = queryset.filter(Exists(transitions))
+        cleaned = self.form.cleaned_data
+        first, last = cleaned.get("in_force_after"), cleaned.get("in_force_before")
+        if first or last:
+            queryset = queryset.filter(in_force_during(first, last))
+        first, last = cleaned.get("costs_after"), cleaned.get("costs_before")
+        if first or last:
+            costs = CostEntry.objects.filter(exception=OuterRef("pk"))
+            if first:
+                costs = costs.filter(incurred_on__gte=first)
+            if last:
+                costs = costs.filter(incurred_on__lte=last)
+            queryset = queryset.filter(Exists(costs))
         return queryset
 
     def filter_decided(self, queryset, name, value):
         return queryset  # both ends are applied together in filter_queryset
+
+
+def _holds_active(queryset, name, process):
+    """Customers holding an active exception against `process` (the drift panel's "customers holding one")."""
+    if process is None:
+        return queryset
+    active = ExceptionRequest.objects.filter(customer=OuterRef("pk"), process=process, status=Status.ACTIVE)
+    return queryset.filter(Exists(active))
+
+
+contribute_customer_filter(
+    "holds_active",
+    ScopedModelChoiceFilter(
+        model=Process,
+        field_name="holds_active",
+        method=_holds_active,
+        label="Process id: customers holding an active exception against it",
+    ),
+)

@@ -25,27 +25,35 @@ def _in_force_on(day: dt.date) -> Q:
     )
 
 
-def _in_force_during(first: dt.date, last: dt.date) -> Q:
-    return (
-        Q(status__in=WERE_ACTIVE, starts_on__lte=last)
-        & (Q(expires_on__isnull=True) | Q(expires_on__gte=first))
-        & (Q(status=Status.ACTIVE) | Q(status_changed_at__date__gte=first))
-    )
+def in_force_during(first: dt.date | None, last: dt.date | None) -> Q:
+    """A request in force on some day from `first` to `last` (either end may be open): the estimated cost's
+    requests, and the exceptions list's `in_force_after`/`in_force_before`."""
+    where = Q(status__in=WERE_ACTIVE)
+    if last is not None:
+        where &= Q(starts_on__lte=last)
+    if first is not None:
+        where &= (Q(expires_on__isnull=True) | Q(expires_on__gte=first)) & (
+            Q(status=Status.ACTIVE) | Q(status_changed_at__date__gte=first)
+        )
+    return where
 
 
 def cost_over_time(user, filters) -> list[dict]:
     """Per month and process: the estimated cost of the requests in force that month (their monthly cost,
-    and their one-off cost in the month they start) against the actual cost booked that month."""
+    and their one-off cost in the month they start) against the actual cost booked that month; with the
+    requests in force (`in_force`) and the requests with a cost booked (`booked`) that month, the counts
+    of the exceptions lists the two amounts drill down to."""
     periods = months(filters.since, filters.until)
     requests = scoped(user, filters)
     sums = {}
     for index, (first, last) in enumerate(periods):
         sums[f"m{index}"] = Coalesce(
-            Sum("estimated_monthly_cost", filter=_in_force_during(first, last)), ZERO
+            Sum("estimated_monthly_cost", filter=in_force_during(first, last)), ZERO
         ) + Coalesce(
             Sum("estimated_one_off_cost", filter=Q(status__in=WERE_ACTIVE, starts_on__range=(first, last))),
             ZERO,
         )
+        sums[f"n{index}"] = Count("id", filter=in_force_during(first, last))
     estimated = (
         requests.filter(status__in=WERE_ACTIVE, starts_on__lte=filters.until)
         .values(ref=F("process_id"), name=F("process__name"))
@@ -60,33 +68,44 @@ def cost_over_time(user, filters) -> list[dict]:
         .order_by()
         .annotate(month=TruncMonth("incurred_on"))
         .values("month", ref=F("exception__process_id"), name=F("exception__process__name"))
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), booked=Count("exception", distinct=True))
     )
+    return _cost_rows(periods, estimated, actual)
+
+
+def _cost_rows(periods, estimated, actual) -> list[dict]:
     cells: dict[tuple, dict] = {}
     names: dict[int, str] = {}
+    bounds = {first.replace(day=1): (first, last) for first, last in periods}
+
+    def cell(key):
+        return cells.setdefault(
+            key, {"estimated": Decimal("0"), "in_force": 0, "actual": Decimal("0"), "booked": 0}
+        )
+
     for row in estimated:
         names[row["ref"]] = row["name"]
         for index, (first, _) in enumerate(periods):
-            cells[(first.replace(day=1), row["ref"])] = {
-                "estimated": row[f"m{index}"],
-                "actual": Decimal("0"),
-            }
+            cell((first.replace(day=1), row["ref"])).update(
+                estimated=row[f"m{index}"], in_force=row[f"n{index}"]
+            )
     for row in actual:
         names[row["ref"]] = row["name"]
-        key = (month_key(row["month"]), row["ref"])
-        cells.setdefault(key, {"estimated": Decimal("0"), "actual": Decimal("0")})["actual"] = row["total"]
+        cell((month_key(row["month"]), row["ref"])).update(actual=row["total"], booked=row["booked"])
     rows = []
-    for (month, ref), cell in sorted(cells.items(), key=lambda item: (item[0][0], names[item[0][1]])):
-        if not cell["estimated"] and not cell["actual"]:
+    for (month, ref), figures in sorted(cells.items(), key=lambda item: (item[0][0], names[item[0][1]])):
+        if not figures["estimated"] and not figures["actual"]:
             continue
+        first, last = bounds[month]
         rows.append(
             {
                 "month": month.strftime("%Y-%m"),
+                "first": first,
+                "last": last,
                 "process": names[ref],
                 "ref": ref,
-                "estimated": cell["estimated"],
-                "actual": cell["actual"],
-                "difference": cell["actual"] - cell["estimated"],
+                **figures,
+                "difference": figures["actual"] - figures["estimated"],
             }
         )
     return rows

@@ -1,7 +1,8 @@
 """Query-string filters of the segments lists, one definition for the API and the pages (customers, cases).
 Sensitive fields (contact_email, personal_notes) are never offered.
 
-The dashboard's drill-down links use these names (issue 15): customers by `segment`, `region`; cases by
+The dashboard's drill-down links use these names (issue 15): customers by `segment`, `region` (and
+`holds_active`, a process id, contributed by exceptions: `contribute_customer_filter`); cases by
 `segment`, `region`, `priority`, `breached`, `open`, `opened_after`/`opened_before`,
 `closed_after`/`closed_before` (ISO dates, inclusive; closed = resolved).
 """
@@ -26,6 +27,13 @@ class CustomerFilter(ScopedFilterSet):
     class Meta:
         model = Customer
         fields = ["segment", "region", "account_manager", "segment_locked"]
+
+
+def contribute_customer_filter(name: str, declared: filters.Filter) -> None:
+    """A filter a higher app adds to the customers list (page, API, CSV) without segments importing it:
+    exceptions adds `holds_active` (the drift panel's drill-down). Called once, at start-up."""
+    CustomerFilter.declared_filters[name] = declared
+    CustomerFilter.base_filters[name] = declared
 
 
 class SlaPolicyFilter(ScopedFilterSet):

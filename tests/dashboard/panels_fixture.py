@@ -24,6 +24,7 @@ LIST_APIS = {
     "/escalations/": "/api/v1/escalations/",
     "/governance/": "/api/v1/reviews/",
     "/exceptions/": "/api/v1/exceptions/",
+    "/segments/customers/": "/api/v1/customers/",
 }
 
 

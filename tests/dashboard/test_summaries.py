@@ -26,6 +26,9 @@ pytestmark = pytest.mark.django_db
 SUMMARISED = ("exceptions-by-process", "exceptions-by-segment", "exceptions-by-region")
 SUMMARISED += ("exceptions-per-month", "time-to-decision")
 EXCEPTION_PANELS = (*SUMMARISED, "expiring-soon", "drift-per-process", "cost-over-revenue")
+EXCEPTION_PANELS += ("cost-estimated-vs-actual",)
+# An amount's link opens the requests it sums: the list counts the cell named here (default `active`).
+COUNTED_BY = {"estimated": "in_force", "actual": "booked"}
 
 
 def panel(client, key, **params):
@@ -35,8 +38,9 @@ def panel(client, key, **params):
 
 
 def _figure(row: dict, column: str) -> int:
-    """The count a link stands for: the cell itself, or for an amount the requests it sums (`active`)."""
-    return row[column] if isinstance(row[column], int) else row["active"]
+    """The count a link stands for: the cell itself, or for an amount the requests it sums (`active`, or the
+    count beside it: `COUNTED_BY`)."""
+    return row[column] if isinstance(row[column], int) else row[COUNTED_BY.get(column, "active")]
 
 
 @pytest.mark.parametrize("who", ["oscar", "auditor", "two of three regions"])
