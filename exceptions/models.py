@@ -394,5 +394,4 @@ from exceptions.summaries.models import (  # noqa: E402, F401
     DecisionTimeFigure,
     ExceptionDayFigure,
     ExceptionStatusFigure,
-    SummaryRefresh,
 )

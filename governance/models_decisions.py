@@ -67,3 +67,6 @@ class SunsetExclusion(models.Model):
 
 # Change control over the standard itself (issue 17, items 4 and 5): found by Django through this import.
 from governance.standard.models import Restandardization, StandardChange  # noqa: E402, F401
+
+# The dashboard's review-backlog summary tables (governance/summaries), found with the app's models.
+from governance.summaries.models import ReviewBacklogFigure, ReviewDecisionFigure  # noqa: E402, F401

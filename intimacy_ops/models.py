@@ -2,6 +2,7 @@
 
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.conversation.models import Attachment, Comment, Watch
+from intimacy_ops.dashboard.summaries import SummaryRefresh
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.health import CheckRun, Heartbeat
 from intimacy_ops.notifications.models import (
@@ -22,5 +23,6 @@ __all__ = [
     "Notification",
     "NotificationDigest",
     "NotificationPreference",
+    "SummaryRefresh",
     "Watch",
 ]

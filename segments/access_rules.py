@@ -181,3 +181,12 @@ access.allow_roles(
 access.allow_roles(
     ImportRun, "create", roles=IMPORTERS, refusal="Imports are for operations leads and data stewards."
 )
+
+# Who may read SLA compliance's summary table (segments/summaries): it counts every case of a region, which
+# these roles see anyway; anyone else's figures are computed live through their scope.
+access.allow_roles(
+    ServiceCase,
+    "read_region_figures",
+    roles=(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER, Role.AUDITOR, Role.ADMINISTRATOR),
+    refusal="Region-wide figures are for operations leads, board members, auditors and administrators.",
+)

@@ -13,11 +13,13 @@ from django.utils import timezone
 from intimacy_ops import checks, notifications
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.bulk_update import update_from_values
+from intimacy_ops.dashboard import summaries
 from intimacy_ops.escalations import about, reach
 from intimacy_ops.escalations import services as escalations
 from segments.imports.running import queued_too_long
 from segments.models import ServiceCase, SlaPolicy
 from segments.services.sla import UPDATE_REMINDER_LEAD_SHARE, next_update_reminder
+from segments.summaries import figures as sla_summary
 from segments.tasks import run_import
 
 # Rows per locked batch: each batch is one transaction with one UPDATE per line, one insert of escalations,
@@ -274,3 +276,18 @@ def imports_queued() -> checks.CheckResult:
     if waiting:
         summary += " (the broker refused: the rest wait for the next run)"
     return checks.CheckResult(summary, counts={"handed": handed, "waiting": waiting})
+
+
+@checks.register(
+    name="segments.dashboard_summaries",
+    every_seconds=summaries.EVERY_MINUTES * 60,
+    description=(
+        "SLA compliance's summary table (cases closed, closed without a breach, open and breached, per day, "
+        "region, segment and priority) is rebuilt from the cases, set-based, in one transaction."
+    ),
+)
+def dashboard_summaries() -> checks.CheckResult:
+    written = sla_summary.refresh()
+    return checks.CheckResult(
+        summary=f"refreshed SLA compliance's summary: {sum(written.values())} rows", counts=written
+    )

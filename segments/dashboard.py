@@ -4,7 +4,9 @@ with the equity check (a lower tier doing better than a higher one is flagged)."
 from django.urls import reverse
 
 from intimacy_ops import dashboard
+from intimacy_ops.dashboard.summaries import fresh
 from segments.selectors import sla_compliance
+from segments.summaries import figures as summary
 
 dashboard.register_filter(
     "segment", label="Segment", choices=lambda user: sla_compliance.segment_choices(user)
@@ -38,8 +40,16 @@ def _figures(filters) -> dict:
     }
 
 
+def _summarised(filters) -> dict:
+    return {**_figures(filters), "regions": filters.regions}  # the table holds every region: name them
+
+
 def _sla_panel(user, filters) -> dashboard.Table:
-    rows = sla_compliance.compliance_rows(user, **_figures(filters))
+    as_of = summary.as_of(user)
+    if as_of:
+        rows = summary.compliance_rows(**_summarised(filters))
+    else:
+        rows = sla_compliance.compliance_rows(user, **_figures(filters))
     return dashboard.Table(
         columns=[
             dashboard.Column("segment", "Segment"),
@@ -63,6 +73,7 @@ def _sla_panel(user, filters) -> dashboard.Table:
             "customers have a segment (Segments → Preview a threshold change)."
         ),
         flags={index: row["flag"] for index, row in enumerate(rows) if row["flag"]},
+        **fresh(as_of),
     )
 
 
@@ -73,8 +84,9 @@ dashboard.register(
         explanation=(
             "Cases closed in the period without a breach (response and resolution both on time) ÷ cases "
             "closed in the period, per segment and priority; “open, breached now” counts open cases already "
-            "late whatever the period. A lower tier complying better than a higher tier at the same "
-            "priority is flagged. Cases have no process: the process filter does not apply."
+            "late whatever the period (as of the refresh when summarised). A lower tier complying better "
+            "than a higher tier at the same priority is flagged. Cases have no process: the process filter "
+            "does not apply."
         ),
         order=50,
         compute=_sla_panel,
@@ -83,7 +95,10 @@ dashboard.register(
 
 
 def _sla_summary(user, filters):
-    figures = sla_compliance.overall(user, **_figures(filters))
+    if summary.as_of(user):
+        figures = summary.overall(**_summarised(filters))
+    else:
+        figures = sla_compliance.overall(user, **_figures(filters))
     return None if figures["compliance"] is None else float(figures["compliance"])
 
 

@@ -366,3 +366,7 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "customer permission of a group"
+
+
+# SLA compliance's summary table for the dashboard (segments/summaries), found with the app's models.
+from segments.summaries.models import SlaFigure  # noqa: E402, F401

@@ -14,18 +14,6 @@ def _key(model, **extra):
     )
 
 
-class SummaryRefresh(models.Model):
-    """One row per summary: when it was last refreshed, how many rows it holds, how long it took."""
-
-    name = models.CharField(max_length=60, unique=True)
-    refreshed_at = models.DateTimeField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0)
-    seconds = models.FloatField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name} as of {self.refreshed_at}"
-
-
 class ExceptionStatusFigure(models.Model):
     region = _key("accounts.Region")
     segment = _key("segments.Segment", null=True)

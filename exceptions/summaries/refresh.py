@@ -1,27 +1,14 @@
-"""The refresh of the summary tables: set-based (`DELETE`, then `INSERT … SELECT … GROUP BY`, the grouping
-done by the database, no row through Python), in one transaction per refresh, so readers see the old figures
-until the new ones are committed, never half of them.
-
-Safe twice at once: each refresh first locks its `SummaryRefresh` row (`SELECT … FOR UPDATE`); a second run
-waits for the first to commit, then replaces its rows with the same figures (idempotent: the tables are a
-function of the requests and their transitions). On SQLite one writer at a time gives the same.
+"""The refresh of the exceptions summary tables: the queries filling them, rebuilt through the kernel's
+`summaries.rebuild` (set-based, one transaction, safe twice at once: intimacy_ops/dashboard/summaries.py).
 """
 
-import time
-
-from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round, TruncDate
-from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExceptionTransition
 from exceptions.selectors_dashboard import DECISIONS, ZERO, DaysBetween
-from exceptions.summaries.models import (
-    DecisionTimeFigure,
-    ExceptionDayFigure,
-    ExceptionStatusFigure,
-    SummaryRefresh,
-)
+from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
+from intimacy_ops.dashboard.summaries import SummaryTable, rebuild
 
 Status = ExceptionRequest.Status
 NAME = "exceptions.dashboard"
@@ -103,14 +90,13 @@ def _decision_times():
 
 
 TABLES = (
-    # (model, its columns, the query's aliases in the same order, the queries filling it)
-    (
+    SummaryTable(
         ExceptionStatusFigure,
         ["region_id", "segment_id", "process_id", "status", "requests", "monthly_cost", "one_off_cost"],
         ["r", "s", "p", "st", "n", "mc", "oc"],
         (_status_figures,),
     ),
-    (
+    SummaryTable(
         ExceptionDayFigure,
         [
             "day",
@@ -126,7 +112,7 @@ TABLES = (
         ["d", "r", "s", "p", "ro", "n", "a", "rj", "w"],
         (_created_per_day, _moved_per_day),
     ),
-    (
+    SummaryTable(
         DecisionTimeFigure,
         ["day", "region_id", "segment_id", "process_id", "route", "tenths", "decisions"],
         ["d", "r", "s", "p", "ro", "t", "n"],
@@ -135,35 +121,6 @@ TABLES = (
 )
 
 
-def _insert_select(cursor, model, columns: list[str], aliases: list[str], queryset) -> int:
-    sql, params = queryset.query.sql_with_params()
-    quote = connection.ops.quote_name
-    table, names, picked = (
-        quote(model._meta.db_table),
-        ", ".join(quote(c) for c in columns),
-        ", ".join(quote(a) for a in aliases),
-    )
-    statement = f"INSERT INTO {table} ({names}) SELECT {picked} FROM ({sql}) AS q"  # noqa: S608 (our names)
-    cursor.execute(statement, params)
-    return max(cursor.rowcount, 0)
-
-
 def refresh() -> dict[str, int]:
-    """Replace every summary table's rows with the figures of now; returns the rows written per table."""
-    started = time.perf_counter()
-    SummaryRefresh.objects.get_or_create(name=NAME)
-    written = {}
-    with transaction.atomic():
-        SummaryRefresh.objects.select_for_update().get(name=NAME)  # a second run waits here
-        with connection.cursor() as cursor:
-            for model, columns, aliases, queries in TABLES:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-                written[model._meta.model_name] = sum(
-                    _insert_select(cursor, model, columns, aliases, query()) for query in queries
-                )
-        SummaryRefresh.objects.filter(name=NAME).update(
-            refreshed_at=timezone.now(),
-            rows=sum(written.values()),
-            seconds=time.perf_counter() - started,
-        )
-    return written
+    """Replace every exceptions summary table's rows with the figures of now; the rows written per table."""
+    return rebuild(NAME, TABLES)

@@ -17,23 +17,19 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from exceptions.models import ExceptionRequest
 from exceptions.selectors_dashboard import ZERO, month_key, month_rows, months
-from exceptions.summaries.models import (
-    DecisionTimeFigure,
-    ExceptionDayFigure,
-    ExceptionStatusFigure,
-    SummaryRefresh,
-)
+from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
 from exceptions.summaries.refresh import NAME
 from intimacy_ops import access
+from intimacy_ops.dashboard import summaries
 
 Status = ExceptionRequest.Status
-EVERY_MINUTES = 10  # the check's interval (exceptions/checks.py)
+EVERY_MINUTES = summaries.EVERY_MINUTES  # the check's interval (exceptions/checks.py)
 
 
 def as_of(user) -> dt.datetime | None:
     if not access.allowed(user, "read_region_figures", ExceptionRequest):
         return None
-    return SummaryRefresh.objects.filter(name=NAME).values_list("refreshed_at", flat=True).first()
+    return summaries.as_of(NAME)
 
 
 def _rows(model, filters):

@@ -66,3 +66,13 @@ def _may_withdraw(user, review):
     if review.exception_id is not None and review.exception.requested_by_id == user.pk:
         return access.ALLOW
     return access.Decision(False, "A review closes unheard only when its request is withdrawn or changed.")
+
+
+# Who may read the review backlog's summary tables (governance/summaries): they count every review of a region's
+# requests, which these roles see anyway; anyone else's backlog is computed live through their scope.
+access.allow_roles(
+    Review,
+    "read_region_figures",
+    roles=(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER, Role.AUDITOR, Role.ADMINISTRATOR),
+    refusal="Region-wide figures are for operations leads, board members, auditors and administrators.",
+)

@@ -50,7 +50,7 @@ def compliance_rows(user, *, regions, since, until, segment=None, now=None) -> l
     """
     now = now or timezone.now()
     closed = _closed_in(since, until)
-    rows = list(
+    rows = (
         scoped_cases(user, regions=regions, segment=segment)
         .values("customer__segment_id", "customer__segment__name", "customer__segment__rank", "priority")
         .annotate(
@@ -60,18 +60,26 @@ def compliance_rows(user, *, regions, since, until, segment=None, now=None) -> l
         )
         .order_by("customer__segment__rank", "priority")
     )
-    table = [
+    return table_of(
         {
             "segment_id": row["customer__segment_id"],
             "segment": row["customer__segment__name"],
             "rank": row["customer__segment__rank"],
-            "priority": row["priority"],
-            "label": f"{row['customer__segment__name']} {row['priority']}",
-            "closed": row["closed"],
-            "compliant": row["compliant"],
+            **{name: row[name] for name in ("priority", "closed", "compliant", "open_breached")},
+        }
+        for row in rows
+    )
+
+
+def table_of(rows) -> list[dict]:
+    """The panel's rows from grouped figures (`segment_id`, `segment`, `rank`, `priority`, `closed`,
+    `compliant`, `open_breached`, ordered by rank and priority), the equity check applied: live or summarised."""
+    table = [
+        {
+            **row,
+            "label": f"{row['segment']} {row['priority']}",
             "breached": row["closed"] - row["compliant"],
             "compliance": percent(row["compliant"], row["closed"]),
-            "open_breached": row["open_breached"],
         }
         for row in rows
     ]
