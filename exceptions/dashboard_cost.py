@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from exceptions import filters as _list_filters  # noqa: F401  (adds the customers list's `holds_active`)
 from exceptions import selectors_dashboard_cost as figures
+from exceptions.summaries import selectors as summary
 from intimacy_ops import dashboard
+from intimacy_ops.dashboard.summary_tables import fresh
 
 Column, Table, Chart = dashboard.Column, dashboard.Table, dashboard.Chart
 
@@ -55,7 +57,7 @@ dashboard.register(
 
 
 def _drift(user, filters) -> dashboard.Table:
-    total, rows = figures.drift(user, filters)
+    total, rows, as_of = summary.drift(user, filters)
     for row in rows:
         row["in_scope"] = total
     url, customers = reverse("exceptions:list"), reverse("segments:customer-list")
@@ -78,6 +80,7 @@ def _drift(user, filters) -> dashboard.Table:
         },
         chart=Chart(kind="bar", labels="name", series=["drift_then", "drift_now"]),
         empty="No customer in scope holds an active exception: nothing drifts.",
+        **fresh(as_of),
     )
 
 
@@ -87,7 +90,8 @@ dashboard.register(
         title="Drift per process",
         explanation=(
             "Drift = customers in scope (the chosen regions and segment) holding at least one active exception "
-            "against the process ÷ customers in scope; compared with the same share on the period's first day."
+            "against the process ÷ customers in scope; compared with the same share on the period's first day "
+            "(summarised for the preset periods, live for a period of your own)."
         ),
         order=45,
         compute=_drift,

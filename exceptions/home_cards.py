@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from exceptions import selectors
 from exceptions import selectors_dashboard as figures
-from exceptions import selectors_dashboard_cost as cost_figures
+from exceptions.summaries import selectors as summary
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import head_and_count, register_home_card
 from intimacy_ops.dashboard import filters as dashboard_filters
@@ -64,7 +64,7 @@ def _cost(user) -> dict:
     """The dashboard's headlines over the lead's regions (its default filters): the monthly cost of the
     exceptions active today, and the three processes most drifted from (the drift panel's first rows)."""
     filters, _ = dashboard_filters.parse(user, QueryDict())
-    _, drift = cost_figures.drift(user, filters)
+    _, drift, _ = summary.drift(user, filters)
     return {
         "monthly_cost": figures.active_monthly_cost(user, filters),
         "drift": [row for row in drift if row["customers_now"]][:3],

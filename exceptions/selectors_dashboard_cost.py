@@ -16,7 +16,7 @@ from segments.models import Customer
 MOST_CUSTOMERS = 50
 
 
-def _in_force_on(day: dt.date) -> Q:
+def in_force_on(day: dt.date) -> Q:
     """A request in force on `day`: started, not yet expired, and active then (active now, or ended later)."""
     return (
         Q(status__in=WERE_ACTIVE, starts_on__lte=day)
@@ -123,7 +123,7 @@ def drift(user, filters) -> tuple[int, list[dict]]:
     on the first day of the period, as counts and as shares of the customers in scope."""
     total = customers_in_scope(user, filters).count()
     now = Q(status=Status.ACTIVE)
-    then = _in_force_on(filters.since)
+    then = in_force_on(filters.since)
     rows = list(
         scoped(user, filters)
         .filter(now | then)
@@ -136,13 +136,13 @@ def drift(user, filters) -> tuple[int, list[dict]]:
         .order_by("-customers_now", "name")
     )
     for row in rows:
-        row["drift_now"] = _percent(row["customers_now"], total)
-        row["drift_then"] = _percent(row["customers_then"], total)
+        row["drift_now"] = percent(row["customers_now"], total)
+        row["drift_then"] = percent(row["customers_then"], total)
         row["change"] = row["drift_now"] - row["drift_then"]
     return total, rows
 
 
-def _percent(part: int, whole: int) -> Decimal:
+def percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else Decimal("0.0")
 
 

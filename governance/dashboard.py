@@ -5,7 +5,7 @@ from django.urls import reverse
 from governance.selectors import backlog
 from governance.summaries import figures as summary
 from intimacy_ops import access, dashboard
-from intimacy_ops.dashboard.summaries import fresh
+from intimacy_ops.dashboard.summary_tables import fresh
 
 
 def _regions(user, filters):

@@ -2,7 +2,7 @@
 
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.conversation.models import Attachment, Comment, Watch
-from intimacy_ops.dashboard.summaries import SummaryRefresh
+from intimacy_ops.dashboard.summary_tables import SummaryRefresh
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.health import CheckRun, Heartbeat
 from intimacy_ops.notifications.models import (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from intimacy_ops import checks, notifications
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.bulk_update import update_from_values
-from intimacy_ops.dashboard import summaries
+from intimacy_ops.dashboard import summary_tables as summaries
 from intimacy_ops.escalations import about, reach
 from intimacy_ops.escalations import services as escalations
 from segments.imports.running import queued_too_long

@@ -4,7 +4,7 @@ with the equity check (a lower tier doing better than a higher one is flagged)."
 from django.urls import reverse
 
 from intimacy_ops import dashboard
-from intimacy_ops.dashboard.summaries import fresh
+from intimacy_ops.dashboard.summary_tables import fresh
 from segments.selectors import sla_compliance
 from segments.summaries import figures as summary
 

@@ -8,6 +8,6 @@ check `exceptions.dashboard_summaries` (refresh.py); read by selectors.py.
   approved, rejected, withdrawn (by the day of the transition) — the per-month panel;
 - `DecisionTimeFigure`: per day × region × segment × process × route × tenth of a day: decisions taking
   that long from the latest submission (a histogram: percentiles to the tenth of a day) — time to decision.
-- when they were last refreshed: the kernel's `SummaryRefresh` (intimacy_ops/dashboard/summaries.py, which
+- when they were last refreshed: the kernel's `SummaryRefresh` (intimacy_ops/dashboard/summary_tables.py, which
   also holds the rebuild every app's summaries share).
 """

@@ -62,3 +62,32 @@ class DecisionTimeFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.decisions} decided in {self.tenths / 10} d (region {self.region_id})"
+
+
+class DriftFigure(models.Model):
+    """Per region × segment × process: the customers holding an active request against the process now
+    (`on` empty), or holding one in force on `on` (the start of each preset period at the refresh)."""
+
+    on = models.DateField(null=True)
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    process = _key("exceptions.Process")
+    customers = models.PositiveIntegerField()
+    active = models.PositiveIntegerField(help_text="Active requests (now only).")
+
+    class Meta:
+        indexes = [models.Index(fields=["on", "region"], name="driftfigure_on_region")]
+
+    def __str__(self) -> str:
+        return f"{self.on or 'now'}: {self.customers} customers (process {self.process_id})"
+
+
+class CustomerFigure(models.Model):
+    """Per region × segment: the customers (drift's "customers in scope")."""
+
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    customers = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.customers} customers (region {self.region_id}, segment {self.segment_id})"

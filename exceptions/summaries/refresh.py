@@ -1,5 +1,5 @@
 """The refresh of the exceptions summary tables: the queries filling them, rebuilt through the kernel's
-`summaries.rebuild` (set-based, one transaction, safe twice at once: intimacy_ops/dashboard/summaries.py).
+`summary_tables.rebuild` (set-based, one transaction, safe twice at once: intimacy_ops/dashboard/summary_tables.py).
 """
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -7,8 +7,9 @@ from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 
 from exceptions.models import ExceptionRequest, ExceptionTransition
 from exceptions.selectors_dashboard import DECISIONS, ZERO, DaysBetween
+from exceptions.summaries import drift
 from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
-from intimacy_ops.dashboard.summaries import SummaryTable, rebuild
+from intimacy_ops.dashboard.summary_tables import SummaryTable, rebuild
 
 Status = ExceptionRequest.Status
 NAME = "exceptions.dashboard"
@@ -123,4 +124,4 @@ TABLES = (
 
 def refresh() -> dict[str, int]:
     """Replace every exceptions summary table's rows with the figures of now; the rows written per table."""
-    return rebuild(NAME, TABLES)
+    return rebuild(NAME, (*TABLES, *drift.tables()))

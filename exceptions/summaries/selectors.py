@@ -15,12 +15,14 @@ from itertools import groupby
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from exceptions import selectors_dashboard_cost as cost_figures
 from exceptions.models import ExceptionRequest
 from exceptions.selectors_dashboard import ZERO, month_key, month_rows, months
+from exceptions.summaries import drift as drift_summary
 from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
 from exceptions.summaries.refresh import NAME
 from intimacy_ops import access
-from intimacy_ops.dashboard import summaries
+from intimacy_ops.dashboard import summary_tables as summaries
 
 Status = ExceptionRequest.Status
 EVERY_MINUTES = summaries.EVERY_MINUTES  # the check's interval (exceptions/checks.py)
@@ -135,3 +137,12 @@ def time_to_decision(filters) -> list[dict]:
             }
         )
     return result
+
+
+def drift(user, filters) -> tuple[int, list[dict], dt.datetime | None]:
+    """Drift per process: (customers in scope, rows, as of) — from the summary when it holds the period's
+    first day (a preset's, refreshed today), live otherwise (as of None)."""
+    refreshed = as_of(user)
+    if refreshed and drift_summary.covers(filters, refreshed):
+        return (*drift_summary.drift(filters), refreshed)
+    return (*cost_figures.drift(user, filters), None)

@@ -2,7 +2,7 @@
 
 from governance.summaries.figures import refresh
 from intimacy_ops import checks
-from intimacy_ops.dashboard.summaries import EVERY_MINUTES
+from intimacy_ops.dashboard.summary_tables import EVERY_MINUTES
 
 
 @checks.register(

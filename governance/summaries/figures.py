@@ -1,5 +1,5 @@
 """The review backlog's summary tables: the queries the refresh fills them with (through the kernel's
-`summaries.rebuild`), and the panel's figures read from them — the same rows as
+`summary_tables.rebuild`), and the panel's figures read from them — the same rows as
 governance/selectors/backlog.py computes live, as of the last refresh.
 
 `as_of(user)` says whether a user's figures may come from them: the tables count every review of a region's
@@ -21,8 +21,8 @@ from exceptions.summaries.selectors import percentile
 from governance.models import Review
 from governance.summaries.models import ReviewBacklogFigure, ReviewDecisionFigure
 from intimacy_ops import access
-from intimacy_ops.dashboard.summaries import SummaryTable, rebuild
-from intimacy_ops.dashboard.summaries import as_of as refreshed_at
+from intimacy_ops.dashboard.summary_tables import SummaryTable, rebuild
+from intimacy_ops.dashboard.summary_tables import as_of as refreshed_at
 
 NAME = "governance.review_backlog"
 Status = Review.Status

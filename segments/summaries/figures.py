@@ -1,5 +1,5 @@
 """SLA compliance's summary table: the query the refresh fills it with (through the kernel's
-`summaries.rebuild`), and the panel's and the summary's figures read from it — the same rows as
+`summary_tables.rebuild`), and the panel's and the summary's figures read from it — the same rows as
 segments/selectors/sla_compliance.py computes live, as of the last refresh ("open, breached now": at the
 refresh).
 
@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from intimacy_ops import access
-from intimacy_ops.dashboard.summaries import SummaryTable, rebuild
-from intimacy_ops.dashboard.summaries import as_of as refreshed_at
+from intimacy_ops.dashboard.summary_tables import SummaryTable, rebuild
+from intimacy_ops.dashboard.summary_tables import as_of as refreshed_at
 from segments.models import ServiceCase
 from segments.selectors.cases import late_now
 from segments.selectors.sla_compliance import percent, table_of

@@ -62,6 +62,7 @@ def test_drifts_customers_are_the_customers_list_holding_an_active_one(world, br
 def test_a_customer_whose_exception_is_no_longer_active_is_not_holding_one(world, browse):
     world.e3.status = "expired"
     world.e3.save(update_fields=["status"])
+    dashboard_world.refresh()
     client = browse(world.oscar)
     by_process = rows_with_links(panel(client, "drift-per-process"), "name")
     assert "Billing" not in by_process  # acme's e3 was its only active Billing request

@@ -24,8 +24,8 @@ from tests.segments.factories import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 SUMMARISED = ("exceptions-by-process", "exceptions-by-segment", "exceptions-by-region")
-SUMMARISED += ("exceptions-per-month", "time-to-decision")
-EXCEPTION_PANELS = (*SUMMARISED, "expiring-soon", "drift-per-process", "cost-over-revenue")
+SUMMARISED += ("exceptions-per-month", "time-to-decision", "drift-per-process")
+EXCEPTION_PANELS = (*SUMMARISED, "expiring-soon", "cost-over-revenue")
 EXCEPTION_PANELS += ("cost-estimated-vs-actual",)
 # An amount's link opens the requests it sums: the list counts the cell named here (default `active`).
 COUNTED_BY = {"estimated": "in_force", "actual": "booked"}
