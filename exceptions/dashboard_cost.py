@@ -14,6 +14,7 @@ Column, Table, Chart = dashboard.Column, dashboard.Table, dashboard.Chart
 
 def _cost_over_time(user, filters) -> dashboard.Table:
     url = reverse("exceptions:list")
+    rows, as_of = summary.cost_over_time(user, filters)
 
     def in_force(row):
         return filters.drill(
@@ -33,11 +34,12 @@ def _cost_over_time(user, filters) -> dashboard.Table:
             Column("actual", "Actual", kind="money"),
             Column("difference", "Actual − estimated", kind="money"),
         ],
-        rows=figures.cost_over_time(user, filters),
+        rows=rows,
         # Each amount links to the requests it sums (the list counts the cell beside it).
         links={"in_force": in_force, "estimated": in_force, "booked": booked, "actual": booked},
         chart=Chart(kind="line", labels="month", series=["estimated", "actual"], group="process"),
         empty="No exception was in force and no cost was booked in this period.",
+        **fresh(as_of),
     )
 
 
@@ -48,7 +50,7 @@ dashboard.register(
         explanation=(
             "Per month and process: the estimated monthly cost of every request in force that month (plus its "
             "one-off cost in its first month) against the cost actually booked that month; each amount opens "
-            "the requests it sums."
+            "the requests it sums (summarised for 12 months and year to date, live for other periods)."
         ),
         order=40,
         compute=_cost_over_time,

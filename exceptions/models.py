@@ -391,6 +391,7 @@ class StandardOptionSignal(models.Model):
 
 # The dashboard's summary tables (exceptions/summaries), defined in their sub-domain.
 from exceptions.summaries.models import (  # noqa: E402, F401
+    CostMonthFigure,
     CustomerFigure,
     DecisionTimeFigure,
     DriftFigure,

@@ -70,10 +70,10 @@ def cost_over_time(user, filters) -> list[dict]:
         .values("month", ref=F("exception__process_id"), name=F("exception__process__name"))
         .annotate(total=Sum("amount"), booked=Count("exception", distinct=True))
     )
-    return _cost_rows(periods, estimated, actual)
+    return cost_rows(periods, estimated, actual)
 
 
-def _cost_rows(periods, estimated, actual) -> list[dict]:
+def cost_rows(periods, estimated, actual) -> list[dict]:
     cells: dict[tuple, dict] = {}
     names: dict[int, str] = {}
     bounds = {first.replace(day=1): (first, last) for first, last in periods}

@@ -91,3 +91,23 @@ class CustomerFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customers} customers (region {self.region_id}, segment {self.segment_id})"
+
+
+class CostMonthFigure(models.Model):
+    """Per calendar month (of the 12 up to the refresh) × region × segment × process: the estimated cost of the
+    requests in force that month and how many they are, the cost booked that month and on how many requests."""
+
+    month = models.DateField(help_text="The month's first day.")
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    process = _key("exceptions.Process")
+    estimated = models.DecimalField(**MONEY)
+    in_force = models.PositiveIntegerField()
+    actual = models.DecimalField(**MONEY)
+    booked = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "month"], name="costmonthfigure_region_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.estimated} estimated, {self.actual} actual (process {self.process_id})"

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from exceptions import selectors_dashboard_cost as cost_figures
 from exceptions.models import ExceptionRequest
 from exceptions.selectors_dashboard import ZERO, month_key, month_rows, months
+from exceptions.summaries import costs as cost_summary
 from exceptions.summaries import drift as drift_summary
 from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
 from exceptions.summaries.refresh import NAME
@@ -146,3 +147,12 @@ def drift(user, filters) -> tuple[int, list[dict], dt.datetime | None]:
     if refreshed and drift_summary.covers(filters, refreshed):
         return (*drift_summary.drift(filters), refreshed)
     return (*cost_figures.drift(user, filters), None)
+
+
+def cost_over_time(user, filters) -> tuple[list[dict], dt.datetime | None]:
+    """Estimated against actual cost: (rows, as of) — from the summary for a period of whole months up to
+    today among the 12 it holds (refreshed today), live otherwise (as of None)."""
+    refreshed = as_of(user)
+    if refreshed and cost_summary.covers(filters, refreshed):
+        return cost_summary.cost_over_time(filters), refreshed
+    return cost_figures.cost_over_time(user, filters), None
