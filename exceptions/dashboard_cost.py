@@ -4,7 +4,6 @@ cost, drift per process, customers costing more than a share of their revenue.""
 from django.urls import reverse
 
 from exceptions import filters as _list_filters  # noqa: F401  (adds the customers list's `holds_active`)
-from exceptions import selectors_dashboard_cost as figures
 from exceptions.summaries import selectors as summary
 from intimacy_ops import dashboard
 from intimacy_ops.dashboard.summary_tables import fresh
@@ -103,6 +102,7 @@ dashboard.register(
 
 def _cost_over_revenue(user, filters) -> dashboard.Table:
     url = reverse("exceptions:list")
+    rows, as_of = summary.cost_over_revenue(user, filters)
     return Table(
         columns=[
             Column("name", "Customer"),
@@ -113,7 +113,7 @@ def _cost_over_revenue(user, filters) -> dashboard.Table:
             Column("share_percent", "Of revenue", kind="percent"),
             Column("active", "Active exceptions", kind="int"),
         ],
-        rows=figures.cost_over_revenue(user, filters),
+        rows=rows,
         links={
             "name": lambda row: reverse("segments:customer-detail", kwargs={"pk": row["ref"]}),
             "active": lambda row: filters.drill(url, status="active", customer=row["ref"]),
@@ -122,6 +122,7 @@ def _cost_over_revenue(user, filters) -> dashboard.Table:
         },
         chart=Chart(kind="bar", labels="name", series=["share_percent"]),
         empty="No customer's exceptions cost more than this share of their revenue: try a lower share.",
+        **fresh(as_of),
     )
 
 
@@ -131,7 +132,8 @@ dashboard.register(
         title="Customers whose exceptions outrun their revenue",
         explanation=(
             "Customers whose active exceptions cost more per year (12 × estimated monthly cost + one-off costs) "
-            "than the chosen share of their annual revenue (filter “Revenue share”, default 5 %); at most 50."
+            "than the chosen share of their annual revenue (filter “Revenue share”, default 5 %); at most 50 "
+            "(summarised, revenue as of the refresh; live when a process is chosen)."
         ),
         order=50,
         compute=_cost_over_revenue,

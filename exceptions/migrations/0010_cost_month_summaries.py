@@ -5,29 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_time_zones'),
-        ('exceptions', '0009_drift_summaries'),
-        ('segments', '0012_sla_summary'),
+        ("accounts", "0004_time_zones"),
+        ("exceptions", "0009_drift_summaries"),
+        ("segments", "0012_sla_summary"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CostMonthFigure',
+            name="CostMonthFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text="The month's first day.")),
-                ('estimated', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('in_force', models.PositiveIntegerField()),
-                ('actual', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('booked', models.PositiveIntegerField()),
-                ('process', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='exceptions.process')),
-                ('region', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.region')),
-                ('segment', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='segments.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="The month's first day.")),
+                ("estimated", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("in_force", models.PositiveIntegerField()),
+                ("actual", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("booked", models.PositiveIntegerField()),
+                (
+                    "process",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="exceptions.process",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.region",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="segments.segment",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['region', 'month'], name='costmonthfigure_region_month')],
+                "indexes": [models.Index(fields=["region", "month"], name="costmonthfigure_region_month")],
             },
         ),
     ]

@@ -111,3 +111,21 @@ class CostMonthFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.estimated} estimated, {self.actual} actual (process {self.process_id})"
+
+
+class CustomerCostFigure(models.Model):
+    """Per customer holding an active request: its active requests and their yearly cost (12 × monthly +
+    one-off), with its region, segment and annual revenue as of the refresh (cost over revenue)."""
+
+    customer = _key("segments.Customer")
+    region = _key("accounts.Region")
+    segment = _key("segments.Segment", null=True)
+    revenue = models.DecimalField(**MONEY)
+    active = models.PositiveIntegerField()
+    yearly_cost = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "segment"], name="customercostfigure_region")]
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id}: {self.yearly_cost} a year over {self.revenue}"

@@ -7,7 +7,7 @@ from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 
 from exceptions.models import ExceptionRequest, ExceptionTransition
 from exceptions.selectors_dashboard import DECISIONS, ZERO, DaysBetween
-from exceptions.summaries import costs, drift
+from exceptions.summaries import costs, drift, revenue
 from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
 from intimacy_ops.dashboard.summary_tables import SummaryTable, rebuild
 
@@ -124,4 +124,4 @@ TABLES = (
 
 def refresh() -> dict[str, int]:
     """Replace every exceptions summary table's rows with the figures of now; the rows written per table."""
-    return rebuild(NAME, (*TABLES, *drift.tables(), *costs.tables()))
+    return rebuild(NAME, (*TABLES, *drift.tables(), *costs.tables(), *revenue.tables()))

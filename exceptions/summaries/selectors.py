@@ -20,6 +20,7 @@ from exceptions.models import ExceptionRequest
 from exceptions.selectors_dashboard import ZERO, month_key, month_rows, months
 from exceptions.summaries import costs as cost_summary
 from exceptions.summaries import drift as drift_summary
+from exceptions.summaries import revenue as revenue_summary
 from exceptions.summaries.models import DecisionTimeFigure, ExceptionDayFigure, ExceptionStatusFigure
 from exceptions.summaries.refresh import NAME
 from intimacy_ops import access
@@ -156,3 +157,12 @@ def cost_over_time(user, filters) -> tuple[list[dict], dt.datetime | None]:
     if refreshed and cost_summary.covers(filters, refreshed):
         return cost_summary.cost_over_time(filters), refreshed
     return cost_figures.cost_over_time(user, filters), None
+
+
+def cost_over_revenue(user, filters) -> tuple[list[dict], dt.datetime | None]:
+    """Customers costing more than a share of their revenue: (rows, as of) — from the summary unless a
+    process is chosen (the table has none), live otherwise (as of None)."""
+    refreshed = as_of(user)
+    if refreshed and revenue_summary.covers(filters):
+        return revenue_summary.cost_over_revenue(filters), refreshed
+    return cost_figures.cost_over_revenue(user, filters), None

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 SUMMARISED = ("exceptions-by-process", "exceptions-by-segment", "exceptions-by-region")
 SUMMARISED += ("exceptions-per-month", "time-to-decision", "drift-per-process")
-EXCEPTION_PANELS = (*SUMMARISED, "expiring-soon", "cost-over-revenue")
-EXCEPTION_PANELS += ("cost-estimated-vs-actual",)
+SUMMARISED += ("cost-estimated-vs-actual", "cost-over-revenue")
+EXCEPTION_PANELS = (*SUMMARISED, "expiring-soon")
 # An amount's link opens the requests it sums: the list counts the cell named here (default `active`).
 COUNTED_BY = {"estimated": "in_force", "actual": "booked"}
 

@@ -1,6 +1,7 @@
-"""Estimated against actual cost summarised (issue 15, item 7): after `exceptions.dashboard_summaries`, the
-panel reads `CostMonthFigure` for 12 months and year to date and shows the same rows and links as computed
-live on the same data (PostgreSQL and SQLite); other periods are computed live; the queries stay the same
+"""Estimated against actual cost and cost over revenue summarised (issue 15, item 7): after
+`exceptions.dashboard_summaries`, the panels read `CostMonthFigure` (12 months and year to date) and
+`CustomerCostFigure` (without a process filter) and show the same rows and links as computed live on the same
+data (PostgreSQL and SQLite); other periods, and a process, are computed live; the queries stay the same
 whatever the rows; two refreshes at once leave one set (PostgreSQL)."""
 
 import datetime as dt
@@ -103,3 +104,31 @@ def test_two_refreshes_at_once_leave_one_set_of_cost_figures():
     this_month = timezone.localdate().replace(day=1)
     booked = CostMonthFigure.objects.filter(month=this_month).values_list("actual", flat=True)
     assert sum(booked) == Decimal("1249")  # e1's 250 and e5's 999, once each
+
+
+REVENUE_VIEWS = [
+    ("oscar", {}),
+    ("oscar", {"share": "1"}),
+    ("auditor", {}),
+    ("auditor", {"share": "0.5", "region": "AMER"}),
+    ("auditor", {"segment": "gold"}),
+]
+
+
+@pytest.mark.parametrize(("who", "params"), REVENUE_VIEWS)
+def test_the_summarised_cost_over_revenue_equals_the_live_one(browse, make_user, who, params):
+    world = dashboard_world.build(summarise=False)
+    user = world.oscar if who == "oscar" else make_user("auditor", regions=["EMEA", "AMER"])
+    if "segment" in params:
+        params = {"segment": world.gold.pk}
+    client = browse(user)
+    live = client.get("/api/v1/dashboard/cost-over-revenue/", params).json()
+    assert live["freshness"] is None and live["rows"]
+    dashboard_world.refresh()
+    summarised = client.get("/api/v1/dashboard/cost-over-revenue/", params).json()
+    assert summarised["freshness"] is not None
+    assert (summarised["rows"], summarised["links"]) == (live["rows"], live["links"])
+    with_process = client.get(
+        "/api/v1/dashboard/cost-over-revenue/", {**params, "process": world.fulfilment.pk}
+    )
+    assert with_process.json()["freshness"] is None  # the table has no process: live
