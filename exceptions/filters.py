@@ -18,6 +18,8 @@ drift panel's drill-down) from here: segments never imports exceptions.
 from django import forms
 from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from exceptions.models import CostEntry, ExceptionRequest, ExceptionTransition, Process, RiskRating
 from exceptions.selectors_dashboard_cost import in_force_during
@@ -157,9 +159,14 @@ def _holds_active(queryset, name, process):
     return queryset.filter(Exists(active))
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class HoldsActiveFilter(ScopedModelChoiceFilter):
+    """`?holds_active=<process id>` (an integer in the schema: its method hides the model's id from it)."""
+
+
 contribute_customer_filter(
     "holds_active",
-    ScopedModelChoiceFilter(
+    HoldsActiveFilter(
         model=Process,
         field_name="holds_active",
         method=_holds_active,

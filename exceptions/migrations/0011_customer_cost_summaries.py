@@ -5,27 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_time_zones'),
-        ('exceptions', '0010_cost_month_summaries'),
-        ('segments', '0012_sla_summary'),
+        ("accounts", "0004_time_zones"),
+        ("exceptions", "0010_cost_month_summaries"),
+        ("segments", "0012_sla_summary"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomerCostFigure',
+            name="CustomerCostFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revenue', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('active', models.PositiveIntegerField()),
-                ('yearly_cost', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('customer', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='segments.customer')),
-                ('region', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.region')),
-                ('segment', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='segments.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revenue", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("active", models.PositiveIntegerField()),
+                ("yearly_cost", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="segments.customer",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.region",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="segments.segment",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['region', 'segment'], name='customercostfigure_region')],
+                "indexes": [models.Index(fields=["region", "segment"], name="customercostfigure_region")],
             },
         ),
     ]
