@@ -15,6 +15,8 @@ from intimacy_ops.accounts.roles import Role
 from intimacy_ops.bulk_update import update_from_values
 from intimacy_ops.escalations import about, reach
 from intimacy_ops.escalations import services as escalations
+from segments.figures import selectors as figures
+from segments.figures.refresh import refresh as refresh_figures
 from segments.imports.running import queued_too_long
 from segments.models import ServiceCase, SlaPolicy
 from segments.services.sla import UPDATE_REMINDER_LEAD_SHARE, next_update_reminder
@@ -274,3 +276,18 @@ def imports_queued() -> checks.CheckResult:
     if waiting:
         summary += " (the broker refused: the rest wait for the next run)"
     return checks.CheckResult(summary, counts={"handed": handed, "waiting": waiting})
+
+
+@checks.register(
+    name="segments.region_figures",
+    every_seconds=figures.EVERY_MINUTES * 60,
+    description=(
+        "The home cards' figures per region (customers per tier, open cases late, waiting and due soon) are "
+        "recounted from the customers and cases, set-based, in one transaction."
+    ),
+)
+def region_figures() -> checks.CheckResult:
+    written = refresh_figures()
+    return checks.CheckResult(
+        summary=f"refreshed the home cards' region figures: {sum(written.values())} rows", counts=written
+    )

@@ -366,3 +366,7 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "customer permission of a group"
+
+
+# The home cards' per-region figures (segments/figures), defined in their sub-domain.
+from segments.figures.models import CaseFigure, FigureRefresh, TierFigure  # noqa: E402, F401

@@ -22,6 +22,7 @@ from exceptions.summaries.models import (
     ExceptionStatusFigure,
     SummaryRefresh,
 )
+from intimacy_ops.bulk_insert import insert_select
 
 Status = ExceptionRequest.Status
 NAME = "exceptions.dashboard"
@@ -135,19 +136,6 @@ TABLES = (
 )
 
 
-def _insert_select(cursor, model, columns: list[str], aliases: list[str], queryset) -> int:
-    sql, params = queryset.query.sql_with_params()
-    quote = connection.ops.quote_name
-    table, names, picked = (
-        quote(model._meta.db_table),
-        ", ".join(quote(c) for c in columns),
-        ", ".join(quote(a) for a in aliases),
-    )
-    statement = f"INSERT INTO {table} ({names}) SELECT {picked} FROM ({sql}) AS q"  # noqa: S608 (our names)
-    cursor.execute(statement, params)
-    return max(cursor.rowcount, 0)
-
-
 def refresh() -> dict[str, int]:
     """Replace every summary table's rows with the figures of now; returns the rows written per table."""
     started = time.perf_counter()
@@ -159,7 +147,7 @@ def refresh() -> dict[str, int]:
             for model, columns, aliases, queries in TABLES:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
                 written[model._meta.model_name] = sum(
-                    _insert_select(cursor, model, columns, aliases, query()) for query in queries
+                    insert_select(cursor, model, columns, aliases, query()) for query in queries
                 )
         SummaryRefresh.objects.filter(name=NAME).update(
             refreshed_at=timezone.now(),
