@@ -202,7 +202,9 @@ def test_scope_by_role(s, signed_in_api, make_user):
     assert ids(steward) == {complaint.pk}
 
 
-def test_the_region_scopes_name_the_regions_as_literal_ids_like_every_other_scope(s, signed_in_api, make_user):
+def test_the_region_scopes_name_the_regions_as_literal_ids_like_every_other_scope(
+    s, signed_in_api, make_user
+):
     """A lead's and a steward's items are scoped by `region_id IN (ids)`, the ids read once per request with
     the roles (`access.user_region_ids`), not by a subquery over the user's regions (which PostgreSQL
     mis-estimates: bench/README.md, "Where a request's time goes")."""
