@@ -1,7 +1,5 @@
 """What segments puts on the role home pages: accounts, cases and tier load, each one query."""
 
-from django.http import QueryDict
-
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import register_home_card
 from intimacy_ops.dashboard import filters as dashboard_filters
@@ -59,8 +57,6 @@ def _tiers(user) -> dict:
     order=3,
 )
 def _sla_compliance(user) -> dict:
-    filters, _ = dashboard_filters.parse(
-        user, QueryDict()
-    )  # the dashboard's defaults: every region, 12 months
+    filters = dashboard_filters.defaults(user)  # the dashboard's defaults: every region, 12 months
     figures = sla_compliance.overall(user, regions=filters.regions, since=filters.since, until=filters.until)
     return {"figures": figures, "since": filters.since, "until": filters.until}

@@ -156,3 +156,16 @@ def test_two_refreshes_at_once_leave_one_set_of_figures():
         10,
         15,
     ]  # each once, not twice
+
+
+def test_the_lead_home_parses_the_dashboards_default_filters_once(client):
+    """The SLA and cost cards both show the dashboard's headlines with its default filters: the regions,
+    tiers and processes they offer are read once per request (`dashboard.filters.defaults`), not per card."""
+    world(timezone.now())
+    client.login(username=people()[0].username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/home/operations-lead/").status_code == 200
+    choices = [
+        q["sql"] for q in captured.captured_queries if 'FROM "exceptions_process" ORDER BY' in q["sql"]
+    ]
+    assert len(choices) == 1, choices
