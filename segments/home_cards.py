@@ -28,7 +28,7 @@ def _accounts(user) -> dict:
 def _cases(user) -> dict:
     """From the per-region figures once refreshed (a few rows), live before: the live count passes over every
     open case of the user's regions (~150 ms at 100,000 customers, bench/README.md)."""
-    as_of = figures.as_of()
+    as_of = figures.as_of(user)
     if as_of is None:
         return {"cases": cases.case_counts(user)}
     return {"cases": figures.case_counts(user), "as_of": as_of, "every": figures.EVERY_MINUTES}
@@ -43,7 +43,7 @@ def _cases(user) -> dict:
 )
 def _tiers(user) -> dict:
     """From the per-region figures once refreshed, live before (a pass over every customer)."""
-    as_of = figures.as_of()
+    as_of = figures.as_of(user)
     if as_of is None:
         return {"tiers": tiers.tiers(user)}
     return {"tiers": figures.tiers(user), "as_of": as_of, "every": figures.EVERY_MINUTES}

@@ -15,9 +15,13 @@ from segments.models import Segment
 EVERY_MINUTES = 5  # the check's interval (segments/checks.py)
 
 
-def as_of() -> dt.datetime | None:
-    """When the figures were last refreshed; None before the first refresh."""
-    return FigureRefresh.objects.filter(name=NAME).values_list("refreshed_at", flat=True).first()
+def as_of(user) -> dt.datetime | None:
+    """When the figures were last refreshed; None before the first refresh. Read once per request (kept on
+    the user object: both cards ask)."""
+    if "_region_figures_as_of" not in user.__dict__:
+        refreshed = FigureRefresh.objects.filter(name=NAME).values_list("refreshed_at", flat=True).first()
+        user.__dict__["_region_figures_as_of"] = refreshed
+    return user.__dict__["_region_figures_as_of"]
 
 
 def case_counts(user) -> dict:
