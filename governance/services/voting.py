@@ -274,8 +274,7 @@ def cast_vote(*, review: Review, member, choice: str, rationale: str) -> Vote:
         if reason:
             raise errors.PermissionDenied(f"You cannot vote on this review: you {reason}.", reason=reason)
         now = timezone.now()
-        # The locked review came with its votes (`with_tally_data`): the member's is among them, if any.
-        vote = next((vote for vote in rows_of(review, "votes") if vote.member_id == member.pk), None)
+        vote = next((v for v in rows_of(review, "votes") if v.member_id == member.pk), None)  # locked with it
         if vote is None:
             vote = Vote.objects.create(
                 review=review, member=member, choice=choice, rationale=rationale, cast_at=now
