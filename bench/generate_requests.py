@@ -134,7 +134,8 @@ def _review(world, reviews, votes, review_id, exception_id, status, chain, at, d
     reviews.append({
         "id": review_id, "kind": "exception", "exception_id": exception_id, "board_id": people.board,
         "extension_id": None, "process_id": None, "deviation_tag": "", "policy_id": None, "subject_key": "",
-        "title": "", "summary": "", "sunset_on": None, "impact": {}, "impact_updated_at": None,
+        "title": "", "summary": "", "sunset_on": None, "standard_option": "", "rules": {}, "impact": {},
+            "impact_updated_at": None,
         "impact_updated_by_id": None, "status": "open" if is_open else "decided", "due_on": due_on,
         "outcome": "" if is_open else OUTCOME[decision], "rationale": "" if is_open else "Decided by the board.",
         "conditions": "", "opened_at": opened, "closed_at": None if is_open else closed,

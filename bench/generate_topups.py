@@ -54,7 +54,8 @@ def _reviews(world, cursor, missing: int, Review) -> None:
         rows.append({
             "id": first + number, "kind": "exception", "exception_id": exception, "board_id": people.board,
             "extension_id": None, "process_id": None, "deviation_tag": "", "policy_id": None, "subject_key": "",
-            "title": "", "summary": "", "sunset_on": None, "impact": {}, "impact_updated_at": None,
+            "title": "", "summary": "", "sunset_on": None, "standard_option": "", "rules": {}, "impact": {},
+            "impact_updated_at": None,
             "impact_updated_by_id": None, "status": "open" if is_open else "decided", "due_on": due_on,
             "outcome": "" if is_open else rng.choice(["approve", "reject", "approve_with_conditions"]),
             "rationale": "" if is_open else "Re-reviewed by the board.", "conditions": "", "opened_at": opened,

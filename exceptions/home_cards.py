@@ -1,8 +1,6 @@
 """What exceptions puts on the role home pages: an account manager's requests, an operations lead's queue,
 a process owner's standard options to propose."""
 
-from django.http import QueryDict
-
 from exceptions import selectors
 from exceptions import selectors_dashboard as figures
 from exceptions.summaries import selectors as summary
@@ -63,7 +61,7 @@ def _standard_options(user) -> dict:
 def _cost(user) -> dict:
     """The dashboard's headlines over the lead's regions (its default filters): the monthly cost of the
     exceptions active today, and the three processes most drifted from (the drift panel's first rows)."""
-    filters, _ = dashboard_filters.parse(user, QueryDict())
+    filters = dashboard_filters.defaults(user)
     _, drift, _ = summary.drift(user, filters)
     return {
         "monthly_cost": figures.active_monthly_cost(user, filters),

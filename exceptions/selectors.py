@@ -17,6 +17,7 @@ from exceptions.models import (
     StandardOptionSignal,
 )
 from intimacy_ops import access
+from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
 from segments.models import Customer
@@ -225,3 +226,12 @@ def leads_of(region_id: int) -> QuerySet:
 def approvers(exception: ExceptionRequest) -> list:
     """Who a lead-routed request waits for, by name (the operations leads of its region)."""
     return list(leads_of(exception.customer.region_id).order_by("username"))
+
+
+def routing_threshold(customer) -> RoutingThreshold | None:
+    """The routing threshold of the customer's region: the one read with a locked request (`lifecycle.lock`
+    joins it) when there, so a submit validates against and routes by one read; otherwise read now (never
+    kept: a threshold changed since must count)."""
+    if Customer.region.is_cached(customer) and Region.routing_threshold.is_cached(customer.region):
+        return getattr(customer.region, "routing_threshold", None)
+    return RoutingThreshold.objects.filter(region_id=customer.region_id).first()

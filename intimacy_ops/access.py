@@ -89,12 +89,18 @@ def _is_active_user(user) -> bool:
 
 
 def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
-    """The objects this user may see, as a queryset scoped in SQL (never filtered in Python later)."""
-    queryset = (
-        model_or_queryset
-        if isinstance(model_or_queryset, QuerySet)
-        else model_or_queryset._default_manager.all()
-    )
+    """The objects this user may see, as a queryset scoped in SQL (never filtered in Python later).
+
+    Asked with a model, the scoped queryset is built once per user object (a request's `request.user`) and
+    each call gets a copy: building a scope's filter (Django resolving its `Q` tree, subqueries and joins) was
+    a fifth of a board member's `/governance/` CPU, asked three times there (bench/README.md). A scope depends
+    only on the person's roles and regions, which are read once per user object too (`User._memberships`)."""
+    if not isinstance(model_or_queryset, QuerySet):
+        built = user.__dict__.setdefault("_visible_scopes", {}) if _is_active_user(user) else {}
+        if model_or_queryset not in built:
+            built[model_or_queryset] = visible(user, model_or_queryset._default_manager.all())
+        return built[model_or_queryset].all()
+    queryset = model_or_queryset
     if not _is_active_user(user):
         return queryset.none()
     try:

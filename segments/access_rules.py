@@ -6,6 +6,7 @@ from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from segments.models import (
+    CaseFigure,
     Customer,
     ImportRejectedRow,
     ImportRun,
@@ -14,12 +15,17 @@ from segments.models import (
     ServiceCase,
     SlaPolicy,
     ThresholdChange,
+    TierFigure,
     WorkingCalendar,
 )
 
 
 @access.register_scope(Customer)
+@access.register_scope(TierFigure)
+@access.register_scope(CaseFigure)
 def _customers(user, queryset):
+    """Customers, and the per-region figures counting them (segments/figures): by region alone, so a figure
+    summed over the regions one sees is the live count of what one sees."""
     return queryset if access.sees_all_regions(user) else access.in_user_regions(user, queryset)
 
 

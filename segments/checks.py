@@ -16,6 +16,8 @@ from intimacy_ops.bulk_update import update_from_values
 from intimacy_ops.dashboard import summary_tables as summaries
 from intimacy_ops.escalations import about, reach
 from intimacy_ops.escalations import services as escalations
+from segments.figures import selectors as figures
+from segments.figures.refresh import refresh as refresh_figures
 from segments.imports.running import queued_too_long
 from segments.models import ServiceCase, SlaPolicy
 from segments.services.sla import UPDATE_REMINDER_LEAD_SHARE, next_update_reminder
@@ -290,4 +292,19 @@ def dashboard_summaries() -> checks.CheckResult:
     written = sla_summary.refresh()
     return checks.CheckResult(
         summary=f"refreshed SLA compliance's summary: {sum(written.values())} rows", counts=written
+    )
+
+
+@checks.register(
+    name="segments.region_figures",
+    every_seconds=figures.EVERY_MINUTES * 60,
+    description=(
+        "The home cards' figures per region (customers per tier, open cases late, waiting and due soon) are "
+        "recounted from the customers and cases, set-based, in one transaction."
+    ),
+)
+def region_figures() -> checks.CheckResult:
+    written = refresh_figures()
+    return checks.CheckResult(
+        summary=f"refreshed the home cards' region figures: {sum(written.values())} rows", counts=written
     )

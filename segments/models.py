@@ -369,4 +369,6 @@ class CustomerGroupObjectPermission(GroupObjectPermissionBase):
 
 
 # SLA compliance's summary table for the dashboard (segments/summaries), found with the app's models.
+# The home cards' per-region figures (segments/figures), defined in their sub-domain.
+from segments.figures.models import CaseFigure, TierFigure  # noqa: E402, F401
 from segments.summaries.models import SlaFigure  # noqa: E402, F401

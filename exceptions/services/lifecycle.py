@@ -25,10 +25,11 @@ ENDINGS = ("sunset", "standardize", "revoke")
 
 
 def lock(exception: ExceptionRequest) -> ExceptionRequest:
-    """The request's row, locked until the transaction ends (the customer is a non-null join; lock only ours)."""
+    """The request's row, locked until the transaction ends (the customer is a non-null join; lock only ours),
+    with its region's routing threshold: validation and routing read it from here (`selectors.routing_threshold`)."""
     return (
         ExceptionRequest.objects.select_for_update(of=("self",))
-        .select_related("customer__region", "process", "requested_by")
+        .select_related("customer__region__routing_threshold", "process", "requested_by")
         .get(pk=exception.pk)
     )
 

@@ -147,27 +147,27 @@ def statuses_changed(exceptions: list, transitions: list) -> None:
     notify_many(messages)
 
 
-def waiting_for_lead(exception, comment: str = "") -> None:
-    """Routing sent a submitted request to the operations leads: tell them, and the requester who decides."""
+def waiting_for_lead(exception, comment: str = "", *, leads=None) -> None:
+    """Routing sent a submitted request to the operations leads: tell them, and the requester who decides
+    (one preference query and one insert for both). `leads`: the region's leads when the caller read them."""
     region = exception.customer.region.code
     who = WHO_DECIDES["lead"].format(region=region)
-    notify(
-        [exception.requested_by],
-        subject=f"Your request “{exception.title}” waits for {who}",
-        body=f"Your exception request “{exception.title}” for {exception.customer.name} was sent to {who} for a decision.",
-        link=link(exception),
+    where = link(exception)
+    to_requester = (
+        f"Your request “{exception.title}” waits for {who}",
+        f"Your exception request “{exception.title}” for {exception.customer.name} was sent to {who} for a decision.",
+        where,
     )
-    notify(
-        leads_of(exception.customer.region_id),
-        subject=f"Waiting for your decision: “{exception.title}”",
-        body=(
-            f"{exception.requested_by.get_full_name() or exception.requested_by.username} asks for an "
-            f"exception to {exception.process.name} for {exception.customer.name}. "
-            f"It is below the {region} threshold, so an operations lead decides: "
-            "approve, reject or return it for changes."
-        ),
-        link=link(exception),
+    to_leads = (
+        f"Waiting for your decision: “{exception.title}”",
+        f"{exception.requested_by.get_full_name() or exception.requested_by.username} asks for an "
+        f"exception to {exception.process.name} for {exception.customer.name}. "
+        f"It is below the {region} threshold, so an operations lead decides: "
+        "approve, reject or return it for changes.",
+        where,
     )
+    leads = leads_of(exception.customer.region_id) if leads is None else leads
+    notify_many([(exception.requested_by, *to_requester), *((lead, *to_leads) for lead in leads)])
 
 
 def extension_requested(extension) -> None:

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from exceptions.models import ExceptionRequest, Process, RiskRating, RoutingThreshold
+from exceptions import selectors
+from exceptions.models import ExceptionRequest, Process, RiskRating
 from exceptions.services.catalog import current_version
 from intimacy_ops import access, audit, errors
 from intimacy_ops.accounts.models import Region
@@ -132,7 +133,7 @@ def validate(actor, values: dict) -> None:
         elif starts_on is not None and expires_on <= starts_on:
             problem("expires_on", "The expiry date must be after the start date.")
         elif starts_on is not None and customer is not None:
-            policy = RoutingThreshold.objects.filter(region_id=customer.region_id).first()
+            policy = selectors.routing_threshold(customer)
             if policy is not None and (expires_on - starts_on).days > policy.max_duration_days:
                 problem(
                     "expires_on",

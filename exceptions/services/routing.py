@@ -6,7 +6,7 @@ from django.db import transaction
 
 from exceptions import hooks
 from exceptions.models import ExceptionRequest, RiskRating, RoutingThreshold
-from exceptions.selectors import leads_of
+from exceptions.selectors import leads_of, routing_threshold
 from exceptions.services import notifications
 from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.accounts.models import Region
@@ -37,14 +37,16 @@ def route_request(exception: ExceptionRequest) -> str:
     (lifecycle.decide_request applies `route`, then the decision).
     """
     region = exception.customer.region
-    threshold = RoutingThreshold.objects.filter(region=region).first()
+    threshold = routing_threshold(exception.customer)  # read with the lock, as validation read it
     if threshold is None:
         raise errors.Conflict(
             f"No routing threshold is set for {region.code}, so nobody knows who decides this request. "
             "Ask an operations lead of the region to set one; your request stays as it was."
         )
+    leads = None
     if is_below_threshold(exception, threshold):
-        if leads_of(region.pk).exists():
+        leads = list(leads_of(region.pk))  # read once: whether anyone decides here, and whom to tell
+        if leads:
             exception.route = ExceptionRequest.Route.LEAD
             comment = (
                 f"Below the {region.code} threshold (monthly < {threshold.monthly_cost_below}, "
@@ -59,7 +61,7 @@ def route_request(exception: ExceptionRequest) -> str:
         comment = f"Above the {region.code} threshold: the change-control board decides."
     if exception.route == ExceptionRequest.Route.LEAD:
         exception.save(update_fields=["route", "updated_at"])
-        notifications.waiting_for_lead(exception, comment)
+        notifications.waiting_for_lead(exception, comment, leads=leads)
         return exception.route
     review = hooks.request_board_review(exception)  # raises, naming the problem, when no board covers it
     comment += f" Review opened on {review.board}." if getattr(review, "board", None) else ""

@@ -16,10 +16,10 @@ def sits_on(user) -> Q:
     return Q(board__in=boards_of(user)) | Q(pk__in=co_opted)
 
 
-def waiting_for_vote(user) -> QuerySet:
-    """Open reviews this user may vote on and has not: due soonest first (recused ones are not waiting)."""
-    mine = Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
-    conflicted = (
+def _conflicted(user) -> Q:
+    """Reviews this user may not vote on, or has already: their own request or customer's, one voted on,
+    one with a declared interest, a proposal covering a customer they manage."""
+    return (
         Q(exception__requested_by=user)
         | Q(exception__customer__account_manager=user)
         | Q(extension__requested_by=user)
@@ -31,7 +31,12 @@ def waiting_for_vote(user) -> QuerySet:
             ).values("review_id")
         )
     )
-    return mine.exclude(conflicted).order_by("due_on", "id")
+
+
+def waiting_for_vote(user) -> QuerySet:
+    """Open reviews this user may vote on and has not: due soonest first (recused ones are not waiting)."""
+    mine = Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
+    return mine.exclude(_conflicted(user)).order_by("due_on", "id")
 
 
 def for_rows(reviews: QuerySet) -> QuerySet:
@@ -54,7 +59,9 @@ def other_open_reviews(user) -> QuerySet:
     who sit on no board, every open review they may see. Due soonest first."""
     reviews = access.visible(user, Review).filter(status=Review.Status.OPEN)
     if sits_on_a_board(user):
-        reviews = reviews.filter(sits_on(user)).exclude(pk__in=waiting_for_vote(user).values("pk"))
+        # The complement of `waiting_for_vote` among the open reviews they sit on: those conflicted (voted,
+        # recused…), asked directly — not `NOT IN (waiting…)`, a nested join per open review (bench/README.md).
+        reviews = reviews.filter(sits_on(user)).filter(_conflicted(user))
     return reviews.order_by("due_on", "id")
 
 

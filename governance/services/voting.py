@@ -274,7 +274,7 @@ def cast_vote(*, review: Review, member, choice: str, rationale: str) -> Vote:
         if reason:
             raise errors.PermissionDenied(f"You cannot vote on this review: you {reason}.", reason=reason)
         now = timezone.now()
-        vote = Vote.objects.filter(review=review, member=member).first()
+        vote = next((v for v in rows_of(review, "votes") if v.member_id == member.pk), None)  # locked with it
         if vote is None:
             vote = Vote.objects.create(
                 review=review, member=member, choice=choice, rationale=rationale, cast_at=now

@@ -62,21 +62,30 @@ def insert_select(cursor, table: SummaryTable, queryset) -> int:
     return max(cursor.rowcount, 0)
 
 
-def rebuild(name: str, tables: Iterable[SummaryTable]) -> dict[str, int]:
-    """Replace every table's rows with the figures of now, in one transaction; the rows written per table."""
+def rebuild(
+    name: str,
+    tables: Iterable[SummaryTable] | Callable[[dt.datetime], Iterable[SummaryTable]],
+    *,
+    at: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Replace every table's rows with the figures of now, in one transaction; the rows written per table.
+
+    Figures that depend on the instant (a case late *now*) give `tables` as a function of it: it is called
+    once the lock is held, with `at` or the moment the lock was taken, which is also the refresh's time."""
     started = time.perf_counter()
     SummaryRefresh.objects.get_or_create(name=name)
     written = {}
     with transaction.atomic():
         SummaryRefresh.objects.select_for_update().get(name=name)  # a second run waits here
+        at = at or timezone.now()
         with connection.cursor() as cursor:
-            for table in tables:
+            for table in tables(at) if callable(tables) else tables:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table.model._meta.db_table)}")  # noqa: S608
                 written[table.model._meta.model_name] = sum(
                     insert_select(cursor, table, query()) for query in table.queries
                 )
         SummaryRefresh.objects.filter(name=name).update(
-            refreshed_at=timezone.now(), rows=sum(written.values()), seconds=time.perf_counter() - started
+            refreshed_at=at, rows=sum(written.values()), seconds=time.perf_counter() - started
         )
     return written
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from exceptions.models import ExceptionRequest
 from exceptions.services import lifecycle
 from governance import services
 from governance.models import Review, Vote
@@ -250,3 +251,31 @@ def test_declaring_on_the_page_then_the_chair_co_opts_a_substitute(s, client):
     )
     assert "is co-opted to this review" in answer.content.decode()
     assert list(review.co_opted.values_list("member__username", flat=True)) == ["owner.olivia"]
+
+
+def test_the_queue_splits_my_boards_open_reviews_in_two_waiting_and_the_others_each_once(s, client):
+    """The other open reviews are asked as "conflicted" (voted, recused, my own request) rather than as
+    "not in the waiting ones" (a nested join per open review, bench/README.md): the two tables still split
+    the open reviews of my board, nothing in both, nothing in neither; another member waits on them all."""
+    waiting = [_open_review(s, f"Waiting {n}") for n in range(2)]
+    voted = _open_review(s, "Voted one")
+    services.cast_vote(review=voted, member=s.dan, choice="approve", rationale="Fine.")
+    recused = _open_review(s, "Recused one")
+    services.declare_interest(review=recused, member=s.dan, statement="My brother-in-law's firm.")
+    own = _open_review(s, "Requested by dan")
+    ExceptionRequest.objects.filter(pk=own.exception_id).update(requested_by=s.dan)  # he may not vote on it
+    others = {voted, recused, own}
+
+    for person, expected_waiting, expected_others in [
+        (s.dan, set(waiting), others),
+        (s.erin, {*waiting, *others}, set()),
+    ]:
+        html = _signed_in(client, person).get("/governance/").content.decode()
+        waiting_table = html.split('data-testid="waiting-table"')[1].split("</table>")[0]
+        others_table = (html.split('data-testid="other-table"')[1:] or [""])[0].split("</table>")[0]
+        for review in Review.objects.filter(status=Review.Status.OPEN):
+            title = review.exception.title
+            assert (title in waiting_table, title in others_table) == (
+                review in expected_waiting,
+                review in expected_others,
+            ), (person.username, title)
