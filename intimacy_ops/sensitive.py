@@ -44,7 +44,7 @@ SENSITIVE_TIERS = frozenset({CONFIDENTIAL, RESTRICTED})
 
 # Channels of the access log: where the value was shown.
 PAGE, API, EXPORT, CUSTOMER_LINK = "page", "api", "export", "customer_link"
-CHANNELS = ((PAGE, "Page"), (API, "API"), (EXPORT, "Export"), (CUSTOMER_LINK, "Customer link"))
+CHANNELS = ((PAGE, "Page"), (API, "API"), (EXPORT, "Export"), (CUSTOMER_LINK, "Shared link"))
 
 # Purposes written to the access log.
 OWN_ACCOUNT = "own account"

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                     ("page", "Page"),
                     ("api", "API"),
                     ("export", "Export"),
-                    ("customer_link", "Customer link"),
+                    ("customer_link", "Shared link"),
                 ],
                 max_length=20,
             ),
