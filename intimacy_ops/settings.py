@@ -103,8 +103,9 @@ INSTALLED_APPS = [
     "governance",
     "feedback",
     "keyaccounts",
+    "incidents",
 ]
-BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback", "keyaccounts"]
+BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback", "keyaccounts", "incidents"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,180 @@
+"""`/api/v1/incidents/` (CONTRACT.md: `id, title, kind, severity, status, regions, started_at, resolved_at,
+owner`): declare one (`POST`, operations leads for their regions and administrators), read its timeline and
+post to it (`…/{id}/updates/`), and move it through its lifecycle (`…/{id}/mitigate/`, `resolve/`, `review/`,
+`cancel/`, docs/lifecycles.md). A step outside the table is a 409 naming what is allowed now; cancelling needs
+a `comment` (400). Who runs the incident is asked before the body is read.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from exceptions.models import Process
+from incidents.filters import ORDERING_FIELDS, IncidentFilter
+from incidents.models import Incident, IncidentUpdate
+from incidents.selectors import incidents as selectors
+from incidents.services import incidents as services
+from intimacy_ops import access, lifecycle
+from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    processes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "title", "kind", "severity", "status", "regions", "started_at", "detected_at", "resolved_at",
+            "owner", "declared_by", "description", "processes", "cancel_reason", "created_at", "updated_at",
+            "allowed_actions",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_allowed_actions(self, incident) -> list[str]:
+        user = self.context["request"].user
+        return [a for a in lifecycle.actions_from(incident) if access.allowed_in_scope(user, a, incident)]
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    from_status = serializers.CharField(
+        read_only=True, help_text="A status change: the status before (else empty)."
+    )
+    to_status = serializers.CharField(
+        read_only=True, help_text="A status change: the status after (else empty)."
+    )
+
+    class Meta:
+        model = IncidentUpdate
+        fields = ["id", "kind", "text", "from_status", "to_status", "author", "at"]
+        read_only_fields = fields
+
+
+class DeclareSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Incident.Kind.choices)
+    severity = serializers.ChoiceField(choices=Incident.Severity.choices)
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    regions = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Region.objects.all(), help_text="Region codes, yours."
+    )
+    processes = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Process.objects.all(), required=False, help_text="The processes affected (ids)."
+    )
+    started_at = serializers.DateTimeField()
+    detected_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Default: now.")
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="An operations lead of one of its regions; default: you.",
+    )
+
+
+class StepSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="", help_text="Required to cancel."
+    )
+
+
+class PostUpdateSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=4000)
+
+
+def _step_action(name: str, doc: str):
+    @extend_schema(
+        request=StepSerializer, responses={200: IncidentSerializer, **_errors(400, 401, 403, 404, 409)}
+    )
+    def handler(self, request, pk=None):
+        incident = self.get_object()
+        access.require(request.user, name, incident)
+        payload = StepSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.transition(
+            incident=incident, action=name, actor=request.user, comment=payload.validated_data["comment"]
+        )
+        return self._present(incident)
+
+    handler.__name__ = handler.__qualname__ = name
+    handler.__doc__ = doc
+    return action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+
+
+class IncidentViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Incidents: disruptions touching many customers at once. Seen by everyone of the regions they touch
+    (auditors and administrators: all); declared by operations leads (their regions) and administrators; run
+    by the owner, an operations lead of one of its regions or an administrator. `allowed_actions` says which
+    lifecycle steps you may take now."""
+
+    queryset = Incident.objects.all()
+    serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
+    ordering_fields = ORDERING_FIELDS
+    ordering = ["-started_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.incidents_for(self.request.user)
+
+    def get_serializer_class(self):
+        return DeclareSerializer if self.action == "create" else IncidentSerializer
+
+    def _present(self, incident, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=incident.pk)
+        return Response(IncidentSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=DeclareSerializer, responses={201: IncidentSerializer, **_errors(400, 401, 403)})
+    def create(self, request, *args, **kwargs):
+        """Declare an incident: a region outside yours is a 400 naming `regions`."""
+        access.require(request.user, "create", Incident)
+        payload = DeclareSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        incident = services.declare(actor=request.user, **payload.validated_data)
+        return self._present(incident, status.HTTP_201_CREATED)
+
+    mitigate = _step_action("mitigate", "A workaround holds (open → mitigated).")
+    resolve = _step_action(
+        "resolve", "Service is restored (open or mitigated → resolved; sets `resolved_at`)."
+    )
+    review = _step_action("review", "The post-mortem is done (resolved → reviewed).")
+    cancel = _step_action(
+        "cancel", "Declared by mistake (open or mitigated → cancelled); `comment` says why."
+    )
+
+    @extend_schema(
+        methods=["GET"], request=None, responses={200: UpdateSerializer(many=True), **_errors(401, 404)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=PostUpdateSerializer,
+        responses={201: UpdateSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def updates(self, request, pk=None):
+        """GET: the timeline, newest first (the latest 100). POST: add an update (who runs the incident)."""
+        incident = self.get_object()
+        if request.method == "GET":
+            return Response(UpdateSerializer(selectors.timeline(incident), many=True).data)
+        access.require(request.user, "change", incident)
+        payload = PostUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        update = services.post_update(
+            incident=incident, actor=request.user, text=payload.validated_data["text"]
+        )
+        return Response(UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
