@@ -40,7 +40,7 @@ class DeclareForm(forms.Form):
         owners = possible_owners(regions).order_by("first_name", "last_name", "username")
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda person: person.display_name
-        self.fields["owner"].empty_label = "Me"
+        self.fields["owner"].empty_label = "Me" if owners.filter(pk=user.pk).exists() else "Choose a lead"
 
 
 class StepForm(forms.Form):

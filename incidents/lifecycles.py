@@ -52,9 +52,9 @@ def _log(incident: Incident, row: Row, before: str, actor, authority: str, at, c
 TABLE = lifecycle.register(
     Incident,
     rows=[
-        Row("mitigate", {S.OPEN}, S.MITIGATED, _who("mitigate"), "Mitigated"),
-        Row("resolve", {S.OPEN, S.MITIGATED}, S.RESOLVED, _who("resolve"), "Resolved"),
-        Row("review", {S.RESOLVED}, S.REVIEWED, _who("review"), "Reviewed"),
+        Row("mitigate", {S.OPEN}, S.MITIGATED, _who("mitigate"), "Mark mitigated"),
+        Row("resolve", {S.OPEN, S.MITIGATED}, S.RESOLVED, _who("resolve"), "Mark resolved"),
+        Row("review", {S.RESOLVED}, S.REVIEWED, _who("review"), "Mark reviewed"),
         Row("cancel", ACTIVE, S.CANCELLED, _who("cancel"), "Cancel"),
     ],
     verb="incident",

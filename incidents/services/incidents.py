@@ -61,8 +61,10 @@ def declare(
     processes=(),
     owner=None,
     description: str = "",
+    at=None,
 ) -> Incident:
-    """Declare an incident (operations leads for their regions, administrators anywhere)."""
+    """Declare an incident (operations leads for their regions, administrators anywhere); `at`: when it was
+    declared, if not now (the demo's past incident)."""
     access.require(actor, "create", Incident)
     checked = _check_declaration(
         actor=actor, title=title, regions=regions, started_at=started_at, detected_at=detected_at, owner=owner
@@ -77,7 +79,7 @@ def declare(
             detected_at=checked["detected_at"],
             owner=checked["owner"],
             declared_by=actor,
-            status_changed_at=timezone.now(),
+            status_changed_at=at or timezone.now(),
         )
         incident.regions.set(checked["regions"])
         incident.processes.set(list(processes or []))
@@ -108,7 +110,7 @@ def locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update(of=("self",)).get(pk=incident.pk)
 
 
-def post_update(*, incident: Incident, actor, text: str) -> IncidentUpdate:
+def post_update(*, incident: Incident, actor, text: str, at=None) -> IncidentUpdate:
     """Add a line to the timeline (who runs the incident, while it is open or mitigated)."""
     access.require(actor, "change", incident)
     text = (text or "").strip()
@@ -120,15 +122,16 @@ def post_update(*, incident: Incident, actor, text: str) -> IncidentUpdate:
         incident = locked(incident)
         lifecycle.require_state(incident, "post an update to", ACTIVE | {Incident.Status.RESOLVED})
         update = IncidentUpdate.objects.create(
-            incident=incident, kind=IncidentUpdate.Kind.NOTE, text=text, author=actor, at=timezone.now()
+            incident=incident, kind=IncidentUpdate.Kind.NOTE, text=text, author=actor, at=at or timezone.now()
         )
         Incident.objects.filter(pk=incident.pk).update(updated_at=update.at)
         audit.record(actor=actor, verb="incident.updated", obj=incident, after={"update": update.pk})
     return update
 
 
-def transition(*, incident: Incident, action: str, actor, comment: str = "") -> Incident:
-    """Move an incident one step of its table (`mitigate`, `resolve`, `review`, `cancel`)."""
+def transition(*, incident: Incident, action: str, actor, comment: str = "", at=None) -> Incident:
+    """Move an incident one step of its table (`mitigate`, `resolve`, `review`, `cancel`); `at`: when it
+    happened, if not now (the demo's past incident)."""
     if action not in lifecycle.table_of(Incident).rows:
         raise errors.ValidationFailed({"action": [f"Unknown step {action!r}."]})
     comment = (comment or "").strip()
@@ -141,5 +144,5 @@ def transition(*, incident: Incident, action: str, actor, comment: str = "") -> 
             if not comment:
                 raise errors.ValidationFailed({"comment": ["Say why the incident is cancelled."]})
             incident.cancel_reason = comment
-        lifecycle.apply(incident, action, actor=actor, comment=comment, scoped=False)
+        lifecycle.apply(incident, action, actor=actor, comment=comment, at=at, scoped=False)
     return incident
