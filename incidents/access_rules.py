@@ -6,13 +6,17 @@ Incidents (and their timelines):
 - auditors and administrators: every incident.
 Another region's incident is outside the scope: a 404, never a 403.
 
+Affected customers (an incident's rows): account managers see their own customers' rows only (another
+manager's customer is not theirs to contact); everyone else who sees the incident, the rows of their regions'
+customers; auditors and administrators all.
+
 Declaring one: operations leads (for their own regions) and administrators (any region). Running one (posting
 updates, its lifecycle steps): its owner, an operations lead of one of its regions, or an administrator.
 """
 
 from django.db.models import Exists, OuterRef, Q
 
-from incidents.models import Incident, IncidentUpdate
+from incidents.models import AffectedCustomer, Incident, IncidentUpdate
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
@@ -32,6 +36,18 @@ def _incidents(user, queryset):
 @access.register_scope(IncidentUpdate)
 def _updates(user, queryset):
     return queryset.filter(incident__in=access.visible(user, Incident).values("pk"))
+
+
+@access.register_scope(AffectedCustomer)
+def _affected(user, queryset):
+    queryset = queryset.filter(incident__in=access.visible(user, Incident).values("pk"))
+    if access.sees_all_regions(user):
+        return queryset
+    seen = Q(customer__account_manager=user)
+    others = set(Role) - {Role.ACCOUNT_MANAGER}
+    if user.has_role(*others):
+        seen |= Q(customer__region__in=access.user_region_ids(user))
+    return queryset.filter(seen)
 
 
 @access.register_rule(Incident, "view")

@@ -6,6 +6,7 @@ from exceptions.models import Process
 from incidents.access_rules import declarable_regions, possible_owners
 from incidents.models import Incident
 from intimacy_ops.accounts.models import Region, User
+from segments.models import Segment
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -50,3 +51,36 @@ class StepForm(forms.Form):
 
 class UpdateForm(forms.Form):
     text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}), label="Update")
+
+
+class RuleForm(forms.Form):
+    """Affected customers by rule: every criterion given must hold."""
+
+    segments = forms.ModelMultipleChoiceField(
+        queryset=Segment.objects.order_by("rank"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Tiers",
+    )
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    processes = forms.ModelMultipleChoiceField(
+        queryset=Process.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Customers with a variation of",
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = (
+            incident.regions.order_by("code") if incident else Region.objects.none()
+        )
+
+
+class ListForm(forms.Form):
+    file = forms.FileField(label="A CSV file: a header `id` or `external_id`, one customer a line")

@@ -5,7 +5,9 @@
   detected and was resolved, its owner (an operations lead) and its lifecycle (incidents/lifecycles.py:
   `open → mitigated → resolved → reviewed`, plus `cancelled`).
 - `IncidentUpdate`: the timeline, one row per update posted and per lifecycle step (the table's log).
-Who sees what: incidents/access_rules.py. The incident names no customer; nothing here is personal data.
+- `AffectedCustomer`: a customer the incident touches, chosen by rule (segment, region, process) or from a
+  list, inserted set-based (incidents/services/affected.py); once per incident and customer (a constraint).
+Who sees what: incidents/access_rules.py. No row holds free text about a customer (incidents/privacy.py).
 """
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.db.models import Q
 
 from exceptions.models import Process
 from intimacy_ops.accounts.models import Region
+from segments.models import Customer
 
 USER = settings.AUTH_USER_MODEL
 
@@ -96,3 +99,27 @@ class IncidentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class AffectedCustomer(models.Model):
+    """A customer the incident touches: how it was chosen (`via`), by whom, when."""
+
+    class Via(models.TextChoices):
+        RULE = "rule", "By rule"
+        LIST = "list", "From a list"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="affected")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    via = models.CharField(max_length=4, choices=Via.choices)
+    added_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["incident", "customer"]
+        indexes = [models.Index(fields=["customer"], name="affected_customer")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "customer"], name="affected_once_per_incident")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} in incident {self.incident_id}"

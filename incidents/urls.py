@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", incidents.incident_detail, name="detail"),
     path("<int:pk>/step/", incidents.incident_step, name="step"),
     path("<int:pk>/updates/", incidents.incident_update, name="update"),
+    path("<int:pk>/customers/", incidents.incident_customers, name="customers"),
 ]

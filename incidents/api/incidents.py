@@ -13,12 +13,15 @@ from rest_framework.response import Response
 
 from exceptions.models import Process
 from incidents.filters import ORDERING_FIELDS, IncidentFilter
-from incidents.models import Incident, IncidentUpdate
+from incidents.models import AffectedCustomer, Incident, IncidentUpdate
+from incidents.selectors import affected as affected_selectors
 from incidents.selectors import incidents as selectors
+from incidents.services import affected as affected_services
 from incidents.services import incidents as services
 from intimacy_ops import access, lifecycle
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
+from segments.models import Segment
 
 
 def _errors(*codes: int) -> dict:
@@ -93,6 +96,55 @@ class PostUpdateSerializer(StrictSerializer):
     text = serializers.CharField(max_length=4000)
 
 
+class AffectedSerializer(serializers.ModelSerializer):
+    customer = serializers.IntegerField(source="customer_id", read_only=True)
+    name = serializers.CharField(source="customer.name", read_only=True)
+    region = serializers.CharField(source="customer.region.code", read_only=True)
+    tier = serializers.CharField(
+        source="customer.segment.name", read_only=True, allow_null=True, default=None
+    )
+    tier_rank = serializers.IntegerField(
+        source="customer.segment.rank", read_only=True, allow_null=True, default=None
+    )
+    account_manager = serializers.CharField(
+        source="customer.account_manager.username", read_only=True, allow_null=True, default=None
+    )
+    open_cases = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = AffectedCustomer
+        fields = [
+            "customer", "name", "region", "tier", "tier_rank", "account_manager", "open_cases", "via", "added_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AddCustomersSerializer(StrictSerializer):
+    segments = serializers.PrimaryKeyRelatedField(many=True, queryset=Segment.objects.all(), required=False)
+    regions = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Region.objects.all(), required=False
+    )
+    processes = serializers.PrimaryKeyRelatedField(many=True, queryset=Process.objects.all(), required=False)
+    csv = serializers.CharField(
+        max_length=5_000_000,
+        required=False,
+        help_text="A list instead of a rule: CSV text with a header `id` or `external_id`, one customer a line.",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "csv" in attrs and any(attrs.get(name) for name in ("segments", "regions", "processes")):
+            raise serializers.ValidationError({"csv": ["Send a list or a rule, not both."]})
+        return attrs
+
+
+class AddedSerializer(serializers.Serializer):
+    added = serializers.IntegerField(
+        help_text="Customers added now (those already affected are not counted)."
+    )
+    total = serializers.IntegerField(help_text="The incident's affected customers you see.")
+
+
 def _step_action(name: str, doc: str):
     @extend_schema(
         request=StepSerializer, responses={200: IncidentSerializer, **_errors(400, 401, 403, 404, 409)}
@@ -156,6 +208,45 @@ class IncidentViewSet(
     cancel = _step_action(
         "cancel", "Declared by mistake (open or mitigated → cancelled); `comment` says why."
     )
+
+    @extend_schema(
+        methods=["GET"], request=None, responses={200: AffectedSerializer(many=True), **_errors(401, 404)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=AddCustomersSerializer,
+        responses={201: AddedSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def customers(self, request, pk=None):
+        """GET: the affected customers you see (an account manager: their own), highest tier first, with tier,
+        account manager and open cases; paginated. POST: add customers by rule — `segments`, `regions`,
+        `processes` (customers with an approved or active exception on one), every criterion given must hold —
+        or from a list (`csv`); only customers of the incident's regions that you see. Who runs the incident,
+        while it is open or mitigated."""
+        incident = self.get_object()
+        if request.method == "GET":
+            rows = affected_selectors.affected_for(request.user, incident)
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(AffectedSerializer(page, many=True).data)
+        access.require(request.user, "change", incident)
+        payload = AddCustomersSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if "csv" in data:
+            added = affected_services.add_from_list(
+                incident=incident, actor=request.user, content=data["csv"].encode()
+            )
+        else:
+            added = affected_services.add_by_rule(
+                incident=incident,
+                actor=request.user,
+                segments=data.get("segments", ()),
+                regions=data.get("regions", ()),
+                processes=data.get("processes", ()),
+            )
+        total = affected_selectors.affected_count(request.user, incident)
+        return Response({"added": added, "total": total}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["GET"], request=None, responses={200: UpdateSerializer(many=True), **_errors(401, 404)}

@@ -13,15 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.filters import ORDERING_FIELDS, IncidentFilter
-from incidents.forms import DeclareForm, StepForm, UpdateForm
+from incidents.forms import DeclareForm, ListForm, RuleForm, StepForm, UpdateForm
 from incidents.lifecycles import ACTIVE
 from incidents.models import Incident
+from incidents.selectors import affected as affected_selectors
 from incidents.selectors import incidents as selectors
+from incidents.services import affected as affected_services
 from incidents.services import incidents as services
 from intimacy_ops import access, errors, lifecycle, listing
 from intimacy_ops.forms import add_domain_errors, handle_form
 
 PAGE_SIZE = 25
+CUSTOMERS_PAGE_SIZE = 25
 BAR = ["status", "kind", "severity", "region", "started_after", "started_before"]
 COLUMNS = [
     ("title", "Incident", ""),
@@ -74,11 +77,18 @@ def _context(request, incident: Incident, **forms) -> dict:
     user = request.user
     steps = lifecycle.actions_for(user, incident)
     rows = lifecycle.table_of(incident).rows
+    runs = bool(access.allowed_in_scope(user, "change", incident))
+    customers = Paginator(affected_selectors.affected_for(user, incident), CUSTOMERS_PAGE_SIZE).get_page(
+        request.GET.get("customers_page")
+    )
     return {
+        "customers": customers,
+        "may_add": runs and incident.status in ACTIVE,
+        "rule_form": forms.get("rule_form") or RuleForm(incident=incident),
+        "list_form": forms.get("list_form") or ListForm(),
         "incident": incident,
         "active": incident.status in ACTIVE,
-        "may_post": bool(access.allowed_in_scope(user, "change", incident))
-        and incident.status in ACTIVE | {Incident.Status.RESOLVED},
+        "may_post": runs and incident.status in ACTIVE | {Incident.Status.RESOLVED},
         "steps": [(name, rows[name].label) for name in steps],
         "timeline": selectors.timeline(incident),
         "step_form": forms.get("step_form") or StepForm(),
@@ -137,3 +147,35 @@ def incident_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Update posted.")
             return redirect(reverse("incidents:detail", args=[incident.pk]) + "#timeline")
     return _page(request, pk, status=400, update_form=form)
+
+
+@login_required
+@require_POST
+def incident_customers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add affected customers by rule (`how=rule`) or from a CSV file (`how=list`): who runs the incident."""
+    incident = selectors.incident_for_page(request.user, pk)
+    access.require(request.user, "change", incident)
+    by_list = request.POST.get("how") == "list"
+    form = ListForm(request.POST, request.FILES) if by_list else RuleForm(request.POST, incident=incident)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if by_list:
+                added = affected_services.add_from_list(
+                    incident=incident, actor=request.user, content=data["file"].read()
+                )
+            else:
+                added = affected_services.add_by_rule(
+                    incident=incident,
+                    actor=request.user,
+                    segments=data["segments"],
+                    regions=data["regions"],
+                    processes=data["processes"],
+                )
+        except errors.ValidationFailed as problem:
+            add_domain_errors(form, problem)
+        else:
+            messages.success(request, f"{added:,} customer{'s' if added != 1 else ''} added.")
+            return redirect(reverse("incidents:detail", args=[incident.pk]) + "#customers")
+    key = "list_form" if by_list else "rule_form"
+    return _page(request, pk, status=400, **{key: form})

@@ -511,11 +511,12 @@ ROUTES: dict[str, Row] = {
     "incidents:detail": page("GET", obj="incident", sees=sees_incident),
     "incidents:step": page("POST", obj="incident", sees=sees_incident, write=runs_incident),
     "incidents:update": page("POST", obj="incident", sees=sees_incident, write=runs_incident),
+    "incidents:customers": page("POST", obj="incident", sees=sees_incident, write=runs_incident),
     "incident-list": Row(write=roles(*DECLARERS), why="without a body, 400 past the door"),
     "incident-detail": Row(obj="incident", sees=sees_incident),
     **{
         f"incident-{name}": Row(obj="incident", sees=sees_incident, write=runs_incident)
-        for name in ("mitigate", "resolve", "cancel", "updates")
+        for name in ("mitigate", "resolve", "cancel", "updates", "customers")
     },
     "incident-review": Row(obj="incident", sees=sees_incident, write=wrong_state),
 }
