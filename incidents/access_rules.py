@@ -10,13 +10,19 @@ Affected customers (an incident's rows): account managers see their own customer
 manager's customer is not theirs to contact); everyone else who sees the incident, the rows of their regions'
 customers; auditors and administrators all.
 
+Goodwill (a credit or an expedited service to an affected customer): given by the customer's account manager or
+whoever runs the incident, within the limit administrators set per role and tier (`goodwill_limit`); seen as
+the affected customers are.
+
 Declaring one: operations leads (for their own regions) and administrators (any region). Running one (posting
 updates, its lifecycle steps): its owner, an operations lead of one of its regions, or an administrator.
 """
 
+from decimal import Decimal
+
 from django.db.models import Exists, OuterRef, Q
 
-from incidents.models import AffectedCustomer, Incident, IncidentUpdate
+from incidents.models import AffectedCustomer, Goodwill, GoodwillLimit, Incident, IncidentUpdate
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
@@ -38,6 +44,7 @@ def _updates(user, queryset):
     return queryset.filter(incident__in=access.visible(user, Incident).values("pk"))
 
 
+@access.register_scope(Goodwill)
 @access.register_scope(AffectedCustomer)
 def _affected(user, queryset):
     queryset = queryset.filter(incident__in=access.visible(user, Incident).values("pk"))
@@ -74,6 +81,25 @@ def runs(user, incident: Incident) -> bool:
 @access.register_rule(Incident, "change", "mitigate", "resolve", "review", "cancel")
 def _may_run(user, incident):
     return access.ALLOW if runs(user, incident) else access.Decision(False, RUNS_REFUSAL)
+
+
+@access.register_rule(Incident, "give_goodwill")
+def _may_give_goodwill(user, incident):
+    """Goodwill to an affected customer: account managers (their own customers: the service checks which),
+    whoever runs the incident."""
+    if user.has_role(Role.ACCOUNT_MANAGER) or runs(user, incident):
+        return access.ALLOW
+    return access.Decision(False, "Only account managers and who runs the incident give goodwill.")
+
+
+def goodwill_limit(user, segment_id) -> Decimal:
+    """The most this person gives one customer of this tier in one incident without approval: the highest limit
+    of the roles they hold (none set: zero, so every goodwill asks for approval)."""
+    roles = [role.value for role in Role if user.has_role(role)]
+    amounts = GoodwillLimit.objects.filter(role__in=roles, segment_id=segment_id).values_list(
+        "amount", flat=True
+    )
+    return max(amounts, default=Decimal("0"))
 
 
 access.allow_roles(

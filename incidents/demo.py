@@ -1,16 +1,29 @@
 """Demo incidents (issue 19): in EMEA, owned by ops.oscar — a carrier strike resolved twelve days ago (mitigated
-the same day, resolved the next) and an open outage of the warehouse management system since this morning, each
-with a few updates on its timeline. Idempotent: found by title, a second seed adds nothing."""
+the same day, resolved the next; every EMEA customer affected, a credit within alice's limit) and an open outage
+of the warehouse management system since this morning (the top tier's EMEA customers affected), each with a few
+updates on its timeline; goodwill limits per role and tier (account managers 500/250/100, leads 2000/1000/500). Idempotent: found by title, a second seed adds nothing."""
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
 from exceptions.models import Process
-from incidents.models import Incident
+from incidents.models import GoodwillLimit, Incident
+from incidents.services import affected
+from incidents.services import goodwill as goodwill_services
 from incidents.services import incidents as services
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.roles import Role
+from segments.models import Customer, Segment
+
+# Per tier (by rank): what an account manager and an operations lead give one customer in one incident alone.
+LIMITS = {
+    1: (Decimal("500"), Decimal("2000")),
+    2: (Decimal("250"), Decimal("1000")),
+    3: (Decimal("100"), Decimal("500")),
+}
 
 STRIKE = "Carrier strike: EMEA deliveries one to three days late"
 OUTAGE = "Warehouse management system down: picking stopped in EMEA"
@@ -41,6 +54,8 @@ def _strike(oscar, emea, now) -> None:
         services.post_update(
             incident=incident, actor=oscar, text=text, at=started + datetime.timedelta(hours=hours)
         )
+    affected.add_by_rule(incident=incident, actor=oscar, regions=[emea])
+    _credit(incident, "A two-day delay on their launch order; customer since 2014.")
     services.transition(
         incident=incident,
         action="mitigate",
@@ -71,6 +86,9 @@ def _outage(oscar, emea, now) -> None:
         description="The WMS database failed over and the pickers' scanners lost their session.",
         at=started + datetime.timedelta(minutes=30),
     )
+    top = Segment.objects.order_by("rank").first()
+    if top is not None:
+        affected.add_by_rule(incident=incident, actor=oscar, segments=[top])
     services.post_update(
         incident=incident,
         actor=oscar,
@@ -79,12 +97,38 @@ def _outage(oscar, emea, now) -> None:
     )
 
 
-@seeding.register(name="incidents: one resolved, one open", order=80)
+def _credit(incident, reason: str) -> None:
+    """A credit within the limit from one of alice's strategic customers' account manager (if there is one)."""
+    customer = (
+        Customer.objects.filter(account_manager__username="am.alice", segment__rank=1, region__code="EMEA")
+        .order_by("name")
+        .first()
+    )
+    if customer is not None:
+        goodwill_services.give(
+            incident=incident,
+            actor=customer.account_manager,
+            customer_id=customer.pk,
+            kind="credit",
+            amount=Decimal("300"),
+            reason=reason,
+        )
+
+
+def _limits() -> None:
+    for segment in Segment.objects.filter(rank__in=LIMITS):
+        manager, lead = LIMITS[segment.rank]
+        for role, amount in ((Role.ACCOUNT_MANAGER, manager), (Role.OPERATIONS_LEAD, lead)):
+            GoodwillLimit.objects.get_or_create(role=role.value, segment=segment, defaults={"amount": amount})
+
+
+@seeding.register(name="incidents: goodwill limits, one resolved, one open", order=80)
 def seed_incidents() -> str:
     oscar = User.objects.filter(username="ops.oscar").first()
     emea = Region.objects.filter(code="EMEA").first()
     if oscar is None or emea is None:
         return "no ops.oscar or EMEA to declare incidents"
+    _limits()
     now = timezone.now()
     made = 0
     known = set(Incident.objects.filter(title__in=[STRIKE, OUTAGE]).values_list("title", flat=True))

@@ -7,16 +7,21 @@
 - `IncidentUpdate`: the timeline, one row per update posted and per lifecycle step (the table's log).
 - `AffectedCustomer`: a customer the incident touches, chosen by rule (segment, region, process) or from a
   list, inserted set-based (incidents/services/affected.py); once per incident and customer (a constraint).
-Who sees what: incidents/access_rules.py. No row holds free text about a customer (incidents/privacy.py).
+- `GoodwillLimit`: how much goodwill a role may give one customer of a tier in one incident, set by
+  administrators; `Goodwill`: a credit or an expedited service given to an affected customer — recorded at
+  once within the giver's limit, else an exception request routed like any other (incidents/services/goodwill.py).
+Who sees what: incidents/access_rules.py. A goodwill's `reason` is free text about its customer
+(incidents/privacy.py).
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from exceptions.models import Process
+from exceptions.models import ExceptionRequest, Process
 from intimacy_ops.accounts.models import Region
-from segments.models import Customer
+from intimacy_ops.accounts.roles import Role
+from segments.models import Customer, Segment
 
 USER = settings.AUTH_USER_MODEL
 
@@ -123,3 +128,52 @@ class AffectedCustomer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} in incident {self.incident_id}"
+
+
+class GoodwillLimit(models.Model):
+    """The most goodwill a holder of `role` gives one customer of `segment` in one incident without approval."""
+
+    role = models.CharField(max_length=40, choices=Role.choices)
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["segment__rank", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "segment"], name="goodwill_limit_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="goodwill_limit_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} · {self.segment_id}: {self.amount}"
+
+
+class Goodwill(models.Model):
+    class Kind(models.TextChoices):
+        CREDIT = "credit", "Credit"
+        EXPEDITE = "expedite", "Expedited service"
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", "Recorded (within the limit)"
+        REQUESTED = "requested", "Requested as an exception"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="goodwill")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    limit = models.DecimalField(max_digits=12, decimal_places=2, help_text="The giver's limit when given.")
+    exception = models.ForeignKey(
+        ExceptionRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    given_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    given_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        indexes = [models.Index(fields=["incident", "customer"], name="goodwill_per_customer")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="goodwill_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} to {self.customer_id} ({self.incident_id})"

@@ -6,6 +6,8 @@ a `comment` (400). A step checks the state first (409), then who takes it (403: 
 operations lead of one of its regions, an administrator).
 """
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,10 +15,11 @@ from rest_framework.response import Response
 
 from exceptions.models import Process
 from incidents.filters import ORDERING_FIELDS, IncidentFilter
-from incidents.models import AffectedCustomer, Incident, IncidentUpdate
+from incidents.models import AffectedCustomer, Goodwill, Incident, IncidentUpdate
 from incidents.selectors import affected as affected_selectors
 from incidents.selectors import incidents as selectors
 from incidents.services import affected as affected_services
+from incidents.services import goodwill as goodwill_services
 from incidents.services import incidents as services
 from intimacy_ops import access, lifecycle
 from intimacy_ops.accounts.models import Region, User
@@ -145,6 +148,35 @@ class AddedSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="The incident's affected customers you see.")
 
 
+class GoodwillSerializer(serializers.ModelSerializer):
+    given_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Goodwill
+        fields = [
+            "id",
+            "customer",
+            "kind",
+            "amount",
+            "reason",
+            "status",
+            "limit",
+            "exception",
+            "given_by",
+            "given_at",
+        ]
+        read_only_fields = fields
+
+
+class GiveSerializer(StrictSerializer):
+    customer = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="An affected customer's id."
+    )
+    kind = serializers.ChoiceField(choices=Goodwill.Kind.choices)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=4000)
+
+
 def _step_action(name: str, doc: str):
     @extend_schema(
         request=StepSerializer, responses={200: IncidentSerializer, **_errors(400, 401, 403, 404, 409)}
@@ -247,6 +279,39 @@ class IncidentViewSet(
             )
         total = affected_selectors.affected_count(request.user, incident)
         return Response({"added": added, "total": total}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], request=None, responses={200: GoodwillSerializer(many=True), **_errors(401, 404)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=GiveSerializer,
+        responses={201: GoodwillSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def goodwill(self, request, pk=None):
+        """GET: the goodwill given in this incident to the customers you see, newest first (paginated). POST:
+        give a credit or an expedited service to an affected customer: within your limit for their tier it is
+        `recorded` at once; above it, `requested` as an exception request routed by the region's thresholds
+        (its id in `exception`). A customer not affected or not yours to see: 400 naming `customer`."""
+        incident = self.get_object()
+        if request.method == "GET":
+            rows = access.visible(request.user, Goodwill).filter(incident=incident).select_related("given_by")
+            page = self.paginate_queryset(rows.order_by("-given_at", "-pk"))
+            return self.get_paginated_response(GoodwillSerializer(page, many=True).data)
+        access.require(request.user, "give_goodwill", incident)
+        payload = GiveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        goodwill = goodwill_services.give(
+            incident=incident,
+            actor=request.user,
+            customer_id=data["customer"],
+            kind=data["kind"],
+            amount=data["amount"],
+            reason=data["reason"],
+        )
+        return Response(GoodwillSerializer(goodwill).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["GET"], request=None, responses={200: UpdateSerializer(many=True), **_errors(401, 404)}

@@ -519,6 +519,9 @@ ROUTES: dict[str, Row] = {
         for name in ("mitigate", "resolve", "cancel", "updates", "customers")
     },
     "incident-review": Row(obj="incident", sees=sees_incident, write=wrong_state),
+    # Goodwill: account managers (to their own affected customers: the body decides, 400 past the door) and
+    # whoever runs the incident.
+    "incident-goodwill": Row(obj="incident", sees=sees_incident, write=either(roles("am"), runs_incident)),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.
