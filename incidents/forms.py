@@ -83,4 +83,4 @@ class RuleForm(forms.Form):
 
 
 class ListForm(forms.Form):
-    file = forms.FileField(label="A CSV file: a header `id` or `external_id`, one customer a line")
+    file = forms.FileField(label="A CSV file with a header id or external_id, one customer a line")
