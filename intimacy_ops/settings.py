@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentKindEnum": "incidents.models.Incident.Kind",
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "IncidentUpdateKindEnum": "incidents.models.IncidentUpdate.Kind",
+        "GoodwillKindEnum": "incidents.models.Goodwill.Kind",
+        "GoodwillStatusEnum": "incidents.models.Goodwill.Status",
     },
 }
 
