@@ -103,8 +103,9 @@ INSTALLED_APPS = [
     "governance",
     "feedback",
     "keyaccounts",
+    "incidents",
 ]
-BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback", "keyaccounts"]
+BUSINESS_APPS = ["segments", "exceptions", "governance", "feedback", "keyaccounts", "incidents"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -300,6 +301,11 @@ SPECTACULAR_SETTINGS = {
         "ExceptionKindEnum": "exceptions.models.ExceptionRequest.Kind",
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
         "CustomerLinkStatusEnum": "keyaccounts.models.CustomerLink.Status",
+        "IncidentKindEnum": "incidents.models.Incident.Kind",
+        "IncidentStatusEnum": "incidents.models.Incident.Status",
+        "IncidentUpdateKindEnum": "incidents.models.IncidentUpdate.Kind",
+        "GoodwillKindEnum": "incidents.models.Goodwill.Kind",
+        "GoodwillStatusEnum": "incidents.models.Goodwill.Status",
     },
 }
 

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("intimacy_ops", "segments", "exceptions", "governance", "feedback", "privacy")
+PACKAGES = ("intimacy_ops", "segments", "exceptions", "governance", "feedback", "incidents", "privacy")
 
 
 def module_name(path: Path) -> str:

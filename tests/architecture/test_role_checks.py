@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["intimacy_ops", "segments", "exceptions", "governance", "feedback", "privacy"]
+APPS = ["intimacy_ops", "segments", "exceptions", "governance", "feedback", "incidents", "privacy"]
 
 # What a hand-written role check looks like.
 ROLE_CHECK = re.compile(

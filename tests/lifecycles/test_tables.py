@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
 from feedback.models import CorrectiveAction, RootCauseAnalysis
 from governance.models import Meeting, Review
+from incidents.access_rules import RUNS_REFUSAL
+from incidents.models import Incident, IncidentUpdate
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.escalations.models import Escalation
@@ -27,6 +29,7 @@ from tests.escalations.factories import escalate
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
 from tests.factories import user_with
 from tests.feedback.factories import RootCauseAnalysisFactory, action
+from tests.incidents.factories import incident
 from tests.segments.factories import ServiceCaseFactory, WaitingIntervalFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +166,10 @@ def _customer_link(s, state: str) -> CustomerLink:
     )
 
 
+def _incident(s, state: str) -> Incident:
+    return incident(s.oscar, [s.emea], state)
+
+
 @dataclass(frozen=True)
 class Subject:
     build: Callable
@@ -181,6 +188,7 @@ SUBJECTS = {
     RootCauseAnalysis: Subject(_rca, lambda s: s.olivia),
     CorrectiveAction: Subject(_corrective_action, lambda s: s.olivia),
     CustomerLink: Subject(_customer_link, lambda s: s.alice),
+    Incident: Subject(_incident, lambda s: s.oscar),
 }
 
 
@@ -205,6 +213,7 @@ def _world(obj) -> tuple:
         model.objects.filter(pk=obj.pk).values().get(),
         ExceptionTransition.objects.count(),
         WaitingInterval.objects.count(),
+        IncidentUpdate.objects.count(),
         AuditEvent.objects.count(),
     )
 
@@ -266,6 +275,8 @@ def test_every_persons_who_names_a_registered_access_rule():
             "oscar",
             "Only the RCA's owner, the process's owner or an administrator works on this analysis.",
         ),
+        (Incident, "resolve", "alice", RUNS_REFUSAL),
+        (Incident, "review", "olivia", RUNS_REFUSAL),
     ],
     ids=lambda value: getattr(value, "__name__", None),
 )
@@ -279,6 +290,7 @@ def test_a_person_the_rule_refuses_gets_403_with_the_rules_reason(s, model, acti
         ExceptionRequest: lambda s, state: _exception(s, "active"),
         BreakGlassSession: _break_glass,
         RootCauseAnalysis: _rca,
+        Incident: _incident,
     }[model](s, state)
     person = getattr(s, refused)
     before = _world(obj)

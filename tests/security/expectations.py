@@ -142,6 +142,14 @@ runs_rca = either(own("owner"), roles("admin"))
 closes_loop = either(own("owner", "am"), roles("admin"))
 
 
+# Incidents (incidents/access_rules.py): everyone of the regions they touch sees them, auditors and
+# administrators all; operations leads (their regions) and administrators declare; the owner, a lead of one of its
+# regions or an administrator runs one (DESIGN.md, "Incidents and trust recovery"; issue 19).
+sees_incident = either(in_region(*ROLES), roles(*WIDE))
+runs_incident = either(in_region("lead"), roles("admin"))
+DECLARERS = ("lead", "admin")
+
+
 def wrong_state(role: str, kind: str) -> int:
     """The world's requests are under review: a transition from another state is a 409 to anyone who sees
     the request, whoever they are (STYLE.md: a lifecycle row checks *from* before *who*)."""
@@ -497,6 +505,23 @@ ROUTES: dict[str, Row] = {
         for name in ("plan-actions", "verify", "close")
     },
     "rca-loop-closures": Row(obj="rca", sees=sees_rca, write=closes_loop),
+    # --- incidents (the world's incidents are open) ---------------------------------------------------
+    "incidents:list": page("GET"),
+    "incidents:declare": page("GET POST", read=roles(*DECLARERS), write=roles(*DECLARERS)),
+    "incidents:detail": page("GET", obj="incident", sees=sees_incident),
+    "incidents:step": page("POST", obj="incident", sees=sees_incident, write=runs_incident),
+    "incidents:update": page("POST", obj="incident", sees=sees_incident, write=runs_incident),
+    "incidents:customers": page("POST", obj="incident", sees=sees_incident, write=runs_incident),
+    "incident-list": Row(write=roles(*DECLARERS), why="without a body, 400 past the door"),
+    "incident-detail": Row(obj="incident", sees=sees_incident),
+    **{
+        f"incident-{name}": Row(obj="incident", sees=sees_incident, write=runs_incident)
+        for name in ("mitigate", "resolve", "cancel", "updates", "customers")
+    },
+    "incident-review": Row(obj="incident", sees=sees_incident, write=wrong_state),
+    # Goodwill: account managers (to their own affected customers: the body decides, 400 past the door) and
+    # whoever runs the incident.
+    "incident-goodwill": Row(obj="incident", sees=sees_incident, write=either(roles("am"), runs_incident)),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.

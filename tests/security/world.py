@@ -17,6 +17,7 @@ from django.utils import timezone
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
 from feedback.models import FeedbackItem, RootCauseAnalysis
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
+from incidents.models import Incident
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.conversation.models import Attachment
 from intimacy_ops.conversation.services import post_comment
@@ -224,6 +225,23 @@ def build_world() -> World:
         )
     for kind in KINDS:  # a comment with a file on each kind's request (intimacy_ops/conversation)
         world.objects[("attachment", kind)] = attachment_on(world.objects[("exception", kind)])
+    # Incidents (open): the lead's own, another EMEA lead's, an AMER lead's.
+    lead2 = user_with(Role.OPERATIONS_LEAD, regions=["EMEA"], username="matrix.lead2")
+    for kind, (region, owner) in {
+        "own": (emea, u["lead"]),
+        "region": (emea, lead2),
+        "other": (amer, lead_amer),
+    }.items():
+        incident = Incident.objects.create(
+            title=f"{kind.title()} outage",
+            kind="outage",
+            severity="major",
+            started_at=now - datetime.timedelta(hours=2),
+            detected_at=now - datetime.timedelta(hours=1),
+            owner=owner,
+        )
+        incident.regions.set([region])
+        world.objects[("incident", kind)] = incident
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea
     world.objects[("region", "other")] = amer
     world.objects[("user", "own")] = dict(u)

@@ -1,0 +1,139 @@
+"""Demo incidents (issue 19): in EMEA, owned by ops.oscar — a carrier strike resolved twelve days ago (mitigated
+the same day, resolved the next; every EMEA customer affected, a credit within alice's limit) and an open outage
+of the warehouse management system since this morning (the top tier's EMEA customers affected), each with a few
+updates on its timeline; goodwill limits per role and tier (account managers 500/250/100, leads 2000/1000/500). Idempotent: found by title, a second seed adds nothing."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from exceptions.models import Process
+from incidents.models import GoodwillLimit, Incident
+from incidents.services import affected
+from incidents.services import goodwill as goodwill_services
+from incidents.services import incidents as services
+from intimacy_ops import seeding
+from intimacy_ops.accounts.models import Region, User
+from intimacy_ops.accounts.roles import Role
+from segments.models import Customer, Segment
+
+# Per tier (by rank): what an account manager and an operations lead give one customer in one incident alone.
+LIMITS = {
+    1: (Decimal("500"), Decimal("2000")),
+    2: (Decimal("250"), Decimal("1000")),
+    3: (Decimal("100"), Decimal("500")),
+}
+
+STRIKE = "Carrier strike: EMEA deliveries one to three days late"
+OUTAGE = "Warehouse management system down: picking stopped in EMEA"
+
+
+def _processes(*names: str) -> list:
+    return list(Process.objects.filter(name__in=names))
+
+
+def _strike(oscar, emea, now) -> None:
+    started = now - datetime.timedelta(days=12, hours=6)
+    incident = services.declare(
+        actor=oscar,
+        title=STRIKE,
+        kind=Incident.Kind.DELAY,
+        severity=Incident.Severity.MAJOR,
+        regions=[emea],
+        started_at=started,
+        detected_at=started + datetime.timedelta(hours=1),
+        processes=_processes("Warehouse picking and shipping"),
+        description="The national carrier's drivers struck for 36 hours; parcels waited at our hubs.",
+        at=started + datetime.timedelta(hours=1, minutes=10),
+    )
+    for hours, text in [
+        (2, "Carrier confirms the strike; parcels held at the Antwerp and Lyon hubs."),
+        (5, "Premium orders rerouted through the backup courier."),
+    ]:
+        services.post_update(
+            incident=incident, actor=oscar, text=text, at=started + datetime.timedelta(hours=hours)
+        )
+    affected.add_by_rule(incident=incident, actor=oscar, regions=[emea])
+    _credit(incident, "A two-day delay on their launch order; customer since 2014.")
+    services.transition(
+        incident=incident,
+        action="mitigate",
+        actor=oscar,
+        comment="Backup courier carries every strategic customer's orders.",
+        at=started + datetime.timedelta(hours=6),
+    )
+    services.transition(
+        incident=incident,
+        action="resolve",
+        actor=oscar,
+        comment="Strike over; the backlog shipped within a day.",
+        at=started + datetime.timedelta(days=1, hours=14),
+    )
+
+
+def _outage(oscar, emea, now) -> None:
+    started = now - datetime.timedelta(hours=3)
+    incident = services.declare(
+        actor=oscar,
+        title=OUTAGE,
+        kind=Incident.Kind.OUTAGE,
+        severity=Incident.Severity.CRITICAL,
+        regions=[emea],
+        started_at=started,
+        detected_at=started + datetime.timedelta(minutes=25),
+        processes=_processes("Warehouse picking and shipping", "Order entry and confirmation"),
+        description="The WMS database failed over and the pickers' scanners lost their session.",
+        at=started + datetime.timedelta(minutes=30),
+    )
+    top = Segment.objects.order_by("rank").first()
+    if top is not None:
+        affected.add_by_rule(incident=incident, actor=oscar, segments=[top])
+    services.post_update(
+        incident=incident,
+        actor=oscar,
+        text="Vendor engaged; manual pick lists printed for same-day orders.",
+        at=started + datetime.timedelta(hours=1),
+    )
+
+
+def _credit(incident, reason: str) -> None:
+    """A credit within the limit from one of alice's strategic customers' account manager (if there is one)."""
+    customer = (
+        Customer.objects.filter(account_manager__username="am.alice", segment__rank=1, region__code="EMEA")
+        .order_by("name")
+        .first()
+    )
+    if customer is not None:
+        goodwill_services.give(
+            incident=incident,
+            actor=customer.account_manager,
+            customer_id=customer.pk,
+            kind="credit",
+            amount=Decimal("300"),
+            reason=reason,
+        )
+
+
+def _limits() -> None:
+    for segment in Segment.objects.filter(rank__in=LIMITS):
+        manager, lead = LIMITS[segment.rank]
+        for role, amount in ((Role.ACCOUNT_MANAGER, manager), (Role.OPERATIONS_LEAD, lead)):
+            GoodwillLimit.objects.get_or_create(role=role.value, segment=segment, defaults={"amount": amount})
+
+
+@seeding.register(name="incidents: goodwill limits, one resolved, one open", order=80)
+def seed_incidents() -> str:
+    oscar = User.objects.filter(username="ops.oscar").first()
+    emea = Region.objects.filter(code="EMEA").first()
+    if oscar is None or emea is None:
+        return "no ops.oscar or EMEA to declare incidents"
+    _limits()
+    now = timezone.now()
+    made = 0
+    known = set(Incident.objects.filter(title__in=[STRIKE, OUTAGE]).values_list("title", flat=True))
+    for title, seed in ((STRIKE, _strike), (OUTAGE, _outage)):
+        if title not in known:
+            seed(oscar, emea, now)
+            made += 1
+    return f"{made} incidents declared" if made else "incidents already seeded"

@@ -1,0 +1,16 @@
+"""The incident pages, under /incidents/ (namespace `incidents`)."""
+
+from django.urls import path
+
+from incidents.views import incidents
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", incidents.incident_list, name="list"),
+    path("new/", incidents.declare, name="declare"),
+    path("<int:pk>/", incidents.incident_detail, name="detail"),
+    path("<int:pk>/step/", incidents.incident_step, name="step"),
+    path("<int:pk>/updates/", incidents.incident_update, name="update"),
+    path("<int:pk>/customers/", incidents.incident_customers, name="customers"),
+]
