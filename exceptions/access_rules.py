@@ -20,6 +20,7 @@ from exceptions.models import (
     RoutingThreshold,
 )
 from intimacy_ops import access
+from intimacy_ops.accounts import delegation
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from segments.models import Customer
@@ -35,8 +36,14 @@ def _exceptions(user, queryset):
     # a join hashed every customer to count an account manager's requests (0.5 s at 100,000 customers).
     managed = Customer.objects.filter(account_manager=user).values("id")
     seen = Q(requested_by=user) | (Q(customer__in=managed) & ~Q(status=DRAFT))
-    if user.has_role(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER):
-        seen |= ~Q(status=DRAFT) & Q(customer__region__in=access.user_region_ids(user))
+    regions = (
+        set(access.user_region_ids(user)) if user.has_role(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER) else set()
+    )
+    for principal in delegation.principals_for(user):  # a delegate sees what they decide on someone's behalf
+        if principal.has_role(Role.OPERATIONS_LEAD, Role.BOARD_MEMBER):
+            regions |= principal.region_ids
+    if regions:
+        seen |= ~Q(status=DRAFT) & Q(customer__region__in=sorted(regions))
     if user.has_role(Role.PROCESS_OWNER):
         seen |= ~Q(status=DRAFT) & Q(process__owner=user)
     return queryset.filter(seen)
@@ -160,14 +167,22 @@ def _is_requester(user, exception):
     return access.Decision(False, "Only the person who raised this request may do this.")
 
 
+def _lead_or_delegate(user, exception) -> access.Decision:
+    """A lead of the region, or the delegate of one who is away (the act is then on their behalf)."""
+    return delegation.acting_for(
+        user,
+        lambda who: (
+            access.ALLOW if _lead_of_customer_region(who, exception) else access.Decision(False, LEAD_DECIDES)
+        ),
+    )
+
+
 @access.register_rule(ExceptionRequest, "route")
 def _takes_up(user, exception):
     """Board-routed requests are routed by the system; a lead-routed one is taken up by a lead of the region."""
     if exception.route != ExceptionRequest.Route.LEAD:
         return access.Decision(False, "This step happens automatically; nobody takes it by hand.")
-    if _lead_of_customer_region(user, exception):
-        return access.ALLOW
-    return access.Decision(False, LEAD_DECIDES)
+    return _lead_or_delegate(user, exception)
 
 
 @access.register_rule(ExceptionRequest, "approve", "reject", "return_for_changes")
@@ -176,9 +191,7 @@ def _decides(user, exception):
         return access.Decision(
             False, "This request is with the change-control board; only its decision settles it."
         )
-    if _lead_of_customer_region(user, exception):
-        return access.ALLOW
-    return access.Decision(False, LEAD_DECIDES)
+    return _lead_or_delegate(user, exception)
 
 
 @access.register_rule(ExceptionRequest, "sunset")
@@ -205,9 +218,12 @@ def _decides_extension(user, extension):
         return access.Decision(
             False, "This extension goes beyond what an operations lead may allow: the board decides."
         )
-    if _lead_of_customer_region(user, extension.exception):
-        return access.ALLOW
-    return access.Decision(False, "Only an operations lead of the customer's region decides this extension.")
+    refusal = access.Decision(
+        False, "Only an operations lead of the customer's region decides this extension."
+    )
+    return delegation.acting_for(
+        user, lambda who: access.ALLOW if _lead_of_customer_region(who, extension.exception) else refusal
+    )
 
 
 # Who may read the dashboard's summary tables (exceptions/summaries): they count every request past draft of

@@ -156,7 +156,7 @@ def _enter(exception: ExceptionRequest, row: Row, at) -> None:
     exception.save(update_fields=["status", "status_changed_at", "route", "updated_at"])
 
 
-def _transition(exception, row, before, actor, authority, at, comment) -> ExceptionTransition:
+def _transition(exception, row, before, actor, authority, at, comment, on_behalf_of=None):
     return ExceptionTransition(
         exception=exception,
         action=row.action,
@@ -164,6 +164,7 @@ def _transition(exception, row, before, actor, authority, at, comment) -> Except
         to_status=row.target,
         actor=actor,
         authority=authority,
+        on_behalf_of=on_behalf_of,
         at=at,
         comment=comment,
         # A decision keeps the request as it was decided, whatever is edited later.
@@ -171,8 +172,8 @@ def _transition(exception, row, before, actor, authority, at, comment) -> Except
     )
 
 
-def _log(exception, row, before, actor, authority, at, comment) -> ExceptionTransition:
-    transition = _transition(exception, row, before, actor, authority, at, comment)
+def _log(exception, row, before, actor, authority, at, comment, on_behalf_of=None) -> ExceptionTransition:
+    transition = _transition(exception, row, before, actor, authority, at, comment, on_behalf_of)
     transition.save()
     return transition
 

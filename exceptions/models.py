@@ -272,6 +272,8 @@ class ExceptionTransition(models.Model):
         help_text="Empty: the system (a periodic check or routing).",
     )
     authority = models.CharField(max_length=10, default="person", help_text="person, board or system.")
+    # A delegate's act (intimacy_ops/accounts/delegation.py): the person they stood in for.
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(db_index=True)
     comment = models.TextField(blank=True)
     snapshot = models.JSONField(

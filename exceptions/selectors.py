@@ -3,7 +3,7 @@ constant queries."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from exceptions.models import (
@@ -17,6 +17,7 @@ from exceptions.models import (
     StandardOptionSignal,
 )
 from intimacy_ops import access
+from intimacy_ops.accounts import delegation
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
@@ -60,7 +61,11 @@ def my_requests(user, *, status: str | None = None, customer_id: int | None = No
 
 def timeline(user, exception: ExceptionRequest) -> QuerySet:
     """The transitions of a request, oldest first (actor, time, from, to, comment)."""
-    return access.visible(user, ExceptionTransition).filter(exception=exception).select_related("actor")
+    return (
+        access.visible(user, ExceptionTransition)
+        .filter(exception=exception)
+        .select_related("actor", "on_behalf_of")
+    )
 
 
 def cost_entries(user, exception: ExceptionRequest) -> QuerySet:
@@ -181,16 +186,35 @@ def request_list(user) -> QuerySet:
 
 
 def waiting_for(user) -> QuerySet:
-    """Requests routed to a single approver in this operations lead's regions, waiting (submitted) or taken up."""
-    if not access.allowed(user, "decide_as_lead", ExceptionRequest):
+    """Requests routed to a single approver in this operations lead's regions, waiting (submitted) or taken up,
+    and those of the regions of a lead they stand in for (accounts/delegation.py): `on_behalf_of_name` names
+    that lead on a row the user holds only as their delegate."""
+    mine = (
+        set(access.user_region_ids(user))
+        if access.allowed(user, "decide_as_lead", ExceptionRequest)
+        else set()
+    )
+    held = [  # (lead, the regions only they give) for each lead away whose delegate the user is
+        (principal, principal.region_ids - mine)
+        for principal in delegation.principals_for(user)
+        if access.allowed(principal, "decide_as_lead", ExceptionRequest)
+    ]
+    regions = mine.union(*(extra for _, extra in held))
+    if not regions:
         return ExceptionRequest.objects.none()
-    return access.in_user_regions(
-        user,
-        exceptions_for(user).filter(
-            status__in=(Status.SUBMITTED, Status.UNDER_REVIEW), route=ExceptionRequest.Route.LEAD
-        ),
-        field="customer__region",
-    ).order_by("status_changed_at", "id")
+    on_behalf = [
+        When(customer__region__in=sorted(extra), then=Value(p.display_name)) for p, extra in held if extra
+    ]
+    return (
+        exceptions_for(user)
+        .filter(
+            status__in=(Status.SUBMITTED, Status.UNDER_REVIEW),
+            route=ExceptionRequest.Route.LEAD,
+            customer__region__in=sorted(regions),
+        )
+        .annotate(on_behalf_of_name=Case(*on_behalf, default=Value("")) if on_behalf else Value(""))
+        .order_by("status_changed_at", "id")
+    )
 
 
 def status_counts(queryset: QuerySet) -> dict[str, int]:

@@ -1,6 +1,5 @@
-"""Change-control boards and the rules they enforce (DESIGN.md, "governance/"): boards, reviews with
-the process owner's impact assessment, votes, declared interests and co-opted members, meetings with
-their agenda and minutes, per-user calendar feeds, and threshold policies ("standardize or sunset")."""
+"""Change-control boards (DESIGN.md, "governance/"): boards, reviews and their votes, interests, co-opted
+members, meetings, calendar feeds, and threshold policies ("standardize or sunset")."""
 
 import secrets
 
@@ -279,7 +278,7 @@ class Review(models.Model):
 
 
 class Vote(models.Model):
-    """One member's vote on one review; changeable until the review is decided."""
+    """One member's vote on one review, changeable until it is decided (`cast_by`: their delegate, if away)."""
 
     class Choice(models.TextChoices):
         APPROVE = "approve", "Approve"
@@ -288,6 +287,7 @@ class Vote(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="votes")
+    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     choice = models.CharField(max_length=10, choices=Choice.choices)
     rationale = models.TextField(blank=True)
     cast_at = models.DateTimeField()

@@ -25,6 +25,8 @@ from intimacy_ops import errors
 class Decision:
     ok: bool
     reason: str = ""
+    # Set when the person may only as someone's delegate (accounts/delegation.py): the act is theirs.
+    on_behalf_of: object = None
 
     def __bool__(self) -> bool:
         return self.ok

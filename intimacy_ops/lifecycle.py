@@ -12,31 +12,26 @@ Each app declares its tables in its `lifecycles.py` (discovered at start-up, lik
     )
 
 A row is (action, from, to, who, label). *Who* says who may take it, by authority:
-- person: a signed-in user; the engine asks `access.allowed(actor, who.rule, obj)`, so the reason of a
-  refusal is the access rule's (registered in the app's access_rules.py; `allowed` first checks the
-  object is in the person's scope, so the model needs an access scope too);
+- person: a signed-in user; the engine asks `access.allowed(actor, who.rule, obj)` (the object's scope,
+  then the rule in the app's access_rules.py: a refusal's reason is the rule's);
 - board: a change-control board's decision recorded by a service (its chair is the actor);
 - system: a check, a hook or another service acting on its own (no actor is recorded).
-A `Who` accepts a person through its rule and the board and system authorities through `board`/`system`
-(True, False, or a predicate of the object); `text` is its one line in `manage.py lifecycles`.
+A `Who` accepts a person through its rule, a board or the system through `board`/`system` (True, False,
+or a predicate of the object); `text` is its one line in `manage.py lifecycles`.
 
 `apply(obj, action, actor=…, authority=…, comment=…)` is the one place such a model changes state:
 1. *from*: the object's state (`state(obj)`, the `status` field by default) must be one of the row's
    sources, else `TransitionNotAllowed` (409) naming the actions the table allows now;
 2. *who*: else `PermissionDenied` (403) with the rule's reason;
 3. sets the state (`enter(obj, row, at)`; by default `status` and `status_changed_at` if the model has it);
-4. writes the model's transition row if the table has a `log` (a model of the app's own); a model
-   without a transition log keeps its history in the audit trail alone (step 5 records from, to,
-   authority, actor, time and comment: the same facts);
+4. writes the model's transition row if the table has a `log`; a model without one keeps its history in
+   the audit trail alone (step 5 records from, to, authority, actor, time and comment);
 5. writes the audit event `<verb>.<event>` (the row's event, by default its action);
-6. runs the table's `after` hooks in the transaction (writes that belong with the change: notification
-   rows, counters) and schedules its `on_commit` hooks (and the caller's) with `transaction.on_commit`,
-   so a task never sees a change that was rolled back.
-Call it inside the service's transaction, on a row the service locked. `check()` is steps 1–2 alone
-(a service that validates more before it writes); `actions_for(actor, obj)` is a page's buttons;
-`require_state(obj, doing, states)` is the 409 of an act within a state (a comment while a ticket is open).
-
-The kernel names no business model: tables are registered by the apps that own the models.
+6. runs the table's `after` hooks in the transaction (notification rows, counters) and schedules its
+   `on_commit` hooks (and the caller's) on commit, so a task never sees a change that was rolled back.
+Call it inside the service's transaction, on a row the service locked. `check()` is steps 1–2 alone;
+`actions_for(actor, obj)` is a page's buttons; `require_state(obj, doing, states)` is the 409 of an act
+within a state. A delegate's act (the rule's Decision names `on_behalf_of`) is logged and audited as such.
 """
 
 from collections.abc import Callable, Iterable
@@ -228,9 +223,11 @@ def who_decides(row: Row, obj: Model, actor, authority: str, *, scoped: bool = T
 
 def check(obj: Model, action: str, *, actor=None, authority: str = PERSON, scoped: bool = True) -> Row:
     """409 if the object's state does not allow `action` (naming what it allows), 403 if this actor may not.
+    `scoped=False`: the caller locked the object and checked its scope for this actor in this transaction."""
+    return _checked(obj, action, actor, authority, scoped)[0]
 
-    `scoped=False`: the caller locked the object and checked its scope for this actor in this transaction.
-    """
+
+def _checked(obj: Model, action: str, actor, authority: str, scoped: bool) -> tuple[Row, access.Decision]:
     table = table_of(obj)
     try:
         row = table.rows[action]
@@ -247,7 +244,7 @@ def check(obj: Model, action: str, *, actor=None, authority: str = PERSON, scope
     decision = who_decides(row, obj, actor, authority, scoped=scoped)
     if not decision:
         raise errors.PermissionDenied(decision.reason)
-    return row
+    return row, decision
 
 
 def require_state(obj: Model, doing: str, states: Iterable[str]) -> None:
@@ -283,14 +280,19 @@ def apply(
     Returns the transition row when the table has a log, else the audit event.
     """
     table = table_of(obj)
-    row = check(obj, action, actor=actor, authority=authority, scoped=scoped)
+    row, decision = _checked(obj, action, actor, authority, scoped)
     at = at or timezone.now()
     state = table.state(obj)
     changed = table.enter(obj, row, at) or {}
     person = actor if authority != SYSTEM else None
+    # A delegate's act (accounts/delegation.py): the log takes `on_behalf_of`, the audit event names them.
+    principal = decision.on_behalf_of
+    if principal is not None:
+        changed["on_behalf_of"] = principal.username
     logged = None
     if table.log is not None:
-        logged = table.log(obj, row, state, person, authority, at, comment)
+        extra = {"on_behalf_of": principal} if principal is not None else {}
+        logged = table.log(obj, row, state, person, authority, at, comment, **extra)
     event = audit.record(
         actor=person,
         verb=f"{table.verb}.{row.event}",

@@ -12,6 +12,7 @@
 """
 
 from exceptions.selectors import leads_of
+from intimacy_ops.accounts import delegation
 from intimacy_ops.notifications import notify, notify_many
 
 WHO_DECIDES = {"lead": "an operations lead of {region}", "board": "the change-control board"}
@@ -167,7 +168,16 @@ def waiting_for_lead(exception, comment: str = "", *, leads=None) -> None:
         where,
     )
     leads = leads_of(exception.customer.region_id) if leads is None else leads
-    notify_many([(exception.requested_by, *to_requester), *((lead, *to_leads) for lead in leads)])
+    # A lead who is away: their delegate is told, on their behalf (accounts/delegation.py).
+    told = [
+        (
+            who,
+            f"On behalf of {away.display_name} (away): {to_leads[0]}" if away else to_leads[0],
+            *to_leads[1:],
+        )
+        for who, away in delegation.stand_ins(list(leads))
+    ]
+    notify_many([(exception.requested_by, *to_requester), *told])
 
 
 def extension_requested(extension) -> None:

@@ -8,6 +8,7 @@ from exceptions.models import ExceptionRequest
 from governance.access_rules.boards import boards_of, chair_only
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
+from intimacy_ops.accounts import delegation
 from intimacy_ops.accounts.roles import Role
 
 
@@ -21,6 +22,8 @@ def _reviews(user, queryset):
     if access.sees_all_regions(user):
         return queryset
     on_board = Q(board__in=boards_of(user))
+    for principal in delegation.principals_for(user):  # a delegate votes on their boards' reviews for them
+        on_board |= Q(board__in=boards_of(principal))
     co_opted = Q(pk__in=CoOptedMember.objects.filter(member=user).values("review_id"))
     owner = Q(exception__process__owner=user) | Q(process__owner=user)
     seen = access.visible(user, ExceptionRequest).values("pk")

@@ -17,7 +17,7 @@ from governance.api.shapes import (
 )
 from governance.filters import ORDERING_FIELDS, ReviewFilter
 from governance.models import Board, Meeting, Review, Vote
-from governance.services import impact, proposing, reviews, voting
+from governance.services import casting, impact, proposing, reviews, voting
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import User
 from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet, StrictSerializer
@@ -324,7 +324,7 @@ class ReviewViewSet(ScopedReadOnlyViewSet):
         review = self.get_object()
         payload = VoteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        voting.cast_vote(review=review, member=request.user, **payload.validated_data)
+        casting.cast_vote(review=review, member=request.user, **payload.validated_data)
         return self._present(review)
 
     @extend_schema(

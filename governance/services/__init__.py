@@ -10,6 +10,7 @@
 - restandardization: the periodic review of a controlled process's active exceptions (item 5).
 """
 
+from governance.services.casting import cast_vote
 from governance.services.impact import assess_impact, update_impact
 from governance.services.reviews import (
     board_for,
@@ -20,7 +21,7 @@ from governance.services.reviews import (
     withdraw_review,
 )
 from governance.services.standard_change import request_version_review
-from governance.services.voting import cast_vote, co_opt_member, declare_interest, tally
+from governance.services.voting import co_opt_member, declare_interest, tally
 
 __all__ = [
     "assess_impact",

@@ -139,7 +139,7 @@ def with_tally_data(queryset: QuerySet, *, lean: bool = False) -> QuerySet:
     """
     return queryset.select_related(*_TALLY_JOINS, *(() if lean else _PAGE_JOINS)).prefetch_related(
         _into_list("board__members", User.objects.all()),
-        _into_list("votes", Vote.objects.select_related("member")),
+        _into_list("votes", Vote.objects.select_related("member", "cast_by")),
         _into_list("declared_interests", DeclaredInterest.objects.select_related("member")),
         _into_list("co_opted", CoOptedMember.objects.select_related("member", "co_opted_by")),
         _into_list("covered", Review.covered.rel.model.objects.select_related("customer__account_manager")),
@@ -256,44 +256,6 @@ def _check_may_sit(review: Review, tally_: Tally, member) -> None:
         raise errors.PermissionDenied(
             "Only the board's members, its chair and members co-opted to this review take part in it."
         )
-
-
-def cast_vote(*, review: Review, member, choice: str, rationale: str) -> Vote:
-    """A board member votes approve, reject or abstain with a rationale; a second vote changes the first."""
-    if choice not in Vote.Choice.values:
-        raise errors.ValidationFailed({"choice": [f"Choose one of: {', '.join(Vote.Choice.values)}."]})
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise errors.ValidationFailed({"rationale": ["Say why: the chair and the requester read it."]})
-    with transaction.atomic():
-        review = _locked(review)
-        _require_open(review, "vote")
-        current = tally(review)
-        _check_may_sit(review, current, member)
-        reason = current.recusal_of(member)
-        if reason:
-            raise errors.PermissionDenied(f"You cannot vote on this review: you {reason}.", reason=reason)
-        now = timezone.now()
-        vote = next((v for v in rows_of(review, "votes") if v.member_id == member.pk), None)  # locked with it
-        if vote is None:
-            vote = Vote.objects.create(
-                review=review, member=member, choice=choice, rationale=rationale, cast_at=now
-            )
-            audit.record(
-                actor=member, verb="review.vote_cast", obj=review, after={"choice": choice}, comment=rationale
-            )
-        else:
-            before = {"choice": vote.choice, "rationale": vote.rationale}
-            vote.choice, vote.rationale, vote.changed_at = choice, rationale, now
-            vote.save(update_fields=["choice", "rationale", "changed_at"])
-            audit.record(
-                actor=member,
-                verb="review.vote_changed",
-                obj=review,
-                before=before,
-                after={"choice": choice, "rationale": rationale},
-            )
-    return vote
 
 
 def declare_interest(*, review: Review, member, statement: str) -> DeclaredInterest:

@@ -18,9 +18,10 @@ from exceptions.models import RiskRating
 from governance.access_rules import is_chair
 from governance.models import Board, Meeting, Review, Vote
 from governance.selectors import reviews as selectors
-from governance.services import impact, reviews, voting
+from governance.services import casting, impact, reviews, voting
 from governance.views.decide_shape import ShapeFields, arguments, shaped_context
 from intimacy_ops import access, errors, lifecycle
+from intimacy_ops.accounts import delegation
 from intimacy_ops.accounts.models import User
 from intimacy_ops.forms import add_domain_errors
 
@@ -41,6 +42,7 @@ class VoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why: the chair and the requester read it.",
     )
+    on_behalf_of = forms.CharField(required=False, max_length=150, widget=forms.HiddenInput)
 
 
 class InterestForm(forms.Form):
@@ -134,6 +136,13 @@ def _review_context(request, review, **forms_) -> dict:
         "my_recusal": tally.recusal_of(user),
         "may_vote": is_open and tally.is_eligible(user),
         "sits": tally.is_member(user),
+        # Members away whose delegate this user is (accounts/delegation.py): they vote for them, not as chair.
+        "voting_for": [
+            (principal, tally.vote_of(principal))
+            for principal in delegation.principals_for(user)
+            if is_open and tally.is_eligible(principal)
+        ],
+        "vote_choices": Vote.Choice.choices,
         "is_open": is_open,
         "is_owner": is_owner,
         "impact": impact.current(review),
@@ -186,7 +195,7 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
     problem = ""
     if form.is_valid():
         try:
-            voting.cast_vote(review=review, member=request.user, **form.cleaned_data)
+            casting.cast_vote(review=review, member=request.user, **form.cleaned_data)
         except errors.ValidationFailed as failed:
             add_domain_errors(form, failed)
         except (errors.PermissionDenied, errors.TransitionNotAllowed, errors.Conflict) as refused:

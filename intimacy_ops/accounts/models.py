@@ -3,6 +3,8 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 
 from intimacy_ops.accounts.roles import HOME_PRECEDENCE, Role
 
@@ -47,9 +49,16 @@ class User(AbstractUser):
 
         groups = Group.objects.filter(user=self).order_by().values_list(Value("g"), "id", "name", "name")
         regions = Region.objects.filter(users=self).order_by().values_list(Value("r"), "id", "code", "name")
-        rows = list(groups.union(regions, all=True))
+        # and the people this person stands in for now (accounts/delegation.py), in the same query
+        now, text = timezone.now(), models.CharField()
+        covering = Delegation.objects.filter(delegate=self, starts_at__lte=now, ends_at__gt=now)
+        covering = covering.order_by().values_list(
+            Value("d"), "person_id", Value("", output_field=text), Value("", output_field=text)
+        )
+        rows = list(groups.union(regions, covering, all=True))
         names = [name for kind, _, name, _ in rows if kind == "g"]
         places = [Region(id=pk, code=code, name=name) for kind, pk, code, name in rows if kind == "r"]
+        self._covering_ids = sorted(pk for kind, pk, _, _ in rows if kind == "d")
         return names, sorted(places, key=lambda region: region.code)
 
     def _prefetched(self, relation: str) -> list | None:
@@ -100,6 +109,30 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Delegation(models.Model):
+    """A person's out-of-office period: while it lasts, `delegate` (same role, a region in common) takes their
+    approvals, votes (never a chair's decision) and escalations, each recorded "on behalf of" them.
+    One per person: setting a new period replaces it (accounts.delegation)."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="out_of_office")
+    delegate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="standing_in_for")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delegate", "ends_at"], name="delegation_delegate_ends")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="delegation_ends_after_start"
+            ),
+            models.CheckConstraint(condition=~Q(delegate=F("person")), name="delegation_not_to_oneself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.delegate_id} ({self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d})"
 
 
 class SignInGate(models.Model):

@@ -25,9 +25,9 @@ from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
 from intimacy_ops.bulk_insert import insert_rows
-from intimacy_ops.escalations import reach
+from intimacy_ops.escalations import reach, stand_ins
 from intimacy_ops.escalations.models import Escalation
-from intimacy_ops.notifications import notify, notify_many
+from intimacy_ops.notifications import notify_many
 
 CLIMB_BATCH = 200
 DEFAULT_ROLE = Role.OPERATIONS_LEAD.value
@@ -61,7 +61,7 @@ def reason_label(reason: str) -> str:
 
 def _tell_targets(escalation: Escalation) -> None:
     """An urgent notification to the targets of the current level: what crossed, what to do, where."""
-    notify(targets_of(escalation), **_message(escalation), urgent=True)
+    notify_many(stand_ins.notices([(p, _message(escalation)) for p in targets_of(escalation)]), urgent=True)
 
 
 def _message(escalation: Escalation) -> dict:
@@ -233,8 +233,8 @@ def raise_escalations(items: list[dict], *, model=None) -> int:
                 targets[key] = list(targets_of(escalation))
             people = targets[key]
         message = _message(escalation)
-        messages += [(person, message["subject"], message["body"], message["link"]) for person in people]
-    notify_many(messages, urgent=True)  # urgent: each escalation is its own notice, mailed at once
+        messages += [(person, message) for person in people]
+    notify_many(stand_ins.notices(messages), urgent=True)  # urgent: each escalation its own notice, at once
     return len(new)
 
 
@@ -362,10 +362,8 @@ def _climb_many(batch: list[Escalation], *, now: datetime.datetime) -> None:
         if key not in targets:
             targets[key] = list(targets_of(escalation))
         message = _message(escalation)
-        messages += [
-            (person, message["subject"], message["body"], message["link"]) for person in targets[key]
-        ]
-    notify_many(messages, urgent=True)
+        messages += [(person, message) for person in targets[key]]
+    notify_many(stand_ins.notices(messages), urgent=True)
 
 
 def _lock(escalation: Escalation) -> Escalation:

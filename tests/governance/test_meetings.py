@@ -537,7 +537,7 @@ def test_board_members_see_their_next_meetings_on_their_home_page(s, browse):
 
 def test_a_decision_taken_while_the_meeting_is_in_session_belongs_to_it(s, browse):
     """The chair decides from the review page during the meeting: the meeting's page lists the decision."""
-    from governance.services import decide_review, voting
+    from governance.services import casting, decide_review
 
     review = open_review(s, title="Saturday deliveries")
     started = timezone.now() - datetime.timedelta(minutes=20)
@@ -548,7 +548,7 @@ def test_a_decision_taken_while_the_meeting_is_in_session_belongs_to_it(s, brows
         starts_at=started, ends_at=started + datetime.timedelta(hours=1)
     )
     for member in (s.dan, s.erin):
-        voting.cast_vote(review=review, member=member, choice="approve", rationale="Contained.")
+        casting.cast_vote(review=review, member=member, choice="approve", rationale="Contained.")
     decide_review(review=review, actor=s.carol, outcome="approve", rationale="Both members approve.")
     review.refresh_from_db()
     assert review.meeting == meeting
@@ -557,12 +557,12 @@ def test_a_decision_taken_while_the_meeting_is_in_session_belongs_to_it(s, brows
 
 
 def test_a_decision_outside_any_meeting_belongs_to_none(s):
-    from governance.services import decide_review, voting
+    from governance.services import casting, decide_review
 
     review = open_review(s)
     schedule(s, days=3)  # upcoming, not in session
     for member in (s.dan, s.erin):
-        voting.cast_vote(review=review, member=member, choice="approve", rationale="Contained.")
+        casting.cast_vote(review=review, member=member, choice="approve", rationale="Contained.")
     decide_review(review=review, actor=s.carol, outcome="approve", rationale="Both members approve.")
     review.refresh_from_db()
     assert review.meeting is None
