@@ -17,7 +17,7 @@ from governance.api.shapes import (
 )
 from governance.filters import ORDERING_FIELDS, ReviewFilter
 from governance.models import Board, Meeting, Review, Vote
-from governance.services import casting, impact, proposing, reviews, voting
+from governance.services import casting, impact, impact_many, proposing, reviews, voting
 from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import User
 from intimacy_ops.api import ERROR_RESPONSES, ScopedReadOnlyViewSet, StrictSerializer
@@ -87,6 +87,15 @@ class TallySerializer(serializers.Serializer):
         }
 
 
+class ReviewListSerializer(serializers.ListSerializer):
+    """A page of reviews: their open assessments' live figures computed for the whole page at once."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        impact_many.prime(items)
+        return super().to_representation(items)
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     # Plain strings: the schema names each choice set once (outcome on decide's input, kind here in the help).
     kind = serializers.CharField(read_only=True, help_text="exception | extension | standardization | sunset")
@@ -136,14 +145,14 @@ class ReviewSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+        list_serializer_class = ReviewListSerializer
 
     def to_representation(self, review):
         data = super().to_representation(review)
-        view = self.context.get("view")
-        if (
-            getattr(view, "action", None) == "retrieve"
-        ):  # one review: its figures as of now, as the page shows
-            data["impact"] = impact.current(review)
+        # Its figures as of now, as the page shows: a list's page primed at once (ReviewListSerializer).
+        data["impact"] = (
+            review.current_impact if hasattr(review, "current_impact") else impact.current(review)
+        )
         return data
 
     def _tally(self, review):

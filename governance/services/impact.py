@@ -103,8 +103,13 @@ def current(review: Review) -> dict:
     stored = review.impact or {}
     if review.status != Review.Status.OPEN or not stored:
         return stored
+    return merged(review, assess_impact(review))
+
+
+def merged(review: Review, fresh: dict) -> dict:
+    """An open review's stored assessment with the data's `fresh` figures over every field the owner left."""
+    stored = review.impact or {}
     mine = _edited(stored, review.impact_updated_at is not None) | OWN_WORDS
-    fresh = assess_impact(review)
     return {**stored, **{name: value for name, value in fresh.items() if name not in mine}}
 
 

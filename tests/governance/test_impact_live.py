@@ -68,3 +68,52 @@ def test_the_api_gives_one_review_with_the_figures_the_page_shows(s, client):
     answer = client.get(f"/api/v1/reviews/{review.pk}/")
     assert answer.status_code == 200
     assert answer.json()["impact"]["similar_active"] == 1
+
+
+def _list_impacts(client, user) -> dict:
+    assert client.login(username=user.username, password=PASSWORD)
+    answer = client.get("/api/v1/reviews/?page_size=200")
+    assert answer.status_code == 200
+    return {row["id"]: row["impact"] for row in answer.json()["results"]}
+
+
+def test_the_reviews_list_gives_the_figures_the_page_shows(s, client):
+    """The list API read the stored figures while the page recomputed them (issue 18, defect 4)."""
+    review, tier = _open_review(s)
+    tagged = ExceptionRequestFactory(customer=s.borealis, process=s.billing, deviation_tag="saturday")
+    lifecycle.submit_request(exception=tagged, actor=tagged.requested_by)
+    Review.objects.filter(exception=tagged).update(status=Review.Status.OPEN)
+    for customer, tag in [
+        (s.borealis, "saturday"),
+        (s.borealis, "saturday"),
+        (s.zenith, ""),
+        (s.acme, "night"),
+    ]:
+        for process in (s.fulfilment, s.billing):
+            ExceptionRequestFactory(
+                customer=customer, process=process, deviation_tag=tag, status=ExceptionRequest.Status.ACTIVE
+            )
+    CustomerFactory.create_batch(3, region=s.acme.region, segment=tier)
+    impact.update_impact(review=review, actor=s.olivia, notes="Mine.", customers_holding=7)
+    listed = _list_impacts(client, s.dan)
+    for shown in Review.objects.filter(status=Review.Status.OPEN):
+        assert listed[shown.pk] == _figures(client, s.dan, shown), shown
+    assert listed[review.pk]["similar_active"] == 4 and listed[review.pk]["segment_customers"] == 4
+    assert listed[review.pk]["customers_holding"] == 7  # the owner's own figure stays
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_the_reviews_list_computes_the_figures_in_constant_queries(
+    s, rows, client, django_assert_max_num_queries
+):
+    for number in range(rows):
+        process = s.fulfilment if number % 2 else s.billing
+        exception = ExceptionRequestFactory(
+            customer=s.acme, process=process, estimated_monthly_cost=9000, deviation_tag=f"tag-{number % 3}"
+        )
+        lifecycle.submit_request(exception=exception, actor=exception.requested_by)
+        ExceptionRequestFactory(customer=s.borealis, process=process, status=ExceptionRequest.Status.ACTIVE)
+    assert client.login(username=s.dan.username, password=PASSWORD)
+    with django_assert_max_num_queries(18):
+        answer = client.get("/api/v1/reviews/?page_size=200")
+    assert answer.json()["count"] == rows
