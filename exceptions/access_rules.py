@@ -160,7 +160,7 @@ def _lead_of_customer_region(user, exception) -> bool:
     return access.is_lead_of_region(user, exception.customer.region_id)
 
 
-@access.register_rule(ExceptionRequest, "submit", "withdraw", "amend")
+@access.register_rule(ExceptionRequest, "submit", "withdraw", "amend", "discard")
 def _is_requester(user, exception):
     if exception.requested_by_id == user.pk:
         return access.ALLOW

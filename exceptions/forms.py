@@ -156,6 +156,13 @@ class WithdrawForm(forms.Form):
     )
 
 
+class DiscardForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, discard this draft",
+        error_messages={"required": "Tick the box to confirm: a discarded draft cannot be brought back."},
+    )
+
+
 class CostForm(forms.Form):
     incurred_on = forms.DateField(label="Incurred on", widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2, min_value=0)

@@ -237,7 +237,9 @@ TABLE = lifecycle.register(
     log_many=_log_many,
     after_many=[_tell_many],
     note="Each change is an ExceptionTransition row (actor, time, from, to, comment; a decision's snapshot) "
-    "and an audit event. `amend` is the one edge DESIGN.md lacks (a material change after the decision).",
+    "and an audit event. `amend` is the one edge DESIGN.md lacks (a material change after the decision). "
+    "A draft its requester discards is deleted (not a state: `exception.discarded` in the audit trail; "
+    "past draft, 409). A delegate's act names the person away in `on_behalf_of`.",
 )
 TRANSITIONS: dict[str, Row] = TABLE.rows
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exceptions.views import detail, ledger, lists, processes, requests, thresholds
+from exceptions.views import detail, discard, ledger, lists, processes, requests, thresholds
 
 app_name = "exceptions"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/submit/", requests.request_submit, name="submit"),
     path("<int:pk>/decide/", requests.request_decide, name="decide"),
     path("<int:pk>/withdraw/", requests.request_withdraw, name="withdraw"),
+    path("<int:pk>/discard/", discard.request_discard, name="discard"),
     path("<int:pk>/costs/", ledger.cost_add, name="cost-add"),
     path("<int:pk>/extensions/", ledger.extension_request, name="extension-request"),
     path(

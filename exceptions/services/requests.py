@@ -13,7 +13,7 @@ from django.db import transaction
 from exceptions import selectors
 from exceptions.models import ExceptionRequest, Process, RiskRating
 from exceptions.services.catalog import current_version
-from intimacy_ops import access, audit, errors
+from intimacy_ops import access, audit, errors, lifecycle
 from intimacy_ops.accounts.models import Region
 from segments.models import Customer
 
@@ -198,3 +198,20 @@ def changed_fields(exception: ExceptionRequest, values: dict) -> list[str]:
         elif value != getattr(exception, name):
             changed.append(name)
     return changed
+
+
+def discard_draft(*, exception: ExceptionRequest, actor) -> str:
+    """The requester throws away a draft they will not submit: it is deleted, the audit trail keeps what it was
+    (a request past draft is withdrawn instead: 409). Returns its title."""
+    with transaction.atomic():
+        exception = ExceptionRequest.objects.select_for_update(of=("self",)).get(pk=exception.pk)
+        lifecycle.require_state(exception, "discard", {ExceptionRequest.Status.DRAFT})
+        access.require(actor, "discard", exception)
+        audit.record(
+            actor=actor,
+            verb="exception.discarded",
+            obj=exception,
+            before={"status": exception.status, "title": exception.title, "customer": exception.customer_id},
+        )
+        exception.delete()
+    return exception.title

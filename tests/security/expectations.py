@@ -282,6 +282,8 @@ ROUTES: dict[str, Row] = {
     "exceptions:withdraw": page(
         "GET POST", obj="exception", sees=sees_exception, read=requester, write=requester
     ),
+    # Issue 18, defect 7: a draft is discarded by its requester (a confirmation page first).
+    "exceptions:discard": page("GET POST", obj="draft", sees=sees_draft, read=requester, write=requester),
     "exceptions:cost-add": page("POST", obj="exception", sees=sees_exception, write=books_cost),
     "exceptions:extension-request": page("POST", obj="exception", sees=sees_exception, write=requester),
     "exceptions:extension-decide": page(
