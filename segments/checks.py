@@ -79,12 +79,12 @@ about.register_customer_subject(ServiceCase, "customer")  # the customer page's 
 
 class _Batch:
     """What a batch's rows share, built once per run: their account managers (as plain values, one object
-    each) and customer links."""
+    each) and the links to their case pages."""
 
     def __init__(self) -> None:
         self.managers: dict[int, SimpleNamespace] = {}
-        self.links: dict[int, str] = {}
-        self.template = ""
+        self.links: dict[tuple[str, int], str] = {}
+        self.templates: dict[str, str] = {}
 
     def manager(self, row: dict) -> SimpleNamespace | None:
         pk = row["customer__account_manager_id"]
@@ -99,12 +99,13 @@ class _Batch:
             )
         return self.managers[pk]
 
-    def link(self, customer_id: int) -> str:
-        if customer_id not in self.links:
-            if not self.links:  # the URL resolved once; each customer's link is its id put in place
-                self.template = reverse("segments:customer-detail", args=[_SENTINEL])
-            self.links[customer_id] = self.template.replace(str(_SENTINEL), str(customer_id))
-        return self.links[customer_id]
+    def link(self, pk: int, route: str = "segments:case-detail") -> str:
+        """A case's page (what an escalation or a reminder about it opens), or another route's for `pk`."""
+        if (route, pk) not in self.links:
+            if route not in self.templates:  # each URL resolved once; each link is its id put in place
+                self.templates[route] = reverse(route, args=[_SENTINEL])
+            self.links[(route, pk)] = self.templates[route].replace(str(_SENTINEL), str(pk))
+        return self.links[(route, pk)]
 
 
 _SENTINEL = 987654321987
@@ -166,7 +167,7 @@ def _breach(case: dict, line: str, policy: SlaPolicy | None, shared: _Batch) -> 
             f"{due:%Y-%m-%d %H:%M} UTC and has not come."
         ),
         subject_label=f"Case {case['external_id']}: {case['title'] or name}",
-        subject_link=shared.link(case["customer_id"]),
+        subject_link=shared.link(case["pk"]),
         region_id=case["customer__region_id"],
         ladder=_ladder(policy),
         target_user=shared.manager(case),
@@ -218,7 +219,7 @@ def _reminder(items: list[tuple], shared: _Batch) -> tuple:
             f"Update {case.customer__name} on case {case.external_id} by {deadline:%Y-%m-%d %H:%M} UTC",
             f"Case {case.external_id} ({case.priority}, {case.title or 'no title'}) is still open: "
             f"the customer should hear about its progress by {deadline:%Y-%m-%d %H:%M} UTC.",
-            shared.link(case.customer_id),
+            shared.link(case.pk),
         )
     lines = [
         f"- {c.customer__name}, case {c.external_id} ({c.priority}): by {d:%Y-%m-%d %H:%M} UTC"

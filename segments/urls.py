@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from segments.views import cases, customer_privacy, customers, export, imports, sla, tiers
+from segments.views import case_detail, cases, customer_privacy, customers, export, imports, sla, tiers
 
 app_name = "segments"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("sla/<int:segment_id>/<str:priority>/", sla.sla_edit, name="sla-edit"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/export.csv", cases.case_list_csv, name="case-list-csv"),
+    path("cases/<int:pk>/", case_detail.case_detail, name="case-detail"),
+    path("cases/<int:pk>/step/", case_detail.case_step, name="case-step"),
 ]
 
 # --- Imports (segments/imports.py): upload, runs, progress, rejected rows --------------------

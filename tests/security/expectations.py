@@ -252,6 +252,10 @@ ROUTES: dict[str, Row] = {
     ),
     "segments:case-list": page("GET"),
     "segments:case-list-csv": page("GET"),
+    # Issue 18, defect 7: a case's page (everyone who sees the customer) and its lifecycle's steps (its
+    # account manager, a lead of the region, an administrator).
+    "segments:case-detail": page("GET", obj="case", sees=sees_customer),
+    "segments:case-step": page("POST", obj="case", sees=sees_customer, write=changes_case),
     "segments:imports": page("GET POST", gate=IMPORTERS, write=anyone),
     "segments:import-detail": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
     "segments:import-progress": page("GET", obj="import", gate=IMPORTERS, sees=sees_import),
