@@ -123,6 +123,9 @@ class TransitionSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty (null): the system."
     )
+    on_behalf_of = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="A delegate's act: the person away."
+    )
     # Plain strings: the schema names the status choice set once, on the request's `status`.
     from_status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
     to_status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
@@ -135,6 +138,7 @@ class TransitionSerializer(serializers.ModelSerializer):
             "from_status",
             "to_status",
             "actor",
+            "on_behalf_of",
             "authority",
             "at",
             "comment",

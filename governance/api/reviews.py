@@ -40,10 +40,11 @@ class BoardSerializer(serializers.ModelSerializer):
 
 class VoteSerializer(serializers.ModelSerializer):
     member = serializers.CharField(source="member.username", read_only=True)
+    cast_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Vote
-        fields = ["member", "choice", "rationale", "cast_at", "changed_at"]
+        fields = ["member", "choice", "rationale", "cast_at", "changed_at", "cast_by"]
         read_only_fields = fields
 
 
@@ -149,7 +150,6 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def to_representation(self, review):
         data = super().to_representation(review)
-        # Its figures as of now, as the page shows: a list's page primed at once (ReviewListSerializer).
         data["impact"] = (
             review.current_impact if hasattr(review, "current_impact") else impact.current(review)
         )
@@ -211,8 +211,11 @@ _ROWS = {"vote": VoteSerializer(), "recusal": RecusalSerializer(), "tally": Tall
 
 
 class VoteInputSerializer(StrictSerializer):
+    """`on_behalf_of`: a member away whose delegate you are now (their vote, cast by you; else 403)."""
+
     choice = serializers.ChoiceField(choices=Vote.Choice.choices)
     rationale = serializers.CharField(max_length=4000)
+    on_behalf_of = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
 class DecideInputSerializer(StrictSerializer):

@@ -35,11 +35,14 @@ def _page(request: HttpRequest, case: ServiceCase, *, status: int = 200, problem
     table = lifecycle.table_of(case)
     policy = sla.policy_for(case)
     may = access.allowed_in_scope(request.user, "change", case)
+    allowed = set(lifecycle.actions_for(request.user, case))
     context = {
         "case": case,
         "row": case_row(case),
         "state": table.state(case),
-        "steps": [(action, table.rows[action].label) for action in lifecycle.actions_for(request.user, case)],
+        "steps": [
+            (action, row.label) for action, row in table.rows.items() if action in allowed
+        ],  # table order
         "refusal": "" if may else may.reason,
         "policy": policy,
         "targets": (

@@ -120,6 +120,8 @@ def test_the_delegate_approves_on_behalf_of_the_lead_away(s, client):
     assert event.after["on_behalf_of"] == "ops.lena"
     page = client.get(f"/exceptions/{exception.pk}/").content.decode()
     assert f"on behalf of {s.lena.display_name}" in page
+    steps = client.get(f"/api/v1/exceptions/{exception.pk}/transitions/").json()
+    assert [step["on_behalf_of"] for step in steps if step["action"] == "approve"] == ["ops.lena"]
 
 
 @pytest.mark.parametrize(("starts_in", "ends_in"), [(1, 4)])
@@ -188,7 +190,7 @@ def test_a_chairs_delegate_votes_for_them_but_never_decides(s, client):
     assert review.status == Review.Status.OPEN
 
 
-def test_nobody_votes_for_a_member_they_do_not_stand_in_for(s, client):
+def test_nobody_votes_for_a_member_they_do_not_stand_in_for(s, client, signed_in_api):
     review = _board_review(s)
     client.force_login(s.dan)
     answer = client.post(
@@ -196,6 +198,12 @@ def test_nobody_votes_for_a_member_they_do_not_stand_in_for(s, client):
         {"choice": "approve", "rationale": "Not mine to cast.", "on_behalf_of": "ccb.erin"},
     )
     assert answer.status_code == 400 and "You do not stand in for ccb.erin" in answer.content.decode()
+    refused = signed_in_api(s.dan).post(
+        f"/api/v1/reviews/{review.pk}/votes/",
+        {"choice": "approve", "rationale": "Not mine.", "on_behalf_of": "ccb.erin"},
+        format="json",
+    )
+    assert refused.status_code == 403
     assert not Vote.objects.filter(review=review).exists()
 
 
