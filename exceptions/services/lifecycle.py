@@ -18,7 +18,7 @@ from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
 from exceptions.services.routing import route_request
-from intimacy_ops import audit, checks, errors, lifecycle
+from intimacy_ops import access, audit, checks, errors, lifecycle
 
 Status = ExceptionRequest.Status
 ENDINGS = ("sunset", "standardize", "revoke")
@@ -216,6 +216,8 @@ def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: 
         _require_reason(action, comment)
         if take_up:
             who = actor.get_full_name() or actor.username
+            behalf = access.allowed_in_scope(actor, "route", exception).on_behalf_of  # a delegate's take-up
+            who += f" on behalf of {behalf.display_name}" if behalf else ""
             lifecycle.apply(
                 exception,
                 "route",

@@ -116,6 +116,8 @@ def test_the_delegate_approves_on_behalf_of_the_lead_away(s, client):
     assert exception.status == "approved"
     step = ExceptionTransition.objects.get(exception=exception, action="approve")
     assert step.actor == s.oscar and step.on_behalf_of == s.lena
+    taken_up = ExceptionTransition.objects.get(exception=exception, action="route")
+    assert taken_up.on_behalf_of == s.lena and f"on behalf of {s.lena.display_name}" in taken_up.comment
     event = AuditEvent.objects.filter(verb="exception.approve").latest("id")
     assert event.after["on_behalf_of"] == "ops.lena"
     page = client.get(f"/exceptions/{exception.pk}/").content.decode()
