@@ -84,6 +84,7 @@ def test_a_changed_vote_keeps_one_row_and_each_cast_is_audited(s, signed_in_api)
             "rationale": "The cost grew.",
             "cast_at": body["votes"][0]["cast_at"],
             "changed_at": body["votes"][0]["changed_at"],
+            "cast_by": None,  # cast by the member themselves, not a delegate
         }
     ]
     assert body["votes"][0]["changed_at"] is not None
