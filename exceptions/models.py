@@ -1,7 +1,5 @@
-"""Standard processes and requests to deviate from them (DESIGN.md, "exceptions/").
-
-Status values, kinds and categories are a contract (CONTRACT.md): the strings never change.
-"""
+"""Standard processes and requests to deviate from them (DESIGN.md, "exceptions/"). Status values, kinds and
+categories are a contract (CONTRACT.md): the strings never change."""
 
 from decimal import Decimal
 
@@ -257,7 +255,8 @@ class ExceptionRequest(models.Model):
 
 
 class ExceptionTransition(models.Model):
-    """One step of a request's lifecycle: who, when, from, to, why. Written only by the lifecycle engine."""
+    """One step of a request's lifecycle: who (`on_behalf_of`: the person a delegate stood in for), when, from,
+    to, why. Written only by the lifecycle engine."""
 
     exception = models.ForeignKey(ExceptionRequest, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(max_length=30)
@@ -272,7 +271,6 @@ class ExceptionTransition(models.Model):
         help_text="Empty: the system (a periodic check or routing).",
     )
     authority = models.CharField(max_length=10, default="person", help_text="person, board or system.")
-    # A delegate's act (intimacy_ops/accounts/delegation.py): the person they stood in for.
     on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(db_index=True)
     comment = models.TextField(blank=True)
