@@ -20,12 +20,10 @@ def _customer(customer: Customer) -> search.Hit:
 
 
 def _case(case: ServiceCase) -> search.Hit:
-    # Cases have no page of their own: the case list, showing this case (open or resolved) of its customer.
-    query = urlencode({"customer": case.customer_id, "q": case.external_id, "status": "all"})
     state = "open" if case.resolved_at is None else "resolved"
     return search.Hit(
         title=case.title or case.external_id,
-        url=f"{reverse('segments:case-list')}?{query}",
+        url=reverse("segments:case-detail", args=[case.pk]),
         meta=f"{case.external_id} · {case.priority} · {state} · {case.customer.name}",
     )
 
