@@ -14,6 +14,7 @@ from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
+from intimacy_ops.bulk import SelectionForm
 from intimacy_ops.forms import LongSelect, add_domain_errors
 from segments.models import Customer
 
@@ -235,3 +236,22 @@ class VersionForm(forms.Form):
 
     def clean_standard_options(self):
         return _options(self.cleaned_data.get("standard_options"))
+
+
+class BulkDecisionForm(SelectionForm):
+    """A lead's one decision on several requests waiting for them, with one comment read by every requester."""
+
+    action = forms.ChoiceField(label="Decision", choices=DecisionForm.base_fields["action"].choices)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        label="Comment for the requesters",
+        help_text="Required when you reject or return them.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("reject", "return_for_changes") and not data.get("comment", "").strip():
+            self.add_error("comment", "Say why: every requester reads it.")
+        return data

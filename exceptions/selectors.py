@@ -3,7 +3,20 @@ constant queries."""
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from exceptions.models import (
@@ -13,6 +26,7 @@ from exceptions.models import (
     ExtensionRequest,
     Process,
     ProcessVersion,
+    RiskRating,
     RoutingThreshold,
     StandardOptionSignal,
 )
@@ -259,3 +273,20 @@ def routing_threshold(customer) -> RoutingThreshold | None:
     if Customer.region.is_cached(customer) and Region.routing_threshold.is_cached(customer.region):
         return getattr(customer.region, "routing_threshold", None)
     return RoutingThreshold.objects.filter(region_id=customer.region_id).first()
+
+
+def for_decision(user, ids: list[int]) -> list[ExceptionRequest]:
+    """The requests a lead ticked for one decision, among those they may see, in the queue's order (one query):
+    one decided meanwhile stays in, for the decision to refuse it saying why."""
+    return list(
+        exceptions_for(user)
+        .filter(pk__in=ids)
+        .select_related("customer__region", "process", "requested_by")
+        .order_by("status_changed_at", "id")
+    )
+
+
+def with_risk_order(queryset: QuerySet) -> QuerySet:
+    """`risk_order`: 1 low … 4 critical, so a list sorts by risk as people read it, not alphabetically."""
+    order = [When(risk_rating=value, then=rank) for rank, value in enumerate(RiskRating.values, start=1)]
+    return queryset.annotate(risk_order=Case(*order, default=0, output_field=IntegerField()))

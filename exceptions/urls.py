@@ -2,14 +2,15 @@
 
 from django.urls import path
 
-from exceptions.views import detail, discard, ledger, lists, processes, requests, thresholds
+from exceptions.views import detail, discard, ledger, lists, processes, requests, thresholds, waiting
 
 app_name = "exceptions"
 
 urlpatterns = [
     path("", lists.request_list, name="list"),
     path("export.csv", lists.request_list_csv, name="list-csv"),
-    path("waiting/", requests.waiting_list, name="waiting"),
+    path("waiting/", waiting.waiting_list, name="waiting"),
+    path("waiting/bulk/", waiting.waiting_bulk, name="waiting-bulk"),
     path("new/", requests.request_new, name="new"),
     path("autosave/", requests.request_autosave, name="autosave"),
     path("similar/", requests.similar_panel, name="similar"),

@@ -32,6 +32,7 @@ KERNEL_PARTS = (
     "intimacy_ops.dashboard",
     "intimacy_ops.escalations",
     "intimacy_ops.notifications",
+    "intimacy_ops.saved_views",
 )
 
 

@@ -11,6 +11,7 @@ from intimacy_ops.notifications.models import (
     NotificationDigest,
     NotificationPreference,
 )
+from intimacy_ops.saved_views.models import SavedView
 
 __all__ = [
     "Attachment",
@@ -23,6 +24,7 @@ __all__ = [
     "Notification",
     "NotificationDigest",
     "NotificationPreference",
+    "SavedView",
     "SummaryRefresh",
     "Watch",
 ]

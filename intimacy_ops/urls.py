@@ -50,6 +50,7 @@ urlpatterns = [
     path("notifications/settings/", notification_views.preferences, name="notification-settings"),
     path("escalations/", include("intimacy_ops.escalations.urls")),
     path("conversation/", include("intimacy_ops.conversation.urls")),
+    path("views/", include("intimacy_ops.saved_views.urls")),
     path("healthz", views_health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (issue 18, defect 10: a 404 on every first load).
     path("favicon.ico", views.favicon, name="favicon"),

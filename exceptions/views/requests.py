@@ -1,4 +1,4 @@
-"""The request's pages under /exceptions/: a lead's "waiting for me" (the list itself: views/lists.py), the request form with
+"""The request's pages under /exceptions/ (a lead's "waiting for me": views/waiting.py; the list: views/lists.py): the request form with
 autosave and the similar requests panel, the review before submit, and the acts on a request (submit, a
 lead's decision, withdraw). The request page itself is views/detail.py.
 
@@ -9,7 +9,6 @@ place to say it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,15 +39,6 @@ DECIDED = {
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-@login_required
-@require_GET
-def waiting_list(request: HttpRequest) -> HttpResponse:
-    """An operations lead's queue: small requests of their regions waiting for a decision."""
-    access.require(request.user, "decide_as_lead", ExceptionRequest)
-    page = Paginator(selectors.waiting_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "exceptions/waiting_list.html", {"page": page, "querystring": ""})
 
 
 def _form_page(request, form, *, exception=None, status=200) -> HttpResponse:
