@@ -94,3 +94,9 @@ def open_by_level(user, *, regions, today=None) -> list[dict]:
 def open_totals(user, *, regions) -> dict:
     """The headline: unresolved escalations and those nobody holds (one query)."""
     return open_in_regions(user, regions).aggregate(open=Count("id"), unheld=Count("id", filter=unheld_q()))
+
+
+def for_bulk(user, ids: list[int]) -> list:
+    """The escalations ticked for one act, among those the user sees, highest level and oldest first (one
+    query); one acknowledged meanwhile stays in, for the act to refuse it saying who was quicker."""
+    return list(escalations_for(user).filter(pk__in=ids).order_by("-level", "raised_at", "id"))

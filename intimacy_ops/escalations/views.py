@@ -82,6 +82,11 @@ def _tabs(user) -> list[dict]:
 @login_required
 @require_GET
 def escalation_list(request: HttpRequest) -> HttpResponse:
+    return escalation_page(request)
+
+
+def escalation_page(request: HttpRequest, *, bulk_form=None, status: int = 200) -> HttpResponse:
+    """The page; `bulk_form`: a bulk acknowledgement refused on its input, drawn with its errors."""
     found, state = escalation_listing(request)
     page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for escalation in page.object_list:
@@ -100,8 +105,12 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
             "grouped": found.ordering == "-mine" and state != State.RESOLVED,
             "tabs": _tabs(request.user),
             "querystring": listing.querystring(request),
+            "page_query": request.GET.urlencode(),
+            "bulk_form": bulk_form,
+            "selected": set(getattr(bulk_form, "cleaned_data", {}).get("ids", [])),
+            "may_acknowledge": any("acknowledge" in e.actions for e in page.object_list),
         },
-        status=found.status,
+        status=max(status, found.status),
     )
 
 

@@ -1,17 +1,21 @@
-// Bulk actions on a work list (issue 18): "select all on this page" ticks every row of the form, and the bar
-// says how many are selected. Without JavaScript the rows are still ticked one by one and the server counts.
+// Bulk actions on a work list (issue 18): "select all on this page" ticks every row of the bulk form (rows
+// may sit outside it, tied by `form="…"`), and the bar says how many are selected. Without JavaScript the
+// rows are still ticked one by one and the server counts them.
 (function () {
   "use strict";
   function wire(form) {
     var all = form.querySelector("[data-select-all]");
     var count = form.querySelector("[data-bulk-count]");
-    var boxes = function () { return Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="ids"]')); };
+    function boxes() {
+      return Array.prototype.filter.call(form.elements, function (el) { return el.name === "ids" && el.type === "checkbox"; });
+    }
     function update() {
-      var ticked = boxes().filter(function (box) { return box.checked; }).length;
+      var list = boxes();
+      var ticked = list.filter(function (box) { return box.checked; }).length;
       if (count) { count.textContent = ticked + " selected"; }
       if (all) {
-        all.checked = ticked > 0 && ticked === boxes().length;
-        all.indeterminate = ticked > 0 && ticked < boxes().length;
+        all.checked = ticked > 0 && ticked === list.length;
+        all.indeterminate = ticked > 0 && ticked < list.length;
       }
     }
     if (all) {
@@ -20,8 +24,8 @@
         update();
       });
     }
-    form.addEventListener("change", function (event) {
-      if (event.target.name === "ids") { update(); }
+    document.addEventListener("change", function (event) {
+      if (event.target.name === "ids" && event.target.form === form) { update(); }
     });
     update();
   }

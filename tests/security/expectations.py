@@ -209,8 +209,13 @@ ROUTES: dict[str, Row] = {
     # Opening a notification marks it read and redirects: only your own exist for you.
     "notification-open": page("GET", obj="notification", sees=own(*ROLES)),
     "notification-settings": page("GET POST", write=anyone),
+    # Saved views of the work lists (issue 18): anyone names their own; only yours exist for you.
+    "saved_views:save": page("POST", write=anyone),
+    "saved_views:delete": page("POST", obj="saved-view", sees=own(*ROLES), write=own(*ROLES)),
     "escalations:list": page("GET"),
     "escalations:list-csv": page("GET"),
+    # Acknowledging several at once: each escalation is then asked of its own rule, as its row's button is.
+    "escalations:bulk-acknowledge": page("POST", write=anyone),
     "escalations:acknowledge": page("POST", obj="escalation", sees=sees_escalation, write=acts_on_escalation),
     "escalations:resolve": page(
         "GET POST",
@@ -270,6 +275,8 @@ ROUTES: dict[str, Row] = {
     "exceptions:list": page("GET"),
     "exceptions:list-csv": page("GET"),
     "exceptions:waiting": page("GET", read=roles("lead")),
+    # One decision on several lead-routed requests (issue 18, "Queues"): the lead's, each item then checked as alone.
+    "exceptions:waiting-bulk": page("POST", write=roles("lead")),
     "exceptions:new": page("GET POST", read=roles("am"), write=roles("am")),
     "exceptions:autosave": page("POST", write=roles("am")),
     "exceptions:similar": page("GET"),

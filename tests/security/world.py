@@ -23,6 +23,7 @@ from intimacy_ops.conversation.models import Attachment
 from intimacy_ops.conversation.services import post_comment
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
+from intimacy_ops.saved_views.models import SavedView
 from keyaccounts.models import CustomerLink
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from segments.models import ImportRun, SlaPolicy, ThresholdChange
@@ -316,6 +317,9 @@ def build_world() -> World:
     def notice(user):
         return Notification.objects.create(recipient=user, subject="Something happened", link="/")
 
+    def saved_view(user):
+        return SavedView.objects.create(user=user, list_key="exceptions:list", name="Mine", query="status=active")
+
     region_case, amer_case = world.objects[("case", "region")], world.objects[("case", "other")]
     for key, make_own, make_region, make_other in (
         (
@@ -345,6 +349,7 @@ def build_world() -> World:
         ("import", import_run, lambda: import_run(am2), lambda: import_run(lead_amer, amer)),
         ("calendar-feed", feed, lambda: feed(am2), lambda: feed(am_amer)),
         ("notification", notice, lambda: notice(am2), lambda: notice(am_amer)),
+        ("saved-view", saved_view, lambda: saved_view(am2), lambda: saved_view(am_amer)),
     ):
         world.objects[(key, "own")] = {short: make_own(user) for short, user in u.items()}
         world.objects[(key, "region")] = make_region()
