@@ -40,22 +40,31 @@ def test_the_bulk_decision_asks_first_then_decides_each_and_names_the_refused(br
     page = asked.content.decode()
     assert page.count('data-testid="bulk-item"') == 4
     assert "will be <strong>approved</strong>" in page and "no longer waiting" in page
-    assert set(ExceptionRequest.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True)) == {
-        Status.SUBMITTED
-    }  # nothing decided before the confirmation
+    assert set(
+        ExceptionRequest.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True)
+    ) == {Status.SUBMITTED}  # nothing decided before the confirmation
 
     done = client.post(
         URL, {"ids": ids, "action": "approve", "comment": "Fine for the season.", "confirmed": "true"}
     )
     assert done.status_code == 302 and done["Location"] == "/exceptions/waiting/"
     [message] = flash(done)
-    assert message.startswith("3 approved, 1 refused — Late one: Cannot approve while the status is 'approved'")
+    assert message.startswith(
+        "3 approved, 1 refused — Late one: Cannot approve while the status is 'approved'"
+    )
     for row in rows:
         row.refresh_from_db()
         assert row.status == Status.APPROVED
         last = ExceptionTransition.objects.filter(exception=row).latest("id")
-        assert (last.to_status, last.comment, last.actor) == (Status.APPROVED, "Fine for the season.", s.oscar)
-    assert AuditEvent.objects.filter(verb="exception.approve", object_id__in=[str(r.pk) for r in rows]).count() == 3
+        assert (last.to_status, last.comment, last.actor) == (
+            Status.APPROVED,
+            "Fine for the season.",
+            s.oscar,
+        )
+    assert (
+        AuditEvent.objects.filter(verb="exception.approve", object_id__in=[str(r.pk) for r in rows]).count()
+        == 3
+    )
 
 
 def test_return_needs_one_comment_a_form_error_on_the_page_and_nothing_changes(browse):
@@ -90,7 +99,9 @@ def test_a_selection_that_is_no_id_is_a_form_error(browse, ids):
 def test_a_request_out_of_the_leads_regions_is_refused_and_untouched(browse):
     s = scenario()
     [mine] = waiting(s, 1)
-    amer = ExceptionRequestFactory(customer=s.zenith, process=s.fulfilment, status=Status.SUBMITTED, route="lead")
+    amer = ExceptionRequestFactory(
+        customer=s.zenith, process=s.fulfilment, status=Status.SUBMITTED, route="lead"
+    )
     client = browse(s.oscar)
     done = client.post(URL, {"ids": [mine.pk, amer.pk], "action": "approve", "confirmed": "true"})
     [message] = flash(done)
