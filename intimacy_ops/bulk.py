@@ -6,8 +6,9 @@ every refusal.
     messages.add_message(request, result.level, result.message)   # "7 approved, 1 refused: …"
 
 Each row goes through the act one at a time — the service, hence `lifecycle.apply`, the access rule, the
-409 and the audit event, exactly as one by one — each in the service's own transaction: one refusal never
-undoes the others. What it costs is what the service costs per item (an exceptions decision: 11 queries).
+409 and the audit event, exactly as one by one — each in the service's own `atomic` (a savepoint in the run's
+one transaction): one refusal never undoes the others. What it costs is what the service costs per item (an
+exceptions decision: 11 queries, 13 with its savepoint), the after-commit work once for the whole run.
 """
 
 from collections.abc import Callable, Iterable
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 
 from intimacy_ops import errors
 
@@ -79,18 +81,23 @@ def run(
     asked: Iterable[int] = (),
     missing: str = "not found among what you may see",
 ) -> Result:
-    """`act(row)` for each row; `act` is a service, one transaction (each of ours is), so a refusal undoes
-    that row's act only. A domain error (403, 409, a bad field) refuses
+    """`act(row)` for each row; `act` is a service in its own `transaction.atomic()` (each of ours is), so a
+    refusal undoes that row's act only. A domain error (403, 409, a bad field) refuses
     that row with its message. Ids `asked` that name no row of `rows` are refused as `#id: missing`."""
     result = Result(verb=verb)
     found = set()
-    for row in rows:
-        found.add(row.pk)
-        try:
-            act(row)  # a service: its own transaction (no savepoint around it: 2 queries an item saved)
-        except errors.DomainError as problem:
-            result.refused.append((label(row), problem.message))
-        else:
-            result.done.append(label(row))
+    # One transaction around the whole act, each row's service a savepoint inside it (its own `atomic`): a
+    # refusal rolls back that row only, and the run commits once — the after-commit work (sealing the audit
+    # chain, sending the notices) runs once for every row rather than once per row (200 rows on SQLite: 400
+    # commits become one).
+    with transaction.atomic():
+        for row in rows:
+            found.add(row.pk)
+            try:
+                act(row)
+            except errors.DomainError as problem:
+                result.refused.append((label(row), problem.message))
+            else:
+                result.done.append(label(row))
     result.refused.extend((f"#{pk}", missing) for pk in asked if pk not in found)
     return result

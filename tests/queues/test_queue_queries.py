@@ -13,12 +13,14 @@ from tests.exceptions.factories import ExceptionRequestFactory, scenario
 pytestmark = pytest.mark.django_db
 Status = ExceptionRequest.Status
 
-WAITING_PAGE = 19  # session, user, regions, menus, the rows' page and count, saved views…: measured, then fixed
+WAITING_PAGE = (
+    19  # session, user, regions, menus, the rows' page and count, saved views…: measured, then fixed
+)
 # Per item, what `decide_request` needs: the lock, the scope check, the take-up (`route`: update, transition,
 # audit event), the decision (update, the regions' snapshot, transition, audit event), the requester's
 # notice (preference, insert) — 11 — plus its savepoint and release inside the test's transaction.
 PER_DECISION = 13
-BULK_FIXED = 6  # session, user, roles, the ticked rows (one query) and their scope regions
+BULK_FIXED = 7  # session, user, roles, the ticked rows (one query), their scope regions, the run's savepoint
 
 
 def waiting(s, n: int) -> list[ExceptionRequest]:

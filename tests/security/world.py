@@ -318,7 +318,9 @@ def build_world() -> World:
         return Notification.objects.create(recipient=user, subject="Something happened", link="/")
 
     def saved_view(user):
-        return SavedView.objects.create(user=user, list_key="exceptions:list", name="Mine", query="status=active")
+        return SavedView.objects.create(
+            user=user, list_key="exceptions:list", name="Mine", query="status=active"
+        )
 
     region_case, amer_case = world.objects[("case", "region")], world.objects[("case", "other")]
     for key, make_own, make_region, make_other in (
