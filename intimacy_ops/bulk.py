@@ -21,6 +21,7 @@ from django.db import transaction
 from intimacy_ops import errors
 
 MAX_ITEMS = 500  # a page is 25 rows; an API caller or a long "select all" stays bounded
+NAMED = 10  # up to this many done rows are named in the result; every refused one always is
 
 
 class SelectionField(forms.Field):
@@ -62,6 +63,8 @@ class Result:
     @property
     def message(self) -> str:
         text = f"{len(self.done)} {self.verb}"
+        if 0 < len(self.done) <= NAMED:
+            text += f" ({', '.join(self.done)})"
         if self.refused:
             reasons = "; ".join(f"{name}: {why}" for name, why in self.refused)
             text += f", {len(self.refused)} refused — {reasons}"

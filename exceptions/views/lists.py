@@ -24,6 +24,7 @@ COLUMNS = [
     ("estimated_monthly_cost", "Monthly", "num"),
     ("estimated_one_off_cost", "One-off", "num"),
     ("expires_on", "Runs", ""),
+    ("created_at", "Raised", ""),
 ]
 BAR = [
     "status",

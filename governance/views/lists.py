@@ -23,6 +23,7 @@ COLUMNS = [
     ("board__name", "Board", ""),
     ("due_on", "Due", ""),
     ("status", "Status", ""),
+    ("opened_at", "Opened", ""),
 ]
 BAR = ["board", "status", "overdue", "kind", "region"]
 

@@ -71,7 +71,8 @@ def test_oscar_approves_three_requests_in_one_bulk_action_and_reads_each_result(
 
     flash = page.get_by_test_id("flash")
     expect(flash).to_contain_text(
-        "3 approved, 1 refused — Pallet labels: Cannot approve while the status is 'rejected'"
+        "3 approved (Saturday deliveries, Recycled film, Late cut-off), 1 refused — Pallet labels: "
+        "Cannot approve while the status is 'rejected'"
     )
     expect(page.get_by_test_id("request-row")).to_have_count(1)
     expect(page.get_by_test_id("request-row")).to_contain_text("Night pickup")

@@ -44,7 +44,9 @@ def test_acknowledging_several_asks_first_then_names_the_refused(people):
     done = client.post(URL + "?state=open", {"ids": ids, "confirmed": "true"})
     assert done.status_code == 302 and done["Location"] == "/escalations/?state=open"
     [message] = [str(m) for m in get_messages(done.wsgi_request)]
-    assert message.startswith(f"2 acknowledged, 1 refused — {quicker.subject_label}: ")
+    assert message.startswith(
+        f"2 acknowledged ({rows[0].subject_label}, {rows[1].subject_label}), 1 refused — {quicker.subject_label}: "
+    )
     assert "already acknowledged" in message
     acknowledged = Escalation.objects.filter(acknowledged_by=people.oscar)
     assert set(acknowledged.values_list("pk", flat=True)) == {rows[0].pk, rows[1].pk}
@@ -56,7 +58,10 @@ def test_an_escalation_out_of_sight_is_refused_and_untouched(people):
     amer = escalate(breached_case(people.bob, region="AMER", title="Elsewhere"))[0]
     done = browse(people.oscar).post(URL, {"ids": [mine.pk, amer.pk], "confirmed": "true"})
     [message] = [str(m) for m in get_messages(done.wsgi_request)]
-    assert message == f"1 acknowledged, 1 refused — #{amer.pk}: not found among what you may see."
+    assert (
+        message
+        == f"1 acknowledged ({mine.subject_label}), 1 refused — #{amer.pk}: not found among what you may see."
+    )
     amer.refresh_from_db()
     assert amer.acknowledged_at is None
 

@@ -50,7 +50,8 @@ def test_the_bulk_decision_asks_first_then_decides_each_and_names_the_refused(br
     assert done.status_code == 302 and done["Location"] == "/exceptions/waiting/"
     [message] = flash(done)
     assert message.startswith(
-        "3 approved, 1 refused — Late one: Cannot approve while the status is 'approved'"
+        f"3 approved ({', '.join(r.title for r in rows)}), 1 refused — Late one: "
+        "Cannot approve while the status is 'approved'"
     )
     for row in rows:
         row.refresh_from_db()
@@ -105,7 +106,7 @@ def test_a_request_out_of_the_leads_regions_is_refused_and_untouched(browse):
     client = browse(s.oscar)
     done = client.post(URL, {"ids": [mine.pk, amer.pk], "action": "approve", "confirmed": "true"})
     [message] = flash(done)
-    assert message == f"1 approved, 1 refused — #{amer.pk}: not found among what you may see."
+    assert message == f"1 approved ({mine.title}), 1 refused — #{amer.pk}: not found among what you may see."
     amer.refresh_from_db()
     assert amer.status == Status.SUBMITTED
 
@@ -118,7 +119,7 @@ def test_a_board_routed_request_is_refused_by_its_own_rule(browse):
     )
     done = browse(s.oscar).post(URL, {"ids": [mine.pk, board.pk], "action": "approve", "confirmed": "true"})
     [message] = flash(done)
-    assert message.startswith("1 approved, 1 refused — Big one: ")
+    assert message.startswith(f"1 approved ({mine.title}), 1 refused — Big one: ")
     board.refresh_from_db()
     assert board.status == Status.UNDER_REVIEW
 
