@@ -21,7 +21,7 @@ from django.db import transaction
 from intimacy_ops import errors
 
 MAX_ITEMS = 500  # a page is 25 rows; an API caller or a long "select all" stays bounded
-NAMED = 10  # up to this many done rows are named in the result; every refused one always is
+NAMED = 5  # up to this many done rows are named in the result; every refused one always is
 
 
 class SelectionField(forms.Field):
