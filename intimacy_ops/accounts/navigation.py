@@ -53,7 +53,16 @@ def navigation(request) -> dict:
     from django.conf import settings
 
     user = request.user
-    context = {"app_version": settings.VERSION, "nav_items": [], "user_regions": [], "user_roles": []}
+    # Every name base.html reads has a value here (the search page sets its own `search_q`): a name missing
+    # from the context makes Django log the whole context at DEBUG, sensitive values included.
+    context = {
+        "app_version": settings.VERSION,
+        "nav_items": [],
+        "nav_active": "",
+        "user_regions": [],
+        "user_roles": [],
+        "search_q": "",
+    }
     if user.is_authenticated:
         context["nav_items"] = items_for(user)
         context["user_regions"] = [region.code for region in user.region_list]

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from intimacy_ops.accounts.demo import DEMO_PASSWORD
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
+# `expect(...)` waits as long as an action does (its own default, 5 s, is short on a loaded 2-core machine).
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -36,7 +36,7 @@ def test_alice_drafts_and_submits_oscar_approves_bob_cannot_see_it(page, sign_in
     page.goto(f"/segments/customers/{acme.pk}/")
     page.get_by_test_id("exceptions").get_by_test_id("new-exception").click()
     expect(page.get_by_role("heading", name="New exception", level=1)).to_be_visible()
-    expect(page.get_by_label("Customer")).to_have_value(str(acme.pk))
+    expect(page.get_by_label("Customer", exact=True)).to_have_value(str(acme.pk))
 
     # Picking the process brings up the active exceptions on it (alice's pallet labels for another customer).
     expect(page.get_by_test_id("similar-empty")).to_be_visible()
