@@ -30,6 +30,7 @@ from django.utils import timezone
 from exceptions.models import ExceptionRequest, Process, RoutingThreshold
 from feedback.models import RootCauseAnalysis
 from governance.models import Board, Meeting, Review, ThresholdPolicy
+from incidents.models import Incident
 from intimacy_ops import access, checks
 from intimacy_ops.accounts.demo import DEMO_PASSWORD
 from intimacy_ops.accounts.models import User
@@ -114,6 +115,7 @@ OBJECTS: dict[str, Objects] = {
     "escalation": lambda user: _pk(_seen(user, Escalation).filter(resolved_at__isnull=True)),
     "notification": lambda user: _pk(_seen(user, Notification).filter(recipient=user)),
     "customer-link": lambda user: _pk(_seen(user, CustomerLink).filter(status=CustomerLink.Status.ACTIVE)),
+    "incident": lambda user: _pk(_seen(user, Incident)),
     "segment": lambda user: {
         "segment_id": _seen(user, Segment).values_list("pk", flat=True)[0],
         "priority": "P1",
