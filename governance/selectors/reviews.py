@@ -1,11 +1,23 @@
 """Reads of governance that pages share: the member's queue (STYLE.md: reads in selectors, writes in services)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from governance.access_rules import boards_of, sits_on_a_board
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
 from governance.standard.models import StandardChange
 from intimacy_ops import access
+from intimacy_ops.accounts import delegation
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import people_with_role
 
@@ -34,9 +46,26 @@ def _conflicted(user) -> Q:
 
 
 def waiting_for_vote(user) -> QuerySet:
-    """Open reviews this user may vote on and has not: due soonest first (recused ones are not waiting)."""
-    mine = Review.objects.filter(sits_on(user), status=Review.Status.OPEN)
-    return mine.exclude(_conflicted(user)).order_by("due_on", "id")
+    """Open reviews this user may vote on and has not: due soonest first (recused ones are not waiting); and
+    those waiting for the vote of a member they stand in for while away (accounts/delegation.py), each such
+    row's `on_behalf_of_name` naming that member (empty when none) and `own_vote_waits` saying whether the
+    user's own vote waits on it too."""
+    mine = sits_on(user) & ~_conflicted(user)
+    held = [(p, sits_on(p) & ~_conflicted(p)) for p in delegation.principals_for(user)]
+    waiting = Q(mine)
+    for _, theirs in held:
+        waiting |= theirs
+    name = Case(*(When(theirs, then=Value(p.display_name)) for p, theirs in held), default=Value(""))
+    return (
+        Review.objects.filter(waiting, status=Review.Status.OPEN)
+        .annotate(
+            on_behalf_of_name=name if held else Value(""),
+            own_vote_waits=Case(
+                When(mine, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .order_by("due_on", "id")
+    )
 
 
 def for_rows(reviews: QuerySet) -> QuerySet:

@@ -192,6 +192,32 @@ def test_a_chairs_delegate_votes_for_them_but_never_decides(s, client):
     assert review.status == Review.Status.OPEN
 
 
+def test_the_delegates_queue_and_home_list_the_votes_they_hold_for_the_member_away(s, client):
+    review = _board_review(s)
+    assert _set_away(client, s.carol, s.dan).status_code == 302
+    client.force_login(s.dan)
+
+    def waiting() -> str:
+        page = client.get("/governance/").content.decode()
+        return page.split('data-testid="waiting-count"', 1)[1].split("Other open reviews", 1)[0]
+
+    assert f"your vote, and one on behalf of {s.carol.display_name}" in waiting()
+    assert (
+        f"yours, and on behalf of {s.carol.display_name}"
+        in client.get("/home/board-member/").content.decode()
+    )
+    client.post(f"/governance/reviews/{review.pk}/vote/", {"choice": "approve", "rationale": "Mine."})
+    assert f"a vote on behalf of {s.carol.display_name}" in waiting()  # hers still waits
+    client.post(
+        f"/governance/reviews/{review.pk}/vote/",
+        {"choice": "approve", "rationale": "Carol asked me to.", "on_behalf_of": "ccb.carol"},
+    )
+    assert "on behalf of" not in waiting() and f"/governance/reviews/{review.pk}/" not in waiting()
+    # Erin stands in for nobody: her queue has the review as her own, no one else's.
+    client.force_login(s.erin)
+    assert "on behalf of" not in client.get("/governance/").content.decode()
+
+
 def test_nobody_votes_for_a_member_they_do_not_stand_in_for(s, client, signed_in_api):
     review = _board_review(s)
     client.force_login(s.dan)
