@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from intimacy_ops import access
+from intimacy_ops.accounts import delegation
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import someone_holds_q
 from intimacy_ops.escalations.models import Escalation
@@ -26,10 +27,13 @@ STATE_FILTERS = {
 
 
 def mine_q(user) -> Q:
-    """Raised to me: by name, or (nobody named) to a role I hold, in one of my regions or with no region."""
+    """Raised to me: by name (or to the person away I stand in for), or (nobody named) to a role I hold, in one
+    of my regions or with no region."""
     roles = [role.value for role in user.roles]
     where = Q(region__isnull=True) | Q(region__in=access.user_region_ids(user))
-    mine = Q(target_user=user) | (Q(target_user__isnull=True, target_role__in=roles) & where)
+    # Raised by name to me, or to someone away whose delegate I am (accounts/delegation.py): theirs are mine now.
+    named = Q(target_user=user) | Q(target_user__in=[p.pk for p in delegation.principals_for(user)])
+    mine = named | (Q(target_user__isnull=True, target_role__in=roles) & where)
     if Role.ADMINISTRATOR in user.roles:
         mine |= Q(target_user__isnull=True, target_role=Role.ADMINISTRATOR)
     return mine

@@ -253,7 +253,11 @@ def test_an_escalation_raised_to_the_person_away_goes_to_the_delegate(s, client)
     )
     assert Notification.objects.filter(recipient=s.oscar, subject__startswith="On behalf of").exists()
     client.force_login(s.oscar)
-    assert client.get("/escalations/?mine=1").status_code == 200
+    listed = client.get("/escalations/?mine=1")
+    assert listed.status_code == 200
+    # Raised to Lena by name, it is his while she is away: marked for him, on her behalf.
+    assert [e.pk for e in listed.context["page"].object_list if e.mine] == [escalation.pk]
+    assert f"on behalf of {s.lena.display_name}" in listed.content.decode()
     answer = client.post(f"/escalations/{escalation.pk}/acknowledge/", {"note": "On it for Lena."})
     assert answer.status_code in (200, 302), answer.content.decode()[:400]
     escalation.refresh_from_db()
