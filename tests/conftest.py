@@ -35,6 +35,15 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"REQUIRE_SERVICES=1 and this test would have been skipped: {reason}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts from an empty cache: a per-minute counter (a customer link's views per address, all
+    tests coming from 127.0.0.1) counts that test's requests, not the ones of whatever ran the same minute."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def api():
     return APIClient()
