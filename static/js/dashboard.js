@@ -64,12 +64,6 @@
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("htmx:afterSettle", draw);
   // A filter the server refuses (400) comes back with its form errors: show them.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 400 && event.detail.target && event.detail.target.id === "dashboard-body") {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
   // A preset period replaces a custom range.
   document.addEventListener("change", function (event) {
     var field = event.target;

@@ -1,5 +1,6 @@
 /* Forms posted by htmx answer 400 with the form and its errors: swap it in (htmx leaves 4xx out by default)
-   for targets marked data-swap-errors. Loaded by the partials that need it; registers once. */
+   for targets inside an element marked data-swap-errors (the dashboard's body, the customer page's
+   feedback and links cards). Loaded once by base.html. */
 (function () {
   if (window.ioSwapErrors) return;
   window.ioSwapErrors = true;

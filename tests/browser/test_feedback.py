@@ -40,6 +40,12 @@ def test_alice_logs_an_insight_and_confirms_the_suggested_sentiment(page, sign_i
     card = page.get_by_test_id("customer-feedback")
     expect(card).to_be_visible()
 
+    # Only blanks: the server refuses it (400) and the card comes back with the error in place, nothing logged.
+    card.get_by_test_id("insight-text").fill("   ")
+    card.get_by_test_id("insight-submit").click()
+    expect(page.get_by_test_id("customer-feedback").locator(".field-error")).to_contain_text("required")
+    assert not FeedbackItem.objects.exists()
+
     # An insight the machine cannot judge: no sentiment words, so it is unsure and waits for her.
     card.get_by_test_id("insight-text").fill("Their buyer asked about the Saturday schedule.")
     card.locator("select[name=process]").select_option(label="Warehouse picking and shipping")
