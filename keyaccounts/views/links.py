@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intimacy_ops import access, errors
+from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.forms import add_domain_errors
 from keyaccounts import links, terms
 from keyaccounts.forms import IssueLinkForm
@@ -67,13 +67,11 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     link = access.get_visible(
         request.user, CustomerLink.objects.select_related("customer", "issued_by"), pk=pk
     )
-    access.require(request.user, "revoke", link)
     if request.method == "POST":
-        links.revoke(actor=request.user, link=link)
+        links.revoke(actor=request.user, link=link)  # the table's rule: 409 when revoked, 403 when not yours
         messages.success(request, f"The link for {link.contact_name} is revoked: it opens nothing any more.")
         return redirect("segments:customer-detail", pk=link.customer_id)
-    if link.status != CustomerLink.Status.ACTIVE:
-        raise errors.Conflict("This link is already revoked.")
+    lifecycle.check(link, "revoke", actor=request.user)  # the confirmation asks the same rule first
     return render(request, "keyaccounts/revoke_confirm.html", {"link": link})
 
 
