@@ -50,3 +50,7 @@ def _revoke(user, link):
     if link.issued_by_id == user.pk:
         return access.ALLOW
     return _may_issue(user, link.customer)
+
+
+# The health score's scopes and rules (issue 20, item 3), found with this module.
+from keyaccounts.score import access_rules as _score_rules  # noqa: E402, F401

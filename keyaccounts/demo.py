@@ -1,4 +1,4 @@
-"""Demo key accounts (issue 20): one customer link, issued by am.alice for her first customer's buyer, printed by
+"""Demo key accounts (issue 20): the health score's weights and scores (below), and one customer link, issued by am.alice for her first customer's buyer, printed by
 `seed_demo` so the customer's own view can be opened at once. Its secret derives from SECRET_KEY: a second run
 finds the link and prints the same address, adding nothing."""
 
@@ -10,9 +10,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from intimacy_ops import seeding
-from intimacy_ops.accounts.models import User
+from intimacy_ops.accounts.models import Region, User
 from keyaccounts import links
-from keyaccounts.models import CustomerLink
+from keyaccounts.models import CustomerLink, HealthWeights
+from keyaccounts.score import compute
+from keyaccounts.score import weights as score_weights
 from segments.models import Customer
 
 CONTACT = "Pat Buyer (demo)"
@@ -35,3 +37,26 @@ def seed_customer_link() -> str:
             secret=secret,
         )
     return f"{customer.name}'s own view, for {CONTACT}: {links.url_of(links.token_of(link, secret))} (on the server's address)"
+
+
+@seeding.register(name="health scores", order=95)
+def seed_health_scores() -> str:
+    """Each region's weights at their defaults (version 1, once), then the scores: as of 91, 61, 31 and 7
+    days ago (so the demo has a trend) and today — the same computation the check runs, upserted per day."""
+    from_defaults = 0
+    for region in Region.objects.order_by("code"):
+        if not HealthWeights.objects.filter(region=region).exists():
+            HealthWeights.objects.create(
+                region=region,
+                version=1,
+                set_at=timezone.now(),
+                note="The defaults.",
+                **score_weights.defaults(),
+            )
+            from_defaults += 1
+    today = timezone.localdate()
+    for days in (91, 61, 31, 7):
+        day = today - datetime.timedelta(days=days)
+        compute.run(day=day, now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))))
+    result = compute.run()
+    return f"weights set for {from_defaults} region(s); {result.summary}"

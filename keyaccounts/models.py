@@ -48,3 +48,102 @@ class CustomerLink(models.Model):
 
     def is_open(self, now) -> bool:
         return self.status == self.Status.ACTIVE and self.expires_at > now
+
+
+# --- The health score (issue 20, item 3): keyaccounts/score/ computes it; its weights are set here. ---------
+
+
+class HealthWeights(models.Model):
+    """One version of a region's health-score weights, set by an operations lead of the region (or an
+    administrator). Never edited in place: a change is a new version, so the history says who changed what,
+    when and why; the newest version of a region is the one the next scoring run uses."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    sla_compliance = models.PositiveSmallIntegerField(
+        default=20,
+        help_text="Points lost at 0% SLA compliance this quarter (in proportion to the share breached).",
+    )
+    breach = models.PositiveSmallIntegerField(default=5, help_text="Points per case breached this quarter.")
+    escalation = models.PositiveSmallIntegerField(default=8, help_text="Points per open escalation.")
+    negative_feedback = models.PositiveSmallIntegerField(
+        default=4, help_text="Points per negative feedback item (counted sentiment, last 90 days)."
+    )
+    past_dates = models.PositiveSmallIntegerField(
+        default=6, help_text="Points per exception past its expiry or condition past its due date."
+    )
+    incident = models.PositiveSmallIntegerField(
+        default=3, help_text="Points per incident touching the customer (last 90 days)."
+    )
+    at_risk_below = models.PositiveSmallIntegerField(
+        default=60, help_text="A customer scoring below this line is at risk."
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="Why the weights changed.")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    WEIGHTS = ("sla_compliance", "breach", "escalation", "negative_feedback", "past_dates", "incident")
+
+    class Meta:
+        ordering = ["region_id", "-version"]
+        verbose_name = "health weights"
+        verbose_name_plural = "health weights"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "version"], name="one_health_weights_version"),
+            models.CheckConstraint(
+                condition=Q(
+                    sla_compliance__lte=100,
+                    breach__lte=100,
+                    escalation__lte=100,
+                    negative_feedback__lte=100,
+                    past_dates__lte=100,
+                    incident__lte=100,
+                    at_risk_below__gte=1,
+                    at_risk_below__lte=100,
+                ),
+                name="health_weights_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Health weights v{self.version} of region {self.region_id}"
+
+
+class HealthScore(models.Model):
+    """A customer's health score on one day (the check `keyaccounts.health_scores` upserts today's row):
+    the score, the line it was judged against, and `parts` — exactly what was computed, part by part
+    (raw figure, weight, points), so the explanation never drifts from the number."""
+
+    customer = models.ForeignKey("segments.Customer", on_delete=models.CASCADE, related_name="+")
+    computed_on = models.DateField()
+    computed_at = models.DateTimeField()
+    score = models.PositiveSmallIntegerField()
+    line = models.PositiveSmallIntegerField(help_text="The region's at-risk line when computed.")
+    below_line = models.BooleanField()
+    parts = models.JSONField(default=list)
+    weights = models.ForeignKey(
+        HealthWeights, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score_30_days_ago = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_90_days_ago = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-computed_on", "score", "customer_id"]
+        indexes = [models.Index(fields=["computed_on", "score"], name="healthscore_day_score")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "computed_on"], name="one_health_score_per_day"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="health_score_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} on {self.computed_on}: {self.score}"
+
+    @property
+    def change_30(self) -> int | None:
+        return None if self.score_30_days_ago is None else self.score - self.score_30_days_ago
+
+    @property
+    def change_90(self) -> int | None:
+        return None if self.score_90_days_ago is None else self.score - self.score_90_days_ago

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from keyaccounts.views import links
+from keyaccounts.views import health, links
 
 app_name = "keyaccounts"
 
 urlpatterns = [
     path("customers/<int:pk>/links/", links.issue_link, name="link-issue"),
     path("links/<int:pk>/revoke/", links.revoke_link, name="link-revoke"),
+    path("health/", health.health_list, name="health-list"),
+    path("health/weights/", health.health_weights, name="health-weights"),
 ]

@@ -7,7 +7,7 @@ names no business model: it joins each registered content type with the ids its 
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from intimacy_ops import access
 from intimacy_ops.escalations.models import Escalation
@@ -35,3 +35,24 @@ def about_customer(user, customer_id: int) -> QuerySet:
         .select_related("target_user", "acknowledged_by")
         .order_by(F("resolved_at").asc(nulls_first=True), "-raised_at", "-id")
     )
+
+
+def open_by_customer(at) -> dict[int, int]:
+    """How many escalations were open at `at` per customer (raised by then, not resolved by then), over every
+    registered kind of subject: one `GROUP BY` query per kind, whatever the number of customers (the health
+    score's part, keyaccounts/score)."""
+    counts: dict[int, int] = {}
+    open_then = Q(raised_at__lte=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=at))
+    for model, lookup in _subjects.items():
+        owner = model._default_manager.filter(pk=OuterRef("object_id")).values(lookup)[:1]
+        rows = (
+            Escalation.objects.filter(open_then, content_type=ContentType.objects.get_for_model(model))
+            .annotate(customer_id=Subquery(owner))
+            .exclude(customer_id__isnull=True)
+            .values("customer_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["customer_id"]] = counts.get(row["customer_id"], 0) + row["n"]
+    return counts

@@ -1,0 +1,17 @@
+"""The periodic checks of key accounts: the health score (keyaccounts/score/compute.py)."""
+
+from intimacy_ops import checks
+from keyaccounts.score import compute
+
+
+@checks.register(
+    name="keyaccounts.health_scores",
+    every_seconds=3600,
+    description=(
+        "Every customer's health score is recomputed from its parts (SLA compliance, breaches, open "
+        "escalations, negative feedback, exceptions past their dates, incidents) with its region's weights, "
+        "set-based; one row per customer and day, rewritten by a later run the same day."
+    ),
+)
+def health_scores() -> checks.CheckResult:
+    return compute.run()
