@@ -97,7 +97,7 @@ def history(region_id: int):
     rows = list(
         HealthWeights.objects.filter(region_id=region_id).select_related("set_by").order_by("-version")
     )
-    for newer, older in zip(rows, [*rows[1:], None], strict=True):
+    for newer, older in zip(rows, [*rows[1:], None], strict=False):  # the oldest has none before it
         before = values_of(older)
         newer.changes = [
             (name, before[name], getattr(newer, name))
