@@ -29,7 +29,13 @@ def _health(user, filters) -> dashboard.Table:
         links={"scored": drill(), "below": drill(below_line=True), "lowest": drill(ordering="score")},
         chart=dashboard.Chart(kind="bar", labels="name", series=["below"]),
         empty="No health score yet in these regions: the check keyaccounts.health_scores computes them hourly.",
-        flags={index: "customers at risk" for index, row in enumerate(rows) if row["below"]},
+        flags={
+            index: "at risk: "
+            + ", ".join(row["lowest_customers"])
+            + (" …" if row["below"] > len(row["lowest_customers"]) else "")
+            for index, row in enumerate(rows)
+            if row["below"]
+        },
     )
 
 

@@ -164,9 +164,9 @@ def part_of(part: Part, raw, weight: int, span: tuple[datetime.date, datetime.da
         if closed:
             percent = (Decimal(compliant) * 100 / closed).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             points = -_half_up(Decimal(weight) * (closed - compliant) / closed)
-            text = f"{percent}% ({compliant} of {_plural(closed, 'case')} closed without a breach)"
+            text = f"SLA {percent}% ({compliant} of {closed} closed without a breach)"
         else:
-            percent, points, text = None, 0, "no case closed this quarter"
+            percent, points, text = None, 0, "no case closed this quarter (no SLA figure)"
         figure = {
             "closed": closed,
             "compliant": compliant,

@@ -14,6 +14,7 @@ from keyaccounts.models import HealthScore
 from keyaccounts.score import parts as P
 
 SPARK_DAYS = 90
+PANEL_NAMED = 3  # customers named per segment in the panel's flag
 
 
 def latest_day() -> datetime.date | None:
@@ -129,4 +130,16 @@ def panel_rows(user, filters) -> list[dict]:
         .annotate(scored=Count("pk"), below=Count("pk", filter=Q(below_line=True)), lowest=Min("score"))
         .order_by(F("rank").asc(nulls_last=True), "name")
     )
-    return [{**row, "name": row["name"] or "No segment"} for row in grouped]
+    names: dict[int | None, list[str]] = {}
+    lowest = (
+        rows.filter(below_line=True)
+        .order_by("score", "customer__name")
+        .values_list("customer__segment_id", "customer__name", "score")
+    )
+    for segment_id, name, score in lowest[: PANEL_NAMED * 20]:
+        if len(names.setdefault(segment_id, [])) < PANEL_NAMED:
+            names[segment_id].append(f"{name} ({score})")
+    return [
+        {**row, "name": row["name"] or "No segment", "lowest_customers": names.get(row["ref"], [])}
+        for row in grouped
+    ]

@@ -72,6 +72,18 @@ def _tiers(world, role, kind):
     return {"segments": [{"id": world.obj("segment", "own", role).pk, "capacity": 50}]}
 
 
+def _weights():
+    return {
+        "sla_compliance": 20,
+        "breach": 6,
+        "escalation": 8,
+        "negative_feedback": 4,
+        "past_dates": 6,
+        "incident": 3,
+        "at_risk_below": 60,
+    }
+
+
 BODIES = {
     "feedback:log-insight": lambda world, role, kind: {"text": "Their buyer wants earlier slots."},
     # --- API ----------------------------------------------------------------------------------------
@@ -106,6 +118,9 @@ BODIES = {
         "contact_name": "Pat Buyer",
         "expires_at": f"{_day(10)}T12:00:00Z",
     },
+    "health-weights-list": lambda world, role, kind: {"region": "EMEA", **_weights()},
+    "health-weights-detail": lambda world, role, kind: _weights(),
+    "keyaccounts:health-weights": lambda world, role, kind: {"region": "EMEA", "based_on": 0, **_weights()},
     "feedback-list": lambda world, role, kind: {
         "customer": world.obj("customer", "own", role).pk,
         "source": "delivery_team",

@@ -101,6 +101,11 @@ sees_link = either(own("am"), in_region("steward", "lead"), roles(*WIDE))
 issues_link = either(own("am"), in_region("steward"), roles("admin"))
 revokes_link = issues_link
 PROPOSERS = ("owner", "chair", "member", "lead")  # issue 17: proposals by hand
+# The health score (issue 20, item 3): scores as the figures behind them; weights per region.
+sees_score = either(own("am"), in_region("lead"), roles(*WIDE))
+sees_weights = either(in_region(*ROLES), roles(*WIDE))
+WEIGHT_KEEPERS = ("lead", "admin")
+sets_weights = either(in_region("lead"), roles("admin"))
 # Meetings: the board's members and chair; auditors (and administrators) read across boards.
 sees_meeting = either(own("chair", "member"), roles(*WIDE))
 # Threshold policies: everyone who answers for exceptions (not account managers, not stewards).
@@ -500,6 +505,16 @@ ROUTES: dict[str, Row] = {
     "customer-link-list": Row(write=roles("am", "steward", "admin"), why="the body names their own customer"),
     "customer-link-detail": Row(obj="customer-link", sees=sees_link),
     "customer-link-revoke": Row(obj="customer-link", sees=sees_link, write=revokes_link),
+    # --- key accounts: the health score (issue 20, item 3) ----------------------------------------------
+    # Scores: the customer's account manager, leads of its region, auditors and administrators (the parts
+    # count feedback and escalations an account manager sees only for their own customers). Weights: read by
+    # everyone for their regions; a new version by a lead of the region or an administrator.
+    "keyaccounts:health-list": page("GET"),
+    "keyaccounts:health-weights": page("GET POST", write=roles(*WEIGHT_KEEPERS)),
+    "health-score-list": Row(),
+    "health-score-detail": Row(obj="health-score", sees=sees_score),
+    "health-weights-list": Row(write=roles(*WEIGHT_KEEPERS), why="the body names the region EMEA"),
+    "health-weights-detail": Row(obj="health-weights", sees=sees_weights, write=sets_weights),
     # --- feedback: root-cause analyses (the world's RCAs are open) -----------------------------------
     "feedback:rca-board": page("GET"),
     "feedback:rca": page("GET", obj="rca", sees=sees_rca),

@@ -24,7 +24,7 @@ from intimacy_ops.conversation.services import post_comment
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
 from intimacy_ops.saved_views.models import SavedView
-from keyaccounts.models import CustomerLink
+from keyaccounts.models import CustomerLink, HealthScore, HealthWeights
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from segments.models import ImportRun, SlaPolicy, ThresholdChange
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
@@ -222,6 +222,9 @@ def build_world() -> World:
                 ("feedback", kind): feedback,
                 ("rca", kind): rca,
                 ("customer-link", kind): link,
+                ("health-score", kind): HealthScore.objects.create(
+                    customer=customer, computed_on=today, computed_at=now, score=80, line=60, below_line=False
+                ),
             }
         )
     for kind in KINDS:  # a comment with a file on each kind's request (intimacy_ops/conversation)
@@ -244,6 +247,12 @@ def build_world() -> World:
         incident.regions.set([region])
         world.objects[("incident", kind)] = incident
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea
+    # The health score's weights are per region: EMEA's newest version is "own" and "region" (a PUT on it
+    # makes the next one; the body's `based_on` is the path's version).
+    for kind, region in (("own", emea), ("region", emea), ("other", amer)):
+        world.objects[("health-weights", kind)] = HealthWeights.objects.get_or_create(
+            region=region, version=1, defaults={"set_at": now}
+        )[0]
     world.objects[("region", "other")] = amer
     world.objects[("user", "own")] = dict(u)
     world.objects[("user", "region")] = am2
