@@ -12,7 +12,7 @@ from django.utils import timezone
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
 from keyaccounts import links
-from keyaccounts.models import CustomerLink, HealthWeights
+from keyaccounts.models import CustomerLink, HealthScore, HealthWeights
 from keyaccounts.score import compute
 from keyaccounts.score import weights as score_weights
 from segments.models import Customer
@@ -41,8 +41,9 @@ def seed_customer_link() -> str:
 
 @seeding.register(name="health scores", order=95)
 def seed_health_scores() -> str:
-    """Each region's weights at their defaults (version 1, once), then the scores: as of 91, 61, 31 and 7
-    days ago (so the demo has a trend) and today — the same computation the check runs, upserted per day."""
+    """Each region's weights at their defaults (version 1, once), then the scores, once a day: as of 91, 61, 31
+    and 7 days ago (so the demo has a trend: today's cases, feedback and incidents judged as of those days) and
+    today — the same computation the check runs, upserted per day."""
     from_defaults = 0
     for region in Region.objects.order_by("code"):
         if not HealthWeights.objects.filter(region=region).exists():
@@ -55,6 +56,8 @@ def seed_health_scores() -> str:
             )
             from_defaults += 1
     today = timezone.localdate()
+    if HealthScore.objects.filter(computed_on=today).exists():  # a second seed today adds nothing
+        return f"weights set for {from_defaults} region(s); the scores of today are there already"
     for days in (91, 61, 31, 7):
         day = today - datetime.timedelta(days=days)
         compute.run(day=day, now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))))
