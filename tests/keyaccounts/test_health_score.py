@@ -73,7 +73,9 @@ def test_the_customer_page_card_shows_every_part_with_its_points_and_the_list_be
     assert 'data-testid="health-score">54<' in page
     explanation = page.split('data-testid="health-explanation">')[1].split("<")[0]
     # The parts that took points off, biggest first.
-    assert explanation.startswith("54: 1 exception past expiry, 1 condition overdue \u221212, 2 breaches \u221210")
+    assert explanation.startswith(
+        "54: 1 exception past expiry, 1 condition overdue \u221212, 2 breaches \u221210"
+    )
     for points in ("\u22125", "\u221210", "\u22128", "\u221212", "\u22123"):
         assert f'data-testid="part-points">{points}<' in page
     assert (
