@@ -11,6 +11,7 @@ the incident viewset.
   "after" figures are null until 30 days have passed (`complete`, `complete_on`).
 """
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from exceptions.models import Process
 from incidents.selectors import recovery, trust
 from incidents.services import post_mortem as services
-from intimacy_ops import access
+from intimacy_ops import access, errors
 from intimacy_ops.api import ERROR_RESPONSES, StrictSerializer
 
 TEXT = {"required": False, "allow_blank": True, "max_length": services.TEXT_LIMIT}
@@ -154,11 +155,17 @@ class PostMortemActions:
             data = dict(payload.validated_data)
             process = data.pop("root_cause_process", None)
             problem = data.pop("root_cause_problem", "")
-            services.write(incident=incident, actor=request.user, **data)
-            if process is not None:
-                services.open_root_cause(
-                    incident=incident, actor=request.user, process=process, problem=problem
+            named = list(incident.processes.all())
+            if process is not None and named and process not in named:
+                raise errors.ValidationFailed(
+                    {"root_cause_process": ["Choose one of the processes the incident names."]}
                 )
+            with transaction.atomic():  # the texts and the RCA together, or neither
+                services.write(incident=incident, actor=request.user, **data)
+                if process is not None:
+                    services.open_root_cause(
+                        incident=incident, actor=request.user, process=process, problem=problem
+                    )
         return Response(PostMortemOut(post_mortem_data(incident)).data)
 
     @extend_schema(request=None, responses={200: RecoveryOut, **_errors(401, 404)})
