@@ -128,11 +128,7 @@ def post_mortem_data(incident) -> dict:
 
 
 def recovery_data(user, incident) -> dict:
-    figures = recovery.present(recovery.for_incident(user, incident))
-    defaults = {
-        key: 0 for key in RecoveryOut().fields if key.endswith("_before") or key in ("revenue_known",)
-    }
-    return {**defaults, "window_days": recovery.WINDOW.days, **figures}
+    return {"window_days": recovery.WINDOW.days, **recovery.present(recovery.for_incident(user, incident))}
 
 
 class PostMortemActions:

@@ -95,6 +95,19 @@ def _feedback_figures(spans: list[Span], side: str) -> dict:
     }
 
 
+# An incident without an affected row (in the caller's scope): nothing counted, no mean, no revenue.
+COUNTS = (
+    "affected", "revenue_known", "reduced", "ended", "dropped_tier", "reduced_or_ended", "cases_before", "cases_after",
+    *(f"{name}_{side}" for side in ("before", "after") for name in ("feedback", "negative", "nps_answers", "sentiments", "negative_sentiments")),
+)  # fmt: skip
+EMPTY = {
+    **dict.fromkeys(COUNTS, 0),
+    "revenue_then": None,
+    "revenue_now": None,
+    "nps_mean_before": None,
+    "nps_mean_after": None,
+}
+
 REDUCED = Q(revenue_at_start__isnull=False, customer__annual_revenue__lt=F("revenue_at_start"))
 ENDED = Q(revenue_at_start__gt=0, customer__annual_revenue=0)
 DROPPED = Q(segment_at_start__isnull=False) & (
@@ -108,7 +121,7 @@ def by_incident(affected, spans: list[Span]) -> dict[int, dict]:
         return {}
     rows = affected.filter(incident_id__in=[span.incident_id for span in spans]).order_by()
     grouped = rows.values("incident_id")
-    figures: dict[int, dict] = {span.incident_id: {} for span in spans}
+    figures: dict[int, dict] = {span.incident_id: dict(EMPTY) for span in spans}
     cases = grouped.annotate(
         cases_before=Count(CASES, filter=_cases_in(spans, after=False)),
         cases_after=Count(CASES, filter=_cases_in(spans, after=True)),
@@ -130,7 +143,6 @@ def by_incident(affected, spans: list[Span]) -> dict[int, dict]:
     now = timezone.now()
     for span in spans:
         row = figures[span.incident_id]
-        row.setdefault("affected", 0)
         row["complete"] = span.complete(now)
         row["complete_on"] = span.complete_on
         then, now_ = row.get("revenue_then"), row.get("revenue_now")

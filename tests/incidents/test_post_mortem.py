@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from feedback.models import FeedbackItem, RootCauseAnalysis
 from incidents.models import AffectedCustomer, Goodwill, Incident, PostMortem
+from intimacy_ops.accounts.roles import Role
 from intimacy_ops.audit.models import AuditEvent
 from intimacy_ops.escalations.models import Escalation
 from segments.models import ServiceCase
-from intimacy_ops.accounts.roles import Role
 from tests.exceptions.factories import scenario
 from tests.factories import user_with
 from tests.incidents.factories import incident

@@ -148,3 +148,16 @@ def test_recovery_costs_the_same_queries_for_few_or_many_customers(
     client = signed_in_api(s.oscar)
     with django_assert_max_num_queries(12):
         assert _recovery(client, s.incident)["affected"] == 2 + extra
+
+
+def test_an_incident_without_affected_customers_measures_nothing(s, signed_in_api):
+    empty = incident(s.oscar, [s.emea])
+
+    body = _recovery(signed_in_api(s.oscar), empty)
+
+    assert (body["affected"], body["cases_before"], body["revenue_change"], body["nps_mean_before"]) == (
+        0,
+        0,
+        None,
+        None,
+    )
