@@ -1,12 +1,14 @@
 """Incidents' panels on the dashboard (intimacy_ops/dashboard; issue 19, items 4 and 7), computed by
 incidents/selectors/dashboard.py (aggregate SQL only); CSV, API and filters are the frame's.
 
-- *Incidents and recovery*: each incident started in the period touching the chosen regions (and naming the
-  chosen process), newest first (50 at most): its affected customers of those regions and that segment, the
-  goodwill they were given (recorded within the givers' limits, requested as exceptions), and their recovery, 30
-  days before against 30 days after the start ("—" until 30 days have passed). "Affected" and "customers given
-  goodwill" open the customers list (`affected_by`, `goodwill_in`, incidents/customer_filters.py) with the same
-  region and segment: its count is the figure. The recovery figures have no list of their own.
+- *Incidents: affected customers and goodwill*: each incident started in the period touching the chosen regions
+  (and naming the chosen process), newest first (50 at most): its affected customers of those regions and that
+  segment and the goodwill they were given (recorded within the givers' limits, requested as exceptions).
+  "Affected" and "customers given goodwill" open the customers list (`affected_by`, `goodwill_in`,
+  incidents/customer_filters.py) with the same region and segment: its count is the figure.
+- *Incidents: recovery*: the same incidents' affected customers, 30 days before against 30 days after the start
+  ("—" until 30 days have passed). These figures have no list of their own: the incident's title opens its
+  Recovery card.
 - *Goodwill by segment and region*: goodwill given in the period, per the customer's segment and region; the
   process filter does not apply (goodwill names no process; the panel says so). "Customers" opens the customers
   list given goodwill those days (`goodwill_after`/`goodwill_before`).
@@ -21,9 +23,8 @@ from intimacy_ops import dashboard
 Column, Table, Chart = dashboard.Column, dashboard.Table, dashboard.Chart
 
 
-def _incidents(user, filters) -> Table:
+def _affected(user, filters) -> Table:
     customers = reverse("segments:customer-list")
-    rows = figures.by_incident(user, filters)
     return Table(
         columns=[
             Column("title", "Incident"),
@@ -33,21 +34,35 @@ def _incidents(user, filters) -> Table:
             Column("goodwill_recorded", "Goodwill recorded", kind="money"),
             Column("goodwill_requested", "Goodwill requested", kind="money"),
             Column("goodwill_customers", "Customers given goodwill", kind="int"),
-            Column("cases_before", "Cases 30 d before", kind="int"),
-            Column("cases_after", "Cases 30 d after", kind="int"),
-            Column("feedback_before", "Feedback 30 d before", kind="int"),
-            Column("feedback_after", "Feedback 30 d after", kind="int"),
-            Column("negative_share_before", "Negative sentiment before", kind="percent"),
-            Column("negative_share_after", "Negative sentiment after", kind="percent"),
-            Column("reduced_or_ended", "Reduced or ended business", kind="int"),
         ],
-        rows=rows,
+        rows=figures.affected_and_goodwill(user, filters),
         links={
             "title": lambda row: reverse("incidents:detail", args=[row["ref"]]),
             "affected": lambda row: filters.drill(customers, affected_by=row["ref"]),
             "goodwill_customers": lambda row: filters.drill(customers, goodwill_in=row["ref"]),
         },
-        chart=Chart(kind="bar", labels="title", series=["cases_before", "cases_after"]),
+        chart=Chart(kind="stacked-bar", labels="label", series=["goodwill_recorded", "goodwill_requested"]),
+        empty="No incident started in this period in these regions.",
+    )
+
+
+def _recovery(user, filters) -> Table:
+    rows = figures.recovery_rows(user, filters)
+    return Table(
+        columns=[
+            Column("title", "Incident"),
+            Column("affected", "Affected", kind="int"),
+            Column("cases_before", "Cases before", kind="int"),
+            Column("cases_after", "Cases after", kind="int"),
+            Column("feedback_before", "Feedback before", kind="int"),
+            Column("feedback_after", "Feedback after", kind="int"),
+            Column("negative_share_before", "Negative before", kind="percent"),
+            Column("negative_share_after", "Negative after", kind="percent"),
+            Column("reduced_or_ended", "Reduced or ended", kind="int"),
+        ],
+        rows=rows,
+        links={"title": lambda row: reverse("incidents:detail", args=[row["ref"]]) + "#recovery"},
+        chart=Chart(kind="bar", labels="label", series=["cases_before", "cases_after"]),
         empty="No incident started in this period in these regions.",
         flags={
             index: "customers reduced or ended their business"
@@ -89,16 +104,29 @@ def _goodwill(user, filters) -> Table:
 
 dashboard.register(
     dashboard.Panel(
-        key="incidents-recovery",
-        title="Incidents: goodwill and recovery",
+        key="incidents-affected",
+        title="Incidents: affected customers and goodwill",
         explanation=(
             "Incidents started in the period (50 newest): their affected customers of these regions and segment, "
-            "the goodwill given them (recorded within the givers' limits; requested as exceptions above them) and "
-            "their recovery, 30 days before against 30 days after the start (— until 30 days have passed). "
-            "Reduced or ended: annual revenue below what it was when affected, or a lower tier."
+            "and the goodwill given them — recorded at once within the givers' limits, requested as exceptions "
+            "above them."
         ),
         order=70,
-        compute=_incidents,
+        compute=_affected,
+    )
+)
+dashboard.register(
+    dashboard.Panel(
+        key="incidents-recovery",
+        title="Incidents: recovery",
+        explanation=(
+            "For the same incidents' affected customers of these regions and segment: cases opened, feedback "
+            "given and the share of negative sentiment that counts, 30 days before against 30 days after the "
+            "start (— until 30 days have passed); reduced or ended: annual revenue below what it was when "
+            "affected, or a lower tier now. These figures have no list of their own: the incident opens."
+        ),
+        order=71,
+        compute=_recovery,
     )
 )
 dashboard.register(
@@ -109,7 +137,7 @@ dashboard.register(
             "Goodwill given in the period, per the customer's segment and region: recorded at once within the "
             "giver's limit, and requested as an exception above it. The process filter does not apply here."
         ),
-        order=71,
+        order=72,
         compute=_goodwill,
     )
 )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from exceptions.models import Process
+from feedback.services_rca import parts as rca_parts
 from incidents.models import GoodwillLimit, Incident
 from incidents.services import affected, post_mortem
 from incidents.services import goodwill as goodwill_services
@@ -74,7 +75,7 @@ def _strike(oscar, emea, now) -> None:
         comment="Strike over; the backlog shipped within a day.",
         at=started + datetime.timedelta(days=1, hours=14),
     )
-    _post_mortem(incident, oscar, started)
+    _post_mortem(incident, oscar)
 
 
 ASSESSMENT = (
@@ -89,32 +90,49 @@ LESSONS = (
 )
 
 
-def _post_mortem(incident, oscar, started) -> None:
+def _analysis(rca) -> None:
+    """The process owner's first whys and a corrective action, on the RCA's own services."""
+    owner = rca.owner
+    for question, answer in WHYS:
+        rca_parts.add_why(rca=rca, actor=owner, question=question, answer=answer)
+    rca_parts.add_action(
+        rca=rca,
+        actor=owner,
+        description="Contract a second carrier for every tier in EMEA.",
+        owner=owner,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+WHYS = [
+    ("Why did deliveries stop?", "The national carrier's drivers struck."),
+    ("Why did a strike stop every parcel?", "Every EMEA parcel goes through that one carrier."),
+    ("Why one carrier?", "The backup courier is booked ad hoc, for strategic orders only."),
+]
+
+
+def _post_mortem(incident, oscar) -> None:
     """The strike's post-mortem, then reviewed (idempotent: only while it is resolved)."""
     if incident.status != Incident.Status.RESOLVED:
         return
     process = incident.processes.order_by("name").first()
     if process is not None and not getattr(getattr(incident, "post_mortem", None), "rca_id", None):
-        post_mortem.open_root_cause(
+        rca = post_mortem.open_root_cause(
             incident=incident,
             actor=oscar,
             process=process,
             problem="Deliveries stood still for 36 hours: one national carrier for every parcel in EMEA.",
-        )
+        ).rca
+        _analysis(rca)
     post_mortem.write(
         incident=incident,
         actor=oscar,
         trust_assessment=ASSESSMENT,
         lessons=LESSONS,
         actions="Quarterly strike drill with the backup courier.",
-        at=started + datetime.timedelta(days=3),
     )
     services.transition(
-        incident=incident,
-        action="review",
-        actor=oscar,
-        comment="Post-mortem held with the account managers.",
-        at=started + datetime.timedelta(days=4),
+        incident=incident, action="review", actor=oscar, comment="Post-mortem held with the account managers."
     )
 
 
@@ -184,5 +202,5 @@ def seed_incidents() -> str:
             made += 1
     strike = Incident.objects.filter(title=STRIKE, status=Incident.Status.RESOLVED).first()
     if strike is not None:  # seeded before the post-mortem existed
-        _post_mortem(strike, oscar, strike.started_at)
+        _post_mortem(strike, oscar)
     return f"{made} incidents declared" if made else "incidents already seeded"

@@ -2,8 +2,9 @@
 dashboard's filters: the incidents started in the period touching the chosen regions (and naming the chosen
 process), each with its affected customers of those regions and that segment, the goodwill they were given
 (recorded, requested) and their recovery (incidents/selectors/recovery.py); and goodwill given in the period per
-segment and region. Five queries for the first panel (incidents, goodwill, three of recovery), one for the
-second, whatever the number of incidents or customers.
+segment and region. Three queries for the affected and goodwill per incident (incidents, affected, goodwill),
+four for their recovery (incidents, three of recovery), one for goodwill by segment and region, whatever the
+number of incidents or customers.
 """
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -40,11 +41,37 @@ def incidents_in_period(user, filters):
     return list(rows.order_by("-started_at", "-pk").values("pk", "title", "status", "started_at")[:LIMIT])
 
 
-def by_incident(user, filters) -> list[dict]:
+def _pct(share):
+    return None if share is None else round(share * 100, 1)
+
+
+def _label(title: str) -> str:
+    return title if len(title) <= 28 else title[:27] + "…"
+
+
+def _row(incident: dict) -> dict:
+    return {
+        "ref": incident["pk"],
+        "title": incident["title"],
+        "label": _label(incident["title"]),
+        "status": Incident.Status(incident["status"]).label,
+        "started_on": incident["started_at"].date(),
+    }
+
+
+def affected_and_goodwill(user, filters) -> list[dict]:
+    """Per incident: its affected customers (of the chosen regions and segment) and the goodwill they were given."""
     incidents = incidents_in_period(user, filters)
     if not incidents:
         return []
     ids = [row["pk"] for row in incidents]
+    affected = dict(
+        _customers(access.visible(user, AffectedCustomer).filter(incident__in=ids), filters)
+        .order_by()
+        .values("incident_id")
+        .annotate(n=Count("pk"))
+        .values_list("incident_id", "n")
+    )
     given = {
         row.pop("incident_id"): row
         for row in _customers(access.visible(user, Goodwill).filter(incident__in=ids), filters)
@@ -56,6 +83,18 @@ def by_incident(user, filters) -> list[dict]:
             goodwill_customers=Count("customer", distinct=True),
         )
     }
+    empty = {"goodwill_recorded": None, "goodwill_requested": None, "goodwill_customers": 0}
+    return [
+        {**_row(row), "affected": affected.get(row["pk"], 0), **empty, **given.get(row["pk"], {})}
+        for row in incidents
+    ]
+
+
+def recovery_rows(user, filters) -> list[dict]:
+    """Per incident: the recovery of its affected customers (of the chosen regions and segment)."""
+    incidents = incidents_in_period(user, filters)
+    if not incidents:
+        return []
     affected = _customers(access.visible(user, AffectedCustomer), filters)
     spans = [recovery.Span(row["pk"], row["started_at"]) for row in incidents]
     figures = recovery.by_incident(affected, spans)
@@ -64,28 +103,18 @@ def by_incident(user, filters) -> list[dict]:
         shown = recovery.present(figures[row["pk"]])
         out.append(
             {
-                "ref": row["pk"],
-                "title": row["title"],
-                "status": Incident.Status(row["status"]).label,
-                "started_on": row["started_at"].date(),
-                "goodwill_recorded": None,
-                "goodwill_requested": None,
-                "goodwill_customers": 0,
-                **given.get(row["pk"], {}),
-                **{key: shown.get(key) for key in KEYS},
-                "affected": shown.get("affected", 0),
-                "negative_share_before": _pct(shown.get("negative_share_before")),
-                "negative_share_after": _pct(shown.get("negative_share_after")),
+                **_row(row),
+                **{key: shown[key] for key in KEYS},
+                "negative_share_before": _pct(shown["negative_share_before"]),
+                "negative_share_after": _pct(shown["negative_share_after"]),
             }
         )
     return out
 
 
-KEYS = ("cases_before", "cases_after", "feedback_before", "feedback_after", "reduced_or_ended", "complete")
-
-
-def _pct(share):
-    return None if share is None else round(share * 100, 1)
+KEYS = (
+    "affected", "cases_before", "cases_after", "feedback_before", "feedback_after", "reduced_or_ended", "complete",
+)  # fmt: skip
 
 
 def goodwill_by_segment_and_region(user, filters) -> list[dict]:
