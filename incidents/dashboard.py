@@ -27,7 +27,7 @@ def _affected(user, filters) -> Table:
     customers = reverse("segments:customer-list")
     return Table(
         columns=[
-            Column("title", "Incident"),
+            Column("label", "Incident"),
             Column("status", "Status"),
             Column("started_on", "Started", kind="date"),
             Column("affected", "Affected customers", kind="int"),
@@ -37,7 +37,7 @@ def _affected(user, filters) -> Table:
         ],
         rows=figures.affected_and_goodwill(user, filters),
         links={
-            "title": lambda row: reverse("incidents:detail", args=[row["ref"]]),
+            "label": lambda row: reverse("incidents:detail", args=[row["ref"]]),
             "affected": lambda row: filters.drill(customers, affected_by=row["ref"]),
             "goodwill_customers": lambda row: filters.drill(customers, goodwill_in=row["ref"]),
         },
@@ -50,7 +50,7 @@ def _recovery(user, filters) -> Table:
     rows = figures.recovery_rows(user, filters)
     return Table(
         columns=[
-            Column("title", "Incident"),
+            Column("label", "Incident"),
             Column("affected", "Affected", kind="int"),
             Column("cases_before", "Cases before", kind="int"),
             Column("cases_after", "Cases after", kind="int"),
@@ -61,7 +61,7 @@ def _recovery(user, filters) -> Table:
             Column("reduced_or_ended", "Reduced or ended", kind="int"),
         ],
         rows=rows,
-        links={"title": lambda row: reverse("incidents:detail", args=[row["ref"]]) + "#recovery"},
+        links={"label": lambda row: reverse("incidents:detail", args=[row["ref"]]) + "#recovery"},
         chart=Chart(kind="bar", labels="label", series=["cases_before", "cases_after"]),
         empty="No incident started in this period in these regions.",
         flags={

@@ -46,7 +46,8 @@ def _pct(share):
 
 
 def _label(title: str) -> str:
-    return title if len(title) <= 28 else title[:27] + "…"
+    """The incident as the panels' narrow tables and charts name it (its page has the whole title)."""
+    return title if len(title) <= 32 else title[:31].rstrip() + "…"
 
 
 def _row(incident: dict) -> dict:
