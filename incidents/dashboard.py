@@ -97,7 +97,7 @@ def _goodwill(user, filters) -> Table:
         ],
         rows=figures.goodwill_by_segment_and_region(user, filters),
         links={"customers": drill},
-        chart=Chart(kind="stacked-bar", labels="segment", series=["recorded", "requested"]),
+        chart=Chart(kind="stacked-bar", labels="segment", series=["recorded", "requested"], group="region"),
         empty="No goodwill given in this period in these regions.",
     )
 
