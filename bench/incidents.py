@@ -8,8 +8,10 @@ The database is a throwaway: its name must contain "bench". On PostgreSQL it is 
 migrated, and the benchmark's region, lead, tiers and customers are made once (kept between runs when the
 counts match). Each round declares a new incident and times, from the same state: declaring it, adding
 `--customers` customers by rule (their tier; `--others` customers of another tier are left out), then the same
-customers again from a CSV list (all already affected: the list path's lookups and conflicts). Figures are
-printed (best and median), never asserted.
+customers again from a CSV list (all already affected: the list path's lookups and conflicts), then the
+incident's recovery (incidents/selectors/recovery.py: three grouped aggregates over the affected customers,
+each with a case opened in the 30 days before and one after) and its trust impact facts
+(incidents/selectors/trust.py). Figures are printed (best and median), never asserted.
 """
 
 import argparse
@@ -92,14 +94,37 @@ def prepare(customers: int, others: int):
         for number in range(customers + others)
     ]
     Customer.objects.bulk_create(rows, batch_size=5000)
+    _cases(bench.filter(segment=hit))
     print(f"created {customers + others:,} customers in {time.perf_counter() - started:.1f} s")
     return lead, region, hit
 
 
-def one_round(lead, region, hit, customers: int) -> tuple[float, float, float]:
+def _cases(customers) -> None:
+    """A case a week before the incidents' start and one a week after, per affected customer (recovery's scans)."""
+    from django.utils import timezone
+
+    from segments.models import ServiceCase
+
+    now = timezone.now()
+    rows = [
+        ServiceCase(
+            customer_id=pk,
+            source="bench-incidents",
+            external_id=f"C{pk}-{days}",
+            priority="P3",
+            opened_at=now + datetime.timedelta(days=days),
+        )  # fmt: skip
+        for pk in customers.values_list("pk", flat=True)
+        for days in (-7, 7)
+    ]
+    ServiceCase.objects.bulk_create(rows, batch_size=5000)
+
+
+def one_round(lead, region, hit, customers: int) -> tuple[float, ...]:
     from django.utils import timezone
 
     from incidents.models import AffectedCustomer
+    from incidents.selectors import recovery, trust
     from incidents.services import affected, incidents
     from segments.models import Customer
 
@@ -122,7 +147,20 @@ def one_round(lead, region, hit, customers: int) -> tuple[float, float, float]:
     again = affected.add_from_list(incident=incident, actor=lead, content=content)
     by_list = time.perf_counter()
     assert again == 0 and AffectedCustomer.objects.filter(incident=incident).count() == customers
-    return declared - started, by_rule - declared, by_list - listed
+    measured = time.perf_counter()
+    figures = recovery.for_incident(lead, incident)
+    recovered = time.perf_counter()
+    assert figures["affected"] == customers and figures["cases_before"] == customers, figures
+    facts = trust.compute(incident)
+    assessed = time.perf_counter()
+    assert facts["affected"] == customers
+    return (
+        declared - started,
+        by_rule - declared,
+        by_list - listed,
+        recovered - measured,
+        assessed - recovered,
+    )
 
 
 def main() -> None:
@@ -159,11 +197,17 @@ def main() -> None:
     )
     timings = [one_round(lead, region, hit, args.customers) for _ in range(args.rounds)]
     for index, label in enumerate(
-        ["declare", f"add {args.customers:,} by rule", f"the same {args.customers:,} from a list"]
+        [
+            "declare",
+            f"add {args.customers:,} by rule",
+            f"the same {args.customers:,} from a list",
+            "recovery (3 aggregates)",
+            "trust impact facts",
+        ]
     ):
         values = [round[index] for round in timings]
         print(f"  {label:<32} best {min(values):6.2f} s   median {statistics.median(values):6.2f} s")
-    totals = [declare + rule for declare, rule, _ in timings]
+    totals = [declare + rule for declare, rule, *_ in timings]
     print(
         f"  {'declare + by rule':<32} best {min(totals):6.2f} s   median {statistics.median(totals):6.2f} s"
     )

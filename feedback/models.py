@@ -180,6 +180,7 @@ class RootCauseAnalysis(models.Model):
     class Trigger(models.TextChoices):
         RECURRING = "recurring", "Recurring failures (the check)"
         MANUAL = "manual", "Opened by hand"
+        INCIDENT = "incident", "An incident's post-mortem"
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="rcas")
     owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="rcas")

@@ -1,7 +1,11 @@
 """Demo incidents (issue 19): in EMEA, owned by ops.oscar — a carrier strike resolved twelve days ago (mitigated
 the same day, resolved the next; every EMEA customer affected, a credit within alice's limit) and an open outage
 of the warehouse management system since this morning (the top tier's EMEA customers affected), each with a few
-updates on its timeline; goodwill limits per role and tier (account managers 500/250/100, leads 2000/1000/500). Idempotent: found by title, a second seed adds nothing."""
+updates on its timeline; goodwill limits per role and tier (account managers 500/250/100, leads 2000/1000/500).
+The strike has its post-mortem (a root-cause analysis opened from it, the trust impact assessed, lessons) and is
+reviewed: one active and one reviewed incident (issue 19). Idempotent: found by title, a second seed adds nothing
+(a strike seeded before the post-mortem existed gets it).
+"""
 
 import datetime
 from decimal import Decimal
@@ -9,8 +13,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from exceptions.models import Process
+from feedback.services_rca import parts as rca_parts
 from incidents.models import GoodwillLimit, Incident
-from incidents.services import affected
+from incidents.services import affected, post_mortem
 from incidents.services import goodwill as goodwill_services
 from incidents.services import incidents as services
 from intimacy_ops import seeding
@@ -69,6 +74,65 @@ def _strike(oscar, emea, now) -> None:
         actor=oscar,
         comment="Strike over; the backlog shipped within a day.",
         at=started + datetime.timedelta(days=1, hours=14),
+    )
+    _post_mortem(incident, oscar)
+
+
+ASSESSMENT = (
+    "Every EMEA customer waited one to three days; the strategic tier was rerouted within six hours, so the harm "
+    "fell on Premier and Standard accounts, who heard of the delay from their own customers first. Escalations "
+    "stayed on the cases we already had; no customer has reduced their business so far. Trust was dented by the "
+    "silence of the first five hours more than by the delay itself."
+)
+LESSONS = (
+    "Tell every affected account within the hour, not only the strategic ones.\n"
+    "Keep the backup courier contracted for all tiers, not booked ad hoc."
+)
+
+
+def _analysis(rca) -> None:
+    """The process owner's first whys and a corrective action, on the RCA's own services."""
+    owner = rca.owner
+    for question, answer in WHYS:
+        rca_parts.add_why(rca=rca, actor=owner, question=question, answer=answer)
+    rca_parts.add_action(
+        rca=rca,
+        actor=owner,
+        description="Contract a second carrier for every tier in EMEA.",
+        owner=owner,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+WHYS = [
+    ("Why did deliveries stop?", "The national carrier's drivers struck."),
+    ("Why did a strike stop every parcel?", "Every EMEA parcel goes through that one carrier."),
+    ("Why one carrier?", "The backup courier is booked ad hoc, for strategic orders only."),
+]
+
+
+def _post_mortem(incident, oscar) -> None:
+    """The strike's post-mortem, then reviewed (idempotent: only while it is resolved)."""
+    if incident.status != Incident.Status.RESOLVED:
+        return
+    process = incident.processes.order_by("name").first()
+    if process is not None and not getattr(getattr(incident, "post_mortem", None), "rca_id", None):
+        rca = post_mortem.open_root_cause(
+            incident=incident,
+            actor=oscar,
+            process=process,
+            problem="Deliveries stood still for 36 hours: one national carrier for every parcel in EMEA.",
+        ).rca
+        _analysis(rca)
+    post_mortem.write(
+        incident=incident,
+        actor=oscar,
+        trust_assessment=ASSESSMENT,
+        lessons=LESSONS,
+        actions="Quarterly strike drill with the backup courier.",
+    )
+    services.transition(
+        incident=incident, action="review", actor=oscar, comment="Post-mortem held with the account managers."
     )
 
 
@@ -136,4 +200,7 @@ def seed_incidents() -> str:
         if title not in known:
             seed(oscar, emea, now)
             made += 1
+    strike = Incident.objects.filter(title=STRIKE, status=Incident.Status.RESOLVED).first()
+    if strike is not None:  # seeded before the post-mortem existed
+        _post_mortem(strike, oscar)
     return f"{made} incidents declared" if made else "incidents already seeded"

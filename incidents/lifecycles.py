@@ -5,8 +5,9 @@ from `open` or `mitigated` (declared by mistake, with a reason). Each step is a 
 timeline (`IncidentUpdate`, kind `step`: from, to, author, time, comment) and an audit event
 (`incident.<action>`). A person's step is asked of the access rule of the same name
 (incidents/access_rules.py): the incident's owner, an operations lead of one of its regions, or an
-administrator. What a step needs beyond its *from* state (cancelling with a reason) is the service's to
-check before `apply` (incidents/services/incidents.py).
+administrator. What a step needs beyond its *from* state (cancelling with a reason; reviewing with the
+post-mortem's trust impact assessment and lessons) is the service's to check before `apply`
+(incidents/services/incidents.py).
 """
 
 from incidents.models import Incident, IncidentUpdate
@@ -61,5 +62,6 @@ TABLE = lifecycle.register(
     enter=_enter,
     log=_log,
     note="Each step is a line of the incident's timeline (IncidentUpdate, kind `step`) and an audit event; "
-    "resolving sets `resolved_at` unless it was given; cancelling needs a reason. Reviewed and cancelled are final.",
+    "resolving sets `resolved_at` unless it was given; cancelling needs a reason; reviewing needs the post-mortem's "
+    "trust impact assessment and lessons (409 naming what is missing). Reviewed and cancelled are final.",
 )

@@ -10,6 +10,10 @@
 - `GoodwillLimit`: how much goodwill a role may give one customer of a tier in one incident, set by
   administrators; `Goodwill`: a credit or an expedited service given to an affected customer — recorded at
   once within the giver's limit, else an exception request routed like any other (incidents/services/goodwill.py).
+- `PostMortem`: one per incident — its root cause (a feedback RCA opened from the incident: five whys and
+  corrective actions), the trust impact assessment (the owner's text and the facts frozen when it was written),
+  lessons and other actions (incidents/services/post_mortem.py). An affected row keeps the customer's annual
+  revenue and tier when it was added (`revenue_at_start`, `segment_at_start`): recovery compares them with now.
 Who sees what: incidents/access_rules.py. A goodwill's `reason` is free text about its customer
 (incidents/privacy.py).
 """
@@ -19,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 
 from exceptions.models import ExceptionRequest, Process
+from feedback.models import RootCauseAnalysis
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
 from segments.models import Customer, Segment
@@ -118,6 +123,11 @@ class AffectedCustomer(models.Model):
     via = models.CharField(max_length=4, choices=Via.choices)
     added_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField()
+    # What the customer brought when added (recovery: who reduced or ended their business); null before 0005.
+    revenue_at_start = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    segment_at_start = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["incident", "customer"]
@@ -177,3 +187,37 @@ class Goodwill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} to {self.customer_id} ({self.incident_id})"
+
+
+class PostMortem(models.Model):
+    """An incident's post-mortem: root cause (a feedback RCA), trust impact assessment, lessons, other actions.
+
+    `facts` are the trust impact figures (affected by tier, escalations, goodwill, negative feedback before and
+    after, customers who reduced or ended their business) frozen when the assessment was written
+    (`assessed_at`, by `assessed_by`); the page shows them live until then (incidents/selectors/trust.py)."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="post_mortem")
+    rca = models.ForeignKey(
+        RootCauseAnalysis, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The root-cause analysis (five whys, corrective actions) opened from this incident.",
+    )  # fmt: skip
+    trust_assessment = models.TextField(blank=True, help_text="The owner's reading of the trust impact.")
+    facts = models.JSONField(default=dict, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    assessed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lessons = models.TextField(blank=True)
+    actions = models.TextField(blank=True, help_text="Actions outside the RCA's corrective actions.")
+    updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assessed_at__isnull=True) | ~Q(trust_assessment=""),
+                name="post_mortem_assessed_with_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Post-mortem of incident {self.incident_id}"

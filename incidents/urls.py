@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from incidents.views import incidents
+from incidents.views import incidents, post_mortem
 
 app_name = "incidents"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/step/", incidents.incident_step, name="step"),
     path("<int:pk>/updates/", incidents.incident_update, name="update"),
     path("<int:pk>/customers/", incidents.incident_customers, name="customers"),
+    path("<int:pk>/post-mortem/", post_mortem.post_mortem, name="post-mortem"),
 ]

@@ -34,13 +34,15 @@ def _candidates(incident: Incident, actor):
 def _insert(incident: Incident, actor, customers, via: str) -> int:
     """INSERT … SELECT the customers' ids as affected rows; those already there are skipped. Returns how many."""
     now = timezone.now()
-    names = ("_incident", "_customer", "_via", "_added_by", "_added_at")
+    names = ("_incident", "_customer", "_via", "_added_by", "_added_at", "_revenue", "_segment")
     rows = customers.order_by().annotate(
         _incident=Value(incident.pk),
         _customer=F("pk"),
         _via=Value(via),
         _added_by=Value(actor.pk),
         _added_at=Value(now, output_field=DateTimeField()),
+        _revenue=F("annual_revenue"),  # what they brought when affected: recovery compares it with now
+        _segment=F("segment_id"),
     )
     select_sql, params = rows.values_list(*names).query.sql_with_params()
     table = AffectedCustomer._meta.db_table
@@ -49,7 +51,8 @@ def _insert(incident: Incident, actor, customers, via: str) -> int:
     with connection.cursor() as cursor:
         # Named columns, whatever order the ORM compiles them in; `WHERE true` lets SQLite read ON CONFLICT.
         cursor.execute(
-            f"INSERT INTO {table} (incident_id, customer_id, via, added_by_id, added_at) "  # noqa: S608 - our names
+            f"INSERT INTO {table} (incident_id, customer_id, via, added_by_id, added_at, revenue_at_start, "  # noqa: S608
+            "segment_at_start_id) "
             f"SELECT {picked} FROM ({select_sql}) AS picked WHERE true "
             "ON CONFLICT (incident_id, customer_id) DO NOTHING",
             params,

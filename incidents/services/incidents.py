@@ -3,7 +3,8 @@
 Declaring: operations leads (their own regions) and administrators (any region); a region outside the
 declarer's is a 400 naming `regions`, nothing written. The owner is an operations lead of one of the
 incident's regions (by default the declaring lead). A step outside the table (docs/lifecycles.md) is a 409
-naming what is allowed now, whatever else is wrong; cancelling needs a reason (400 `reason`).
+naming what is allowed now, whatever else is wrong; cancelling needs a reason (400 `reason`); marking it
+reviewed needs the post-mortem's trust impact assessment and lessons (409 naming what is missing).
 """
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from incidents.access_rules import declarable_regions, possible_owners
 from incidents.lifecycles import ACTIVE
 from incidents.models import Incident, IncidentUpdate
+from incidents.selectors.trust import missing_to_review
 from intimacy_ops import access, audit, errors, lifecycle
 
 TEXT_LIMIT = 4000
@@ -140,6 +142,13 @@ def transition(*, incident: Incident, action: str, actor, comment: str = "", at=
         lifecycle.check(incident, action, actor=actor)
         if len(comment) > TEXT_LIMIT:
             raise errors.ValidationFailed({"comment": [f"At most {TEXT_LIMIT} characters."]})
+        if action == "review" and (missing := missing_to_review(incident)):
+            raise errors.TransitionNotAllowed(
+                action=action,
+                status=incident.status,
+                allowed_actions=lifecycle.actions_from(incident),
+                reason="Cannot mark it reviewed without " + " and ".join(missing) + " in the post-mortem.",
+            )
         if action == "cancel":
             if not comment:
                 raise errors.ValidationFailed({"comment": ["Say why the incident is cancelled."]})

@@ -550,6 +550,11 @@ ROUTES: dict[str, Row] = {
     # Goodwill: account managers (to their own affected customers: the body decides, 400 past the door) and
     # whoever runs the incident.
     "incident-goodwill": Row(obj="incident", sees=sees_incident, write=either(roles("am"), runs_incident)),
+    # The post-mortem (issue 19, item 6): read by whoever sees the incident, written by whoever runs it; its
+    # recovery figures (item 7) read by whoever sees it (an account manager: their own customers').
+    "incidents:post-mortem": page("GET POST", obj="incident", sees=sees_incident, write=runs_incident),
+    "incident-post-mortem": Row(obj="incident", sees=sees_incident, write=runs_incident),
+    "incident-recovery": Row(obj="incident", sees=sees_incident),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.
