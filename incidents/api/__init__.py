@@ -6,7 +6,9 @@ field (as a nonexistent id).
 """
 
 from incidents.api.incidents import IncidentViewSet
+from incidents.api.messages import TemplateViewSet
 
 
 def register(router) -> None:
     router.register("incidents", IncidentViewSet, basename="incident")
+    router.register("incident-templates", TemplateViewSet, basename="incident-template")

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exceptions.models import Process
+from incidents.api.messages import MessageActions
 from incidents.filters import ORDERING_FIELDS, IncidentFilter
 from incidents.models import AffectedCustomer, Goodwill, Incident, IncidentUpdate
 from incidents.selectors import affected as affected_selectors
@@ -196,6 +197,7 @@ def _step_action(name: str, doc: str):
 
 
 class IncidentViewSet(
+    MessageActions,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
