@@ -156,7 +156,7 @@ def test_the_queue_costs_the_same_queries_for_few_or_many_rows(s, browse, django
             status="recorded", limit=Decimal("500"), given_by=s.alice, given_at=timezone.now(),
         )  # fmt: skip
     client = browse(s.alice)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         html = client.get(f"/incidents/{s.incident.pk}/contact/").content.decode()
     assert html.count('data-testid="contact-row"') == min(rows + 4, 10)
 
