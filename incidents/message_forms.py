@@ -15,8 +15,12 @@ class SendForm(forms.Form):
     """Record one customer's message as sent: the words (edited or not), the channel, when (default now)."""
 
     subject = forms.CharField(max_length=200, required=False)
-    body = forms.CharField(max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 7}), label="Message")
-    channel = forms.ChoiceField(choices=IncidentMessage.Channel.choices, initial=IncidentMessage.Channel.EMAIL)
+    body = forms.CharField(
+        max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 7}), label="Message"
+    )
+    channel = forms.ChoiceField(
+        choices=IncidentMessage.Channel.choices, initial=IncidentMessage.Channel.EMAIL
+    )
     sent_at = forms.DateTimeField(widget=LOCAL, required=False, label="Sent at (default: now)")
 
 
@@ -29,7 +33,9 @@ class GoodwillForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    segment = forms.ModelChoiceField(queryset=Segment.objects.order_by("rank"), label="Tier", empty_label=None)
+    segment = forms.ModelChoiceField(
+        queryset=Segment.objects.order_by("rank"), label="Tier", empty_label=None
+    )
     kind = forms.ChoiceField(choices=Incident.Kind.choices, label="Incident kind")
     level = forms.ChoiceField(choices=MessageTemplate.Level.choices)
     subject = forms.CharField(max_length=200)

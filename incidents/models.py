@@ -201,7 +201,9 @@ class MessageTemplate(models.Model):
     class Meta:
         ordering = ["segment__rank", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["segment", "kind", "version"], name="message_template_version_once"),
+            models.UniqueConstraint(
+                fields=["segment", "kind", "version"], name="message_template_version_once"
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="message_template_version_positive"),
         ]
 
@@ -235,7 +237,9 @@ class IncidentMessage(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["incident", "customer"], name="incident_message_once_per_customer")
+            models.UniqueConstraint(
+                fields=["incident", "customer"], name="incident_message_once_per_customer"
+            )
         ]
 
     def __str__(self) -> str:

@@ -76,5 +76,7 @@ def render(text: str, values: dict[str, str]) -> str:
         if name in PLACEHOLDERS and name in values and not spec and not conversion:
             out.append(str(values[name]))
         else:
-            out.append("{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}")
+            out.append(
+                "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+            )
     return "".join(out)

@@ -9,8 +9,8 @@
   for every version); `POST` saves new words for a tier and kind as a new version (leads and administrators).
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -46,12 +46,18 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class RecordSerializer(StrictSerializer):
-    customer = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="An affected customer's id.")
+    customer = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="An affected customer's id."
+    )
     channel = serializers.ChoiceField(choices=IncidentMessage.Channel.choices)
     sent_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Default: now.")
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     body = serializers.CharField(
-        max_length=8000, required=False, allow_blank=True, default="", help_text="Empty: the template's words."
+        max_length=8000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Empty: the template's words.",
     )
 
 
@@ -60,7 +66,9 @@ class PreviewSerializer(serializers.Serializer):
     subject = serializers.CharField()
     body = serializers.CharField()
     personal = serializers.BooleanField(help_text="The personal version: call or meet first.")
-    template = serializers.IntegerField(allow_null=True, help_text="The template used; null: the house words.")
+    template = serializers.IntegerField(
+        allow_null=True, help_text="The template used; null: the house words."
+    )
     template_version = serializers.IntegerField(allow_null=True)
     sent = serializers.BooleanField(help_text="A message to this customer is already recorded.")
 
@@ -146,7 +154,9 @@ class SaveTemplateSerializer(StrictSerializer):
     level = serializers.ChoiceField(
         choices=MessageTemplate.Level.choices, required=False, help_text="Default: personal for rank 1."
     )
-    subject = serializers.CharField(max_length=200, help_text="Placeholders: " + ", ".join(placeholders.PLACEHOLDERS))
+    subject = serializers.CharField(
+        max_length=200, help_text="Placeholders: " + ", ".join(placeholders.PLACEHOLDERS)
+    )
     body = serializers.CharField(max_length=8000)
 
 
@@ -179,7 +189,9 @@ class TemplateViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Generi
     def get_serializer_class(self):
         return SaveTemplateSerializer if self.action == "create" else TemplateSerializer
 
-    @extend_schema(request=SaveTemplateSerializer, responses={201: TemplateSerializer, **_errors(400, 401, 403, 409)})
+    @extend_schema(
+        request=SaveTemplateSerializer, responses={201: TemplateSerializer, **_errors(400, 401, 403, 409)}
+    )
     def create(self, request, *args, **kwargs):
         access.require(request.user, "create", MessageTemplate)
         payload = SaveTemplateSerializer(data=request.data)

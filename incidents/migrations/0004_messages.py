@@ -6,60 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0003_goodwill'),
-        ('segments', '0013_region_figures'),
+        ("incidents", "0003_goodwill"),
+        ("segments", "0013_region_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MessageTemplate',
+            name="MessageTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('outage', 'Outage'), ('delay', 'Delay'), ('quality', 'Quality'), ('billing', 'Billing'), ('data', 'Data')], max_length=10)),
-                ('version', models.PositiveIntegerField()),
-                ('level', models.CharField(choices=[('personal', 'Personal (call or meet first)'), ('standard', 'Standard')], max_length=10)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='segments.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("outage", "Outage"),
+                            ("delay", "Delay"),
+                            ("quality", "Quality"),
+                            ("billing", "Billing"),
+                            ("data", "Data"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("personal", "Personal (call or meet first)"), ("standard", "Standard")],
+                        max_length=10,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="segments.segment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['segment__rank', 'kind', '-version'],
+                "ordering": ["segment__rank", "kind", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentMessage',
+            name="IncidentMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('edited', models.BooleanField(default=False, help_text="The words differ from the template's rendering.")),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('phone', 'Phone call'), ('meeting', 'Meeting'), ('other', 'Other')], max_length=10)),
-                ('sent_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='segments.customer')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='incidents.incident')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='incidents.messagetemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                (
+                    "edited",
+                    models.BooleanField(
+                        default=False, help_text="The words differ from the template's rendering."
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("phone", "Phone call"),
+                            ("meeting", "Meeting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="segments.customer"
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="incidents.messagetemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='messagetemplate',
-            constraint=models.UniqueConstraint(fields=('segment', 'kind', 'version'), name='message_template_version_once'),
+            model_name="messagetemplate",
+            constraint=models.UniqueConstraint(
+                fields=("segment", "kind", "version"), name="message_template_version_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='messagetemplate',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='message_template_version_positive'),
+            model_name="messagetemplate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="message_template_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentmessage',
-            constraint=models.UniqueConstraint(fields=('incident', 'customer'), name='incident_message_once_per_customer'),
+            model_name="incidentmessage",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "customer"), name="incident_message_once_per_customer"
+            ),
         ),
     ]

@@ -66,8 +66,10 @@ def _amount(amount: Decimal) -> str:
 def goodwill_text(rows: list[Goodwill]) -> str:
     parts = []
     for row in sorted(rows, key=lambda g: (g.given_at, g.pk)):
-        what = f"a credit of {_amount(row.amount)}" if row.kind == Goodwill.Kind.CREDIT else (
-            f"an expedited service worth {_amount(row.amount)}"
+        what = (
+            f"a credit of {_amount(row.amount)}"
+            if row.kind == Goodwill.Kind.CREDIT
+            else (f"an expedited service worth {_amount(row.amount)}")
         )
         parts.append(what + (" (awaiting approval)" if row.status == Goodwill.Status.REQUESTED else ""))
     if not parts:

@@ -60,7 +60,8 @@ def save_version(
             if latest and (latest.subject, latest.body, latest.level) == (subject, body, level):
                 return latest
             version = (
-                MessageTemplate.objects.filter(segment=segment, kind=kind).aggregate(n=Max("version"))["n"] or 0
+                MessageTemplate.objects.filter(segment=segment, kind=kind).aggregate(n=Max("version"))["n"]
+                or 0
             ) + 1
             made = MessageTemplate.objects.create(
                 segment=segment,
@@ -81,5 +82,7 @@ def save_version(
             )
     except IntegrityError:
         # Two saves of the same tier and kind at once: the other one took this version number.
-        raise errors.Conflict("Someone saved this template at the same moment; reload and try again.") from None
+        raise errors.Conflict(
+            "Someone saved this template at the same moment; reload and try again."
+        ) from None
     return made

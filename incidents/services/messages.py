@@ -25,11 +25,15 @@ SENDING = {
 
 
 def _already(incident: Incident, customer_id: int) -> errors.Conflict:
-    first = IncidentMessage.objects.filter(incident=incident, customer_id=customer_id).select_related("sent_by")
+    first = IncidentMessage.objects.filter(incident=incident, customer_id=customer_id).select_related(
+        "sent_by"
+    )
     first = first.first()
     who = first.sent_by.display_name if first and first.sent_by else "someone"
     when = selectors.moment(first.sent_at) if first else "earlier"
-    return errors.Conflict(f"Already recorded as sent on {when} by {who}: one message per customer and incident.")
+    return errors.Conflict(
+        f"Already recorded as sent on {when} by {who}: one message per customer and incident."
+    )
 
 
 def record(

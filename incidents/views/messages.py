@@ -117,7 +117,9 @@ def contact_send(request: HttpRequest, pk: int) -> HttpResponse:
         except errors.ValidationFailed as problem:
             add_domain_errors(form, problem)
         else:
-            messages.success(request, f"Recorded: {made.get_channel_display().lower()} to the customer, {made.subject!r}.")
+            messages.success(
+                request, f"Recorded: {made.get_channel_display().lower()} to the customer, {made.subject!r}."
+            )
             return redirect(_back(request, incident))
     return _queue(request, incident, 400, {"customer": customer, "which": "send", "form": form})
 
@@ -167,7 +169,8 @@ def templates(request: HttpRequest) -> HttpResponse:
     cells = {(t.segment_id, t.kind): t for t in latest}
     tiers = selectors.tiers()
     grid = [
-        (tier, [(kind, label, cells.get((tier.pk, kind))) for kind, label in Incident.Kind.choices]) for tier in tiers
+        (tier, [(kind, label, cells.get((tier.pk, kind))) for kind, label in Incident.Kind.choices])
+        for tier in tiers
     ]
     context = {
         "grid": grid,
@@ -183,29 +186,52 @@ def templates(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest) -> HttpResponse:
     """New words for a tier and kind (a new version); the versions before it below."""
     access.require(request.user, "create", MessageTemplate)
-    segment = Segment.objects.filter(pk=request.GET.get("segment") or 0).first() if (
-        request.GET.get("segment", "").isdigit()
-    ) else None
+    segment = (
+        Segment.objects.filter(pk=request.GET.get("segment") or 0).first()
+        if (request.GET.get("segment", "").isdigit())
+        else None
+    )
     segment = segment or Segment.objects.order_by("rank").first()
-    kind = request.GET.get("kind") if request.GET.get("kind") in Incident.Kind.values else Incident.Kind.OUTAGE
-    history = list(selectors.templates_for(request.user, segment=segment, kind=kind, history=True)) if segment else []
+    kind = (
+        request.GET.get("kind") if request.GET.get("kind") in Incident.Kind.values else Incident.Kind.OUTAGE
+    )
+    history = (
+        list(selectors.templates_for(request.user, segment=segment, kind=kind, history=True))
+        if segment
+        else []
+    )
     latest = history[0] if history else None
     initial = {"segment": segment, "kind": kind}
     if latest:
         initial.update(level=latest.level, subject=latest.subject, body=latest.body)
     elif segment:
         initial.update(
-            level=template_services.default_level(segment), subject=selectors.HOUSE_SUBJECT, body=selectors.HOUSE_BODY
+            level=template_services.default_level(segment),
+            subject=selectors.HOUSE_SUBJECT,
+            body=selectors.HOUSE_BODY,
         )
     form = TemplateForm(request.POST if request.method == "POST" else None, initial=initial)
 
     def act(data: dict) -> tuple[str, str]:
         made = template_services.save_version(actor=request.user, **data)
-        where = reverse("incidents:template-edit") + "?" + urlencode({"segment": made.segment_id, "kind": made.kind})
-        return f"Saved: {made.segment.name} · {made.get_kind_display().lower()}, version {made.version}.", where
+        where = (
+            reverse("incidents:template-edit")
+            + "?"
+            + urlencode({"segment": made.segment_id, "kind": made.kind})
+        )
+        return (
+            f"Saved: {made.segment.name} · {made.get_kind_display().lower()}, version {made.version}.",
+            where,
+        )
 
     def page(status: int) -> HttpResponse:
-        context = {"form": form, "segment": segment, "kind": kind, "history": history, "placeholders": PLACEHOLDERS}
+        context = {
+            "form": form,
+            "segment": segment,
+            "kind": kind,
+            "history": history,
+            "placeholders": PLACEHOLDERS,
+        }
         return render(request, "incidents/template_edit.html", context, status=status)
 
     return handle_form(request, form, act=act, page=page)

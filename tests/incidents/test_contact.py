@@ -27,21 +27,31 @@ def s():
     world.acme.save()
     world.borealis.segment = world.strategic  # amy's
     world.borealis.save()
-    world.zeta = CustomerFactory(name="Zeta", region=world.emea, account_manager=world.alice, segment=world.strategic)
-    world.beta = CustomerFactory(name="Beta", region=world.emea, account_manager=world.alice, segment=world.premier)
-    world.alpha = CustomerFactory(name="Alpha", region=world.emea, account_manager=world.alice, segment=world.strategic)
+    world.zeta = CustomerFactory(
+        name="Zeta", region=world.emea, account_manager=world.alice, segment=world.strategic
+    )
+    world.beta = CustomerFactory(
+        name="Beta", region=world.emea, account_manager=world.alice, segment=world.premier
+    )
+    world.alpha = CustomerFactory(
+        name="Alpha", region=world.emea, account_manager=world.alice, segment=world.strategic
+    )
     GoodwillLimit.objects.create(role="account manager", segment=world.strategic, amount=Decimal("500"))
     world.incident = incident(world.oscar, [world.emea])
     world.incident.processes.set([world.fulfilment])
     for customer in (world.acme, world.borealis, world.zeta, world.beta, world.alpha):
-        AffectedCustomer.objects.create(incident=world.incident, customer=customer, via="rule", added_at=timezone.now())
+        AffectedCustomer.objects.create(
+            incident=world.incident, customer=customer, via="rule", added_at=timezone.now()
+        )
     return world
 
 
 def _names(html: str) -> list[str]:
     import re
 
-    return re.findall(r'data-testid="contact-row" data-customer="\d+">.*?<h2><a [^>]*>([^<]+)</a>', html, re.S)
+    return re.findall(
+        r'data-testid="contact-row" data-customer="\d+">.*?<h2><a [^>]*>([^<]+)</a>', html, re.S
+    )
 
 
 def test_the_queue_is_the_account_managers_own_top_tier_first_then_by_name(s, browse):
@@ -76,7 +86,8 @@ def test_recording_from_the_row_takes_the_customer_off_the_queue(s, browse):
 
 def test_a_bad_channel_comes_back_on_its_row_nothing_written(s, browse):
     response = browse(s.alice).post(
-        f"/incidents/{s.incident.pk}/contact/send/", {"customer": s.zeta.pk, f"c{s.zeta.pk}-channel": "pigeon"}
+        f"/incidents/{s.incident.pk}/contact/send/",
+        {"customer": s.zeta.pk, f"c{s.zeta.pk}-channel": "pigeon"},
     )
     assert response.status_code == 400 and 'data-testid="send-error"' in response.content.decode()
     assert not IncidentMessage.objects.exists()
@@ -101,7 +112,10 @@ def test_goodwill_from_the_row_within_the_limit_is_recorded(s, browse):
         follow=True,
     )  # fmt: skip
     assert response.status_code == 200
-    assert "Credit of 300.00 EUR recorded for Zeta, within your limit of 500.00 EUR." in response.content.decode()
+    assert (
+        "Credit of 300.00 EUR recorded for Zeta, within your limit of 500.00 EUR."
+        in response.content.decode()
+    )
     assert Goodwill.objects.get().status == "recorded"
 
 
@@ -129,13 +143,14 @@ def test_a_bad_goodwill_amount_is_a_form_error_on_its_row(s, browse, amount):
     )  # fmt: skip
     html = response.content.decode()
     assert response.status_code == 400 and 'data-testid="goodwill-error"' in html
-    assert "<details class=\"goodwill\" open>" in html
+    assert '<details class="goodwill" open>' in html
     assert not Goodwill.objects.exists()
 
 
 def test_another_managers_customer_is_not_in_reach_from_the_page(s, browse):
     response = browse(s.alice).post(
-        f"/incidents/{s.incident.pk}/contact/send/", {"customer": s.borealis.pk, f"c{s.borealis.pk}-channel": "email"}
+        f"/incidents/{s.incident.pk}/contact/send/",
+        {"customer": s.borealis.pk, f"c{s.borealis.pk}-channel": "email"},
     )
     assert response.status_code == 400 and not IncidentMessage.objects.exists()
 
@@ -147,10 +162,16 @@ def test_who_opens_the_queue(s, browse):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_the_queue_costs_the_same_queries_for_few_or_many_rows(s, browse, django_assert_max_num_queries, rows):
+def test_the_queue_costs_the_same_queries_for_few_or_many_rows(
+    s, browse, django_assert_max_num_queries, rows
+):
     for n in range(rows):
-        customer = CustomerFactory(region=s.emea, account_manager=s.alice, segment=[s.strategic, s.premier][n % 2])
-        AffectedCustomer.objects.create(incident=s.incident, customer=customer, via="rule", added_at=timezone.now())
+        customer = CustomerFactory(
+            region=s.emea, account_manager=s.alice, segment=[s.strategic, s.premier][n % 2]
+        )
+        AffectedCustomer.objects.create(
+            incident=s.incident, customer=customer, via="rule", added_at=timezone.now()
+        )
         Goodwill.objects.create(
             incident=s.incident, customer=customer, kind="credit", amount=Decimal("10"), reason="x",
             status="recorded", limit=Decimal("500"), given_by=s.alice, given_at=timezone.now(),
@@ -163,10 +184,16 @@ def test_the_queue_costs_the_same_queries_for_few_or_many_rows(s, browse, django
 
 def test_the_incident_page_and_the_home_card_link_the_queue(s, browse):
     client = browse(s.alice)
-    assert f'href="/incidents/{s.incident.pk}/contact/"' in client.get(f"/incidents/{s.incident.pk}/").content.decode()
+    assert (
+        f'href="/incidents/{s.incident.pk}/contact/"'
+        in client.get(f"/incidents/{s.incident.pk}/").content.decode()
+    )
     home = client.get("/", follow=True).content.decode()
     assert f'href="/incidents/{s.incident.pk}/contact/"' in home
-    assert 'data-testid="contact-link"' not in browse(s.olivia).get(f"/incidents/{s.incident.pk}/").content.decode()
+    assert (
+        'data-testid="contact-link"'
+        not in browse(s.olivia).get(f"/incidents/{s.incident.pk}/").content.decode()
+    )
 
 
 def test_the_templates_pages(s, browse):

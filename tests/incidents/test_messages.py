@@ -33,7 +33,11 @@ def s():
         customer.save()
     GoodwillLimit.objects.create(role="account manager", segment=world.strategic, amount=Decimal("500"))
     SlaPolicyFactory(
-        segment=world.strategic, priority="P1", first_response_minutes=30, resolution_minutes=240, clock="24x7"
+        segment=world.strategic,
+        priority="P1",
+        first_response_minutes=30,
+        resolution_minutes=240,
+        clock="24x7",
     )
     world.incident = incident(
         world.oscar,
@@ -146,7 +150,9 @@ def test_an_account_manager_sees_only_their_own_affected_customers(s, signed_in_
     assert alice.get(base + "999999").status_code == 404
     assert alice.get(base + "abc").status_code == 400
     signed_in_api(s.amy).post(
-        f"/api/v1/incidents/{s.incident.pk}/messages/", {"customer": s.borealis.pk, "channel": "email"}, format="json"
+        f"/api/v1/incidents/{s.incident.pk}/messages/",
+        {"customer": s.borealis.pk, "channel": "email"},
+        format="json",
     )
     assert alice.get(f"/api/v1/incidents/{s.incident.pk}/messages/").json()["count"] == 0
 
@@ -161,7 +167,12 @@ def test_recording_a_message_keeps_the_words_and_says_so_in_the_trail(s, signed_
 
     assert made.status_code == 201, made.content
     body = made.json()
-    assert (body["channel"], body["sent_by"], body["edited"], body["template_version"]) == ("phone", "am.alice", False, 1)
+    assert (body["channel"], body["sent_by"], body["edited"], body["template_version"]) == (
+        "phone",
+        "am.alice",
+        False,
+        1,
+    )
     assert body["body"].startswith("Dear Acme, since 2 March 2026")
     assert again.status_code == 409 and "Already recorded as sent" in again.json()["detail"]
     assert IncidentMessage.objects.count() == 1
@@ -172,7 +183,12 @@ def test_recording_a_message_keeps_the_words_and_says_so_in_the_trail(s, signed_
 def test_edited_words_are_kept_as_sent(s, signed_in_api):
     made = signed_in_api(s.alice).post(
         f"/api/v1/incidents/{s.incident.pk}/messages/",
-        {"customer": s.acme.pk, "channel": "meeting", "subject": "Our apologies", "body": "As discussed today."},
+        {
+            "customer": s.acme.pk,
+            "channel": "meeting",
+            "subject": "Our apologies",
+            "body": "As discussed today.",
+        },
         format="json",
     )
     assert made.status_code == 201 and made.json()["edited"] is True
@@ -183,9 +199,13 @@ def test_who_may_record_and_bad_input(s, signed_in_api):
     url = f"/api/v1/incidents/{s.incident.pk}/messages/"
     future = (timezone.now() + datetime.timedelta(hours=2)).isoformat()
 
-    not_hers = signed_in_api(s.alice).post(url, {"customer": s.borealis.pk, "channel": "email"}, format="json")
+    not_hers = signed_in_api(s.alice).post(
+        url, {"customer": s.borealis.pk, "channel": "email"}, format="json"
+    )
     owner = signed_in_api(s.olivia).post(url, {"customer": s.acme.pk, "channel": "email"}, format="json")
-    bad_channel = signed_in_api(s.alice).post(url, {"customer": s.acme.pk, "channel": "pigeon"}, format="json")
+    bad_channel = signed_in_api(s.alice).post(
+        url, {"customer": s.acme.pk, "channel": "pigeon"}, format="json"
+    )
     in_future = signed_in_api(s.alice).post(
         url, {"customer": s.acme.pk, "channel": "email", "sent_at": future}, format="json"
     )
