@@ -16,7 +16,7 @@ class SendForm(forms.Form):
 
     subject = forms.CharField(max_length=200, required=False)
     body = forms.CharField(
-        max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 7}), label="Message"
+        max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 10}), label="Message"
     )
     channel = forms.ChoiceField(
         choices=IncidentMessage.Channel.choices, initial=IncidentMessage.Channel.EMAIL
@@ -34,12 +34,12 @@ class GoodwillForm(forms.Form):
 
 class TemplateForm(forms.Form):
     segment = forms.ModelChoiceField(
-        queryset=Segment.objects.order_by("rank"), label="Tier", empty_label=None
+        queryset=Segment.objects.order_by("rank"), label="Tier", widget=forms.HiddenInput
     )
-    kind = forms.ChoiceField(choices=Incident.Kind.choices, label="Incident kind")
+    kind = forms.ChoiceField(choices=Incident.Kind.choices, label="Incident kind", widget=forms.HiddenInput)
     level = forms.ChoiceField(choices=MessageTemplate.Level.choices)
     subject = forms.CharField(max_length=200)
-    body = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 12}))
+    body = forms.CharField(max_length=8000, widget=forms.Textarea(attrs={"rows": 14}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -186,15 +186,11 @@ def templates(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest) -> HttpResponse:
     """New words for a tier and kind (a new version); the versions before it below."""
     access.require(request.user, "create", MessageTemplate)
-    segment = (
-        Segment.objects.filter(pk=request.GET.get("segment") or 0).first()
-        if (request.GET.get("segment", "").isdigit())
-        else None
-    )
-    segment = segment or Segment.objects.order_by("rank").first()
-    kind = (
-        request.GET.get("kind") if request.GET.get("kind") in Incident.Kind.values else Incident.Kind.OUTAGE
-    )
+    raw = request.GET.get("segment", "")
+    tiers = Segment.objects.order_by("rank")
+    segment = (raw.isdigit() and len(raw) < 10 and tiers.filter(pk=raw).first()) or tiers.first()
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Incident.Kind.values else Incident.Kind.OUTAGE
     history = (
         list(selectors.templates_for(request.user, segment=segment, kind=kind, history=True))
         if segment
