@@ -1,4 +1,5 @@
-"""The incidents API (CONTRACT.md `/api/v1/incidents/`): incidents, their timeline and lifecycle steps.
+"""The incidents API (CONTRACT.md `/api/v1/incidents/`): incidents, their timeline and lifecycle steps, affected
+customers, goodwill, messages (incidents/api/messages.py) and `/api/v1/incident-templates/`.
 
 Serializers parse and present; every write is one service call. Regions travel by code, processes by id,
 people by username. An incident outside the user's scope is a 404; a related id outside it, a 400 naming the
