@@ -117,8 +117,9 @@ def contact_send(request: HttpRequest, pk: int) -> HttpResponse:
         except errors.ValidationFailed as problem:
             add_domain_errors(form, problem)
         else:
+            name = made.customer.name
             messages.success(
-                request, f"Recorded: {made.get_channel_display().lower()} to the customer, {made.subject!r}."
+                request, f"Recorded: {made.get_channel_display().lower()} to {name}, “{made.subject}”."
             )
             return redirect(_back(request, incident))
     return _queue(request, incident, 400, {"customer": customer, "which": "send", "form": form})

@@ -81,7 +81,7 @@ def test_recording_from_the_row_takes_the_customer_off_the_queue(s, browse):
     sent = IncidentMessage.objects.get()
     assert (sent.customer, sent.channel, sent.body, sent.edited) == (s.alpha, "phone", "Called you.", True)
     html = client.get(response["Location"]).content.decode()
-    assert _names(html) == ["Zeta", "Beta", "Acme"] and "Recorded: phone call" in html
+    assert _names(html) == ["Zeta", "Beta", "Acme"] and "Recorded: phone call to Alpha, “Sorry”." in html
 
 
 def test_a_bad_channel_comes_back_on_its_row_nothing_written(s, browse):
