@@ -16,13 +16,27 @@ the affected customers are.
 
 Declaring one: operations leads (for their own regions) and administrators (any region). Running one (posting
 updates, its lifecycle steps): its owner, an operations lead of one of its regions, or an administrator.
+
+Messages to affected customers (incidents/services/messages.py): the "customers to contact" queue is for account
+managers, operations leads of one of the incident's regions and administrators; a message is recorded by the
+customer's account manager, a lead of the customer's region or an administrator, and seen as the affected rows
+are. Message templates are the company's words, read by everyone signed in, written by operations leads and
+administrators.
 """
 
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 
-from incidents.models import AffectedCustomer, Goodwill, GoodwillLimit, Incident, IncidentUpdate
+from incidents.models import (
+    AffectedCustomer,
+    Goodwill,
+    GoodwillLimit,
+    Incident,
+    IncidentMessage,
+    IncidentUpdate,
+    MessageTemplate,
+)
 from intimacy_ops import access
 from intimacy_ops.accounts.models import Region
 from intimacy_ops.accounts.roles import Role
@@ -44,6 +58,7 @@ def _updates(user, queryset):
     return queryset.filter(incident__in=access.visible(user, Incident).values("pk"))
 
 
+@access.register_scope(IncidentMessage)
 @access.register_scope(Goodwill)
 @access.register_scope(AffectedCustomer)
 def _affected(user, queryset):
@@ -122,3 +137,44 @@ def declarable_regions(user):
 def possible_owners(regions):
     """Who may own an incident of these regions: an operations lead of one of them."""
     return people_with_role(Role.OPERATIONS_LEAD).filter(regions__in=regions).distinct()
+
+
+# --- messages to affected customers (issue 19, items 3 and 8) ------------------------------------------------
+
+
+@access.register_scope(MessageTemplate)
+def _templates(user, queryset):
+    return queryset
+
+
+access.allow_roles(
+    MessageTemplate,
+    "create",
+    roles=(Role.OPERATIONS_LEAD, Role.ADMINISTRATOR),
+    refusal="Only operations leads and administrators write the message templates.",
+)
+
+
+@access.register_rule(Incident, "contact_customers")
+def _may_contact(user, incident):
+    """The queue of customers to contact: account managers (their own customers), leads of its regions, admins."""
+    if user.has_role(Role.ACCOUNT_MANAGER, Role.ADMINISTRATOR):
+        return access.ALLOW
+    if user.has_role(Role.OPERATIONS_LEAD) and bool(_region_ids(incident) & user.region_ids):
+        return access.ALLOW
+    return access.Decision(
+        False, "Only account managers, the incident's operations leads and administrators contact customers."
+    )
+
+
+@access.register_rule(AffectedCustomer, "send_message")
+def _may_send(user, affected):
+    """The customer's account manager, an operations lead of the customer's region, an administrator."""
+    customer = affected.customer
+    if customer.account_manager_id == user.pk or user.has_role(Role.ADMINISTRATOR):
+        return access.ALLOW
+    if access.is_lead_of_region(user, customer.region_id):
+        return access.ALLOW
+    return access.Decision(
+        False, "Only the customer's account manager, a lead of their region or an administrator sends it."
+    )

@@ -5,6 +5,8 @@ updates on its timeline; goodwill limits per role and tier (account managers 500
 The strike has its post-mortem (a root-cause analysis opened from it, the trust impact assessed, lessons) and is
 reviewed: one active and one reviewed incident (issue 19). Idempotent: found by title, a second seed adds nothing
 (a strike seeded before the post-mortem existed gets it).
+Messages: a template per tier for the demo incidents' kinds (delay, outage; the top tier's personal) and the
+strike's message to alice's first strategic customer, recorded as a phone call.
 """
 
 import datetime
@@ -14,10 +16,11 @@ from django.utils import timezone
 
 from exceptions.models import Process
 from feedback.services_rca import parts as rca_parts
-from incidents.models import GoodwillLimit, Incident
-from incidents.services import affected, post_mortem
+from incidents.models import GoodwillLimit, Incident, IncidentMessage, MessageTemplate
+from incidents.services import affected, message_templates, post_mortem
 from incidents.services import goodwill as goodwill_services
 from incidents.services import incidents as services
+from incidents.services import messages as message_services
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
 from intimacy_ops.accounts.roles import Role
@@ -204,3 +207,67 @@ def seed_incidents() -> str:
     if strike is not None:  # seeded before the post-mortem existed
         _post_mortem(strike, oscar)
     return f"{made} incidents declared" if made else "incidents already seeded"
+
+
+# --- messages (issue 19, item 3): templates per tier for the demo incidents' kinds, one message recorded ------
+
+WORDS = {
+    # kind → (subject, body); the top tier's are personal (a call first), the others standard.
+    Incident.Kind.DELAY: (
+        "Your deliveries: {incident_title}",
+        "Dear {customer_name},\n\nSince {incident_started_at} a carrier strike has held parcels at our hubs "
+        "(status: {incident_status}). Your orders travel by our backup courier first.\n\n"
+        "What we offer for the trouble: {goodwill_offered}.\n\nYour {tier} commitments stand: a first response "
+        "within {sla_first_response}, a resolution within {sla_resolution}.\n\n{account_manager}",
+    ),
+    Incident.Kind.OUTAGE: (
+        "{incident_title}: what it means for your orders",
+        "Dear {customer_name},\n\nOur warehouse system has been down since {incident_started_at} "
+        "(status: {incident_status}); same-day orders are picked from printed lists.\n\n"
+        "Goodwill for you: {goodwill_offered}.\n\nAs a {tier} customer you hear from us first, within "
+        "{sla_first_response}; we aim to resolve within {sla_resolution}.\n\n{account_manager}",
+    ),
+}
+
+
+def _templates(oscar) -> int:
+    before = MessageTemplate.objects.count()
+    for segment in Segment.objects.order_by("rank"):
+        for kind, (subject, body) in WORDS.items():
+            if not MessageTemplate.objects.filter(segment=segment, kind=kind).exists():
+                message_templates.save_version(
+                    actor=oscar, segment=segment, kind=kind, subject=subject, body=body
+                )
+    return MessageTemplate.objects.count() - before
+
+
+def _message() -> int:
+    strike = Incident.objects.filter(title=STRIKE).first()
+    customer = (
+        Customer.objects.filter(account_manager__username="am.alice", segment__rank=1, region__code="EMEA")
+        .order_by("name")
+        .first()
+    )
+    if strike is None or customer is None or IncidentMessage.objects.filter(incident=strike).exists():
+        return 0
+    message_services.record(
+        incident=strike,
+        actor=customer.account_manager,
+        customer_id=customer.pk,
+        channel="phone",
+        sent_at=strike.started_at + datetime.timedelta(hours=8),
+    )
+    return 1
+
+
+@seeding.register(name="incidents: message templates per tier, a message recorded", order=81)
+def seed_messages() -> str:
+    oscar = User.objects.filter(username="ops.oscar").first()
+    if oscar is None:
+        return "no ops.oscar to write the templates"
+    templates, sent = _templates(oscar), _message()
+    return (
+        f"{templates} message templates, {sent} message recorded"
+        if templates or sent
+        else "messages already seeded"
+    )

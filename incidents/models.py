@@ -221,3 +221,70 @@ class PostMortem(models.Model):
 
     def __str__(self) -> str:
         return f"Post-mortem of incident {self.incident_id}"
+
+
+class MessageTemplate(models.Model):
+    """One version of what an account manager tells the customers of a tier after an incident of a kind:
+    a subject and a body with placeholders (`{customer_name}` …, incidents/services/messages.py). Saving new
+    words makes a new version; the latest is used, the older ones are kept. A `personal` version is for a
+    call or a meeting first (the top tier's), a standard one for an e-mail."""
+
+    class Level(models.TextChoices):
+        PERSONAL = "personal", "Personal (call or meet first)"
+        STANDARD = "standard", "Standard"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Incident.Kind.choices)
+    version = models.PositiveIntegerField()
+    level = models.CharField(max_length=10, choices=Level.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["segment__rank", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "kind", "version"], name="message_template_version_once"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="message_template_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} · {self.kind} v{self.version}"
+
+
+class IncidentMessage(models.Model):
+    """The message an affected customer was sent about an incident: once per incident and customer (a second
+    record is a 409), with the words as sent, the channel, when and by whom, and the template version used."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Phone call"
+        MEETING = "meeting", "Meeting"
+        OTHER = "other", "Other"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="messages")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    edited = models.BooleanField(default=False, help_text="The words differ from the template's rendering.")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "customer"], name="incident_message_once_per_customer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Message to {self.customer_id} about incident {self.incident_id}"

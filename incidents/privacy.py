@@ -2,10 +2,12 @@
 
 Incidents, their timelines and affected-customer rows hold no free text about a customer (a title, a
 description and updates are about the disruption). A goodwill's `reason` is free text about its customer: it
-goes into the customer's subject export (section `goodwill`) with the rest of what was given.
+goes into the customer's subject export (section `goodwill`) with the rest of what was given. A message recorded
+as sent to a customer (its words, channel, time) is about them too: section `incident_messages`. Message templates
+hold no customer data, and a customer's sensitive fields are never placeholders (incidents/placeholders.py).
 """
 
-from incidents.models import Goodwill
+from incidents.models import Goodwill, IncidentMessage
 from privacy import declare
 from privacy.services.subject_export import iso
 from segments.models import Customer
@@ -31,3 +33,23 @@ def goodwill_section(customer: Customer) -> list[dict]:
 
 
 declare.export_section(Customer, "goodwill", goodwill_section, audit_model=Goodwill)
+
+
+def messages_section(customer: Customer) -> list[dict]:
+    rows = IncidentMessage.objects.filter(customer=customer).select_related("incident", "sent_by")
+    return [
+        {
+            "id": message.pk,
+            "incident": message.incident_id,
+            "incident_title": message.incident.title,
+            "subject": message.subject,
+            "body": message.body,
+            "channel": message.channel,
+            "sent_at": iso(message.sent_at),
+            "sent_by": message.sent_by.username if message.sent_by else None,
+        }
+        for message in rows.order_by("sent_at", "id")
+    ]
+
+
+declare.export_section(Customer, "incident_messages", messages_section, audit_model=IncidentMessage)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from incidents.views import incidents, post_mortem
+from incidents.views import incidents, messages, post_mortem
 
 app_name = "incidents"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:pk>/updates/", incidents.incident_update, name="update"),
     path("<int:pk>/customers/", incidents.incident_customers, name="customers"),
     path("<int:pk>/post-mortem/", post_mortem.post_mortem, name="post-mortem"),
+    path("<int:pk>/contact/", messages.contact, name="contact"),
+    path("<int:pk>/contact/send/", messages.contact_send, name="contact-send"),
+    path("<int:pk>/contact/goodwill/", messages.contact_goodwill, name="contact-goodwill"),
+    path("templates/", messages.templates, name="templates"),
+    path("templates/edit/", messages.template_edit, name="template-edit"),
 ]

@@ -306,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "IncidentUpdateKindEnum": "incidents.models.IncidentUpdate.Kind",
         "GoodwillKindEnum": "incidents.models.Goodwill.Kind",
         "GoodwillStatusEnum": "incidents.models.Goodwill.Status",
+        "IncidentMessageChannelEnum": "incidents.models.IncidentMessage.Channel",
+        "MessageTemplateLevelEnum": "incidents.models.MessageTemplate.Level",
     },
 }
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exceptions.models import Process
+from incidents.api.messages import MessageActions
 from incidents.api.post_mortem import PostMortemActions
 from incidents.filters import ORDERING_FIELDS, IncidentFilter
 from incidents.models import AffectedCustomer, Goodwill, Incident, IncidentUpdate
@@ -198,6 +199,7 @@ def _step_action(name: str, doc: str):
 
 class IncidentViewSet(
     PostMortemActions,
+    MessageActions,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -220,6 +222,11 @@ class IncidentViewSet(
 
     def get_serializer_class(self):
         return DeclareSerializer if self.action == "create" else IncidentSerializer
+
+    def filter_queryset(self, queryset):
+        # The list's filters choose incidents; on one incident's routes a parameter means that route's own
+        # (`messages/preview/?customer=` is the customer to preview, not "incidents touching it").
+        return queryset if self.detail else super().filter_queryset(queryset)
 
     def _present(self, incident, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=incident.pk)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("feedback", "0004_rca_trigger_incident"),
-        ("incidents", "0003_goodwill"),
+        ("incidents", "0004_messages"),
         ("segments", "0013_region_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -171,6 +171,8 @@ BODIES = {
         "max_active_exceptions": 10,
     },
     "threshold-policy-detail": lambda world, role, kind: {"max_active_exceptions": 20},
+    # The preview names the affected customer of the kind's incident (tests/security/world.py).
+    "incident-messages-preview": lambda world, role, kind: {"customer": world.obj("customer", kind, role).pk},
     # --- pages --------------------------------------------------------------------------------------
     "escalations:resolve": _resolution,
     "exceptions:cost-add": _cost,

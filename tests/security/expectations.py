@@ -153,6 +153,18 @@ closes_loop = either(own("owner", "am"), roles("admin"))
 sees_incident = either(in_region(*ROLES), roles(*WIDE))
 runs_incident = either(in_region("lead"), roles("admin"))
 DECLARERS = ("lead", "admin")
+# Messages to affected customers (issue 19, item 3): the queue is for account managers, leads of the incident's
+# regions and administrators; templates are read by everyone, written by leads and administrators. The world's
+# incidents each affect their kind's customer: a preview of it is for whoever sees that affected row (an account
+# manager: their own customer's; everyone else of the region; auditors and administrators all), else 404.
+contacts_customers = either(roles("am", "admin"), in_region("lead"))
+TEMPLATE_KEEPERS = ("lead", "admin")
+
+
+def previews(role: str, kind: str) -> "bool | int":
+    if role in WIDE or (role == "am" and kind == "own") or (role != "am" and kind != "other"):
+        return True
+    return HIDDEN
 
 
 def wrong_state(role: str, kind: str) -> int:
@@ -555,6 +567,18 @@ ROUTES: dict[str, Row] = {
     "incidents:post-mortem": page("GET POST", obj="incident", sees=sees_incident, write=runs_incident),
     "incident-post-mortem": Row(obj="incident", sees=sees_incident, write=runs_incident),
     "incident-recovery": Row(obj="incident", sees=sees_incident),
+    # Messages (issue 19, item 3): the queue and its forms (without a body: 400 past the door), the API's record
+    # and preview (the body names the kind's affected customer), the templates.
+    "incidents:contact": page("GET", obj="incident", sees=sees_incident, read=contacts_customers),
+    "incidents:contact-send": page("POST", obj="incident", sees=sees_incident, write=contacts_customers),
+    "incidents:contact-goodwill": page("POST", obj="incident", sees=sees_incident, write=contacts_customers),
+    "incidents:templates": page("GET"),
+    "incidents:template-edit": page(
+        "GET POST", read=roles(*TEMPLATE_KEEPERS), write=roles(*TEMPLATE_KEEPERS)
+    ),
+    "incident-messages": Row(obj="incident", sees=sees_incident, write=contacts_customers),
+    "incident-messages-preview": Row(obj="incident", sees=sees_incident, read=previews),
+    "incident-template-list": Row(write=roles(*TEMPLATE_KEEPERS), why="without a body, 400 past the door"),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
 from feedback.models import FeedbackItem, RootCauseAnalysis
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
-from incidents.models import Incident
+from incidents.models import AffectedCustomer, Incident
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.conversation.models import Attachment
 from intimacy_ops.conversation.services import post_comment
@@ -245,6 +245,9 @@ def build_world() -> World:
             owner=owner,
         )
         incident.regions.set([region])
+        AffectedCustomer.objects.create(
+            incident=incident, customer=world.objects[("customer", kind)], via="rule", added_at=now
+        )
         world.objects[("incident", kind)] = incident
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea
     # The health score's weights are per region: EMEA's newest version is "own" and "region" (a PUT on it
