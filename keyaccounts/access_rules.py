@@ -50,3 +50,6 @@ def _revoke(user, link):
     if link.issued_by_id == user.pk:
         return access.ALLOW
     return _may_issue(user, link.customer)
+
+
+from keyaccounts.playbooks import access_rules as _playbooks  # noqa: E402, F401  (playbooks' rules)

@@ -11,6 +11,7 @@ from intimacy_ops import access
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from keyaccounts import links
 from keyaccounts.models import CustomerLink
+from keyaccounts.playbooks import api as playbooks_api
 from segments.models import Customer
 
 
@@ -123,3 +124,4 @@ class CustomerLinkViewSet(
 
 def register(router) -> None:
     router.register("customer-links", CustomerLinkViewSet, basename="customer-link")
+    playbooks_api.register(router)

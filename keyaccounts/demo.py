@@ -13,6 +13,7 @@ from intimacy_ops import seeding
 from intimacy_ops.accounts.models import User
 from keyaccounts import links
 from keyaccounts.models import CustomerLink
+from keyaccounts.playbooks import demo as playbooks_demo
 from segments.models import Customer
 
 CONTACT = "Pat Buyer (demo)"
@@ -35,3 +36,8 @@ def seed_customer_link() -> str:
             secret=secret,
         )
     return f"{customer.name}'s own view, for {CONTACT}: {links.url_of(links.token_of(link, secret))} (on the server's address)"
+
+
+@seeding.register(name="playbooks per tier, a customer mid-playbook", order=85)
+def seed_playbooks() -> str:
+    return playbooks_demo.seed_playbooks()

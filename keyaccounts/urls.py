@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from keyaccounts.playbooks import views as playbooks
 from keyaccounts.views import links
 
 app_name = "keyaccounts"
@@ -9,4 +10,7 @@ app_name = "keyaccounts"
 urlpatterns = [
     path("customers/<int:pk>/links/", links.issue_link, name="link-issue"),
     path("links/<int:pk>/revoke/", links.revoke_link, name="link-revoke"),
+    path("playbooks/", playbooks.playbook_list, name="playbooks"),
+    path("playbooks/<int:segment_pk>/edit/", playbooks.playbook_edit, name="playbook-edit"),
+    path("plays/<int:pk>/close/", playbooks.play_close, name="play-close"),
 ]

@@ -35,3 +35,8 @@ def about_customer(user, customer_id: int) -> QuerySet:
         .select_related("target_user", "acknowledged_by")
         .order_by(F("resolved_at").asc(nulls_first=True), "-raised_at", "-id")
     )
+
+
+def customer_subjects() -> list[tuple[type, str]]:
+    """Every registered (model, customer lookup): for a check that reacts to escalations about customers."""
+    return list(_subjects.items())
