@@ -4,7 +4,7 @@ Playbooks (every version and its plays) are reference data like the tiers: every
 A new version is published by process owners, operations leads and administrators (`create` on Playbook).
 Plays due are scoped like their customer (the region's people; auditors and administrators all): another
 region's is a 404. Marking one done or skipping it: the customer's account manager, a holder of the play's
-role in the customer's region, an operations lead of that region, or an administrator.
+role in the customer's region (an account manager's play: the customer's own), an operations lead of that region, or an administrator.
 """
 
 from intimacy_ops import access
@@ -53,7 +53,9 @@ def _mark_done(user, play_due: PlayDue) -> access.Decision:
         return access.ALLOW
     if customer.region_id in user.region_ids:
         role = play_due.play.role
-        if user.has_role(Role.OPERATIONS_LEAD) or (role in Role.values and user.has_role(Role(role))):
+        # An account manager's play is the customer's own manager's; another role's, any holder's in the region.
+        holds = role in Role.values and role != Role.ACCOUNT_MANAGER and user.has_role(Role(role))
+        if user.has_role(Role.OPERATIONS_LEAD) or holds:
             return access.ALLOW
     return access.Decision(
         False,
