@@ -11,6 +11,6 @@ urlpatterns = [
     path("customers/<int:pk>/links/", links.issue_link, name="link-issue"),
     path("links/<int:pk>/revoke/", links.revoke_link, name="link-revoke"),
     path("playbooks/", playbooks.playbook_list, name="playbooks"),
-    path("playbooks/<int:segment_pk>/edit/", playbooks.playbook_edit, name="playbook-edit"),
+    path("playbooks/<int:segment_id>/edit/", playbooks.playbook_edit, name="playbook-edit"),
     path("plays/<int:pk>/close/", playbooks.play_close, name="play-close"),
 ]

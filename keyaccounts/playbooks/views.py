@@ -39,8 +39,8 @@ def playbook_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def playbook_edit(request: HttpRequest, segment_pk: int) -> HttpResponse:
-    segment = access.get_visible(request.user, Segment, pk=segment_pk)
+def playbook_edit(request: HttpRequest, segment_id: int) -> HttpResponse:
+    segment = access.get_visible(request.user, Segment, pk=segment_id)
     access.require(request.user, "create", Playbook)
     latest = selectors.latest_version(segment)
     status = 200

@@ -149,6 +149,13 @@ sees_incident = either(in_region(*ROLES), roles(*WIDE))
 runs_incident = either(in_region("lead"), roles("admin"))
 DECLARERS = ("lead", "admin")
 
+# Playbooks (keyaccounts/playbooks/access_rules.py; issue 20, item 1): read by everyone signed in like the tiers;
+# a new version by process owners, operations leads and administrators. Plays due are scoped like their
+# customer; the world's plays are an account manager's: done or skipped by the customer's own manager, a lead
+# of its region, an administrator.
+PLAYBOOK_EDITORS = ("owner", "lead", "admin")
+marks_play = either(own("am"), in_region("lead"), roles("admin"))
+
 
 def wrong_state(role: str, kind: str) -> int:
     """The world's requests are under review: a transition from another state is a 409 to anyone who sees
@@ -535,6 +542,18 @@ ROUTES: dict[str, Row] = {
     # Goodwill: account managers (to their own affected customers: the body decides, 400 past the door) and
     # whoever runs the incident.
     "incident-goodwill": Row(obj="incident", sees=sees_incident, write=either(roles("am"), runs_incident)),
+    # --- key accounts: playbooks per tier (issue 20, item 1) ----------------------------------------------
+    "keyaccounts:playbooks": page("GET"),
+    "keyaccounts:playbook-edit": page(
+        "GET POST", read=roles(*PLAYBOOK_EDITORS), write=roles(*PLAYBOOK_EDITORS), why="the world's top tier"
+    ),
+    "keyaccounts:play-close": page("POST", obj="play", sees=sees_customer, write=marks_play),
+    "playbook-list": Row(write=roles(*PLAYBOOK_EDITORS), why="the body publishes a version of a tier"),
+    "playbook-detail": Row(obj="playbook"),
+    "play-list": Row(),
+    "play-detail": Row(obj="play", sees=sees_customer),
+    "play-done": Row(obj="play", sees=sees_customer, write=marks_play),
+    "play-skip": Row(obj="play", sees=sees_customer, write=marks_play),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.
