@@ -545,7 +545,7 @@ ROUTES: dict[str, Row] = {
     # --- key accounts: playbooks per tier (issue 20, item 1) ----------------------------------------------
     "keyaccounts:playbooks": page("GET"),
     "keyaccounts:playbook-edit": page(
-        "GET POST", read=roles(*PLAYBOOK_EDITORS), write=roles(*PLAYBOOK_EDITORS), why="the world's top tier"
+        "GET POST", obj="segment", read=roles(*PLAYBOOK_EDITORS), write=roles(*PLAYBOOK_EDITORS)
     ),
     "keyaccounts:play-close": page("POST", obj="play", sees=sees_customer, write=marks_play),
     "playbook-list": Row(write=roles(*PLAYBOOK_EDITORS), why="the body publishes a version of a tier"),
