@@ -8,6 +8,14 @@ from django.utils import timezone
 from keyaccounts.models import Play
 from keyaccounts.playbooks import services
 
+# Short words for the formset's narrow column (the model's labels say it in full on the playbooks page).
+TRIGGERS = [
+    (Play.Trigger.ONBOARDING, "Onboarding"),
+    (Play.Trigger.ESCALATION, "Escalation"),
+    (Play.Trigger.INCIDENT, "Incident"),
+    (Play.Trigger.CADENCE, "Every N days"),
+]
+
 
 class VersionForm(forms.Form):
     effective_on = forms.DateField(
@@ -26,7 +34,7 @@ class VersionForm(forms.Form):
 class PlayForm(forms.Form):
     title = forms.CharField(label="Play", max_length=200)
     what = forms.CharField(label="What it means", required=False, max_length=4000)
-    trigger = forms.ChoiceField(label="When", choices=[("", "—"), *Play.Trigger.choices])
+    trigger = forms.ChoiceField(label="When", choices=[("", "—"), *TRIGGERS])
     every_days = forms.IntegerField(
         label="Every (days)", required=False, min_value=1, max_value=services.MAX_DAYS
     )
