@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from intimacy_ops import checks
+from intimacy_ops import audit, checks
 from keyaccounts.playbooks import moves, occurrences, overdue
 
 
@@ -20,6 +20,14 @@ def run_plays(*, today: datetime.date | None = None) -> checks.CheckResult:
     followed = moves.follow_new_customers(current, now)
     moved = moves.move_customers(current, now)
     created = occurrences.create_due_plays(current, today, now)
+    if followed or created:  # the rows came from one INSERT … SELECT each: one event says what the run made
+        audit.record(
+            actor=None,
+            verb="playbook.plays_created",
+            object_type="check",
+            object_id="keyaccounts.plays_due",
+            after={"followed": followed, "created": created, "on": today.isoformat()},
+        )
     reminded = overdue.remind(today)
     escalated = overdue.escalate(today)
     return checks.CheckResult(
