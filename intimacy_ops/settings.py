@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "ExceptionKindEnum": "exceptions.models.ExceptionRequest.Kind",
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
         "CustomerLinkStatusEnum": "keyaccounts.models.CustomerLink.Status",
+        "PlayTriggerEnum": "keyaccounts.models.Play.Trigger",
         "IncidentKindEnum": "incidents.models.Incident.Kind",
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "IncidentUpdateKindEnum": "incidents.models.IncidentUpdate.Kind",

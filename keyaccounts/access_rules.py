@@ -53,4 +53,5 @@ def _revoke(user, link):
 
 
 # The health score's scopes and rules (issue 20, item 3), found with this module.
+from keyaccounts.playbooks import access_rules as _playbooks  # noqa: E402, F401  (playbooks' rules)
 from keyaccounts.score import access_rules as _score_rules  # noqa: E402, F401

@@ -11,6 +11,7 @@ from intimacy_ops import access
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from keyaccounts import links
 from keyaccounts.models import CustomerLink
+from keyaccounts.playbooks import api as playbooks_api
 from keyaccounts.score import api as score_api
 from segments.models import Customer
 
@@ -125,3 +126,4 @@ class CustomerLinkViewSet(
 def register(router) -> None:
     router.register("customer-links", CustomerLinkViewSet, basename="customer-link")
     score_api.register(router)  # the health score (keyaccounts/score/api.py)
+    playbooks_api.register(router)

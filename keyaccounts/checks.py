@@ -1,6 +1,8 @@
-"""The periodic checks of key accounts: the health score (keyaccounts/score/compute.py)."""
+"""The periodic checks of key accounts: the health score (keyaccounts/score/compute.py) and `keyaccounts.plays_due`
+(keyaccounts/playbooks/check.py, which registers itself)."""
 
 from intimacy_ops import checks
+from keyaccounts.playbooks import check as _plays  # noqa: F401  (registers itself)
 from keyaccounts.score import compute
 
 

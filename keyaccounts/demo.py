@@ -13,6 +13,7 @@ from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
 from keyaccounts import links
 from keyaccounts.models import CustomerLink, HealthScore, HealthWeights
+from keyaccounts.playbooks import demo as playbooks_demo
 from keyaccounts.score import compute
 from keyaccounts.score import weights as score_weights
 from segments.models import Customer
@@ -63,3 +64,8 @@ def seed_health_scores() -> str:
         compute.run(day=day, now=timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))))
     result = compute.run()
     return f"weights set for {from_defaults} region(s); {result.summary}"
+
+
+@seeding.register(name="playbooks per tier, a customer mid-playbook", order=85)
+def seed_playbooks() -> str:
+    return playbooks_demo.seed_playbooks()

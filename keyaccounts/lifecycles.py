@@ -33,3 +33,5 @@ TABLE = lifecycle.register(
     states=[choice.value for choice in LINK],
     note="Expiry is not a transition: past `expires_at` the link's page answers 404 like a revoked one.",
 )
+
+from keyaccounts.playbooks import lifecycle as _plays  # noqa: E402, F401  (a play due's table)

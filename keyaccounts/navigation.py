@@ -1,4 +1,4 @@
-"""Key accounts' entry in the navigation: the health scores."""
+"""Key accounts' entries in the navigation: the health scores and the playbooks per tier."""
 
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
@@ -9,4 +9,12 @@ navigation.register(
     url_name="keyaccounts:health-list",
     roles={Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.AUDITOR, Role.ADMINISTRATOR},
     order=58,
+)
+
+navigation.register(
+    key="playbooks",
+    label="Playbooks",
+    url_name="keyaccounts:playbooks",
+    roles={Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.PROCESS_OWNER, Role.ADMINISTRATOR},
+    order=59,
 )

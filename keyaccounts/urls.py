@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from keyaccounts.playbooks import views as playbooks
 from keyaccounts.views import health, links
 
 app_name = "keyaccounts"
@@ -11,4 +12,7 @@ urlpatterns = [
     path("links/<int:pk>/revoke/", links.revoke_link, name="link-revoke"),
     path("health/", health.health_list, name="health-list"),
     path("health/weights/", health.health_weights, name="health-weights"),
+    path("playbooks/", playbooks.playbook_list, name="playbooks"),
+    path("playbooks/<int:segment_id>/edit/", playbooks.playbook_edit, name="playbook-edit"),
+    path("plays/<int:pk>/close/", playbooks.play_close, name="play-close"),
 ]

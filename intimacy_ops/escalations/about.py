@@ -69,3 +69,8 @@ def about_customers(customer_ids) -> QuerySet:
     if not where:
         return Escalation.objects.none()
     return Escalation.objects.filter(where)
+
+
+def customer_subjects() -> list[tuple[type, str]]:
+    """Every registered (model, customer lookup): for a check that reacts to escalations about customers."""
+    return list(_subjects.items())

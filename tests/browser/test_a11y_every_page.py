@@ -140,6 +140,10 @@ STATES: dict[str, Objects] = {
     "governance:meeting-cancel": lambda user: _pk(
         _seen(user, Meeting).filter(cancelled_at__isnull=True, starts_at__gt=timezone.now())
     ),
+    # A tier's playbook edit page names the tier alone (the kind "segment" also names a priority).
+    "keyaccounts:playbook-edit": lambda user: {
+        "segment_id": _seen(user, Segment).values_list("pk", flat=True)[0]
+    },
 }
 # Routes naming something other than a database object.
 OTHER_KWARGS: dict[str, Callable[[User], list[dict]]] = {

@@ -22,7 +22,7 @@ from incidents.models import Incident, IncidentUpdate
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.escalations.models import Escalation
-from keyaccounts.models import CustomerLink
+from keyaccounts.models import CustomerLink, Play, Playbook, PlayDue
 from privacy.models import BreakGlassSession
 from segments.models import ServiceCase, WaitingInterval
 from tests.escalations.factories import escalate
@@ -30,7 +30,7 @@ from tests.exceptions.factories import ExceptionRequestFactory, scenario
 from tests.factories import user_with
 from tests.feedback.factories import RootCauseAnalysisFactory, action
 from tests.incidents.factories import incident
-from tests.segments.factories import ServiceCaseFactory, WaitingIntervalFactory
+from tests.segments.factories import SegmentFactory, ServiceCaseFactory, WaitingIntervalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,32 @@ def _customer_link(s, state: str) -> CustomerLink:
     )
 
 
+def _play_due(s, state: str) -> PlayDue:
+    book = Playbook.objects.create(
+        segment=s.acme.segment or SegmentFactory(),
+        version=Playbook.objects.count() + 1,
+        effective_on=timezone.localdate(),
+        created_by=s.olivia,
+        created_at=timezone.now(),
+    )
+    play = Play.objects.create(
+        playbook=book,
+        position=1,
+        title="Kick-off call",
+        trigger="onboarding",
+        role="account manager",
+        days_to_do=5,
+    )
+    return PlayDue.objects.create(
+        customer=s.acme,
+        play=play,
+        occurrence=f"onboarding:{secrets.token_hex(4)}",
+        due_on=timezone.localdate(),
+        status=state,
+        created_at=timezone.now(),
+    )
+
+
 def _incident(s, state: str) -> Incident:
     return incident(s.oscar, [s.emea], state)
 
@@ -188,6 +214,7 @@ SUBJECTS = {
     RootCauseAnalysis: Subject(_rca, lambda s: s.olivia),
     CorrectiveAction: Subject(_corrective_action, lambda s: s.olivia),
     CustomerLink: Subject(_customer_link, lambda s: s.alice),
+    PlayDue: Subject(_play_due, lambda s: s.alice),
     Incident: Subject(_incident, lambda s: s.oscar),
 }
 

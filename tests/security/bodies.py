@@ -112,6 +112,27 @@ BODIES = {
         "customer": world.obj("customer", "own", role).pk,
         "priority": "P3",
     },
+    "keyaccounts:playbook-edit": lambda world, role, kind: {
+        "effective_on": _day(1),
+        "plays-TOTAL_FORMS": "1",
+        "plays-INITIAL_FORMS": "0",
+        "plays-MIN_NUM_FORMS": "0",
+        "plays-MAX_NUM_FORMS": "50",
+        "plays-0-title": "Kick-off call",
+        "plays-0-trigger": "onboarding",
+        "plays-0-role": "account manager",
+        "plays-0-days_to_do": "5",
+    },
+    "playbook-list": lambda world, role, kind: {
+        "segment": world.obj("segment", "own", role).pk,
+        "effective_on": _day(1),
+        "plays": [
+            {"title": "Kick-off call", "trigger": "onboarding", "role": "account manager", "days_to_do": 5}
+        ],
+    },
+    "keyaccounts:play-close": lambda world, role, kind: {"action": "done", "note": "Done."},
+    "play-done": lambda world, role, kind: {"note": "Done."},
+    "play-skip": lambda world, role, kind: {"note": "Not this quarter."},
     "keyaccounts:link-issue": lambda world, role, kind: {"contact_name": "Pat Buyer", "expires_on": _day(10)},
     "customer-link-list": lambda world, role, kind: {
         "customer": world.obj("customer", "own", role).pk,

@@ -167,6 +167,14 @@ def previews(role: str, kind: str) -> "bool | int":
     return HIDDEN
 
 
+# Playbooks (keyaccounts/playbooks/access_rules.py; issue 20, item 1): read by everyone signed in like the tiers;
+# a new version by process owners, operations leads and administrators. Plays due are scoped like their
+# customer; the world's plays are an account manager's: done or skipped by the customer's own manager, a lead
+# of its region, an administrator.
+PLAYBOOK_EDITORS = ("owner", "lead", "admin")
+marks_play = either(own("am"), in_region("lead"), roles("admin"))
+
+
 def wrong_state(role: str, kind: str) -> int:
     """The world's requests are under review: a transition from another state is a 409 to anyone who sees
     the request, whoever they are (STYLE.md: a lifecycle row checks *from* before *who*)."""
@@ -579,6 +587,18 @@ ROUTES: dict[str, Row] = {
     "incident-messages": Row(obj="incident", sees=sees_incident, write=contacts_customers),
     "incident-messages-preview": Row(obj="incident", sees=sees_incident, read=previews),
     "incident-template-list": Row(write=roles(*TEMPLATE_KEEPERS), why="without a body, 400 past the door"),
+    # --- key accounts: playbooks per tier (issue 20, item 1) ----------------------------------------------
+    "keyaccounts:playbooks": page("GET"),
+    "keyaccounts:playbook-edit": page(
+        "GET POST", obj="segment", read=roles(*PLAYBOOK_EDITORS), write=roles(*PLAYBOOK_EDITORS)
+    ),
+    "keyaccounts:play-close": page("POST", obj="play", sees=sees_customer, write=marks_play),
+    "playbook-list": Row(write=roles(*PLAYBOOK_EDITORS), why="the body publishes a version of a tier"),
+    "playbook-detail": Row(obj="playbook"),
+    "play-list": Row(),
+    "play-detail": Row(obj="play", sees=sees_customer),
+    "play-done": Row(obj="play", sees=sees_customer, write=marks_play),
+    "play-skip": Row(obj="play", sees=sees_customer, write=marks_play),
 }
 
 # Routes the matrix does not walk, each with its reason. Everything else must have a row above.

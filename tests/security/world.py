@@ -24,7 +24,7 @@ from intimacy_ops.conversation.services import post_comment
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
 from intimacy_ops.saved_views.models import SavedView
-from keyaccounts.models import CustomerLink, HealthScore, HealthWeights
+from keyaccounts.models import CustomerLink, HealthScore, HealthWeights, Play, Playbook, PlayDue
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from segments.models import ImportRun, SlaPolicy, ThresholdChange
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
@@ -249,6 +249,27 @@ def build_world() -> World:
             incident=incident, customer=world.objects[("customer", kind)], via="rule", added_at=now
         )
         world.objects[("incident", kind)] = incident
+    # A playbook of the customers' tier (global, like the tiers) and a play due for each kind's customer.
+    playbook = Playbook.objects.create(
+        segment=standard, version=1, effective_on=today, created_by=u["admin"], created_at=now
+    )
+    play = Play.objects.create(
+        playbook=playbook,
+        position=1,
+        title="Kick-off call",
+        trigger="onboarding",
+        role="account manager",
+        days_to_do=5,
+    )
+    for kind in KINDS:
+        world.objects[("playbook", kind)] = playbook
+        world.objects[("play", kind)] = PlayDue.objects.create(
+            customer=world.objects[("customer", kind)],
+            play=play,
+            occurrence="onboarding:matrix",
+            due_on=today,
+            created_at=now,
+        )
     world.objects[("region", "own")] = world.objects[("region", "region")] = emea
     # The health score's weights are per region: EMEA's newest version is "own" and "region" (a PUT on it
     # makes the next one; the body's `based_on` is the path's version).
