@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from intimacy_ops import access
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from keyaccounts import links
+from keyaccounts.health import api as health_api
 from keyaccounts.models import CustomerLink
 from segments.models import Customer
 
@@ -123,3 +124,4 @@ class CustomerLinkViewSet(
 
 def register(router) -> None:
     router.register("customer-links", CustomerLinkViewSet, basename="customer-link")
+    health_api.register(router)
