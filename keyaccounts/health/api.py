@@ -75,18 +75,18 @@ class HealthReviewDetailSerializer(HealthReviewSerializer):
         return self._facts(review)[1]
 
 
+class VisibleUsername(serializers.SlugRelatedField):
+    """A username among the active people the requester sees: anyone else reads as nobody (a 400)."""
+
+    def get_queryset(self):
+        user = getattr(self.context.get("request"), "user", None)
+        return access.visible(user, User).filter(is_active=True) if user else User.objects.none()
+
+
 class ActionInput(StrictSerializer):
     text = serializers.CharField(max_length=services.MAX_ACTION)
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.none(), help_text="Who does it (a username)."
-    )
+    owner = VisibleUsername(slug_field="username", help_text="Who does it (a username).")
     due_on = serializers.DateField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.context.get("request"), "user", None)
-        if user is not None:  # someone you cannot see reads as someone who does not exist
-            self.fields["owner"].queryset = access.visible(user, User).filter(is_active=True)
 
 
 class CompleteInput(StrictSerializer):
