@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
         "ExceptionKindEnum": "exceptions.models.ExceptionRequest.Kind",
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
         "CustomerLinkStatusEnum": "keyaccounts.models.CustomerLink.Status",
+        "HealthReviewStatusEnum": "keyaccounts.models.HealthReview.Status",
         "IncidentKindEnum": "incidents.models.Incident.Kind",
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "IncidentUpdateKindEnum": "incidents.models.IncidentUpdate.Kind",

@@ -5,7 +5,8 @@ period's facts (computed now while it is open, frozen once completed) and the ac
 customer's account manager; bad input: 400 naming the field; not open any more: 409) and `POST …/{id}/cancel/`
 `{"reason"}`. Another account manager's review is a 404."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ def _errors(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class HealthReviewActionSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -53,7 +54,7 @@ class HealthReviewSerializer(serializers.ModelSerializer):
 
 
 class HealthReviewDetailSerializer(HealthReviewSerializer):
-    actions = ActionSerializer(many=True, read_only=True)
+    actions = HealthReviewActionSerializer(many=True, read_only=True)
     facts = serializers.SerializerMethodField()
     facts_frozen = serializers.SerializerMethodField()
 
@@ -75,6 +76,7 @@ class HealthReviewDetailSerializer(HealthReviewSerializer):
         return self._facts(review)[1]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class VisibleUsername(serializers.SlugRelatedField):
     """A username among the active people the requester sees: anyone else reads as nobody (a 400)."""
 
@@ -83,7 +85,7 @@ class VisibleUsername(serializers.SlugRelatedField):
         return access.visible(user, User).filter(is_active=True) if user else User.objects.none()
 
 
-class ActionInput(StrictSerializer):
+class HealthReviewActionInput(StrictSerializer):
     text = serializers.CharField(max_length=services.MAX_ACTION)
     owner = VisibleUsername(slug_field="username", help_text="Who does it (a username).")
     due_on = serializers.DateField()
@@ -92,7 +94,9 @@ class ActionInput(StrictSerializer):
 class CompleteInput(StrictSerializer):
     notes = serializers.CharField(max_length=services.MAX_NOTES, help_text="What was discussed.")
     next_date = serializers.DateField(help_text="The next review's date, after today.")
-    actions = ActionInput(many=True, required=False, max_length=services.MAX_ACTIONS, default=list)
+    actions = HealthReviewActionInput(
+        many=True, required=False, max_length=services.MAX_ACTIONS, default=list
+    )
 
 
 class CancelInput(StrictSerializer):

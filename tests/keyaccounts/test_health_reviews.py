@@ -4,6 +4,7 @@ it with notes, actions and the next date (the facts frozen), a second completion
 naming the field; another account manager's review is a 404; the capacity view warns."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -24,7 +25,7 @@ REVIEWS = "/api/v1/health-reviews/"
 
 
 def run_check():
-    call_command("run_checks", "keyaccounts.health_reviews_due", stdout=open("/dev/null", "w"))
+    call_command("run_checks", "keyaccounts.health_reviews_due", stdout=io.StringIO())
 
 
 @pytest.fixture
