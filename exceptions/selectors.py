@@ -290,3 +290,19 @@ def with_risk_order(queryset: QuerySet) -> QuerySet:
     """`risk_order`: 1 low … 4 critical, so a list sorts by risk as people read it, not alphabetically."""
     order = [When(risk_rating=value, then=rank) for rank, value in enumerate(RiskRating.values, start=1)]
     return queryset.annotate(risk_order=Case(*order, default=0, output_field=IntegerField()))
+
+
+def in_force_for_customer(user, customer, *, since, until) -> dict:
+    """A customer's exceptions active now that started by `until` (a health review's facts, keyaccounts): how
+    many and their estimated monthly cost, and how many of them started in the period. One aggregate query."""
+    figures = (
+        access.visible(user, ExceptionRequest)
+        .filter(customer=customer, status=Status.ACTIVE)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=until))
+        .aggregate(
+            active=Count("pk"),
+            monthly_cost=Coalesce(Sum("estimated_monthly_cost"), ZERO),
+            started_in_period=Count("pk", filter=Q(starts_on__gte=since, starts_on__lte=until)),
+        )
+    )
+    return figures

@@ -204,6 +204,8 @@ FEEDBACK_SENTIMENT_CONFIDENCE = env_int("FEEDBACK_SENTIMENT_CONFIDENCE", 50, min
 # Customer links (keyaccounts/links.py): the longest a link may stay open; views of /c/… per address per minute.
 CUSTOMER_LINK_MAX_DAYS = env_int("CUSTOMER_LINK_MAX_DAYS", 90, minimum=1, maximum=366)
 CUSTOMER_LINK_VIEWS_PER_MINUTE = env_int("CUSTOMER_LINK_VIEWS_PER_MINUTE", 30, minimum=1, maximum=10000)
+# Health reviews (keyaccounts/health/): how many an account manager can hold in a week (the capacity view).
+HEALTH_REVIEWS_PER_WEEK = env_int("HEALTH_REVIEWS_PER_WEEK", 5, minimum=1, maximum=100)
 ANONYMOUS_USER_NAME = "AnonymousUser"
 
 LANGUAGE_CODE = "en-us"
@@ -302,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "ImportRunStatusEnum": "segments.models.ImportRun.Status",
         "CustomerLinkStatusEnum": "keyaccounts.models.CustomerLink.Status",
         "PlayTriggerEnum": "keyaccounts.models.Play.Trigger",
+        "HealthReviewStatusEnum": "keyaccounts.models.HealthReview.Status",
         "IncidentKindEnum": "incidents.models.Incident.Kind",
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "IncidentUpdateKindEnum": "incidents.models.IncidentUpdate.Kind",

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from intimacy_ops import access
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from keyaccounts import links
+from keyaccounts.health import api as health_api
 from keyaccounts.models import CustomerLink
 from keyaccounts.playbooks import api as playbooks_api
 from keyaccounts.score import api as score_api
@@ -127,3 +128,4 @@ def register(router) -> None:
     router.register("customer-links", CustomerLinkViewSet, basename="customer-link")
     score_api.register(router)  # the health score (keyaccounts/score/api.py)
     playbooks_api.register(router)
+    health_api.register(router)

@@ -1,4 +1,4 @@
-"""Demo key accounts (issue 20): the health score's weights and scores (below), and one customer link, issued by am.alice for her first customer's buyer, printed by
+"""Demo key accounts (issue 20): the health score's weights and scores (below), health reviews (keyaccounts/health/demo.py), and one customer link, issued by am.alice for her first customer's buyer, printed by
 `seed_demo` so the customer's own view can be opened at once. Its secret derives from SECRET_KEY: a second run
 finds the link and prints the same address, adding nothing."""
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from intimacy_ops import seeding
 from intimacy_ops.accounts.models import Region, User
 from keyaccounts import links
+from keyaccounts.health import demo as health_demo  # noqa: F401  (health reviews register their own seed)
 from keyaccounts.models import CustomerLink, HealthScore, HealthWeights
 from keyaccounts.playbooks import demo as playbooks_demo
 from keyaccounts.score import compute

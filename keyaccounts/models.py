@@ -149,151 +149,107 @@ class HealthScore(models.Model):
         return None if self.score_90_days_ago is None else self.score - self.score_90_days_ago
 
 
-# --- Playbooks per tier (issue 20, item 1: keyaccounts/playbooks/) ---------------------------------------------
+# --- Health reviews (issue 20, item 2): quarterly business reviews on a cadence per tier ---------------------
+# keyaccounts/health/: the cadence and periods, the check that opens reviews, the facts, completing one.
 
 
-class Playbook(models.Model):
-    """One version of a tier's playbook: its plays apply from `effective_on`; older versions are kept."""
+class HealthReviewCadence(models.Model):
+    """How often a tier's customers are reviewed: every `every_months` months, or never (None). A tier
+    without a row follows the default by its place among the tiers (keyaccounts/health/cadence.py)."""
 
-    segment = models.ForeignKey("segments.Segment", on_delete=models.PROTECT, related_name="playbooks")
-    version = models.PositiveIntegerField()
-    effective_on = models.DateField(help_text="From this day the tier's customers follow this version.")
-    note = models.TextField(blank=True, help_text="What changed, in a sentence.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
+    class Every(models.IntegerChoices):
+        MONTH = 1, "Every month"
+        QUARTER = 3, "Every quarter"
+        HALF_YEAR = 6, "Every six months"
+        YEAR = 12, "Every year"
+
+    segment = models.OneToOneField("segments.Segment", on_delete=models.CASCADE, related_name="+")
+    every_months = models.PositiveSmallIntegerField(choices=Every.choices, null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["segment__rank", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["segment", "version"], name="playbook_one_version_number"),
-            models.CheckConstraint(condition=Q(version__gte=1), name="playbook_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(every_months__isnull=True) | Q(every_months__in=[1, 3, 6, 12]),
+                name="health_cadence_months_known",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.segment.name} playbook v{self.version}"
+        return f"{self.segment_id}: every {self.every_months or '—'} months"
 
 
-class Play(models.Model):
-    """One play of a playbook version: what, triggered by what, done by whom, within how many days."""
+class HealthReview(models.Model):
+    """One customer's health review for one period of its tier's cadence ("2026-Q4"): opened by the check
+    `keyaccounts.health_reviews_due`, completed by the account manager (notes, agreed actions, the next date)."""
 
-    class Trigger(models.TextChoices):
-        ONBOARDING = "onboarding", "Onboarding (the customer enters the tier)"
-        ESCALATION = "escalation", "An escalation about the customer"
-        INCIDENT = "incident", "An incident affecting the customer"
-        CADENCE = "cadence", "Every N days"
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
 
-    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="plays")
-    position = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    what = models.TextField(blank=True)
-    trigger = models.CharField(max_length=12, choices=Trigger.choices)
-    every_days = models.PositiveIntegerField(null=True, blank=True, help_text="Cadence plays only.")
-    role = models.CharField(max_length=40, help_text="Who does it: a role (intimacy_ops.accounts.roles).")
-    days_to_do = models.PositiveIntegerField(help_text="Days from the trigger to the due date.")
+    customer = models.ForeignKey("segments.Customer", on_delete=models.CASCADE, related_name="health_reviews")
+    period = models.CharField(
+        max_length=10, help_text='The period reviewed: "2026-Q4", "2026-H2", "2026-12".'
+    )
+    period_starts_on = models.DateField()
+    period_ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField()
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    next_on = models.DateField(null=True, blank=True, help_text="The next review's date, agreed at this one.")
+    facts = models.JSONField(null=True, blank=True, help_text="The period's facts, frozen when completed.")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["playbook", "position"]
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["account_manager", "status", "due_on"], name="health_review_am_due"),
+            models.Index(fields=["status", "due_on"], name="health_review_status_due"),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["playbook", "position"], name="play_position_unique"),
+            models.UniqueConstraint(fields=["customer", "period"], name="health_review_once_per_period"),
             models.CheckConstraint(
-                condition=Q(trigger="cadence", every_days__gte=1)
-                | (~Q(trigger="cadence") & Q(every_days=None)),
-                name="play_cadence_has_days",
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="health_review_completed_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_ends_on__gte=models.F("period_starts_on")),
+                name="health_review_period_ordered",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.title
-
-    @property
-    def trigger_text(self) -> str:
-        if self.trigger == self.Trigger.CADENCE:
-            return f"every {self.every_days} day{'s' if self.every_days != 1 else ''}"
-        return {
-            "onboarding": "on onboarding",
-            "escalation": "on an escalation",
-            "incident": "on an incident",
-        }[self.trigger]
+        return f"Health review {self.period} of customer {self.customer_id}"
 
 
-class PlaybookFollow(models.Model):
-    """The playbook version a customer follows now (one row per customer, kept by `keyaccounts.plays_due`)."""
+class HealthReviewAction(models.Model):
+    """An action agreed at a health review: who does what by when."""
 
-    customer = models.OneToOneField(
-        "segments.Customer", on_delete=models.CASCADE, related_name="playbook_follow"
-    )
-    playbook = models.ForeignKey(Playbook, null=True, on_delete=models.PROTECT, related_name="+")
-    since_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.customer_id} follows {self.playbook_id}"
-
-
-class PlayDue(models.Model):
-    """One occurrence of a play for one customer: due → done | skipped | moved (keyaccounts/lifecycles.py)."""
-
-    class Status(models.TextChoices):
-        DUE = "due", "Due"
-        DONE = "done", "Done"
-        SKIPPED = "skipped", "Skipped"
-        MOVED = "moved", "Moved (tier or version changed)"
-
-    customer = models.ForeignKey("segments.Customer", on_delete=models.CASCADE, related_name="plays_due")
-    play = models.ForeignKey(Play, on_delete=models.PROTECT, related_name="occurrences")
-    occurrence = models.CharField(
-        max_length=40, help_text="What triggered it: `cadence:2027-01-05`, `incident:12`…"
-    )
+    review = models.ForeignKey(HealthReview, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(max_length=500)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DUE)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    done_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    reminded_on = models.DateField(null=True, blank=True)
-    escalated_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["due_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["customer", "play", "occurrence"], name="play_due_once_per_occurrence"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["status", "due_on"], name="play_due_status_due"),
-            models.Index(fields=["customer", "status"], name="play_due_customer_status"),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.play} for {self.customer_id} (due {self.due_on})"
-
-    @property
-    def occurrence_text(self) -> str:
-        """`onboarding:2026-12-07` → "onboarding on 2026-12-07", `incident:12` → "incident #12"."""
-        kind, _, ref = self.occurrence.partition(":")
-        if kind in ("escalation", "incident"):
-            return f"{kind} #{ref}"
-        return f"{'period ending' if kind == 'cadence' else kind + ' on'} {ref}"
+        return f"{self.text[:40]} ({self.owner_id}, {self.due_on})"
 
 
-class PlaybookMove(models.Model):
-    """A customer moved from one playbook version to another (a tier change, a new version in effect)."""
-
-    customer = models.ForeignKey("segments.Customer", on_delete=models.CASCADE, related_name="playbook_moves")
-    from_playbook = models.ForeignKey(Playbook, null=True, on_delete=models.PROTECT, related_name="+")
-    to_playbook = models.ForeignKey(Playbook, null=True, on_delete=models.PROTECT, related_name="+")
-    added = models.JSONField(
-        default=list, help_text="Titles of the plays the new version has and the old had not."
-    )
-    removed = models.JSONField(default=list, help_text="Titles of the old version's plays the new one drops.")
-    closed = models.PositiveIntegerField(default=0, help_text="Open plays closed as moved.")
-    at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["customer", "at"], name="playbook_move_customer_at")]
-
-    def __str__(self) -> str:
-        return f"{self.customer_id}: {self.from_playbook_id} → {self.to_playbook_id}"
+# Playbooks per tier (issue 20, item 1) live in their own module, beside; imported here so Django finds them.
+from keyaccounts.models_playbooks import Play, Playbook, PlaybookFollow, PlaybookMove, PlayDue  # noqa: E402, F401

@@ -1,12 +1,21 @@
-"""Key accounts' entries in the navigation: the health scores and the playbooks per tier."""
+"""Key accounts' entries in the navigation: the health scores, the health reviews (with the capacity view) and
+the playbooks per tier."""
 
 from intimacy_ops.accounts import navigation
 from intimacy_ops.accounts.roles import Role
 
 navigation.register(
     key="keyaccounts-health",
-    label="Health",
+    label="Health scores",
     url_name="keyaccounts:health-list",
+    roles={Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.AUDITOR, Role.ADMINISTRATOR},
+    order=57,
+)
+
+navigation.register(
+    key="health-reviews",
+    label="Health reviews",
+    url_name="keyaccounts:health-reviews",
     roles={Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.AUDITOR, Role.ADMINISTRATOR},
     order=58,
 )

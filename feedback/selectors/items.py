@@ -1,9 +1,10 @@
-"""Reads of feedback items: the inbox, the confirmation queue, a customer's negative feedback, counts for cards."""
+"""Reads of feedback items: the inbox, the confirmation queue, a customer's negative feedback, counts for cards,
+a customer's figures for a period."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from feedback.access_rules import sentiment_confirmable
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, Sentiment, Source
 from intimacy_ops import access
 
 
@@ -31,3 +32,30 @@ def negative_for_customer(user, customer, limit: int = 10) -> list[FeedbackItem]
 
 def recent_for_customer(user, customer, limit: int = 5) -> list[FeedbackItem]:
     return list(items_for(user).filter(customer=customer).order_by("-received_on", "-id")[:limit])
+
+
+def customer_period(user, customer, *, since, until) -> dict:
+    """A customer's feedback received in a period (a health review's facts, keyaccounts): items, NPS answers and
+    NPS (promoters − detractors, % of answers), and the sentiments confirmed by a person, by kind. One query."""
+    nps = Q(source=Source.NPS_SURVEY)
+    confirmed = Q(sentiment__isnull=False, sentiment_confirmed=True)
+    figures = (
+        access.visible(user, FeedbackItem)
+        .filter(customer=customer, received_on__gte=since, received_on__lte=until)
+        .aggregate(
+            items=Count("pk"),
+            nps_answers=Count("pk", filter=nps),
+            promoters=Count("pk", filter=nps & Q(score__gte=9)),
+            detractors=Count("pk", filter=nps & Q(score__lte=6)),
+            confirmed=Count("pk", filter=confirmed),
+            **{
+                f"confirmed_{value}": Count("pk", filter=confirmed & Q(sentiment=value))
+                for value in Sentiment.values
+            },
+        )
+    )
+    answers = figures["nps_answers"]
+    figures["nps"] = (
+        round(100 * (figures["promoters"] - figures["detractors"]) / answers, 1) if answers else None
+    )
+    return figures

@@ -1,11 +1,14 @@
 """An incident's affected customers as a person may see them: tier, account manager, open cases, region; the
-incidents touching a customer (their page) and an account manager's (their home)."""
+incidents touching a customer (their page) and an account manager's (their home); a customer's incidents and
+goodwill in a period (a health review's facts)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from incidents.lifecycles import ACTIVE
-from incidents.models import AffectedCustomer, Incident
+from incidents.models import AffectedCustomer, Goodwill, Incident
 from intimacy_ops import access
 from segments.models import ServiceCase
 
@@ -55,3 +58,28 @@ def active_for_manager(user):
         .filter(my_customers__gt=0)
         .order_by("-started_at", "-pk")
     )
+
+
+def customer_period(user, customer, *, since, until) -> dict:
+    """The incidents touching a customer that started in a period, and the goodwill it was given in it (a health
+    review's facts, keyaccounts): two aggregate queries over what the user sees."""
+    touching = AffectedCustomer.objects.filter(customer=customer).values("incident")
+    incidents = (
+        access.visible(user, Incident)
+        .filter(pk__in=touching, started_at__date__gte=since, started_at__date__lte=until)
+        .aggregate(
+            incidents=Count("pk"),
+            critical=Count("pk", filter=Q(severity=Incident.Severity.CRITICAL)),
+            active=Count("pk", filter=Q(status__in=ACTIVE)),
+        )
+    )
+    goodwill = (
+        access.visible(user, Goodwill)
+        .filter(customer=customer, given_at__date__gte=since, given_at__date__lte=until)
+        .aggregate(
+            goodwill=Count("pk"),
+            credited=Coalesce(Sum("amount", filter=Q(kind=Goodwill.Kind.CREDIT)), Value(Decimal("0"))),
+            expedited=Count("pk", filter=Q(kind=Goodwill.Kind.EXPEDITE)),
+        )
+    )
+    return {**incidents, **goodwill}

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_out_of_office"),
-        ("keyaccounts", "0002_playbooks"),
+        ("keyaccounts", "0003_health_reviews"),
         ("segments", "0013_region_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -120,3 +120,23 @@ def overall(user, *, regions, since, until, segment=None, now=None) -> dict:
 def segment_choices(user) -> list[tuple[int, str]]:
     """The segments a user may filter the dashboard by: every tier (tiers are not regional), by rank."""
     return list(access.visible(user, Segment).order_by("rank").values_list("id", "name"))
+
+
+def customer_period(user, customer, *, since, until, now=None) -> dict:
+    """One customer's service in a period (a health review's facts, keyaccounts): cases opened and closed in it,
+    closed within their SLA, breaches (closed late in the period, or open and late now) and compliance %. One
+    query over the cases the user may see."""
+    now = now or timezone.now()
+    closed = _closed_in(since, until)
+    figures = (
+        access.visible(user, ServiceCase)
+        .filter(customer=customer)
+        .aggregate(
+            opened=Count("id", filter=Q(opened_at__date__gte=since, opened_at__date__lte=until)),
+            closed=Count("id", filter=closed),
+            compliant=Count("id", filter=closed & ~late_now(now)),
+            open_breached=Count("id", filter=Q(resolved_at__isnull=True) & late_now(now)),
+        )
+    )
+    breached = figures["closed"] - figures["compliant"] + figures["open_breached"]
+    return {**figures, "breached": breached, "compliance": percent(figures["compliant"], figures["closed"])}

@@ -37,7 +37,7 @@ from intimacy_ops.accounts.models import User
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
 from keyaccounts import links
-from keyaccounts.models import CustomerLink
+from keyaccounts.models import CustomerLink, HealthReview
 from privacy.models import BreakGlassSession, SensitiveAccessGrant
 from segments.models import Customer, ImportRun, Segment, ServiceCase, ThresholdChange
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, TIMEOUT_MS
@@ -116,6 +116,7 @@ OBJECTS: dict[str, Objects] = {
     "notification": lambda user: _pk(_seen(user, Notification).filter(recipient=user)),
     "customer-link": lambda user: _pk(_seen(user, CustomerLink).filter(status=CustomerLink.Status.ACTIVE)),
     "incident": lambda user: _pk(_seen(user, Incident)),
+    "health-review": lambda user: _pk(_seen(user, HealthReview).filter(status=HealthReview.Status.OPEN)),
     "segment": lambda user: {
         "segment_id": _seen(user, Segment).values_list("pk", flat=True)[0],
         "priority": "P1",

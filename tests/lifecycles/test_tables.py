@@ -22,7 +22,7 @@ from incidents.models import Incident, IncidentUpdate
 from intimacy_ops import access, errors, lifecycle
 from intimacy_ops.audit import AuditEvent
 from intimacy_ops.escalations.models import Escalation
-from keyaccounts.models import CustomerLink, Play, Playbook, PlayDue
+from keyaccounts.models import CustomerLink, HealthReview, Play, Playbook, PlayDue
 from privacy.models import BreakGlassSession
 from segments.models import ServiceCase, WaitingInterval
 from tests.escalations.factories import escalate
@@ -192,6 +192,23 @@ def _play_due(s, state: str) -> PlayDue:
     )
 
 
+def _health_review(s, state: str) -> HealthReview:
+    # One review per customer and period (a constraint): each example its own period.
+    number = HealthReview.objects.count() + 1
+    now = timezone.now()
+    return HealthReview.objects.create(
+        customer=s.acme,
+        period=f"T-{number}",
+        period_starts_on=datetime.date(2026, 10, 1),
+        period_ends_on=datetime.date(2026, 12, 31),
+        due_on=datetime.date(2026, 12, 31),
+        account_manager=s.alice,
+        status=state,
+        completed_at=now if state == "completed" else None,
+        opened_at=now,
+    )
+
+
 def _incident(s, state: str) -> Incident:
     return incident(s.oscar, [s.emea], state)
 
@@ -215,6 +232,7 @@ SUBJECTS = {
     CorrectiveAction: Subject(_corrective_action, lambda s: s.olivia),
     CustomerLink: Subject(_customer_link, lambda s: s.alice),
     PlayDue: Subject(_play_due, lambda s: s.alice),
+    HealthReview: Subject(_health_review, lambda s: s.alice),
     Incident: Subject(_incident, lambda s: s.oscar),
 }
 

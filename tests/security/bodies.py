@@ -133,6 +133,26 @@ BODIES = {
     "keyaccounts:play-close": lambda world, role, kind: {"action": "done", "note": "Done."},
     "play-done": lambda world, role, kind: {"note": "Done."},
     "play-skip": lambda world, role, kind: {"note": "Not this quarter."},
+    "health-review-complete": lambda world, role, kind: {
+        "notes": "Held on site.",
+        "next_date": _day(60),
+        "actions": [{"text": "Send the report", "owner": world.users[role].username, "due_on": _day(10)}],
+    },
+    "health-review-cancel": lambda world, role, kind: {"reason": "The customer left the tier."},
+    "keyaccounts:health-review-complete": lambda world, role, kind: {
+        "notes": "Held on site.",
+        "next_date": _day(60),
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-text": "Send the report",
+        "actions-0-owner": world.users[role].username,
+        "actions-0-due_on": _day(10),
+    },
+    "keyaccounts:health-review-cancel": lambda world, role, kind: {"reason": "The customer left the tier."},
+    "keyaccounts:health-cadence": lambda world, role, kind: {
+        "segment": world.obj("segment", "own", role).pk,
+        "every_months": "6",
+    },
     "keyaccounts:link-issue": lambda world, role, kind: {"contact_name": "Pat Buyer", "expires_on": _day(10)},
     "customer-link-list": lambda world, role, kind: {
         "customer": world.obj("customer", "own", role).pk,

@@ -100,6 +100,12 @@ sees_proposal = either(own("owner", "chair", "member"), roles(*WIDE), sees_excep
 sees_link = either(own("am"), in_region("steward", "lead"), roles(*WIDE))
 issues_link = either(own("am"), in_region("steward"), roles("admin"))
 revokes_link = issues_link
+# Health reviews (issue 20, item 2): the customer's account manager, the region's operations leads, auditors and
+# administrators see them; the account manager (or an administrator) completes one; a lead of the region cancels.
+sees_health_review = either(own("am"), in_region("lead"), roles(*WIDE))
+completes_health_review = either(own("am"), roles("admin"))
+cancels_health_review = either(own("am"), in_region("lead"), roles("admin"))
+CADENCE_KEEPERS = ("lead", "admin")
 PROPOSERS = ("owner", "chair", "member", "lead")  # issue 17: proposals by hand
 # The health score (issue 20, item 3): scores as the figures behind them; weights per region.
 sees_score = either(own("am"), in_region("lead"), roles(*WIDE))
@@ -535,6 +541,26 @@ ROUTES: dict[str, Row] = {
     "health-score-detail": Row(obj="health-score", sees=sees_score),
     "health-weights-list": Row(write=roles(*WEIGHT_KEEPERS), why="the body names the region EMEA"),
     "health-weights-detail": Row(obj="health-weights", sees=sees_weights, write=sets_weights),
+    # --- key accounts: health reviews (issue 20, item 2; the world's reviews are open) --------------------
+    "keyaccounts:health-reviews": page("GET"),
+    "keyaccounts:health-cadence": page("GET POST", write=roles(*CADENCE_KEEPERS)),
+    "keyaccounts:health-review": page("GET", obj="health-review", sees=sees_health_review),
+    "keyaccounts:health-review-complete": page(
+        "POST", obj="health-review", sees=sees_health_review, write=completes_health_review
+    ),
+    "keyaccounts:health-review-cancel": page(
+        "GET POST",
+        obj="health-review",
+        sees=sees_health_review,
+        read=cancels_health_review,
+        write=cancels_health_review,
+    ),
+    "health-review-list": Row(),
+    "health-review-detail": Row(obj="health-review", sees=sees_health_review),
+    "health-review-complete": Row(
+        obj="health-review", sees=sees_health_review, write=completes_health_review
+    ),
+    "health-review-cancel": Row(obj="health-review", sees=sees_health_review, write=cancels_health_review),
     # --- feedback: root-cause analyses (the world's RCAs are open) -----------------------------------
     "feedback:rca-board": page("GET"),
     "feedback:rca": page("GET", obj="rca", sees=sees_rca),

@@ -24,7 +24,7 @@ from intimacy_ops.conversation.services import post_comment
 from intimacy_ops.escalations.models import Escalation
 from intimacy_ops.notifications.models import Notification
 from intimacy_ops.saved_views.models import SavedView
-from keyaccounts.models import CustomerLink, HealthScore, HealthWeights, Play, Playbook, PlayDue
+from keyaccounts.models import CustomerLink, HealthReview, HealthScore, HealthWeights, Play, Playbook, PlayDue
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from segments.models import ImportRun, SlaPolicy, ThresholdChange
 from tests.exceptions.factories import ExceptionRequestFactory, ProcessFactory, RoutingThresholdFactory
@@ -204,8 +204,18 @@ def build_world() -> World:
             issued_at=now,
             expires_at=now + datetime.timedelta(days=30),
         )
+        health_review = HealthReview.objects.create(
+            customer=customer,
+            period="2026-Q4",
+            period_starts_on=datetime.date(2026, 10, 1),
+            period_ends_on=datetime.date(2026, 12, 31),
+            due_on=datetime.date(2026, 12, 31),
+            account_manager=manager,
+            opened_at=now,
+        )
         world.objects.update(
             {
+                ("health-review", kind): health_review,
                 ("customer", kind): customer,
                 ("case", kind): case,
                 ("process", kind): process,
