@@ -101,6 +101,7 @@ def sentiment_values(customer: Customer, text: str, *, held: str = "") -> dict:
         "sentiment_rationale": suggestion.rationale,
         "sentiment_machine_suggested": True,
         "sentiment_needs_confirmation": suggestion.needs_confirmation,
+        "sentiment_paused_reason": "",
     }
 
 
