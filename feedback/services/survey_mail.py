@@ -116,7 +116,8 @@ def deliver_queued(*, now) -> dict[str, int]:
                     claim,
                     EmailState.FAILED if gave_up else EmailState.QUEUED,
                     email_attempts=attempts,
-                    email_error=f"{type(error).__name__}: {error}"[:300],
+                    # Its kind only: a mail server's words may quote the contact's address (confidential).
+                    email_error=f"The mail server refused it ({type(error).__name__}); tried {attempts} time(s).",
                 )
                 failed += gave_up
                 log.warning(

@@ -128,7 +128,10 @@ def test_feedback_from_a_held_customer_is_not_analysed_and_says_why_then_is_afte
     confirm = alice.post(f"/api/v1/feedback/{held['id']}/confirm-sentiment/", {}, format="json")
     assert confirm.status_code == 409 and "paused" in confirm.json()["detail"]
     page = browse(s.alice).get("/feedback/").content.decode().replace("&#x27;", "'")
-    assert f"Sentiment paused</span> <span class=\"pause-why\" data-testid=\"sentiment-paused\">C{s.reason[1:]}" in page
+    assert (
+        f'Sentiment paused</span> <span class="pause-why" data-testid="sentiment-paused">C{s.reason[1:]}'
+        in page
+    )
     assert checks.run("feedback.paused_sentiment").counts == {"analysed": 0, "paused": 1}
 
     _resolve(s, signed_in_api)
