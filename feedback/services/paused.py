@@ -52,6 +52,8 @@ def analyse_paused() -> checks.CheckResult:
         "id",
         "text",
         "customer_id",
+        "source",  # with received_on: how an audit event names the item (its __str__)
+        "received_on",
         "sentiment_paused_reason",
         "customer__consent_sentiment",
         "customer__name",

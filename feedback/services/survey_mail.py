@@ -76,14 +76,62 @@ def _claim(now) -> str | None:
     return claim if claimed else None
 
 
-def _move(pk: int, claim: str, state: str, **fields) -> None:
-    SurveyInvitation.objects.filter(pk=pk, email_state=EmailState.SENDING, email_claim=claim).update(
-        email_state=state, email_state_at=timezone.now(), **fields
+def _move(pks: list[int], claim: str, state: str, **fields) -> None:
+    """From this run's claim to `state`, in one UPDATE (a row dead-lettered meanwhile stays as it is)."""
+    if pks:
+        SurveyInvitation.objects.filter(pk__in=pks, email_state=EmailState.SENDING, email_claim=claim).update(
+            email_state=state, email_state_at=timezone.now(), **fields
+        )
+
+
+def _send_batch(claim: str) -> tuple[int, int, bool]:
+    """Send this claim's e-mails over one connection; record them in a few UPDATEs (not one per e-mail).
+    Returns (delivered, failed, refused): a refusal stops the run (the server is likely down)."""
+    rows = list(
+        SurveyInvitation.objects.filter(email_claim=claim, email_state=EmailState.SENDING)
+        .select_related("customer__account_manager")
+        .order_by("pk")
     )
+    connection = get_connection()
+    sent, no_contact = [], []
+    refused = None
+    for invitation in rows:
+        if not invitation.customer.contact_email:
+            no_contact.append(invitation.pk)
+            continue
+        try:
+            connection.send_messages([message(invitation)])
+        except Exception as error:  # refused or unreachable: try again next run, up to MAX_ATTEMPTS
+            refused = (invitation, error)
+            break
+        sent.append(invitation.pk)
+    _move(sent, claim, EmailState.SENT, email_error="")
+    _move(no_contact, claim, EmailState.FAILED, email_error=NO_CONTACT)
+    gave_up = 0
+    if refused is not None:
+        invitation, error = refused
+        attempts = invitation.email_attempts + 1
+        gave_up = int(attempts >= MAX_ATTEMPTS)
+        _move(
+            [invitation.pk],
+            claim,
+            EmailState.FAILED if gave_up else EmailState.QUEUED,
+            email_attempts=attempts,
+            # Its kind only: a mail server's words may quote the contact's address (confidential).
+            email_error=f"The mail server refused it ({type(error).__name__}); tried {attempts} time(s).",
+        )
+        log.warning(
+            "survey invitation %s: the mail server refused it (%s)", invitation.pk, type(error).__name__
+        )
+        untried = [row.pk for row in rows if row.pk not in set(sent) | set(no_contact) | {invitation.pk}]
+        _move(untried, claim, EmailState.QUEUED)
+    return len(sent), len(no_contact) + gave_up, refused is not None
 
 
 def deliver_queued(*, now) -> dict[str, int]:
-    """Send the queued survey e-mails once each; stop at the first refusal (the server is likely down)."""
+    """Send the queued survey e-mails once each; stop at the first refusal (the server is likely down).
+    A run stopped between sending a claimed batch and recording it leaves its rows `sending`: after
+    CUT_OFF_AFTER they are `failed` as uncertain, never sent twice."""
     failed = SurveyInvitation.objects.filter(
         email_state=EmailState.SENDING, email_state_at__lt=now - CUT_OFF_AFTER
     ).update(email_state=EmailState.FAILED, email_error=UNCERTAIN, email_state_at=now)
@@ -93,40 +141,8 @@ def deliver_queued(*, now) -> dict[str, int]:
         claim = _claim(now)
         if claim is None:
             break
-        rows = SurveyInvitation.objects.filter(
-            email_claim=claim, email_state=EmailState.SENDING
-        ).select_related("customer__account_manager")
-        connection = get_connection()
-        for invitation in rows.order_by("pk"):
-            if refused:
-                _move(invitation.pk, claim, EmailState.QUEUED)
-                continue
-            if not invitation.customer.contact_email:
-                _move(invitation.pk, claim, EmailState.FAILED, email_error=NO_CONTACT)
-                failed += 1
-                continue
-            try:
-                connection.send_messages([message(invitation)])
-            except Exception as error:  # refused or unreachable: try again next run, up to MAX_ATTEMPTS
-                refused = True
-                attempts = invitation.email_attempts + 1
-                gave_up = attempts >= MAX_ATTEMPTS
-                _move(
-                    invitation.pk,
-                    claim,
-                    EmailState.FAILED if gave_up else EmailState.QUEUED,
-                    email_attempts=attempts,
-                    # Its kind only: a mail server's words may quote the contact's address (confidential).
-                    email_error=f"The mail server refused it ({type(error).__name__}); tried {attempts} time(s).",
-                )
-                failed += gave_up
-                log.warning(
-                    "survey invitation %s: the mail server refused it (%s)",
-                    invitation.pk,
-                    type(error).__name__,
-                )
-                continue
-            _move(invitation.pk, claim, EmailState.SENT, email_error="")
-            delivered += 1
+        sent, lost, refused = _send_batch(claim)
+        delivered += sent
+        failed += lost
     waiting = SurveyInvitation.objects.filter(email_state=EmailState.QUEUED).count()
     return {"delivered": delivered, "failed": failed, "waiting": waiting}

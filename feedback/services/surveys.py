@@ -120,12 +120,12 @@ def send_due_surveys(*, today: datetime.date | None = None) -> checks.CheckResul
     """Resume what is no longer held, send or hold what is due, deliver the e-mails. Idempotent, safe twice at once."""
     today = today or timezone.localdate()
     now = timezone.now()
-    held = SurveyInvitation.objects.filter(status=S.SUPPRESSED).only("id", "customer_id", "status")
+    # What the check decides on, and what an audit event names the row by (its __str__: survey, due day).
+    columns = ("id", "customer_id", "status", "survey", "due_on")
+    held = SurveyInvitation.objects.filter(status=S.SUPPRESSED).only(*columns)
     held_ids = list(held.order_by("pk").values_list("pk", flat=True))
     resumed = sum(checks.in_locked_batches(held, held_ids, lambda b: _resume(b, now), size=BATCH_SIZE))
-    due = SurveyInvitation.objects.filter(status=S.SCHEDULED, due_on__lte=today).only(
-        "id", "customer_id", "status"
-    )
+    due = SurveyInvitation.objects.filter(status=S.SCHEDULED, due_on__lte=today).only(*columns)
     due_ids = list(due.order_by("pk").values_list("pk", flat=True))
     done = checks.in_locked_batches(due, due_ids, lambda b: _send_or_hold(b, now), size=BATCH_SIZE)
     sent, suppressed = sum(d[0] for d in done), sum(d[1] for d in done)
