@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("exceptions", "0012_transition_on_behalf_of"),
-        ("feedback", "0003_inbox_order_index"),
+        ("feedback", "0004_rca_trigger_incident"),
         ("segments", "0013_region_figures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
