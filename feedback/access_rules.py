@@ -15,11 +15,23 @@ Root-cause analyses (and their whys, corrective actions, loop closures):
 - account managers: the RCAs that a feedback item of one of their customers triggered (to close the loop);
 - a corrective action's owner: the RCA of their action;
 - auditors and administrators: everything.
+
+Survey invitations: the customer's account manager, who scheduled it, operations leads of the customer's
+region, auditors and administrators. The account manager, a lead of the region or an administrator schedules
+one (`schedule_survey` on the customer) and cancels it.
 """
 
 from django.db.models import Exists, OuterRef, Q
 
-from feedback.models import CorrectiveAction, FeedbackItem, LoopClosure, RootCauseAnalysis, Source, WhyStep
+from feedback.models import (
+    CorrectiveAction,
+    FeedbackItem,
+    LoopClosure,
+    RootCauseAnalysis,
+    Source,
+    SurveyInvitation,
+    WhyStep,
+)
 from intimacy_ops import access
 from intimacy_ops.accounts.roles import Role
 from segments.models import Customer
@@ -201,3 +213,52 @@ def _may_move_its_actions(user, rca):
     return access.Decision(
         False, "Only who runs this analysis or owns one of its actions updates its actions."
     )
+
+
+# --- survey invitations -----------------------------------------------------------------------------------
+
+
+@access.register_scope(SurveyInvitation)
+def _survey_invitations(user, queryset):
+    if access.sees_all_regions(user):
+        return queryset
+    seen = Q(customer__account_manager=user) | Q(scheduled_by=user)
+    if user.has_role(Role.OPERATIONS_LEAD):
+        seen |= Q(customer__region__in=_user_regions(user))
+    return queryset.filter(seen)
+
+
+@access.register_rule(SurveyInvitation, "view")
+def _may_view_invitation(user, invitation):
+    return True
+
+
+SURVEY_REFUSAL = "Only the customer's account manager, an operations lead of the region or an administrator asks it for a survey."
+
+
+def _keeps_surveys(user, customer: Customer) -> bool:
+    return (
+        _manages_customer(user, customer)
+        or access.is_lead_of_region(user, customer.region_id)
+        or user.has_role(Role.ADMINISTRATOR)
+    )
+
+
+@access.register_rule(Customer, "schedule_survey")
+def _may_schedule_survey(user, customer):
+    return access.ALLOW if _keeps_surveys(user, customer) else access.Decision(False, SURVEY_REFUSAL)
+
+
+@access.register_rule(SurveyInvitation, "cancel")
+def _may_cancel_invitation(user, invitation):
+    if invitation.scheduled_by_id == user.pk or _keeps_surveys(user, invitation.customer):
+        return access.ALLOW
+    return access.Decision(False, SURVEY_REFUSAL)
+
+
+access.allow_roles(
+    SurveyInvitation,
+    "create",
+    roles=(Role.ACCOUNT_MANAGER, Role.OPERATIONS_LEAD, Role.ADMINISTRATOR),
+    refusal="Only account managers, operations leads and administrators schedule surveys.",
+)

@@ -3,7 +3,7 @@ feedback on "Warehouse picking and shipping" in the last three weeks, and a few 
 am.alice's customers waiting in her confirmation queue. Recorded through the service (validation, consent,
 sentiment, audit), by the account managers for their insights and by the administrator for the rest.
 Idempotent: a second run finds every item (by its text's place in the list) and adds nothing.
-The RCAs of the demo are seeded by the RCA part's own module."""
+The RCAs of the demo are seeded by the RCA part's own module, the survey invitations by feedback/demo_surveys.py."""
 
 import datetime
 import random
@@ -11,7 +11,10 @@ import random
 from django.utils import timezone
 
 from exceptions.models import Process
-from feedback import demo_rca  # noqa: F401  (the RCAs of the demo register their own seed on import)
+from feedback import (
+    demo_rca,  # noqa: F401  (the RCAs of the demo register their own seed on import)
+    demo_surveys,  # noqa: F401  (so do the survey invitations, after the incidents)
+)
 from feedback.models import FeedbackItem, Source
 from feedback.services import items as services
 from intimacy_ops import seeding

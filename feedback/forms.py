@@ -3,7 +3,7 @@
 from django import forms
 
 from exceptions.models import Process
-from feedback.models import Sentiment
+from feedback.models import Sentiment, SurveyInvitation
 
 
 class InsightForm(forms.Form):
@@ -26,3 +26,10 @@ class ConfirmForm(forms.Form):
     """Confirm the suggestion (no sentiment given) or correct it."""
 
     sentiment = forms.ChoiceField(choices=[("", "—"), *Sentiment.choices], required=False)
+
+
+class SurveyForm(forms.Form):
+    """The customer card's "ask for a survey": which one, and the day it goes out."""
+
+    survey = forms.ChoiceField(label="Survey", choices=SurveyInvitation.Survey.choices)
+    due_on = forms.DateField(label="Send on", widget=forms.DateInput(attrs={"type": "date"}))

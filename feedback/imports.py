@@ -6,7 +6,8 @@ Columns: `source`, `external_id` (the item's key in the system it comes from: id
 otherwise), `text`, `process` (a process's name). Same rules as customers and cases: each batch in one
 transaction, bad rows kept with their errors, progress, a second import of the same file `created 0`.
 A written row gets its sentiment as a recorded item does (only with the customer's consent); a row whose
-text changed gets a fresh suggestion, waiting for a person again if unsure. The `text` cell of a rejected
+text changed gets a fresh suggestion, waiting for a person again if unsure (none while the customer is held:
+paused, feedback/holds.py). The `text` cell of a rejected
 row is the customer's confidential data: masked like the customer's own fields.
 """
 
@@ -15,6 +16,7 @@ import datetime
 from django.utils import timezone
 
 from exceptions.models import Process
+from feedback import holds
 from feedback.models import FeedbackItem, Source
 from feedback.services import items as services
 from segments.imports import columns, validation
@@ -28,6 +30,7 @@ SENTIMENT_FIELDS = (
     "sentiment_rationale",
     "sentiment_machine_suggested",
     "sentiment_needs_confirmation",
+    "sentiment_paused_reason",
 )
 FIELDS = ("customer_id", "source", "score", "text", "received_on", "process_id")
 
@@ -148,6 +151,7 @@ class FeedbackImporter(Importer):
             tally.regions.add(customer.region_id)
             usable.append((row, customer))
         found = self.existing([row.key for row, _ in usable], only=(*FIELDS, *SENTIMENT_FIELDS))
+        held = holds.reasons_for(customer.pk for _, customer in usable)  # one question for the batch
         new, changed, changed_fields = [], [], set()
         for row, customer in usable:
             source, external_id = row.key
@@ -167,7 +171,7 @@ class FeedbackImporter(Importer):
                         external_id=external_id,
                         created_by=self.refs.actor,
                         **values,
-                        **services.sentiment_values(customer, values["text"]),
+                        **services.sentiment_values(customer, values["text"], held=held.get(customer.pk, "")),
                     )
                 )
                 tally.created.append(external_id)
@@ -180,7 +184,8 @@ class FeedbackImporter(Importer):
                 setattr(item, name, values[name])
             if "text" in differing or "customer_id" in differing:
                 # New words, new suggestion: a person's earlier confirmation was about other words.
-                for name, value in services.sentiment_values(customer, values["text"]).items():
+                paused = held.get(customer.pk, "")
+                for name, value in services.sentiment_values(customer, values["text"], held=paused).items():
                     setattr(item, name, value)
                 item.sentiment_confirmed, item.sentiment_confirmed_by, item.sentiment_confirmed_at = (
                     False,

@@ -1,4 +1,4 @@
-"""The lifecycles of a root-cause analysis and of its corrective actions, as tables the kernel's engine applies
+"""The lifecycles of a root-cause analysis, of its corrective actions and of a survey invitation, as tables the kernel's engine applies
 (intimacy_ops/lifecycle.py). Neither has a transition log of its own: the audit trail keeps each change
 (`rca.<action>`, `corrective_action.<action>`: from, to, actor, time, comment).
 
@@ -9,7 +9,7 @@ action settled and the loop closed; cancelling with a reason) is the service's t
 (409 naming what is missing), as `check()` allows.
 """
 
-from feedback.models import CorrectiveAction, RootCauseAnalysis
+from feedback.models import CorrectiveAction, RootCauseAnalysis, SurveyInvitation
 from intimacy_ops import lifecycle
 from intimacy_ops.lifecycle import Row, Who
 
@@ -87,4 +87,48 @@ ACTION_TABLE = lifecycle.register(
     enter=_enter_action,
     states=[choice.value for choice in ACTION],
     note="Done and cancelled are final. No transition log: the audit trail keeps each change.",
+)
+
+SURVEY = SurveyInvitation.Status
+SURVEY_KEEPER = (
+    "the customer's account manager, who scheduled it, an operations lead of the region or an administrator"
+)
+
+SURVEY_TABLE = lifecycle.register(
+    SurveyInvitation,
+    rows=[
+        Row(
+            "send",
+            {SURVEY.SCHEDULED},
+            SURVEY.SENT,
+            lifecycle.system_only("the check feedback.surveys_due"),
+            "Send",
+        ),
+        Row(
+            "suppress",
+            {SURVEY.SCHEDULED},
+            SURVEY.SUPPRESSED,
+            lifecycle.system_only("the check, while the customer is held"),
+            "Hold",
+        ),
+        Row(
+            "resume",
+            {SURVEY.SUPPRESSED},
+            SURVEY.SCHEDULED,
+            lifecycle.system_only("the check, once the hold ended"),
+            "Resume",
+        ),
+        Row(
+            "cancel",
+            {SURVEY.SCHEDULED, SURVEY.SUPPRESSED},
+            SURVEY.CANCELLED,
+            Who(SURVEY_KEEPER, rule="cancel"),
+            "Cancel",
+        ),
+    ],
+    verb="survey_invitation",
+    states=[choice.value for choice in SURVEY],
+    note="The check sends a due invitation, or holds it (with the hold's reason: feedback/holds.py) while the "
+    "customer is held, and puts it back to scheduled once the hold ended. Sent and cancelled are final. "
+    "No transition log: the audit trail keeps each change.",
 )

@@ -5,6 +5,11 @@
   computed only with the customer's consent (else every sentiment field is empty), machine-suggested with
   its score, confidence and the words that drove it; below the confidence threshold it needs a person to
   confirm or correct it before it counts in any aggregate (`FeedbackItemQuerySet.counted`).
+  While the customer is held (feedback/holds.py: in recovery from an active incident) nothing is analysed:
+  `sentiment_paused_reason` says why, and the check `feedback.surveys_due` analyses it once the hold ends.
+- `SurveyInvitation`: an NPS or CES survey request to the customer's contact, due on a day, sent by the check
+  `feedback.surveys_due` (feedback/services/surveys.py) unless the customer is held then (suppressed with the
+  reason, resumed when the hold ends): feedback/models_surveys.py.
 - `RootCauseAnalysis`: a recurring failure on one process, opened once per process and window (a
   constraint), with its five whys (`WhyStep`), corrective actions (`CorrectiveAction`), the loop closed with the
   people told (`LoopClosure`), and the effectiveness check's figures after closing.
@@ -16,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 
 from exceptions.models import ExceptionRequest, Process
+from feedback.models_surveys import SurveyInvitation  # noqa: F401  (a model of this app, in its own module)
 from intimacy_ops.accounts.models import Region
 from segments.models import Customer, ServiceCase
 
@@ -123,6 +129,9 @@ class FeedbackItem(models.Model):
         default="",
         help_text="The machine's label when a person corrected it.",
     )
+    # Not analysed because the customer was held when it arrived (feedback/holds.py): why, e.g. "customer in
+    # recovery from incident #12 'Warehouse down'". Emptied when the check analyses it after the hold.
+    sentiment_paused_reason = models.CharField(max_length=300, blank=True, default="")
     # Set by retention (feedback/privacy.py): the text was blanked; it is not matched again.
     anonymized_at = models.DateTimeField(null=True, blank=True)
 
@@ -137,6 +146,9 @@ class FeedbackItem(models.Model):
                 fields=["customer"],
                 condition=Q(sentiment_needs_confirmation=True, sentiment_confirmed=False),
                 name="feedback_to_confirm",
+            ),
+            models.Index(
+                fields=["customer"], condition=~Q(sentiment_paused_reason=""), name="feedback_paused"
             ),
         ]
         constraints = [
@@ -155,6 +167,10 @@ class FeedbackItem(models.Model):
                     sentiment_needs_confirmation=False,
                 ),
                 name="feedback_no_sentiment_no_figures",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment_paused_reason="") | Q(sentiment__isnull=True),
+                name="feedback_paused_not_analysed",
             ),
         ]
 

@@ -3,14 +3,15 @@
 - A feedback item is a part of its customer (the data subject): its `text` is confidential, shown to the
   customer's account manager, a grantee or break-glass (as the customer's own fields), masked `***` to
   everyone else and access-logged as the customer's `feedbackitem.text`.
-- The subject export's `feedback` section: every item about the customer, text and sentiment unmasked.
+- The subject export's `feedback` section: every item about the customer, text and sentiment unmasked; its
+  `survey_invitations` section: the surveys asked of them, when, what became of each (and why one was held).
 - Retention kind `feedback_items`: anonymize (the text and the sentiment's rationale words are blanked;
   source, score, dates and links stay for the figures) or delete; never a customer on legal hold.
 """
 
 from django.db.models import Q
 
-from feedback.models import FeedbackItem
+from feedback.models import FeedbackItem, SurveyInvitation
 from intimacy_ops.sensitive import CONFIDENTIAL
 from privacy import declare
 from privacy.retention.kinds import RetentionKind
@@ -45,8 +46,25 @@ def feedback_section(customer: Customer) -> list[dict]:
     ]
 
 
+def survey_section(customer: Customer) -> list[dict]:
+    """The surveys asked of the customer: which, when, what became of them (and why one was held)."""
+    return [
+        {
+            "id": invitation.pk,
+            "survey": invitation.survey,
+            "due_on": invitation.due_on.isoformat(),
+            "status": invitation.status,
+            "held_reason": invitation.held_reason,
+            "sent_at": iso(invitation.sent_at),
+            "email_state": invitation.email_state,
+        }
+        for invitation in SurveyInvitation.objects.filter(customer=customer).order_by("due_on", "id")
+    ]
+
+
 declare.part(FeedbackItem, of="customer", fields={"text": CONFIDENTIAL})
 declare.export_section(Customer, "feedback", feedback_section, audit_model=FeedbackItem)
+declare.export_section(Customer, "survey_invitations", survey_section, audit_model=SurveyInvitation)
 
 declare.retention_kind(
     RetentionKind(

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from feedback.views import inbox, queue
+from feedback.views import inbox, queue, surveys
 
 app_name = "feedback"
 
@@ -12,5 +12,7 @@ urlpatterns = [
     path("confirm/", queue.confirm_queue, name="queue"),
     path("<int:pk>/confirm/", queue.confirm_item, name="confirm"),
     path("customers/<int:pk>/insight/", queue.log_insight, name="log-insight"),
+    path("customers/<int:pk>/surveys/", surveys.schedule, name="survey-schedule"),
+    path("surveys/<int:pk>/cancel/", surveys.cancel, name="survey-cancel"),
     path("rcas/", include("feedback.urls_rca")),
 ]

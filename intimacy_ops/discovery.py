@@ -24,6 +24,7 @@ CONTRIBUTIONS = (
     "imports",
     "search",
     "conversation",
+    "holds",
 )
 
 # Parts of the kernel that are packages of intimacy_ops rather than apps of their own.

@@ -30,10 +30,15 @@ class FeedbackSerializer(serializers.ModelSerializer):
         choices=Sentiment.choices,
         read_only=True,
         allow_null=True,
-        help_text="null: not analysed (no consent or no text).",
+        help_text="null: not analysed (no consent, no text, or paused while the customer is in recovery).",
     )
     sentiment_note = serializers.SerializerMethodField(
-        help_text='Why there is no sentiment ("not analysed: no consent"), or empty.'
+        help_text='Why there is no sentiment ("not analysed: no consent", "paused: customer in recovery from …"), or empty.'
+    )
+    sentiment_paused_reason = serializers.CharField(
+        read_only=True,
+        help_text="Not analysed while the customer is held (in recovery from an incident): why; empty otherwise. "
+        "Analysed once the hold ends.",
     )
     sentiment_counts = serializers.BooleanField(
         read_only=True, help_text="Counts in aggregates: confident enough, or settled by a person."
@@ -66,6 +71,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "created_at",
             "sentiment",
             "sentiment_note",
+            "sentiment_paused_reason",
             "sentiment_score",
             "sentiment_confidence",
             "sentiment_rationale",

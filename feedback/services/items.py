@@ -6,6 +6,9 @@ and a person confirming or correcting a suggestion (audited).
 - With it, VADER's suggestion is stored as machine-suggested with its score, confidence and rationale words;
   below the confidence threshold it waits for a person (`sentiment_needs_confirmation`) and counts in no
   aggregate until confirmed or corrected (`FeedbackItemQuerySet.counted`).
+- While the customer is held (feedback/holds.py: in recovery from an active incident), nothing is analysed:
+  `sentiment_paused_reason` says why; the check `feedback.paused_sentiment` analyses it once the hold ends
+  (feedback/services/paused.py), under the same consent rule.
 - Audit events name the item, its customer, source and score, never its text (the text is confidential).
 """
 
@@ -15,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, Process
-from feedback import sentiment
+from feedback import holds, sentiment
 from feedback.models import SCORE_RANGES, FeedbackItem, Sentiment, Source
 from intimacy_ops import access, audit, errors
 from segments.models import Customer, ServiceCase
@@ -72,8 +75,9 @@ def validate(
         raise errors.ValidationFailed(problems)
 
 
-def sentiment_values(customer: Customer, text: str) -> dict:
-    """The sentiment fields of an item about this customer with this text: empty without consent or text."""
+def sentiment_values(customer: Customer, text: str, *, held: str = "") -> dict:
+    """The sentiment fields of an item about this customer with this text: empty without consent or text;
+    paused (empty, with the reason) while the customer is `held`."""
     empty = {
         "sentiment": None,
         "sentiment_score": None,
@@ -81,9 +85,12 @@ def sentiment_values(customer: Customer, text: str) -> dict:
         "sentiment_rationale": [],
         "sentiment_machine_suggested": False,
         "sentiment_needs_confirmation": False,
+        "sentiment_paused_reason": "",
     }
     if not customer.consent_sentiment:
         return empty
+    if held and (text or "").strip():
+        return {**empty, "sentiment_paused_reason": held[:300]}
     suggestion = sentiment.suggest(text)
     if suggestion is None:
         return empty
@@ -94,6 +101,7 @@ def sentiment_values(customer: Customer, text: str) -> dict:
         "sentiment_rationale": suggestion.rationale,
         "sentiment_machine_suggested": True,
         "sentiment_needs_confirmation": suggestion.needs_confirmation,
+        "sentiment_paused_reason": "",
     }
 
 
@@ -101,6 +109,8 @@ def not_analysed_reason(item: FeedbackItem) -> str:
     """Why an item has no sentiment ("" when it has one)."""
     if item.sentiment is not None:
         return ""
+    if item.sentiment_paused_reason:
+        return f"paused: {item.sentiment_paused_reason}"
     return NO_CONSENT if not item.customer.consent_sentiment else NO_TEXT
 
 
@@ -145,7 +155,7 @@ def record_item(
             case=case,
             actionable=actionable,
             created_by=actor,
-            **sentiment_values(customer, text),
+            **sentiment_values(customer, text, held=holds.reason_for(customer.pk)),
         )
         audit.record(actor=actor, verb="feedback.recorded", obj=item, after=audit_facts(item))
     return item
@@ -162,6 +172,7 @@ def audit_facts(item: FeedbackItem) -> dict:
         "sentiment": item.sentiment,
         "sentiment_confidence": item.sentiment_confidence,
         "sentiment_needs_confirmation": item.sentiment_needs_confirmation,
+        "sentiment_paused_reason": item.sentiment_paused_reason,
     }
 
 

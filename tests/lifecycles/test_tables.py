@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exceptions.models import ExceptionRequest, ExceptionTransition, ExtensionRequest
-from feedback.models import CorrectiveAction, RootCauseAnalysis
+from feedback.models import CorrectiveAction, RootCauseAnalysis, SurveyInvitation
 from governance.models import Meeting, Review
 from incidents.access_rules import RUNS_REFUSAL
 from incidents.models import Incident, IncidentUpdate
@@ -30,7 +30,12 @@ from tests.exceptions.factories import ExceptionRequestFactory, scenario
 from tests.factories import user_with
 from tests.feedback.factories import RootCauseAnalysisFactory, action
 from tests.incidents.factories import incident
-from tests.segments.factories import SegmentFactory, ServiceCaseFactory, WaitingIntervalFactory
+from tests.segments.factories import (
+    CustomerFactory,
+    SegmentFactory,
+    ServiceCaseFactory,
+    WaitingIntervalFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +218,17 @@ def _incident(s, state: str) -> Incident:
     return incident(s.oscar, [s.emea], state)
 
 
+def _survey_invitation(s, state: str) -> SurveyInvitation:
+    # One open invitation per customer and survey (a constraint): each example asks its own customer.
+    return SurveyInvitation.objects.create(
+        customer=CustomerFactory(region=s.emea, account_manager=s.alice),
+        survey="nps_survey",
+        due_on=timezone.localdate(),
+        status=state,
+        held_reason="customer in recovery from incident #1 'Outage'" if state == "suppressed" else "",
+    )
+
+
 @dataclass(frozen=True)
 class Subject:
     build: Callable
@@ -234,6 +250,7 @@ SUBJECTS = {
     PlayDue: Subject(_play_due, lambda s: s.alice),
     HealthReview: Subject(_health_review, lambda s: s.alice),
     Incident: Subject(_incident, lambda s: s.oscar),
+    SurveyInvitation: Subject(_survey_invitation, lambda s: s.alice),
 }
 
 

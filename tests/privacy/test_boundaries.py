@@ -83,6 +83,7 @@ def test_the_kernel_lists_no_business_field_the_app_declares_them():
         "cases",
         "import_rejected_rows",
         "feedback",
+        "survey_invitations",  # feedback/privacy.py: the surveys asked of the customer
         "goodwill",  # incidents/privacy.py: the goodwill given to the customer (its reason is free text)
         "incident_messages",  # incidents/privacy.py: the messages recorded as sent to the customer
     ]

@@ -86,6 +86,7 @@ def _weights():
 
 BODIES = {
     "feedback:log-insight": lambda world, role, kind: {"text": "Their buyer wants earlier slots."},
+    "feedback:survey-schedule": lambda world, role, kind: {"survey": "nps_survey", "due_on": _day(1)},
     # --- API ----------------------------------------------------------------------------------------
     "access-grant-list": lambda world, role, kind: {
         "user": "matrix.am2",
@@ -166,6 +167,11 @@ BODIES = {
         "customer": world.obj("customer", "own", role).pk,
         "source": "delivery_team",
         "text": "The crew was on time.",
+    },
+    "survey-invitation-list": lambda world, role, kind: {
+        "customer": world.obj("customer", "own", role).pk,
+        "survey": "ces_survey",
+        "due_on": _day(1),
     },
     "customer-list": lambda world, role, kind: {"external_id": "NEW-1", "name": "New Co", "region": "EMEA"},
     "customer-detail": lambda world, role, kind: {"name": "Renamed Co"},

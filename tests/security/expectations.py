@@ -207,6 +207,10 @@ def revokes_for_the_board(role: str, kind: str) -> "bool | int":
 
 
 logs_feedback = either(own("am"), in_region("lead"), roles("owner", "admin"))  # about a customer
+# Survey invitations (issue 19, item 5): the customer's account manager, leads of the region, auditors and
+# administrators see them; the account manager, a lead of the region or an administrator schedules and cancels.
+sees_survey = either(own("am"), in_region("lead"), roles(*WIDE))
+keeps_surveys = either(own("am"), in_region("lead"), roles("admin"))
 confirms_sentiment = either(own("am"), in_region("lead"))  # the confirmation queue
 
 # A request below its region's thresholds waits for a single approver: an operations lead of its region.
@@ -421,6 +425,8 @@ ROUTES: dict[str, Row] = {
     "feedback:queue": page("GET"),
     "feedback:confirm": page("POST", obj="feedback", sees=sees_feedback, write=confirms_sentiment),
     "feedback:log-insight": page("POST", obj="customer", sees=sees_customer, write=logs_feedback),
+    "feedback:survey-schedule": page("POST", obj="customer", sees=sees_customer, write=keeps_surveys),
+    "feedback:survey-cancel": page("POST", obj="survey-invitation", sees=sees_survey, write=keeps_surveys),
     # --- API: kernel ----------------------------------------------------------------------------------
     "api-root": Row(),
     "api-schema": Row(),
@@ -518,6 +524,11 @@ ROUTES: dict[str, Row] = {
     ),
     "feedback-detail": Row(obj="feedback", sees=sees_feedback),
     "feedback-confirm-sentiment": Row(obj="feedback", sees=sees_feedback, write=confirms_sentiment),
+    "survey-invitation-list": Row(
+        write=roles("am", "lead", "admin"), why="the body names their own customer"
+    ),
+    "survey-invitation-detail": Row(obj="survey-invitation", sees=sees_survey),
+    "survey-invitation-cancel": Row(obj="survey-invitation", sees=sees_survey, write=keeps_surveys),
     # --- key accounts: customer links (issue 20) -------------------------------------------------------
     "keyaccounts:link-issue": page("POST", obj="customer", sees=sees_customer, write=issues_link),
     "keyaccounts:link-revoke": page(

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from exceptions.models import ExceptionRequest, ExtensionRequest, RoutingThreshold
-from feedback.models import FeedbackItem, RootCauseAnalysis
+from feedback.models import FeedbackItem, RootCauseAnalysis, SurveyInvitation
 from governance.models import AgendaItem, Board, CalendarFeed, Condition, Meeting, Review, ThresholdPolicy
 from incidents.models import AffectedCustomer, Incident
 from intimacy_ops.accounts.roles import Role
@@ -213,9 +213,17 @@ def build_world() -> World:
             account_manager=manager,
             opened_at=now,
         )
+        # A scheduled NPS survey to the customer's contact, asked by its account manager.
+        invitation = SurveyInvitation.objects.create(
+            customer=customer,
+            survey="nps_survey",
+            due_on=today + datetime.timedelta(days=3),
+            scheduled_by=manager,
+        )
         world.objects.update(
             {
                 ("health-review", kind): health_review,
+                ("survey-invitation", kind): invitation,
                 ("customer", kind): customer,
                 ("case", kind): case,
                 ("process", kind): process,
