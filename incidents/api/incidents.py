@@ -223,11 +223,6 @@ class IncidentViewSet(
     def get_serializer_class(self):
         return DeclareSerializer if self.action == "create" else IncidentSerializer
 
-    def filter_queryset(self, queryset):
-        # The list's filters choose incidents; on one incident's routes a parameter means that route's own
-        # (`messages/preview/?customer=` is the customer to preview, not "incidents touching it").
-        return queryset if self.detail else super().filter_queryset(queryset)
-
     def _present(self, incident, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=incident.pk)
         return Response(IncidentSerializer(fresh, context=self.get_serializer_context()).data, status=code)
@@ -330,7 +325,7 @@ class IncidentViewSet(
         request=PostUpdateSerializer,
         responses={201: UpdateSerializer, **_errors(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the latest 100: one list, no pages
     def updates(self, request, pk=None):
         """GET: the timeline, newest first (the latest 100). POST: add an update (who runs the incident)."""
         incident = self.get_object()

@@ -117,7 +117,8 @@ class MessageActions:
     @action(detail=True, methods=["get"], url_path="messages/preview", url_name="messages-preview")
     def messages_preview(self, request, pk=None):
         """One affected customer's message, rendered with their values (a customer not yours: 404)."""
-        incident: Incident = self.get_object()
+        # Not `get_object()`: the list's filters would read `?customer=` as "incidents touching it".
+        incident: Incident = access.get_visible(request.user, self.get_queryset(), pk=pk)
         raw = request.query_params.get("customer", "")
         if not raw.isdigit() or len(raw) > 18:
             raise errors.ValidationFailed({"customer": ["Give an affected customer's id."]})
