@@ -105,9 +105,9 @@ def test_the_checks_page_and_the_administrators_home_list_the_gaps(people, brows
     checks_page = client.get("/checks/")
     home = client.get("/home/administrator/")
 
-    # Three SLA ladders, the overdue-review and the overdue-corrective-action ladders name an operations lead;
-    # EMEA has one (oscar).
-    line = "AMER has no operations lead: 5 ladders fall through"
+    # Three SLA ladders, the overdue-review, the overdue-corrective-action and the overdue-play ladders name an
+    # operations lead; EMEA has one (oscar).
+    line = "AMER has no operations lead: 6 ladders fall through"
     assert line in checks_page.text and line in home.text
     assert "SLA Premier · " in checks_page.text
     assert "EMEA has no operations lead" not in checks_page.text
