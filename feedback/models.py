@@ -56,12 +56,17 @@ def _score_fits_source() -> Q:
     return fits
 
 
+# A sentiment that counts in aggregates: analysed, and confident or settled by a person. The one definition:
+# `counted()` filters by it, and aggregates count with it (`Count("pk", filter=COUNTED_SENTIMENT)`).
+COUNTED_SENTIMENT = Q(sentiment__isnull=False) & (
+    Q(sentiment_confirmed=True) | Q(sentiment_needs_confirmation=False)
+)
+
+
 class FeedbackItemQuerySet(models.QuerySet):
     def counted(self):
         """Items whose sentiment counts in aggregates: analysed, and confident or settled by a person."""
-        return self.filter(sentiment__isnull=False).filter(
-            Q(sentiment_confirmed=True) | Q(sentiment_needs_confirmation=False)
-        )
+        return self.filter(COUNTED_SENTIMENT)
 
     def to_confirm(self):
         """The confirmation queue: suggested below the threshold, nobody has confirmed or corrected it yet."""
@@ -74,10 +79,7 @@ class FeedbackItemQuerySet(models.QuerySet):
         low = Q(pk__in=[])
         for source, at_most in NEGATIVE_AT_MOST.items():
             low |= Q(source=source, score__lte=at_most)
-        counted = Q(sentiment=Sentiment.NEGATIVE) & (
-            Q(sentiment_confirmed=True) | Q(sentiment_needs_confirmation=False)
-        )
-        return self.filter(low | counted)
+        return self.filter(low | (Q(sentiment=Sentiment.NEGATIVE) & COUNTED_SENTIMENT))
 
 
 class FeedbackItem(models.Model):

@@ -10,10 +10,15 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from feedback.lifecycles import ACTIVE
-from feedback.models import CorrectiveAction, FeedbackItem, RootCauseAnalysis, Sentiment, Source
+from feedback.models import (
+    COUNTED_SENTIMENT,
+    CorrectiveAction,
+    FeedbackItem,
+    RootCauseAnalysis,
+    Sentiment,
+    Source,
+)
 from intimacy_ops import access
-
-COUNTED = Q(sentiment__isnull=False) & (Q(sentiment_confirmed=True) | Q(sentiment_needs_confirmation=False))
 
 
 def items(user, filters):
@@ -46,8 +51,8 @@ def voice_by_segment(user, filters) -> list[dict]:
             detractors=Count("pk", filter=nps & Q(score__lte=6)),
             ces_answers=Count("pk", filter=ces),
             ces=Avg("score", filter=ces),
-            sentiments=Count("pk", filter=COUNTED),
-            negative=Count("pk", filter=COUNTED & Q(sentiment=Sentiment.NEGATIVE)),
+            sentiments=Count("pk", filter=COUNTED_SENTIMENT),
+            negative=Count("pk", filter=COUNTED_SENTIMENT & Q(sentiment=Sentiment.NEGATIVE)),
         )
         .order_by("name")
     )

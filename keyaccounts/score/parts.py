@@ -95,8 +95,8 @@ def figures(day: datetime.date, now: datetime.datetime) -> dict[str, dict[int, o
         .order_by()
     )
     negative = (
-        FeedbackItem.objects.filter(
-            Q(sentiment_confirmed=True) | Q(sentiment_needs_confirmation=False),
+        FeedbackItem.objects.counted()
+        .filter(
             sentiment=Sentiment.NEGATIVE,
             received_on__gte=r_since,
             received_on__lte=r_until,
