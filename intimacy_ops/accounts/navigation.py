@@ -14,30 +14,74 @@ class NavItem:
     url_name: str
     roles: frozenset[Role]  # empty: every signed-in user
     order: int = 100
+    group: str = ""  # a menu's key (register_group): shown inside that menu
 
 
 _items: dict[str, NavItem] = {}
+_groups: dict[str, tuple[str, int]] = {}  # key -> (label, order)
 
 
 def register(
-    *, key: str, label: str, url_name: str, roles: set[Role] | None = None, order: int = 100
+    *,
+    key: str,
+    label: str,
+    url_name: str,
+    roles: set[Role] | None = None,
+    order: int = 100,
+    group: str = "",
 ) -> None:
-    _items[key] = NavItem(key=key, label=label, url_name=url_name, roles=frozenset(roles or ()), order=order)
+    _items[key] = NavItem(
+        key=key, label=label, url_name=url_name, roles=frozenset(roles or ()), order=order, group=group
+    )
+
+
+def register_group(*, key: str, label: str, order: int) -> None:
+    """A menu in the top bar at `order`: the entries registered with `group=key` open from it. A user who may
+    use only one of them sees that one as a plain link."""
+    _groups[key] = (label, order)
+
+
+def _place(item: NavItem) -> tuple:
+    """Entries by order, those of a menu together at the menu's order (then by their own)."""
+    if item.group in _groups:
+        return (_groups[item.group][1], item.group, item.order, item.label)
+    return (item.order, "", 0, item.label)
 
 
 def items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     shown = []
-    for item in sorted(_items.values(), key=lambda item: (item.order, item.label)):
+    for item in sorted(_items.values(), key=_place):
         if item.roles and not user.roles.intersection(item.roles):
             continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        shown.append({"key": item.key, "label": item.label, "url": url})
+        shown.append({"key": item.key, "label": item.label, "url": url, "group": item.group})
     return shown
+
+
+def entries(items: list[dict], active: str | None) -> list[dict]:
+    """The top bar's entries: the flat `items`, those of a menu gathered under it (at the menu's order, which
+    is marked active when one of its entries is)."""
+    menus: dict[str, list[dict]] = {}
+    for item in items:
+        if item["group"] in _groups:
+            menus.setdefault(item["group"], []).append(item)
+    placed: set[str] = set()
+    out = []
+    for item in items:
+        children = menus.get(item["group"], [])
+        if len(children) < 2:
+            out.append(item)
+        elif item["group"] not in placed:
+            placed.add(item["group"])
+            label = _groups[item["group"]][0]
+            current = any(child["key"] == active for child in children)
+            out.append({"key": item["group"], "label": label, "children": children, "current": current})
+    return out
 
 
 def active_key(path: str, items: list[dict]) -> str | None:
@@ -59,6 +103,7 @@ def navigation(request) -> dict:
         "app_version": settings.VERSION,
         "nav_items": [],
         "nav_active": "",
+        "nav_entries": [],
         "user_regions": [],
         "user_roles": [],
         "search_q": "",
@@ -69,6 +114,7 @@ def navigation(request) -> dict:
         context["user_roles"] = sorted(role.label for role in user.roles)
         path = request.path
         context["nav_active"] = active_key(path, context["nav_items"])
+        context["nav_entries"] = entries(context["nav_items"], context["nav_active"])
         from intimacy_ops.notifications import unread_count
 
         context["unread_notifications"] = unread_count(user)

@@ -118,3 +118,26 @@ def test_home_is_highlighted_only_on_home_pages(client):
     assert client.get("/home/auditor/").context["nav_active"] == "home"
     assert client.get("/audit/").context["nav_active"] == "audit"
     assert client.get("/no/such/page/").context["nav_active"] is None
+
+
+def test_key_accounts_entries_are_one_menu_and_a_single_entry_stays_a_link(client):
+    """Health scores, health reviews and playbooks open from one "Key accounts" menu, marked current on its
+    pages; a process owner, who may use only the playbooks, sees them as a plain link."""
+    manager = user_with(Role.ACCOUNT_MANAGER, username="am.nav")
+    client.login(username=manager.username, password=PASSWORD)
+    response = client.get("/keyaccounts/health-reviews/")
+    menus = [entry for entry in response.context["nav_entries"] if entry.get("children")]
+    assert [(menu["label"], [child["label"] for child in menu["children"]]) for menu in menus] == [
+        ("Key accounts", ["Health scores", "Health reviews", "Playbooks"])
+    ]
+    assert menus[0]["current"] is True
+    page = response.content.decode()
+    assert '<summary class="current">Key accounts</summary>' in page
+    assert 'data-nav="health-reviews" aria-current="page"' in page
+    assert '<summary class="current">' not in client.get("/home/account-manager/").content.decode()
+
+    owner = user_with(Role.PROCESS_OWNER, username="owner.nav")
+    client.login(username=owner.username, password=PASSWORD)
+    entries = client.get("/home/process-owner/").context["nav_entries"]
+    assert not any(entry.get("children") for entry in entries)
+    assert "playbooks" in [entry["key"] for entry in entries]

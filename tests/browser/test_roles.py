@@ -117,3 +117,26 @@ def test_unknown_page_is_404_in_the_layout(page, sign_in, demo_people):
     assert response.status == 404
     expect(page.get_by_test_id("error-page")).to_contain_text("Not found")
     expect(page.get_by_test_id("who")).to_contain_text("Oscar Olsen")
+
+
+def test_key_accounts_menu_opens_from_the_keyboard_and_escape_closes_it(page, sign_in, demo_people):
+    sign_in("am.alice")
+    menu = page.locator('details[data-nav-menu="keyaccounts"]')
+    reviews = menu.get_by_role("link", name="Health reviews")
+    expect(reviews).to_be_hidden()
+
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(reviews).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(reviews).to_be_hidden()
+    expect(menu.locator("summary")).to_be_focused()
+
+    menu.locator("summary").click()
+    page.locator("main").click(position={"x": 5, "y": 5})  # a click elsewhere closes it
+    expect(reviews).to_be_hidden()
+    menu.locator("summary").click()
+    with page.expect_navigation():
+        reviews.click()
+    expect(page).to_have_url(re.compile(r"/keyaccounts/health-reviews/$"))
+    expect(page.locator('details[data-nav-menu="keyaccounts"] summary')).to_have_class("current")
