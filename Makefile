@@ -35,8 +35,11 @@ run: install
 	@echo "Intimacy Ops on http://$(HOST):$(PORT)/ (demo users: see README; password intimacy-demo). Ctrl-C stops everything."
 	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/python -c "$$HONCHO" --env /dev/null --procfile Procfile.dev start
 
+# The suite runs in one process per core (pytest-xdist; each worker has its own test database, var/ folder and
+# Redis database: tests/settings.py). `make test TEST_WORKERS=0` runs it in this one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
