@@ -1,10 +1,14 @@
 """Open escalations by level and age, and those whose target nobody holds (issue 15): figures against the
 hand-counted two-region fixture, drill-down counts equal to the figures, queries that do not grow."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from intimacy_ops.escalations.models import Escalation
 from tests.dashboard.panels_fixture import escalation, escalations_fixture, list_count, panel, people, row_of
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +78,24 @@ def test_the_queries_do_not_grow_with_the_escalations(api, world):
     for number in range(45):
         escalation(world.emea if number % 2 else world.amer, level=number % 3 + 1, days_ago=number)
     assert _queries(api) == few
+
+
+def test_the_age_columns_count_days_in_the_readers_time_zone_as_the_list_does(api):
+    """At 22:00 in New York (03:00 UTC the next day), an escalation raised at 23:30 New York time the evening
+    before is a day old there, and one raised at 00:30 today is not: the panel and its list agree."""
+    s = people()
+    s.ada.time_zone = "America/New_York"
+    s.ada.save(update_fields=["time_zone"])
+    with time_machine.travel(datetime.datetime(2026, 1, 15, 3, 0, tzinfo=datetime.UTC), tick=False):
+        # 04:30 UTC on the 14th is 23:30 on the 13th in New York; 05:30 UTC is 00:30 on the 14th (UTC-5)
+        for level, hour in ((1, 4), (2, 5)):
+            raised = datetime.datetime(2026, 1, 14, hour, 30, tzinfo=datetime.UTC)
+            escalation(s.amer, level=level, days_ago=0)
+            Escalation.objects.filter(level=level).update(raised_at=raised, level_raised_at=raised)
+        api.force_login(s.ada)  # signed in: the time-zone middleware sees her and reads days in New York
+        body = panel(api, "escalations")
+        index, day_old = row_of(body, level=1)
+        assert (day_old["open"], day_old["over_1"]) == (1, 1)
+        assert list_count(api, body["links"][index]["over_1"]) == 1
+        _, today = row_of(body, level=2)
+        assert (today["open"], today["over_1"]) == (1, 0)
