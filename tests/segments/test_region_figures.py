@@ -169,3 +169,28 @@ def test_the_lead_home_parses_the_dashboards_default_filters_once(client):
         q["sql"] for q in captured.captured_queries if 'FROM "exceptions_process" ORDER BY' in q["sql"]
     ]
     assert len(choices) == 1, choices
+
+
+def test_the_account_managers_home_reads_the_same_figures_once_refreshed(client):
+    """ "Your accounts": the open and late cases of the manager's regions, live before the first refresh,
+    from the figures after it (saying how fresh), the new case counting from the next refresh."""
+    now = timezone.now()
+    world(now)
+    manager = user_with(Role.ACCOUNT_MANAGER, regions=["EMEA"], username="am.emea")
+    client.login(username=manager.username, password=PASSWORD)
+
+    before = card(client.get("/home/account-manager/"), "accounts")
+    assert (before["cases"]["open_count"], before["cases"]["breached_count"]) == (15, 6)
+    assert "as_of" not in before
+
+    call_command("run_checks", "segments.region_figures", stdout=io.StringIO())
+    ServiceCaseFactory(customer=CustomerFactory(region=RegionFactory(code="EMEA")))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/home/account-manager/")
+    after = card(response, "accounts")
+    assert (after["cases"]["open_count"], after["cases"]["breached_count"]) == (15, 6)
+    assert 'data-testid="figures-as-of"' in response.content.decode()
+    assert "segments_waitinginterval" not in " ".join(query["sql"] for query in captured.captured_queries)
+
+    call_command("run_checks", "segments.region_figures", stdout=io.StringIO())
+    assert card(client.get("/home/account-manager/"), "accounts")["cases"]["open_count"] == 16
