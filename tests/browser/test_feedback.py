@@ -69,7 +69,8 @@ def test_alice_logs_an_insight_and_confirms_the_suggested_sentiment(page, sign_i
     # Her home page says one sentiment waits; the queue takes the keyboard.
     page.goto("/")
     expect(page.get_by_test_id("to-confirm-card")).to_contain_text("1")
-    page.get_by_test_id("to-confirm-link").click()
+    with page.expect_navigation():  # waits for "load": the deferred keyboard script is in place before "c"
+        page.get_by_test_id("to-confirm-link").click()
     expect(page).to_have_url(re.compile(r"/feedback/confirm/$"))
     row = page.get_by_test_id("queue-row")
     expect(row).to_have_count(1)
