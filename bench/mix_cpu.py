@@ -280,7 +280,8 @@ def main() -> None:
                 if os.environ.get("BENCH_CALLERS"):  # e.g. "query.py:1489\(filter\)": who calls it
                     stats.print_callers(os.environ["BENCH_CALLERS"])
                 else:
-                    stats.print_stats(45)
+                    only = [os.environ["BENCH_FILTER"]] if os.environ.get("BENCH_FILTER") else []  # e.g. "/work/main/(?!.venv)"
+                    stats.print_stats(*only, int(os.environ.get("BENCH_LINES", "45")))
                 return
             if base:
                 before = worker_cpu()

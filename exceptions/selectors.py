@@ -237,12 +237,13 @@ def status_counts(queryset: QuerySet) -> dict[str, int]:
 
 
 def customers_for_filter(user) -> QuerySet:
-    """Customers that appear in the user's list, for the filter (one query; the options need only names)."""
+    """(id, name) of the customers that appear in the user's list, for the filter: one query, and tuples, not
+    models (an account manager's hundreds of options were a third of the list page's CPU as instances)."""
     return (
         access.visible(user, Customer)
         .filter(pk__in=request_list(user).order_by().values("customer_id"))
-        .only("id", "name")
         .order_by("name")
+        .values_list("id", "name")
     )
 
 

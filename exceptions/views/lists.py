@@ -2,6 +2,8 @@
 may see) with the API's filters (exceptions/filters.py) in a filter bar, sortable columns, and the same list
 as CSV (`/exceptions/export.csv`, same query string). A bad filter: the bar names it, 400, no rows."""
 
+from operator import itemgetter
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -51,7 +53,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     found = exception_listing(request)
     # The customer filter offers the customers of the list (any visible one still filters when given).
-    listing.offer(found, "customer", selectors.customers_for_filter(user), label=lambda c: c.name)
+    listing.offer(found, "customer", selectors.customers_for_filter(user), label=itemgetter(1), value=itemgetter(0))
     page = CappedPaginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
