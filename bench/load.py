@@ -285,7 +285,7 @@ def main() -> None:
         if args.check_rows:  # generate.py's cases: 2 per customer by default
             generate += ["--due", f"{args.check_rows / (2 * args.customers):.6f}"]
         subprocess.run(generate, cwd=ROOT, env=env, check=True)  # noqa: S603
-        refresh_summaries(env)
+    refresh_summaries(env)
     # Production serves hashed static files from the manifest (as the Dockerfile's collectstatic does).
     collect = [str(BIN / "python"), "manage.py", "collectstatic", "--no-input", "-v", "0"]
     subprocess.run(collect, cwd=ROOT, env=env, check=True)  # noqa: S603
