@@ -149,6 +149,42 @@ def cpu_seconds(pid: int) -> float:
     return total / tick
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all cores; /proc/stat: everything but idle and iowait)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(url: str) -> int | None:
+    """PostgreSQL's postmaster on this machine (its backends' CPU, live and reaped, is counted under it)."""
+    import psycopg2
+
+    try:
+        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        text = Path(f"/proc/{backend}/stat").read_text()
+        return int(text[text.rindex(")") + 2 :].split()[1])
+    except (OSError, psycopg2.Error):
+        return None  # a server elsewhere: not counted
+
+
+class LastCpu(threading.Thread):
+    """A child's CPU read every half second while it lives (Locust's own share of the machine)."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.seconds = pid, 0.0
+
+    def run(self):
+        while Path(f"/proc/{self.pid}").exists():
+            try:
+                self.seconds = cpu_seconds(self.pid)
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                break
+            time.sleep(0.5)
+
+
 class LockSampler(threading.Thread):
     """pg_locks not granted (and pg_stat_activity sessions waiting on a lock) in the bench database."""
 
@@ -306,10 +342,15 @@ def main() -> None:
                   "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{int(seconds)}s", "--stop-timeout", "10",
                   "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--max-requests", str(limit)]  # fmt: skip
         cpu_before = cpu_seconds(services.procs["web"].pid)
+        postmaster = postmaster_pid(env["DATABASE_URL"])
+        database_before = cpu_seconds(postmaster) if postmaster else 0.0
+        busy_before = machine_busy_seconds()
         locks.start()
         started = time.monotonic()
         since = datetime.datetime.now(datetime.UTC).isoformat()
         run = subprocess.Popen(locust, cwd=ROOT, env={**env, "BENCH_PEOPLE": people_file.read_text()})  # noqa: S603
+        locust_cpu = LastCpu(run.pid)
+        locust_cpu.start()
         sweep = None
         if args.check_rows:
             sweep = threading.Thread(target=sweep_mid_run, args=(env, seconds / 4), daemon=True)
@@ -329,12 +370,20 @@ def main() -> None:
         elapsed = time.monotonic() - started
         locks.done.set()
         cpu = cpu_seconds(services.procs["web"].pid) - cpu_before
+        busy = machine_busy_seconds() - busy_before
+        database = (cpu_seconds(postmaster) - database_before) if postmaster else 0.0
         total = sum(int(r["Request Count"]) for r in csv.DictReader(open(f"{prefix}_stats.csv")) if r["Name"] == "Aggregated")  # noqa: SIM115  # fmt: skip
         print(
             f"\n{args.users} users, {elapsed:.0f} s, gunicorn {args.workers} workers × {services.env.get('WEB_THREADS', '2')} threads (gunicorn.conf.py), {args.customers:,} customers"
         )
         report(prefix, total, cpu, elapsed)
         print(f"lock waits: {locks.summary()}")
+        cores = os.cpu_count() or 1
+        print(
+            f"where the machine's CPU went ({cores} cores × {elapsed:.0f} s = {cores * elapsed:.0f} s; busy {busy:.0f} s, "
+            f"{100 * busy / (cores * elapsed):.0f} %): gunicorn {cpu:.0f} s, PostgreSQL {database:.0f} s, "
+            f"Locust {locust_cpu.seconds:.0f} s, the rest (worker, beat, sweep, system) {busy - cpu - database - locust_cpu.seconds:.0f} s"
+        )
         print("load average at end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
         import faults_under_load
 

@@ -177,6 +177,16 @@ class Session:
         return self.http.post(path, body, **extra)
 
 
+def explain(sql: str) -> None:
+    """BENCH_EXPLAIN=1 with --slow: the plan of each slow query as PostgreSQL runs it now."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        for (line,) in cursor.fetchall():
+            print(f"          | {line}")
+
+
 def prepare(sessions: dict) -> dict:
     """Ids the paths need, as each person's own lists give them."""
 
@@ -271,7 +281,11 @@ def main() -> None:
                 queries = len(captured)
                 slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[: args.slow]
                 for query in slowest:
-                    print(f"      {1000 * float(query['time']):7.1f} ms  {query['sql'][:150]}")
+                    print(
+                        f"      {1000 * float(query['time']):7.1f} ms  {query['sql'][: int(os.environ.get('BENCH_SQL_CHARS', '150'))]}"
+                    )
+                    if os.environ.get("BENCH_EXPLAIN") and query["sql"].lstrip().upper().startswith("SELECT"):
+                        explain(query["sql"])
             if args.profile:
                 profile = cProfile.Profile(time.process_time)  # CPU, as the figures
                 for call in calls[2:]:
@@ -280,7 +294,9 @@ def main() -> None:
                 if os.environ.get("BENCH_CALLERS"):  # e.g. "query.py:1489\(filter\)": who calls it
                     stats.print_callers(os.environ["BENCH_CALLERS"])
                 else:
-                    only = [os.environ["BENCH_FILTER"]] if os.environ.get("BENCH_FILTER") else []  # e.g. "/work/main/(?!.venv)"
+                    only = (
+                        [os.environ["BENCH_FILTER"]] if os.environ.get("BENCH_FILTER") else []
+                    )  # e.g. "/work/main/(?!.venv)"
                     stats.print_stats(*only, int(os.environ.get("BENCH_LINES", "45")))
                 return
             if base:

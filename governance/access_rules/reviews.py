@@ -4,7 +4,7 @@ see the request under review (or one of the exceptions a proposal covers)."""
 
 from django.db.models import Q
 
-from exceptions.models import ExceptionRequest
+from exceptions.models import ExceptionRequest, Process
 from governance.access_rules.boards import boards_of, chair_only
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
@@ -25,7 +25,12 @@ def _reviews(user, queryset):
     for principal in delegation.principals_for(user):  # a delegate votes on their boards' reviews for them
         on_board |= Q(board__in=boards_of(principal))
     co_opted = Q(pk__in=CoOptedMember.objects.filter(member=user).values("review_id"))
-    owner = Q(exception__process__owner=user) | Q(process__owner=user)
+    # Subqueries on the owner's processes, not joins: a join to every review's request and its process made
+    # PostgreSQL pass over every request to find the reviews of a board member's boards.
+    owned = Process.objects.filter(owner=user).values("id")
+    owner = Q(exception__in=ExceptionRequest.objects.filter(process__in=owned).values("id")) | Q(
+        process__in=owned
+    )
     seen = access.visible(user, ExceptionRequest).values("pk")
     # A proposal is seen by whoever sees one of the exceptions it covers (e.g. the lead who proposed it).
     covering = Q(pk__in=Review.covered.through.objects.filter(exceptionrequest__in=seen).values("review_id"))

@@ -13,6 +13,7 @@ from django.db.models import (
     When,
 )
 
+from exceptions.models import ExceptionRequest, ExtensionRequest
 from governance.access_rules import boards_of, sits_on_a_board
 from governance.models import Board, CoOptedMember, DeclaredInterest, Review, Vote
 from governance.standard.models import StandardChange
@@ -30,11 +31,17 @@ def sits_on(user) -> Q:
 
 def _conflicted(user) -> Q:
     """Reviews this user may not vote on, or has already: their own request or customer's, one voted on,
-    one with a declared interest, a proposal covering a customer they manage."""
+    one with a declared interest, a proposal covering a customer they manage.
+
+    Each part a subquery driven by an index on the user (their requests, their customers' requests): asked
+    through joins, PostgreSQL joined every open review to its request and customer to test them — a pass over
+    every request to count a member's waiting reviews (17-38 ms at 25,000 requests, bench/README.md)."""
+    raised = ExceptionRequest.objects.filter(requested_by=user).values("id")
+    of_their_customers = ExceptionRequest.objects.filter(customer__account_manager=user).values("id")
     return (
-        Q(exception__requested_by=user)
-        | Q(exception__customer__account_manager=user)
-        | Q(extension__requested_by=user)
+        Q(exception__in=raised)
+        | Q(exception__in=of_their_customers)
+        | Q(extension__in=ExtensionRequest.objects.filter(requested_by=user).values("id"))
         | Q(pk__in=Vote.objects.filter(member=user).values("review_id"))
         | Q(pk__in=DeclaredInterest.objects.filter(member=user).values("review_id"))
         | Q(
