@@ -1,0 +1,52 @@
+"""A list's filter bar draws its selects and inputs in Python (intimacy_ops.forms.drawn_in_python): the HTML a
+person's browser gets must be exactly what Django's widget templates draw — the chosen option selected, values
+and labels escaped, attributes kept — for every kind of field a bar shows."""
+
+import copy
+import datetime
+
+import pytest
+from django import forms
+from django_filters.widgets import BooleanWidget
+
+from intimacy_ops.forms import drawn_in_python
+
+CHOICES = [("", "Any"), ("draft", "Draft"), ("a&b", 'Quote " <and> ampersand & co'), (3, "Three")]
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.Select(choices=CHOICES), "a&b"),
+        (forms.Select(choices=CHOICES, attrs={"id": "id_status", "data-x": "1"}), None),
+        (forms.Select(choices=[("Group", [("g1", "One"), ("g2", "Two")]), ("x", "X")]), "g2"),
+        (forms.Select(choices=CHOICES), 3),
+        (BooleanWidget(), True),
+        (BooleanWidget(), "false"),
+        (BooleanWidget(), None),
+        (
+            forms.TextInput(attrs={"placeholder": 'Name "or" id', "autofocus": True, "hidden": False}),
+            "Acme & Co",
+        ),
+        (forms.TextInput(), None),
+        (forms.DateInput(attrs={"type": "date"}), datetime.date(2026, 12, 7)),
+        (forms.NumberInput(attrs={"min": 0, "step": "0.01"}), 12.5),
+        (forms.EmailInput(), "pat@example.com"),
+    ],
+)
+def test_a_drawn_widget_is_the_same_html_as_djangos(widget, value):
+    drawn = drawn_in_python(copy.deepcopy(widget))
+
+    assert type(drawn) is not type(widget)  # it is drawn in Python…
+    assert drawn.render("field", value, attrs={"id": "id_field"}) == widget.render(
+        "field", value, attrs={"id": "id_field"}
+    )  # …and the browser cannot tell
+
+
+def test_other_widgets_are_left_to_django():
+    for widget in (
+        forms.SelectMultiple(choices=CHOICES),
+        forms.CheckboxInput(),
+        forms.RadioSelect(choices=CHOICES),
+    ):
+        assert type(drawn_in_python(widget)) is type(widget)
