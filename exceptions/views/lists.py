@@ -53,7 +53,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     found = exception_listing(request)
     # The customer filter offers the customers of the list (any visible one still filters when given).
-    listing.offer(found, "customer", selectors.customers_for_filter(user), label=itemgetter(1), value=itemgetter(0))
+    listing.offer(
+        found, "customer", selectors.customers_for_filter(user), label=itemgetter(1), value=itemgetter(0)
+    )
     page = CappedPaginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
