@@ -58,7 +58,12 @@ ORDERING_FIELDS = [
 
 class ExceptionFilter(ScopedFilterSet):
     status = filters.MultipleChoiceFilter(
-        choices=Status.choices, label="Status", widget=forms.CheckboxSelectMultiple
+        # A column of the row: no row twice, so no SELECT DISTINCT (django-filter's default for a multiple
+        # choice made PostgreSQL sort whole rows to de-duplicate a lead's submitted requests: 27 ms).
+        choices=Status.choices,
+        label="Status",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     process = ScopedModelChoiceFilter(model=Process, label="Process id")
     segment = ScopedModelChoiceFilter(

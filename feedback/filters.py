@@ -31,7 +31,7 @@ ORDERING_FIELDS = [
 
 class FeedbackFilter(ScopedFilterSet):
     source = filters.MultipleChoiceFilter(
-        choices=Source.choices, label="Source", widget=forms.CheckboxSelectMultiple
+        choices=Source.choices, label="Source", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     process = ScopedModelChoiceFilter(model=Process, label="Process id")
     segment = ScopedModelChoiceFilter(

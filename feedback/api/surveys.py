@@ -23,7 +23,9 @@ def _errors(*codes: int) -> dict:
 
 class SurveyInvitationFilter(ScopedFilterSet):
     customer = ScopedModelChoiceFilter(model=Customer, label="Customer id")
-    status = filters.MultipleChoiceFilter(choices=SurveyInvitation.Status.choices, label="Status")
+    status = filters.MultipleChoiceFilter(
+        choices=SurveyInvitation.Status.choices, label="Status", distinct=False
+    )
     survey = filters.ChoiceFilter(choices=SurveyInvitation.Survey.choices, label="Survey")
 
     class Meta:
