@@ -60,10 +60,17 @@ def _standard_options(user) -> dict:
 )
 def _cost(user) -> dict:
     """The dashboard's headlines over the lead's regions (its default filters): the monthly cost of the
-    exceptions active today, and the three processes most drifted from (the drift panel's first rows)."""
+    exceptions active today, and the three processes most drifted from (the drift panel's first rows). Both
+    from the summary tables once refreshed, saying how fresh, as the dashboard reads them; live before (the
+    cost summed every active request of the regions on every visit: 17-35 ms at 25,000 requests)."""
     filters = dashboard_filters.defaults(user)
     _, drift, _ = summary.drift(user, filters)
+    as_of = summary.as_of(user)
     return {
-        "monthly_cost": figures.active_monthly_cost(user, filters),
+        "monthly_cost": summary.active_monthly_cost(filters)
+        if as_of
+        else figures.active_monthly_cost(user, filters),
         "drift": [row for row in drift if row["customers_now"]][:3],
+        "as_of": as_of,
+        "every": summary.EVERY_MINUTES,
     }

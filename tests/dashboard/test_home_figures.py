@@ -74,6 +74,40 @@ def test_the_operations_lead_reads_the_monthly_cost_of_the_exceptions_active_in_
     assert 'href="/dashboard/#panel-exceptions-by-process"' in text
 
 
+def test_the_monthly_cost_comes_from_the_summary_once_refreshed_and_says_how_fresh(client, world):
+    """Live before the first refresh; then the summary's figure (a request activated after the refresh is
+    not in it yet, and the card says as of when), without summing the requests themselves."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.dashboard.world import refresh
+
+    def active(monthly):
+        ExceptionRequestFactory(
+            customer=CustomerFactory(region=world.emea, account_manager=world.alice),
+            status=ExceptionRequest.Status.ACTIVE,
+            estimated_monthly_cost=monthly,
+        )
+
+    active("1200")
+    text = home(client, world.oscar, "operations-lead")
+    assert 'data-testid="exception-monthly-cost">EUR 1,200<' in text
+    assert "figures-as-of" not in text
+
+    refresh()
+    active("300")  # after the refresh: the next one counts it
+    with CaptureQueriesContext(connection) as queries:
+        text = home(client, world.oscar, "operations-lead")
+    assert 'data-testid="exception-monthly-cost">EUR 1,200<' in text
+    assert 'data-testid="figures-as-of">As of' in text
+    assert not [
+        q for q in queries if 'SUM("exceptions_exceptionrequest"."estimated_monthly_cost")' in q["sql"]
+    ]
+
+    refresh()
+    assert 'data-testid="exception-monthly-cost">EUR 1,500<' in home(client, world.oscar, "operations-lead")
+
+
 def test_the_operations_lead_reads_the_three_processes_most_drifted_from(client, world):
     """Drift: the share of the lead's customers holding an active exception against the process."""
     customers = [  # with the two of the SLA fixture: 10 customers in EMEA
