@@ -235,8 +235,23 @@ def request(sessions: dict, ids: dict, user: str | None, kind: str, path: str, s
     raise ValueError(kind)
 
 
+GC = {"seconds": 0.0, "collections": 0, "started": 0.0}
+
+
+def _time_gc(phase: str, info: dict) -> None:
+    if phase == "start":
+        GC["started"] = time.process_time()
+    else:
+        GC["seconds"] += time.process_time() - GC["started"]
+        GC["collections"] += 1
+
+
 def main() -> None:
     args = arguments()
+    if os.environ.get("BENCH_GC"):  # BENCH_GC=1: how much of this process's CPU the garbage collector took
+        import gc
+
+        gc.callbacks.append(_time_gc)
     url = os.environ.get("DATABASE_URL", "")
     if "bench" not in url:
         raise SystemExit("set DATABASE_URL=postgres://…/bench_…_data (made by bench/generate.py)")
@@ -319,6 +334,10 @@ def main() -> None:
         if spent_all:
             print(f"median over endpoints {statistics.median(spent_all):.1f} ms, max {max(spent_all):.1f} ms"
                   f"  (load {os.getloadavg()[0]:.2f})")  # fmt: skip
+        if os.environ.get("BENCH_GC"):
+            print(
+                f"garbage collector: {GC['seconds']:.2f} s of {time.process_time():.2f} s of this process's CPU, {GC['collections']} collections"
+            )
     finally:
         if server:
             server.terminate()

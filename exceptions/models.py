@@ -232,13 +232,6 @@ class ExceptionRequest(models.Model):
             # The start/expiry check selects what crossed its date: cost follows what crossed, not the table.
             models.Index(fields=["status", "starts_on"], name="exception_status_starts"),
             models.Index(fields=["status", "expires_on"], name="exception_status_expires"),
-            # Everyone's list newest first (the API's order): the first page walks the index, skipping what the
-            # reader may not see, instead of sorting every request they may (17 → 4 ms for an account manager).
-            models.Index(models.F("created_at").desc(), models.F("id").desc(), name="exception_newest"),
-            # And on PostgreSQL only (SQLite has no NULLS LAST in an index; migration 0013):
-            # exception_requester_newest (requested_by, created_at DESC NULLS LAST, id), an account manager's
-            # "My requests" newest first as the page sorts it, read from the index instead of sorting every
-            # request they raised (12 ms for ~1,000 requests).
         ]
         constraints = [
             models.CheckConstraint(
