@@ -9,6 +9,8 @@ database waits. More threads buy little under the GIL; more processes than cores
   WEB_WORKER_CLASS  sync | gthread | …    (default: gthread when WEB_THREADS > 1, else sync)
   WEB_TIMEOUT       seconds a request may take before its worker is restarted (default: 30)
   WEB_BIND          address to listen on  (default: 0.0.0.0:8000)
+  WEB_GC_THRESHOLDS the garbage collector's gen0,gen1,gen2 thresholds in each worker, the loaded
+                    application frozen first, or "off" for Python's (default: 50000,20,100)
 """
 
 import multiprocessing
@@ -39,3 +41,31 @@ accesslog = "-"
 # A worker restarts after this many requests (±jitter), so a slow leak never grows without bound.
 max_requests = 2000
 max_requests_jitter = 200
+
+
+def _gc_thresholds() -> tuple[int, int, int] | None:
+    raw = os.environ.get("WEB_GC_THRESHOLDS", "").strip() or "50000,20,100"
+    if raw.lower() == "off":
+        return None
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or min(values) < 1:
+        raise SystemExit(
+            f"Refusing to start: WEB_GC_THRESHOLDS={raw!r}: three whole numbers (gen0,gen1,gen2) or off."
+        )
+    return values
+
+
+gc_thresholds = _gc_thresholds()  # read now: a bad value stops gunicorn before any worker starts
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the application: the collector tuned (intimacy_ops.wsgi.tune_garbage_collector)."""
+    if gc_thresholds is None:
+        return
+    from intimacy_ops.wsgi import tune_garbage_collector
+
+    tune_garbage_collector(gc_thresholds)
+    worker.log.info("garbage collector: application frozen, thresholds %s", gc_thresholds)

@@ -252,6 +252,10 @@ def main() -> None:
         import gc
 
         gc.callbacks.append(_time_gc)
+    if os.environ.get("BENCH_GC_TUNE"):  # e.g. "10000,10,10": what intimacy_ops/wsgi.py does in gunicorn
+        from intimacy_ops.wsgi import tune_garbage_collector
+
+        tune_garbage_collector(tuple(int(part) for part in os.environ["BENCH_GC_TUNE"].split(",")))
     url = os.environ.get("DATABASE_URL", "")
     if "bench" not in url:
         raise SystemExit("set DATABASE_URL=postgres://…/bench_…_data (made by bench/generate.py)")

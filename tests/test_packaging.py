@@ -9,6 +9,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -240,6 +241,57 @@ def test_gunicorn_refuses_a_thread_count_that_is_not_a_number():
 
     assert result.returncode != 0
     assert "WEB_THREADS='many'" in result.stdout + result.stderr
+
+
+def test_gunicorn_refuses_garbage_collector_thresholds_that_are_not_three_numbers():
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WEB_")}
+    for bad in ("lots", "1000,10", "0,10,10"):
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "--print-config",
+                "intimacy_ops.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=env | {"WEB_GC_THRESHOLDS": bad},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode != 0, bad
+        assert f"WEB_GC_THRESHOLDS={bad!r}" in result.stdout + result.stderr
+
+
+def test_each_gunicorn_worker_freezes_the_application_and_tunes_the_collector(tmp_path):
+    """The worker says so in its log once the application is loaded, with the default or the given thresholds."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WEB_")}
+    env |= {"WEB_BIND": "127.0.0.1:0", "WEB_CONCURRENCY": "1", "WEB_THREADS": "1", "DJANGO_DEBUG": "1"}
+    for setting, expected in (("", "thresholds (50000, 20, 100)"), ("2000,5,5", "thresholds (2000, 5, 5)")):
+        log = tmp_path / f"gunicorn{setting}.log"
+        server = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "intimacy_ops.wsgi:application",
+                "--error-logfile",
+                str(log),
+            ],
+            cwd=ROOT,
+            env=env | {"WEB_GC_THRESHOLDS": setting},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and "garbage collector:" not in (
+                log.read_text() if log.exists() else ""
+            ):
+                time.sleep(0.2)
+            assert f"garbage collector: application frozen, {expected}" in log.read_text()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def compose_client() -> list[str] | None:
