@@ -110,14 +110,8 @@ def _status_counts(user, filters):
     return figures.status_counts(user, filters)
 
 
-def _active_monthly_cost(user, filters):
-    if summary.as_of(user):
-        return summary.active_monthly_cost(filters)
-    return figures.active_monthly_cost(user, filters)
-
-
 dashboard.register_summary("exceptions_by_status", _status_counts)
-dashboard.register_summary("active_exception_monthly_cost", _active_monthly_cost)
+dashboard.register_summary("active_exception_monthly_cost", summary.monthly_cost_now)
 
 
 # --- new / approved / rejected / withdrawn per month ---------------------------------------------------

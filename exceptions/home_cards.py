@@ -2,7 +2,6 @@
 a process owner's standard options to propose."""
 
 from exceptions import selectors
-from exceptions import selectors_dashboard as figures
 from exceptions.summaries import selectors as summary
 from intimacy_ops.accounts.roles import Role
 from intimacy_ops.accounts.selectors import head_and_count, register_home_card
@@ -67,9 +66,7 @@ def _cost(user) -> dict:
     _, drift, _ = summary.drift(user, filters)
     as_of = summary.as_of(user)
     return {
-        "monthly_cost": summary.active_monthly_cost(filters)
-        if as_of
-        else figures.active_monthly_cost(user, filters),
+        "monthly_cost": summary.monthly_cost_now(user, filters),
         "drift": [row for row in drift if row["customers_now"]][:3],
         "as_of": as_of,
         "every": summary.EVERY_MINUTES,

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from exceptions import selectors_dashboard_cost as cost_figures
 from exceptions.models import ExceptionRequest
 from exceptions.selectors_dashboard import ZERO, month_key, month_rows, months
+from exceptions.selectors_dashboard import active_monthly_cost as live_monthly_cost
 from exceptions.summaries import costs as cost_summary
 from exceptions.summaries import drift as drift_summary
 from exceptions.summaries import revenue as revenue_summary
@@ -78,6 +79,14 @@ def active_monthly_cost(filters):
         .aggregate(total=Sum("monthly_cost"))
     )
     return total["total"] or ZERO.value
+
+
+def monthly_cost_now(user, filters):
+    """The monthly cost of the exceptions active today: from the summary once refreshed, live before (the
+    dashboard's summary key and the operations lead's home card)."""
+    if as_of(user):
+        return active_monthly_cost(filters)
+    return live_monthly_cost(user, filters)
 
 
 def decisions_per_month(filters) -> list[dict]:
