@@ -5,6 +5,7 @@ list API; `impact.current` would cost five queries per open review)."""
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from segments.models import Customer, Segment
 
 
 def prime(reviews: list[Review]) -> None:
-    """Set `current_impact` on each review: what `impact.current(review)` answers, in at most three queries."""
+    """Set `current_impact` on each review: what `impact.current(review)` answers, in at most seven queries."""
     live = [review for review in reviews if review.status == Review.Status.OPEN and review.impact]
     for review in reviews:
         review.current_impact = review.impact or {}
@@ -36,17 +37,89 @@ def _subject(review: Review) -> tuple[int | None, str]:
 
 
 def _assess_many(reviews: list[Review]) -> dict[int, dict]:
-    processes = {_subject(review)[0] for review in reviews}
-    # One row per process, tag and customer among the active exceptions: counts, costs, customers and names.
-    rows = list(
-        ExceptionRequest.objects.filter(process_id__in=processes, status=ExceptionRequest.Status.ACTIVE)
-        .values("process_id", "deviation_tag", "customer_id", "customer__name")
-        .annotate(n=Count("pk"), cost=Sum("estimated_monthly_cost"))
-        .order_by("customer__name", "customer_id", "deviation_tag")
-    )
+    subjects = {_subject(review) for review in reviews}
+    figures = _figures(subjects, _owners(reviews))
     segments = _segments(reviews)
     today = timezone.localdate().isoformat()
-    return {review.pk: _assess(review, rows, segments, today) for review in reviews}
+    return {review.pk: _assess(review, figures, segments, today) for review in reviews}
+
+
+def _owners(reviews: list[Review]) -> set[int]:
+    """The customers whose own active request is under review (it is left out of its own figures)."""
+    return {
+        review.exception.customer_id
+        for review in reviews
+        if review.exception is not None and review.exception.status == ExceptionRequest.Status.ACTIVE
+    }
+
+
+def _figures(subjects: set[tuple], owners: set[int]) -> dict:
+    """The page's subjects' figures, aggregated in the database (a few rows, whatever the number of active
+    requests): per process and tag their count, cost and customers; per subject its first eleven distinct
+    customer names with how many alike requests each holds; per owner its alike requests."""
+    processes = {process for process, _tag in subjects}
+    tags = {tag for _process, tag in subjects if tag}
+    whole = {process for process, tag in subjects if not tag}  # untagged: every tag of the process is alike
+    active = ExceptionRequest.objects.filter(process_id__in=processes, status=ExceptionRequest.Status.ACTIVE)
+    per_tag = {
+        (row["process_id"], row["deviation_tag"]): row
+        for row in active.order_by()
+        .values("process_id", "deviation_tag")
+        .annotate(
+            n=Count("pk"), cost=Sum("estimated_monthly_cost"), customers=Count("customer_id", distinct=True)
+        )
+    }
+    per_process = defaultdict(lambda: {"n": 0, "cost": Decimal("0"), "customers": 0})
+    for (process, _tag), row in per_tag.items():
+        per_process[process]["n"] += row["n"]
+        per_process[process]["cost"] += row["cost"] or Decimal("0")
+    if whole:
+        for process, customers in (
+            active.filter(process_id__in=whole)
+            .order_by()
+            .values("process_id")
+            .annotate(customers=Count("customer_id", distinct=True))
+            .values_list("process_id", "customers")
+        ):
+            per_process[process]["customers"] = customers
+    names = defaultdict(list)  # subject → [(name, alike requests under it)], by name
+    if tags:
+        for row in _first_names(active.filter(deviation_tag__in=tags), ["process_id", "deviation_tag"]):
+            names[row["process_id"], row["deviation_tag"]].append((row["customer__name"], row["n"]))
+    if whole:
+        for row in _first_names(active.filter(process_id__in=whole), ["process_id"]):
+            names[row["process_id"], ""].append((row["customer__name"], row["n"]))
+    held = defaultdict(int)  # (customer, process, tag) → active requests; (customer, process, None) → any tag
+    if owners:
+        for customer, process, tag, n in (
+            active.filter(customer_id__in=owners)
+            .order_by()
+            .values("customer_id", "process_id", "deviation_tag")
+            .annotate(n=Count("pk"))
+            .values_list("customer_id", "process_id", "deviation_tag", "n")
+        ):
+            held[customer, process, tag] += n
+            held[customer, process, None] += n
+    return {"per_tag": per_tag, "per_process": per_process, "names": names, "held": held}
+
+
+def _first_names(active, partition: list[str]) -> list[dict]:
+    """Per partition, the first eleven distinct customer names (ten to show, one more in case the request
+    under review is the only one of its customer's) with the number of requests under each name: the
+    grouped query ranked by a window function around it (Django puts a filtered window into the GROUP BY)."""
+    grouped = active.order_by().values(*partition, "customer__name").annotate(n=Count("pk"))
+    sql, params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = [*partition, "customer__name", "n"]
+    by = ", ".join(quote(name) for name in partition)
+    ranked = (
+        f"SELECT {', '.join(quote(c) for c in columns)} FROM (SELECT grouped.*, ROW_NUMBER() OVER "  # noqa: S608  (quoted column names and ORM SQL with params)
+        f"(PARTITION BY {by} ORDER BY {quote('customer__name')}) AS name_rank FROM ({sql}) grouped) ranked "
+        f"WHERE name_rank <= 11 ORDER BY {by}, name_rank"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, params)
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _segments(reviews: list[Review]) -> dict[int, tuple[Segment, int]]:
@@ -67,35 +140,30 @@ def _segments(reviews: list[Review]) -> dict[int, tuple[Segment, int]]:
     }
 
 
-def _assess(review: Review, rows: list[dict], segments: dict, today: str) -> dict:
-    """`impact.assess_impact(review)` from the page's rows (the request itself left out, as there)."""
+def _assess(review: Review, figures: dict, segments: dict, today: str) -> dict:
+    """`impact.assess_impact(review)` from the page's figures (the request itself left out, as there)."""
     exception = review.exception
     process_id, tag = _subject(review)
-    own = (
-        (exception.deviation_tag, exception.customer_id, exception.estimated_monthly_cost or Decimal("0"))
-        if exception is not None and exception.status == ExceptionRequest.Status.ACTIVE
-        else None
-    )
-    count, cost, alike = 0, Decimal("0"), defaultdict(int)  # alike: customer id → how many they hold
-    names = []
-    for row in rows:
-        if row["process_id"] != process_id:
-            continue
-        n, money = row["n"], row["cost"] or Decimal("0")
-        if own is not None and (row["deviation_tag"], row["customer_id"]) == own[:2]:
-            n, money = n - 1, money - own[2]
-        if n <= 0:
-            continue
-        count, cost = count + n, cost + money
-        if not tag or row["deviation_tag"] == tag:
-            alike[row["customer_id"]] += n
-            if row["customer__name"] not in names:
-                names.append(row["customer__name"])
+    own = exception is not None and exception.status == ExceptionRequest.Status.ACTIVE
+    process = figures["per_process"].get(process_id, {"n": 0, "cost": Decimal("0"), "customers": 0})
+    alike = figures["per_tag"].get((process_id, tag), {"n": 0, "customers": 0}) if tag else process
+    count, cost, same, customers = process["n"], process["cost"], alike["n"] if tag else 0, alike["customers"]
+    names = [name for name, _n in figures["names"].get((process_id, tag), [])]
+    if own:
+        count, cost = count - 1, cost - (exception.estimated_monthly_cost or Decimal("0"))
+        same = same - 1 if tag else 0
+        if figures["held"][exception.customer_id, process_id, tag or None] == 1:
+            customers -= 1  # the request under review was its customer's only alike one
+        names = [
+            name
+            for name, n in figures["names"].get((process_id, tag), [])
+            if not (name == exception.customer.name and n == 1)
+        ]
     impact = {
         "similar_active": count,
-        "similar_same_tag": sum(alike.values()) if tag else 0,
+        "similar_same_tag": same,
         "deviation_tag": tag,
-        "customers_holding": len(alike),
+        "customers_holding": customers,
         "customer_names": names[:10],
         "segment": "",
         "segment_customers": None,

@@ -3,6 +3,7 @@ became active since the review opened, a segment's load after a tier change; wha
 decided review keeps what the board decided on (issue 18, defect 4)."""
 
 import pytest
+from django.utils import timezone
 
 from exceptions.models import ExceptionRequest
 from exceptions.services import lifecycle
@@ -117,3 +118,73 @@ def test_the_reviews_list_computes_the_figures_in_constant_queries(
     with django_assert_max_num_queries(18):
         answer = client.get("/api/v1/reviews/?page_size=200")
     assert answer.json()["count"] == rows
+
+
+def test_the_reviews_list_agrees_with_one_review_at_a_time_on_every_kind_of_subject(s, client):
+    """The page of reviews aggregates in the database what one review counts alone: reviews of a request
+    still submitted and of one already active (left out of its own figures: its customer stops counting
+    only if that was its only alike request), proposals about a tag or a whole process, a customer sharing
+    another's name, and more than ten customers to name."""
+    twin = CustomerFactory(
+        name="Acme", region=s.emea, account_manager=s.alice
+    )  # another customer with Acme's name
+    many = [
+        CustomerFactory(name=f"Customer {n:02}", region=s.emea, account_manager=s.alice) for n in range(12)
+    ]
+    active = ExceptionRequest.Status.ACTIVE
+    for customer, tag, cost in [
+        (s.acme, "saturday", 100),
+        (s.acme, "saturday", 200),
+        (s.acme, "night", 300),
+        (twin, "night", 400),
+        (s.borealis, "saturday", 500),
+        (s.zenith, "", 600),
+    ] + [(customer, "saturday", 10) for customer in many]:
+        ExceptionRequestFactory(
+            customer=customer,
+            process=s.fulfilment,
+            deviation_tag=tag,
+            status=active,
+            estimated_monthly_cost=cost,
+        )
+    only_night = ExceptionRequestFactory(  # Borealis' only night request, under review itself
+        customer=s.borealis,
+        process=s.fulfilment,
+        deviation_tag="night",
+        status=active,
+        estimated_monthly_cost=70,
+    )
+    one_of_two = ExceptionRequest.objects.filter(customer=s.acme, deviation_tag="saturday").first()
+    submitted = ExceptionRequestFactory(customer=s.zenith, process=s.fulfilment, deviation_tag="saturday")
+    untagged = ExceptionRequestFactory(
+        customer=s.zenith, process=s.fulfilment, deviation_tag="", status=active
+    )
+    due = timezone.localdate()
+    subjects = [
+        {"kind": "extension", "exception": only_night},
+        {"kind": "extension", "exception": one_of_two},
+        {"kind": "extension", "exception": untagged},
+        {"kind": "exception", "exception": submitted},
+        {"kind": "sunset", "process": s.fulfilment, "deviation_tag": "saturday"},
+        {"kind": "standardization", "process": s.fulfilment, "deviation_tag": ""},
+        {"kind": "sunset", "process": s.billing, "deviation_tag": "night"},  # nothing active there
+    ]
+    for subject in subjects:
+        review = Review.objects.create(board=s.board, due_on=due, opened_at=timezone.now(), **subject)
+        review.impact = impact.assess_impact(review)
+        review.save(update_fields=["impact"])
+    ExceptionRequestFactory(customer=twin, process=s.fulfilment, deviation_tag="saturday", status=active)
+    listed = _list_impacts(client, s.dan)
+    assert len(listed) == len(subjects)
+    for review in Review.objects.all():
+        assert listed[review.pk] == impact.current(review), review.kind
+    by_kind = {(r.kind, r.exception_id, r.deviation_tag): listed[r.pk] for r in Review.objects.all()}
+    night = by_kind["extension", only_night.pk, ""]
+    assert (night["similar_same_tag"], night["customers_holding"]) == (
+        2,
+        2,
+    )  # Acme and its twin, not Borealis
+    assert night["customer_names"] == ["Acme"]
+    saturday = by_kind["extension", one_of_two.pk, ""]
+    assert saturday["customers_holding"] == 15  # Acme still holds its other Saturday request
+    assert len(saturday["customer_names"]) == 10
