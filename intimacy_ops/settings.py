@@ -351,6 +351,7 @@ else:
 # worker for both is `celery -A intimacy_ops worker -Q checks,mail` (Procfile.dev).
 CELERY_TASK_DEFAULT_QUEUE = "checks"
 CELERY_TASK_ROUTES = {
+    "intimacy_ops.send_notification_emails": {"queue": "mail"},
     "intimacy_ops.send_notification_email": {"queue": "mail"},
     "intimacy_ops.send_digest_email": {"queue": "mail"},
 }

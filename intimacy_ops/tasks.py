@@ -5,6 +5,10 @@ notifications (intimacy_ops/notifications/tasks.py).
 """
 
 from intimacy_ops.checks import run_check
-from intimacy_ops.notifications.tasks import send_digest_email, send_notification_email
+from intimacy_ops.notifications.tasks import (
+    send_digest_email,
+    send_notification_email,
+    send_notification_emails,
+)
 
-__all__ = ["run_check", "send_digest_email", "send_notification_email"]
+__all__ = ["run_check", "send_digest_email", "send_notification_email", "send_notification_emails"]

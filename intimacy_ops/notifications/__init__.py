@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from intimacy_ops.bulk_insert import insert_rows
+from intimacy_ops.notifications.delivery import EMAIL_BATCH
 from intimacy_ops.notifications.models import (
     EmailPreference,
     EmailState,
@@ -22,7 +23,7 @@ from intimacy_ops.notifications.models import (
     NotificationPreference,
     kind_of_link,
 )
-from intimacy_ops.notifications.tasks import send_digest_email, send_notification_email
+from intimacy_ops.notifications.tasks import send_digest_email, send_notification_emails
 
 log = logging.getLogger(__name__)
 
@@ -83,33 +84,36 @@ def notify_many(messages: Iterable[tuple], *, urgent: bool = False, kind: str = 
 
 
 def enqueue_emails(*, notification_ids: list[int] = (), digest_ids: list[int] = ()) -> list[tuple[str, int]]:
-    """Hand each e-mail to the worker (or, with NOTIFICATION_EMAIL_DELIVERY=inline, run its task here).
+    """Hand the e-mails to the worker (or, with NOTIFICATION_EMAIL_DELIVERY=inline, run their tasks here): the
+    notifications' in batches of EMAIL_BATCH (one task and one mail-server connection each), each digest alone.
 
     Returns what was handed over, as ("notification" | "digest", id). With the broker down it stops at the
     first refusal (publishing gives up within a second, settings.CELERY_TASK_PUBLISH_RETRY_POLICY): the rest
     stay "queued" in the database, where the outbox check picks them up once the broker is back.
     """
     inline = settings.NOTIFICATION_EMAIL_DELIVERY == "inline"
-    jobs = [("notification", send_notification_email, pk) for pk in notification_ids] + [
-        ("digest", send_digest_email, pk) for pk in digest_ids
-    ]
+    ids = list(notification_ids)
+    jobs = [
+        ("notification", send_notification_emails, ids[start : start + EMAIL_BATCH])
+        for start in range(0, len(ids), EMAIL_BATCH)
+    ] + [("digest", send_digest_email, pk) for pk in digest_ids]
     handed = []
-    for kind, task, pk in jobs:
+    for kind, task, argument in jobs:
         try:
             if inline:
-                task.apply(args=[pk])  # the same retries and dead letter, in this process
+                task.apply(args=[argument])  # the same retries and dead letters, in this process
             else:
-                task.apply_async(args=[pk])
-        except Exception:  # the act is committed and the e-mail kept as queued: never undo them
+                task.apply_async(args=[argument])
+        except Exception:  # the act is committed and the e-mails kept as queued: never undo them
             log.warning(
                 "could not enqueue e-mail %s(%s); %d e-mail(s) wait for the outbox check",
                 task.name,
-                pk,
-                len(jobs) - len(handed),
+                argument,
+                len(ids) + len(digest_ids) - len(handed),
                 exc_info=True,
             )
             break
-        handed.append((kind, pk))
+        handed += [(kind, pk) for pk in argument] if kind == "notification" else [(kind, argument)]
     return handed
 
 

@@ -6,6 +6,7 @@ back to "queued" for a retry, or "failed" with a dead letter. The outbox check (
 hands over again what no broker took, so nothing depends on the broker being up when the act commits.
 """
 
+import contextlib
 import logging
 import uuid
 
@@ -38,12 +39,58 @@ UNCERTAIN = (
 )
 
 
-def deliver_email(*, notification_id: int, claim: str = "") -> bool:
-    """Send one notification's e-mail copy; True if sent now. Each e-mail is sent at most once (see `_send_once`).
+# Notifications' e-mails travel in batches: one task and one mail-server connection for up to this many.
+EMAIL_BATCH = 100
 
+
+def deliver_email(*, notification_id: int, claim: str = "") -> bool:
+    """Send one notification's e-mail copy; True if sent now (a batch of one: see `deliver_emails`)."""
+    return deliver_emails(notification_ids=[notification_id], claim=claim) == 1
+
+
+def deliver_emails(*, notification_ids: list[int], claim: str = "") -> int:
+    """Send a batch of notifications' e-mail copies over one connection; returns how many were sent now.
+
+    Each e-mail is sent at most once, as `_send_once` sends one: the batch's rows are claimed together
+    ("sending", with this attempt's `claim`), then sent in id order, each recorded "sent" as soon as the mail
+    server took it. Rows another attempt claimed are left to it. A refused send puts it and the batch's rest
+    back to "queued" for the task's retry (what was sent stays sent). The same attempt delivered again
+    (acks_late after its worker died mid-batch) finds its own claims: only the first of them can have left
+    (it is dead-lettered as uncertain); the later ones never reached the mail server and are sent.
     SMTP and connection errors propagate, so the task retries them.
     """
-    return _send_once(Notification, notification_id, claim, _notification_message)
+    claim = claim or f"direct-{uuid.uuid4().hex}"
+    ids = sorted(set(notification_ids))
+    mine = Notification.objects.filter(pk__in=ids, email_state=EmailState.SENDING, email_claim=claim)
+    cut_off = list(mine.order_by("pk").values_list("pk", flat=True))
+    if cut_off:
+        record_dead_letter(notification_id=cut_off[0], error=UNCERTAIN, attempts=_attempt_of(claim))
+    Notification.objects.filter(pk__in=ids, email_state=EmailState.QUEUED).update(
+        email_state=EmailState.SENDING, email_claim=claim, email_state_at=timezone.now()
+    )
+    rows = list(mine.select_related("recipient").order_by("pk"))
+    sent, connection = 0, None
+    try:
+        for row in rows:
+            if not row.recipient.email:
+                _move(Notification, row.pk, claim, EmailState.NONE)
+                continue
+            if connection is None:
+                connection = get_connection()
+                connection.open()
+            connection.send_messages([_notification_message(row)])
+            _move(Notification, row.pk, claim, EmailState.SENT)
+            sent += 1
+    except BaseException:
+        mine.update(email_state=EmailState.QUEUED, email_state_at=timezone.now())
+        raise
+    finally:
+        if connection is not None:
+            with contextlib.suppress(
+                Exception
+            ):  # what was sent is recorded; a failing goodbye changes nothing
+                connection.close()
+    return sent
 
 
 def deliver_digest(*, digest_id: int, claim: str = "") -> bool:
@@ -118,6 +165,16 @@ def _digest_message(digest: NotificationDigest) -> EmailMessage:
 
 
 _KEY = {Notification: "notification_id", NotificationDigest: "digest_id"}
+
+
+def dead_letter_unsent(*, notification_ids: list[int], error: str, attempts: int) -> int:
+    """A batch's task gave up: each of its e-mails not sent (still waiting for a retry) becomes a dead letter."""
+    unsent = Notification.objects.filter(
+        pk__in=notification_ids, email_state__in=[EmailState.QUEUED, EmailState.SENDING]
+    ).values_list("pk", flat=True)
+    return sum(
+        record_dead_letter(notification_id=pk, error=error, attempts=attempts) is not None for pk in unsent
+    )
 
 
 def record_dead_letter(

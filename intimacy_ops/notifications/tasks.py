@@ -1,4 +1,5 @@
-"""Celery tasks of notifications: the e-mail copies, one task per e-mail (enqueued by `enqueue_emails`)."""
+"""Celery tasks of notifications: the e-mail copies, a task per batch of notifications' e-mails and one per
+daily digest (enqueued by `enqueue_emails`)."""
 
 from celery import Task, shared_task
 
@@ -36,6 +37,15 @@ class NotificationEmailTask(EmailTask):
     dead_letter_key = "notification_id"
 
 
+class NotificationEmailsTask(Task):
+    """On final failure, each e-mail of the batch not sent yet is kept as a dead letter."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        delivery.dead_letter_unsent(
+            notification_ids=args[0], error=f"{type(exc).__name__}: {exc}", attempts=self.request.retries + 1
+        )
+
+
 class DigestEmailTask(EmailTask):
     dead_letter_key = "digest_id"
 
@@ -45,6 +55,15 @@ def claim_of(task: Task) -> str:
     return f"{task.request.id}:{task.request.retries}"
 
 
+@shared_task(
+    name="intimacy_ops.send_notification_emails", base=NotificationEmailsTask, bind=True, **EMAIL_RETRY
+)
+def send_notification_emails(self, notification_ids: list[int]) -> int:
+    """Send a batch of notifications' e-mail copies over one connection; how many were sent now."""
+    return delivery.deliver_emails(notification_ids=notification_ids, claim=claim_of(self))
+
+
+# One e-mail per task: what enqueue_emails sent before batches (messages still on a broker at the upgrade).
 @shared_task(
     name="intimacy_ops.send_notification_email", base=NotificationEmailTask, bind=True, **EMAIL_RETRY
 )

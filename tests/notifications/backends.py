@@ -26,3 +26,26 @@ class FlakyBackend(LocmemBackend):
             FlakyBackend.failures_left -= 1
             raise smtplib.SMTPDataError(451, "Try again later")
         return super().send_messages(messages)
+
+
+class CountingBackend(LocmemBackend):
+    """Delivers to Django's test outbox, counting the connections opened (one per batch of e-mails)."""
+
+    opened = 0
+
+    def open(self):
+        CountingBackend.opened += 1
+        return super().open()
+
+
+class SecondRefusedOnceBackend(LocmemBackend):
+    """The second e-mail handed over is refused once (a passing failure mid-batch); the rest go through."""
+
+    handed = 0
+
+    def send_messages(self, messages):
+        attempts.extend(address for message in messages for address in message.to)
+        SecondRefusedOnceBackend.handed += len(messages)
+        if SecondRefusedOnceBackend.handed == 2:
+            raise smtplib.SMTPDataError(451, "Try again later")
+        return super().send_messages(messages)

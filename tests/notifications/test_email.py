@@ -122,3 +122,45 @@ def test_the_settings_page_changes_the_preference(sam):
     saved = client.post("/notifications/settings/", {"email": "digest"}, follow=True)
     assert "one daily digest" in saved.content.decode()
     assert sam.notification_preference.email == "digest"
+
+
+@pytest.fixture
+def people(db):
+    return [user_with("data steward", username=f"steward.{n:03}") for n in range(3)]
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.backends.CountingBackend")
+def test_a_hundred_and_fifty_urgent_e_mails_leave_in_two_batches_each_e_mail_once(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    backends.CountingBackend.opened = 0
+    crowd = [user_with("data steward", username=f"steward.crowd{n:03}") for n in range(150)]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(crowd, subject="Escalation, level 1: sla breached", body="Act now.", urgent=True)
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(person.email for person in crowd)
+    assert backends.CountingBackend.opened == 2  # batches of 100: one connection to the mail server each
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.backends.SecondRefusedOnceBackend")
+def test_a_send_refused_mid_batch_retries_the_rest_and_never_resends_what_left(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    backends.SecondRefusedOnceBackend.handed = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(people, subject="Escalation, level 1: sla breached", body="Act now.", urgent=True)
+    addresses = [person.email for person in people]
+    assert backends.attempts == [addresses[0], addresses[1], addresses[1], addresses[2]]
+    assert sorted(mail.to[0] for mail in mailoutbox) == addresses  # each once
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.backends.RefusingBackend")
+def test_a_batch_the_mail_server_keeps_refusing_leaves_a_dead_letter_per_e_mail(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(people, subject="Escalation, level 1: sla breached", body="Act now.", urgent=True)
+    letters = EmailDeadLetter.objects.order_by("address")
+    assert [(letter.address, letter.attempts) for letter in letters] == [(p.email, 6) for p in people]
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"failed"}

@@ -159,7 +159,8 @@ def test_redis_down_at_submit_the_request_is_saved_and_its_email_goes_out_once_r
 
 
 class HangingSmtpServer:
-    """Takes one message in full, then never answers its end of DATA: the send is cut off mid-way."""
+    """Takes one message in full, then never answers its end of DATA: the send is cut off mid-way. Only on
+    its first connection: later ones take every message as a mail server does."""
 
     def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -175,9 +176,9 @@ class HangingSmtpServer:
             except OSError:
                 return
             self.connections += 1
-            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._talk, args=(conn, self.connections == 1), daemon=True).start()
 
-    def _talk(self, conn: socket.socket) -> None:
+    def _talk(self, conn: socket.socket, hang: bool) -> None:
         with contextlib.suppress(OSError), conn, conn.makefile("rb") as lines:
             conn.sendall(b"220 hanging ESMTP\r\n")
             while line := lines.readline():
@@ -186,7 +187,11 @@ class HangingSmtpServer:
                     conn.sendall(b"354 go on\r\n")
                     data = b"".join(iter(lambda: lines.readline(), b".\r\n"))
                     self.messages.append(data)
-                    time.sleep(600)  # the message is in; the "250 queued" never comes
+                    if hang:
+                        time.sleep(600)  # the message is in; the "250 queued" never comes
+                        return
+                elif command.startswith(b"QUIT"):
+                    conn.sendall(b"221 bye\r\n")
                     return
                 conn.sendall(b"250 ok\r\n")
 
@@ -231,5 +236,43 @@ def test_a_worker_killed_mid_send_never_sends_the_email_twice_it_becomes_an_unce
         assert letter.error.startswith("Uncertain") and letter.address == sam.email
         assert Notification.objects.get(pk=notice.pk).email_state == EmailState.FAILED
         assert "WorkerLostError" in worker.log()
+    finally:
+        smtp.close()
+
+
+def test_a_worker_killed_mid_batch_sends_the_rest_once_and_only_the_cut_off_e_mail_is_uncertain(
+    celery_processes,  # noqa: F811
+):
+    smtp = HangingSmtpServer()
+    try:
+        worker = celery_processes.worker(env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}"})
+        people = [user_with("data steward", username=f"steward.batch{n}") for n in range(3)]
+        with override_settings(NOTIFICATION_EMAIL_DELIVERY="worker"):
+            notify(people, subject="Escalation, level 1: SLA breached", body="Act now.", urgent=True)
+        wait_until(
+            lambda: smtp.messages,
+            timeout=40,
+            what="the worker to hand the first e-mail over",
+            on_timeout=worker.log_tail,
+        )
+        [pool_child] = _children(worker.pid)
+
+        os.kill(pool_child, signal.SIGKILL)  # the batch's first e-mail taken, the other two not yet sent
+
+        notices = list(Notification.objects.filter(recipient__in=people).order_by("pk"))
+        wait_until(
+            lambda: (
+                Notification.objects.filter(pk__in=[n.pk for n in notices], email_state="sent").count() == 2
+            ),
+            timeout=40,
+            what="the redelivered batch to send the other two",
+            on_timeout=worker.log_tail,
+        )
+        time.sleep(2)
+        assert len(smtp.messages) == 3 and smtp.connections == 2, "an e-mail was sent twice"
+        letter = EmailDeadLetter.objects.get()
+        assert letter.notification == notices[0] and letter.error.startswith("Uncertain")
+        states = [Notification.objects.get(pk=n.pk).email_state for n in notices]
+        assert states == [EmailState.FAILED, EmailState.SENT, EmailState.SENT]
     finally:
         smtp.close()

@@ -10,7 +10,11 @@ from intimacy_ops.celery import app
 from intimacy_ops.checks import run_check
 from intimacy_ops.notifications import notify
 from intimacy_ops.notifications.models import Notification
-from intimacy_ops.notifications.tasks import send_digest_email, send_notification_email
+from intimacy_ops.notifications.tasks import (
+    send_digest_email,
+    send_notification_email,
+    send_notification_emails,
+)
 from segments.tasks import run_import
 from tests.factories import user_with
 from tests.worker import probe_tasks
@@ -34,13 +38,14 @@ def empty_queues():
 
 
 def test_e_mails_wait_in_the_mail_queue_and_checks_and_imports_in_the_checks_queue(empty_queues):
-    send_notification_email.delay(1)
+    send_notification_emails.delay([1, 2])
+    send_notification_email.delay(1)  # one e-mail per task, as enqueued before batches
     send_digest_email.delay(2)
     run_check.delay("heartbeat")
     run_import.delay(3)
     probe_tasks.where_am_i.delay()  # a task nobody routed goes to the default queue, `checks`
 
-    assert waiting("mail") == 2
+    assert waiting("mail") == 3
     assert waiting("checks") == 3
 
 
