@@ -342,6 +342,8 @@ def main() -> None:
                   "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{int(seconds)}s", "--stop-timeout", "10",
                   "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--max-requests", str(limit)]  # fmt: skip
         cpu_before = cpu_seconds(services.procs["web"].pid)
+        worker_pid = services.procs["worker"].pid
+        worker_before = cpu_seconds(worker_pid)
         postmaster = postmaster_pid(env["DATABASE_URL"])
         database_before = cpu_seconds(postmaster) if postmaster else 0.0
         busy_before = machine_busy_seconds()
@@ -372,6 +374,10 @@ def main() -> None:
         cpu = cpu_seconds(services.procs["web"].pid) - cpu_before
         busy = machine_busy_seconds() - busy_before
         database = (cpu_seconds(postmaster) - database_before) if postmaster else 0.0
+        # The Celery worker (its pool's children too); unknown when it was killed and started again.
+        worker = (
+            cpu_seconds(worker_pid) - worker_before if services.procs["worker"].pid == worker_pid else None
+        )
         total = sum(int(r["Request Count"]) for r in csv.DictReader(open(f"{prefix}_stats.csv")) if r["Name"] == "Aggregated")  # noqa: SIM115  # fmt: skip
         print(
             f"\n{args.users} users, {elapsed:.0f} s, gunicorn {args.workers} workers × {services.env.get('WEB_THREADS', '2')} threads (gunicorn.conf.py), {args.customers:,} customers"
@@ -382,7 +388,13 @@ def main() -> None:
         print(
             f"where the machine's CPU went ({cores} cores × {elapsed:.0f} s = {cores * elapsed:.0f} s; busy {busy:.0f} s, "
             f"{100 * busy / (cores * elapsed):.0f} %): gunicorn {cpu:.0f} s, PostgreSQL {database:.0f} s, "
-            f"Locust {locust_cpu.seconds:.0f} s, the rest (worker, beat, sweep, system) {busy - cpu - database - locust_cpu.seconds:.0f} s"
+            f"Locust {locust_cpu.seconds:.0f} s, "
+            + (
+                f"the Celery worker {worker:.0f} s, the rest (beat, sweep, system) "
+                f"{busy - cpu - database - locust_cpu.seconds - worker:.0f} s"
+                if worker is not None
+                else f"the rest (worker, beat, sweep, system) {busy - cpu - database - locust_cpu.seconds:.0f} s"
+            )
         )
         print("load average at end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
         import faults_under_load
