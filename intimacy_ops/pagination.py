@@ -59,6 +59,29 @@ def _planner_estimate(queryset: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+class IdsFirstPaginator(Paginator):
+    """Django's paginator that finds a page's ids first, then reads those rows with their joins.
+
+    A list sorted by something no index serves (the escalations' "mine first, highest level, oldest") made
+    PostgreSQL join every matching row to its user, region and content type before the sort picked 25: 63 ms
+    for 13,000 open escalations (bench/README.md). The ids of a page come from the list without its
+    `select_related` joins (they never drop a row) or its unused annotations; the page's rows then come by id,
+    in that order. One more query, whatever the number of rows."""
+
+    def page(self, number):
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(rows.select_related(None).values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)} if ids else {}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+
 class CappedPaginator(Paginator):
     """Django's paginator with the capped count; `count_exact` says whether `count` is exact."""
 

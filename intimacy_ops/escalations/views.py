@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from intimacy_ops.escalations import selectors, services
 from intimacy_ops.escalations.filters import ORDERING_FIELDS, EscalationFilter
 from intimacy_ops.escalations.selectors import STATE_FILTERS, State
 from intimacy_ops.forms import add_domain_errors
+from intimacy_ops.pagination import IdsFirstPaginator
 
 PAGE_SIZE = 25
 STATE_LABELS = {State.OPEN: "Open", State.ACKNOWLEDGED: "Acknowledged", State.RESOLVED: "Resolved"}
@@ -88,7 +88,11 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 def escalation_page(request: HttpRequest, *, bulk_form=None, status: int = 200) -> HttpResponse:
     """The page; `bulk_form`: a bulk acknowledgement refused on its input, drawn with its errors."""
     found, state = escalation_listing(request)
-    page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = _tabs(request.user)
+    paginator = IdsFirstPaginator(found.rows, PAGE_SIZE)
+    if state is not None and found.valid and not found.filtered:  # the list is its tab: counted already
+        paginator.count = next(tab["count"] for tab in tabs if tab["key"] == state)
+    page = paginator.get_page(request.GET.get("page"))
     for escalation in page.object_list:
         escalation.actions = _actions(request.user, escalation)
     return render(
@@ -103,7 +107,7 @@ def escalation_page(request: HttpRequest, *, bulk_form=None, status: int = 200) 
             + ([("state", state)] if "state" in request.GET and state else []),
             "headers": listing.sort_headers(request, SORTS, found.ordering),
             "grouped": found.ordering == "-mine" and state != State.RESOLVED,
-            "tabs": _tabs(request.user),
+            "tabs": tabs,
             "querystring": listing.querystring(request),
             "page_query": request.GET.urlencode(),
             "bulk_form": bulk_form,

@@ -1,5 +1,9 @@
 """/escalations/: mine first by level and age, acknowledge in place, resolve after confirming; the home card."""
 
+import csv
+import io
+import re
+
 import pytest
 from django.test import Client
 
@@ -106,3 +110,28 @@ def test_the_page_costs_the_same_queries_for_3_and_50(people, rows, django_asser
     with django_assert_max_num_queries(10):
         response = client.get("/escalations/")
     assert response.content.decode().count('data-testid="escalation"') == min(rows, 25)
+
+
+def test_thirty_escalations_page_in_the_lists_order_and_count_as_their_tab(people):
+    """The page finds its 25 ids first, then reads those rows: pages 1 and 2 hold every open escalation
+    once, mine first then by level and age, as the CSV lists them; the count is the Open tab's."""
+    for n in range(30):
+        escalation = escalate(breached_case(people.alice, title=f"Case {n}"), named=n % 3 == 0)[0]
+        if n % 4 == 0:
+            Escalation.objects.filter(pk=escalation.pk).update(
+                level=2, target_role="operations lead", target_user=None
+            )
+    client = browse(people.oscar)
+    first, second = client.get("/escalations/"), client.get("/escalations/", {"page": 2})
+    shown = [
+        int(pk)
+        for page in (first, second)
+        for pk in re.findall(r'id="escalation-(\d+)"', page.content.decode())
+    ]
+    listed = client.get("/escalations/export.csv", {"state": "open"})
+    rows = csv.DictReader(io.StringIO(b"".join(listed.streaming_content).decode("utf-8-sig")))
+    assert shown == [int(row["id"]) for row in rows] and len(shown) == 30
+    assert first.context["page"].paginator.count == 30
+    assert re.search(r'data-testid="tab-open">Open<span class="count">30<', first.content.decode())
+    level_two = client.get("/escalations/", {"state": "open", "level": 2})
+    assert level_two.context["page"].paginator.count == 8  # a filter given: counted as filtered
