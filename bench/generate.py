@@ -67,6 +67,16 @@ def configure_environment() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
+def _vacuum() -> None:
+    """What autovacuum does within a minute of a bulk load in a deployment: the visibility map set (index-only
+    scans: the customer list's capped count 8 → 2 ms at 100,000 customers) and the statistics fresh. This
+    machine's PostgreSQL runs with autovacuum off (CI's setting), so the generator does it itself."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -125,6 +135,9 @@ def generate(url: str, args) -> dict:
     counts = generate_rows.copy_everything(args, people)
     if getattr(args, "feedback", 0):
         counts["feedback_feedbackitem"] = _feedback(args.feedback)
+    step = time.perf_counter()
+    _vacuum()
+    print(f"VACUUM ANALYZE: {time.perf_counter() - step:.1f} s")
     total = time.perf_counter() - started
     for table, (rows, seconds) in counts.items():
         print(f"  {table:<28} {rows:>10,} rows  {seconds:6.1f} s  ({rows / max(seconds, 1e-9):,.0f} rows/s)")

@@ -58,6 +58,11 @@ class LongSelect(forms.Select):
     millisecond per ten options."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        choices = list(iter(self.choices))  # once (a model field's choices are a query), without a COUNT
+        if not self.allow_multiple_selected and not any(
+            isinstance(label, list | tuple) for _, label in choices
+        ):
+            return self._render_flat(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
@@ -72,6 +77,24 @@ class LongSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped: format_html or _escape)
+
+    def _render_flat(self, name, value, attrs, choices: list) -> str:
+        """One level of options (no groups, one value): what `optgroups` would give, without a dict and a
+        normalization per option (an account manager's customer filter holds over a thousand)."""
+        widget = forms.Widget.get_context(self, name, value, attrs)[
+            "widget"
+        ]  # name, value, attrs: no options
+        wanted, chosen = set(widget["value"]), False
+        parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for option, label in choices:
+            shown = "" if option is None else str(option)
+            selected = not chosen and shown in wanted
+            chosen = chosen or selected
+            parts.append(
+                f'\n  <option value="{_escape(shown)}"{" selected" if selected else ""}>{_escape(label)}</option>\n'
+            )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every value escaped: _escape)
 
 
 class LongBooleanSelect(BooleanWidget, LongSelect):

@@ -50,3 +50,13 @@ def test_other_widgets_are_left_to_django():
         forms.RadioSelect(choices=CHOICES),
     ):
         assert type(drawn_in_python(widget)) is type(widget)
+
+
+@pytest.mark.parametrize("value", ["", "2", None, ["2", "3"]])
+def test_a_long_flat_select_is_the_same_html_as_djangos(value):
+    """The flat fast path (no groups): numbers and None as values, the first match alone selected."""
+    choices = [("", "Any"), (None, "None"), (2, "Two & <two>"), ("2", "Again two"), (3, '"Three"')]
+    choices += [(n, f"Customer {n}") for n in range(4, 400)]
+    widget = forms.Select(choices=choices, attrs={"data-testid": "customer"})
+    drawn = drawn_in_python(copy.deepcopy(widget))
+    assert drawn.render("customer", value) == widget.render("customer", value)

@@ -4,6 +4,7 @@ A template tag, not an import: segments never imports exceptions (STYLE.md, depe
 """
 
 from django import template
+from django.utils.html import format_html
 
 from exceptions import selectors
 from exceptions.models import ExceptionRequest
@@ -21,3 +22,16 @@ def customer_exceptions(context, customer) -> dict:
         "out_of_view": selectors.out_of_view_count(user, ExceptionRequest.objects.filter(customer=customer)),
         "may_request": bool(access.allowed(user, "request_exception", customer)),
     }
+
+
+@register.simple_tag
+def status_pill(status: str, label: str, big: bool = False) -> str:
+    """A request's status as a pill: `{% status_pill row.status row.get_status_display %}` (a tag, not an
+    include: a list drew one template per row for it)."""
+    return format_html(
+        '<span class="pill pill-status s-{}{}" data-testid="status" data-status="{}">{}</span>',
+        status,
+        " big" if big else "",
+        status,
+        label,
+    )
