@@ -66,7 +66,14 @@ class IdsFirstPaginator(Paginator):
     PostgreSQL join every matching row to its user, region and content type before the sort picked 25: 63 ms
     for 13,000 open escalations (bench/README.md). The ids of a page come from the list without its
     `select_related` joins (they never drop a row) or its unused annotations; the page's rows then come by id,
-    in that order. One more query, whatever the number of rows."""
+    in that order. One more query, whatever the number of rows.
+
+    `rows_by_id(ids)`: the queryset that reads a page's rows, when the list's own filter costs more than
+    reading 25 rows by id (a scope built of subqueries: the ids already passed it)."""
+
+    def __init__(self, object_list, per_page, *args, rows_by_id=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows_by_id = rows_by_id
 
     def page(self, number):
         rows = self.object_list
@@ -78,7 +85,8 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(rows.select_related(None).values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)} if ids else {}
+        reading = self.rows_by_id(ids) if self.rows_by_id else rows.order_by().filter(pk__in=ids)
+        found = {row.pk: row for row in reading} if ids else {}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 

@@ -90,6 +90,21 @@ def for_rows(reviews: QuerySet) -> QuerySet:
     )
 
 
+def rows_by_id(ids: list[int]) -> QuerySet:
+    """A page of reviews found already (their ids passed the list's scope and filters), read for its rows."""
+    return for_rows(Review.objects.filter(pk__in=ids))
+
+
+def waiting_rows_by_id(ids: list[int]) -> QuerySet:
+    """A page of `waiting_for_vote` for someone who stands in for nobody: every row waits for their own vote."""
+    return rows_by_id(ids).annotate(on_behalf_of_name=Value(""), own_vote_waits=Value(True))
+
+
+def stands_in(user) -> bool:
+    """Whether the user votes on someone's behalf now (accounts/delegation.py)."""
+    return bool(delegation.principals_for(user))
+
+
 def other_open_reviews(user) -> QuerySet:
     """Below those waiting for your vote: the other open reviews of your boards (voted, recused); for those
     who sit on no board, every open review they may see. Due soonest first."""

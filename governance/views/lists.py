@@ -4,7 +4,6 @@ drill-down links), every review I may see that matches the API's filters (govern
 and that list as CSV (`/governance/export.csv`, same query string)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from governance.filters import ORDERING_FIELDS, ReviewFilter
 from governance.models import Review
 from governance.selectors import reviews as selectors
 from intimacy_ops import access, exports, listing
+from intimacy_ops.pagination import IdsFirstPaginator
 
 PAGE_SIZE = 20
 ORDERINGS = listing.orderings_of(ORDERING_FIELDS)
@@ -50,18 +50,27 @@ def queue(request: HttpRequest) -> HttpResponse:
         "boards": boards,
         "on_a_board": sits_on_a_board(user),
     }
+    # A page's ids first (the scope's subqueries and the sort), then its rows by id with what a row shows:
+    # joined before the sort, a member's 1,200 waiting reviews cost 27 ms (bench/README.md).
+    by_id = selectors.rows_by_id
     if browsing:
-        context["page"] = Paginator(selectors.for_rows(found.rows), PAGE_SIZE).get_page(
+        context["page"] = IdsFirstPaginator(found.rows, PAGE_SIZE, rows_by_id=by_id).get_page(
             request.GET.get("page")
         )
         context["headers"] = listing.sort_headers(request, COLUMNS, found.ordering)
     else:
         # A board's queue can hold hundreds of reviews: both lists are paged, each row one query's worth.
-        waiting = selectors.for_rows(access.visible(user, selectors.waiting_for_vote(user)))
+        waiting = access.visible(user, selectors.waiting_for_vote(user))
         if context["on_a_board"]:
-            context["waiting"] = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("waiting"))
-        others = selectors.for_rows(selectors.other_open_reviews(user))
-        context["page"] = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
+            # Standing in for someone, a row says for whom: read with the list's annotations.
+            waiting_by_id = None if selectors.stands_in(user) else selectors.waiting_rows_by_id
+            context["waiting"] = IdsFirstPaginator(waiting, PAGE_SIZE, rows_by_id=waiting_by_id).get_page(
+                request.GET.get("waiting")
+            )
+        others = selectors.other_open_reviews(user)
+        context["page"] = IdsFirstPaginator(others, PAGE_SIZE, rows_by_id=by_id).get_page(
+            request.GET.get("page")
+        )
     return render(request, "governance/queue.html", context, status=found.status)
 
 
