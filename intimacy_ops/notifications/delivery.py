@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from intimacy_ops import audit
@@ -127,9 +128,15 @@ def _send_once(model, pk: int, claim: str, compose) -> bool:
 
 
 def _move(model, pk: int, claim: str, state: str) -> None:
-    """From this attempt's claim to `state` (a row the outbox check dead-lettered meanwhile stays as it is)."""
-    model.objects.filter(pk=pk, email_state=EmailState.SENDING, email_claim=claim).update(
-        email_state=state, email_state_at=timezone.now()
+    """From this attempt's claim to `state` (a row the outbox check dead-lettered meanwhile stays as it is).
+
+    The state is tested in the SET, not the WHERE: `email_state = 'sending'` in the WHERE let PostgreSQL read
+    the row through the outbox's partial index, which statistics taken while the outbox was empty call tiny —
+    during a sweep's 20,000 e-mails each of these updates walked it, 4 ms instead of 0.1 (bench/README.md)."""
+    sending = Q(email_state=EmailState.SENDING)
+    model.objects.filter(pk=pk, email_claim=claim).update(
+        email_state=Case(When(sending, then=Value(state)), default=F("email_state")),
+        email_state_at=Case(When(sending, then=Value(timezone.now())), default=F("email_state_at")),
     )
 
 
