@@ -204,24 +204,30 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in path.read_text().split()] if path.exists() else []
 
 
+def _killed_after_the_first_mail(processes, smtp: HangingSmtpServer, people: list):
+    """A worker sends `people` an urgent notice over the hanging mail server; once the server has taken the
+    first message (and hangs before answering), the worker's pool process is SIGKILLed. Returns the worker."""
+    worker = processes.worker(env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}"})
+    with override_settings(NOTIFICATION_EMAIL_DELIVERY="worker"):
+        notify(people, subject="Escalation, level 1: SLA breached", body="Act now.", urgent=True)
+    wait_until(
+        lambda: smtp.messages,
+        timeout=40,
+        what="the worker to hand an e-mail over",
+        on_timeout=worker.log_tail,
+    )
+    [pool_child] = _children(worker.pid)
+    os.kill(pool_child, signal.SIGKILL)  # between the mail server taking it and the worker recording it
+    return worker
+
+
 def test_a_worker_killed_mid_send_never_sends_the_email_twice_it_becomes_an_uncertain_dead_letter(
     celery_processes,  # noqa: F811
 ):
     smtp = HangingSmtpServer()
     try:
-        worker = celery_processes.worker(env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}"})
         sam = user_with("data steward", username="steward.killed")
-        with override_settings(NOTIFICATION_EMAIL_DELIVERY="worker"):
-            notify([sam], subject="Escalation, level 1: SLA breached", body="Act now.", urgent=True)
-        wait_until(
-            lambda: smtp.messages,
-            timeout=40,
-            what="the worker to hand the e-mail over",
-            on_timeout=worker.log_tail,
-        )
-        [pool_child] = _children(worker.pid)
-
-        os.kill(pool_child, signal.SIGKILL)  # between the mail server taking it and the worker recording it
+        worker = _killed_after_the_first_mail(celery_processes, smtp, [sam])
 
         notice = Notification.objects.get(recipient=sam)
         wait_until(
@@ -245,19 +251,8 @@ def test_a_worker_killed_mid_batch_sends_the_rest_once_and_only_the_cut_off_e_ma
 ):
     smtp = HangingSmtpServer()
     try:
-        worker = celery_processes.worker(env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}"})
         people = [user_with("data steward", username=f"steward.batch{n}") for n in range(3)]
-        with override_settings(NOTIFICATION_EMAIL_DELIVERY="worker"):
-            notify(people, subject="Escalation, level 1: SLA breached", body="Act now.", urgent=True)
-        wait_until(
-            lambda: smtp.messages,
-            timeout=40,
-            what="the worker to hand the first e-mail over",
-            on_timeout=worker.log_tail,
-        )
-        [pool_child] = _children(worker.pid)
-
-        os.kill(pool_child, signal.SIGKILL)  # the batch's first e-mail taken, the other two not yet sent
+        worker = _killed_after_the_first_mail(celery_processes, smtp, people)  # two of the batch not yet sent
 
         notices = list(Notification.objects.filter(recipient__in=people).order_by("pk"))
         wait_until(
