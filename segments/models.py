@@ -121,8 +121,8 @@ class Customer(models.Model):
             models.Index(fields=["region", "segment"]),
             # With the region: "does this manager have customers in my regions" (the customer list's
             # manager filter) is one probe per person instead of a walk through their other regions' customers.
-            # `id` carried (PostgreSQL): an account manager's customers as a subquery, read from the index alone.
-            models.Index(fields=["account_manager", "region"], include=["id"], name="customer_manager_region"),
+            # On PostgreSQL it also carries `id` (migration 0014): "my customers" read from the index alone.
+            models.Index(fields=["account_manager", "region"], name="customer_manager_region"),
             # The lists' default order: the first page walks this index instead of sorting every customer.
             models.Index(fields=["name", "id"], name="customer_name_order"),
         ]

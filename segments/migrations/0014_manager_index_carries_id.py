@@ -1,25 +1,21 @@
-# The account manager index carries the customer id (PostgreSQL; an index-only scan for "my customers").
+from django.db import migrations
 
-from django.conf import settings
-from django.db import migrations, models
+from intimacy_ops.migration_helpers import postgresql_only
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("accounts", "0005_out_of_office"),
-        ("segments", "0013_region_figures"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    """The account-manager index carries the customer id on PostgreSQL: an account manager's customers as a
+    subquery (every scope of theirs) read from the index alone — 8.8 → 0.5 ms for 3,335 customers, their
+    request count 25 → 10 ms (bench/README.md). Written as SQL, outside the model's state: SQLite has no
+    covering index (Django would warn on every command of the embedded default)."""
+
+    dependencies = [("segments", "0013_region_figures")]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="customer",
-            name="customer_manager_region",
-        ),
-        migrations.AddIndex(
-            model_name="customer",
-            index=models.Index(
-                fields=["account_manager", "region"], include=("id",), name="customer_manager_region"
-            ),
+        postgresql_only(
+            "DROP INDEX IF EXISTS customer_manager_region; CREATE INDEX customer_manager_region ON "
+            "segments_customer (account_manager_id, region_id) INCLUDE (id)",
+            "DROP INDEX IF EXISTS customer_manager_region; CREATE INDEX customer_manager_region ON "
+            "segments_customer (account_manager_id, region_id)",
         ),
     ]
