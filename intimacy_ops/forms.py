@@ -81,9 +81,8 @@ class LongSelect(forms.Select):
     def _render_flat(self, name, value, attrs, choices: list) -> str:
         """One level of options (no groups, one value): what `optgroups` would give, without a dict and a
         normalization per option (an account manager's customer filter holds over a thousand)."""
-        widget = forms.Widget.get_context(self, name, value, attrs)[
-            "widget"
-        ]  # name, value, attrs: no options
+        # The base widget's context: name, value and attrs, without building the options.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         wanted, chosen = set(widget["value"]), False
         parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for option, label in choices:

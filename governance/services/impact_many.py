@@ -148,17 +148,14 @@ def _assess(review: Review, figures: dict, segments: dict, today: str) -> dict:
     process = figures["per_process"].get(process_id, {"n": 0, "cost": Decimal("0"), "customers": 0})
     alike = figures["per_tag"].get((process_id, tag), {"n": 0, "customers": 0}) if tag else process
     count, cost, same, customers = process["n"], process["cost"], alike["n"] if tag else 0, alike["customers"]
-    names = [name for name, _n in figures["names"].get((process_id, tag), [])]
+    # A name held only by the request under review is left out with it.
+    gone = exception.customer.name if own else None
+    names = [name for name, n in figures["names"].get((process_id, tag), []) if not (name == gone and n == 1)]
     if own:
         count, cost = count - 1, cost - (exception.estimated_monthly_cost or Decimal("0"))
         same = same - 1 if tag else 0
         if figures["held"][exception.customer_id, process_id, tag or None] == 1:
             customers -= 1  # the request under review was its customer's only alike one
-        names = [
-            name
-            for name, n in figures["names"].get((process_id, tag), [])
-            if not (name == exception.customer.name and n == 1)
-        ]
     impact = {
         "similar_active": count,
         "similar_same_tag": same,

@@ -87,9 +87,8 @@ def deliver_emails(*, notification_ids: list[int], claim: str = "") -> int:
         raise
     finally:
         if connection is not None:
-            with contextlib.suppress(
-                Exception
-            ):  # what was sent is recorded; a failing goodbye changes nothing
+            # What was sent is recorded: a failing goodbye to the mail server changes nothing.
+            with contextlib.suppress(Exception):
                 connection.close()
     return sent
 
