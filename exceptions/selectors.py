@@ -227,6 +227,7 @@ def waiting_for(user) -> QuerySet:
             customer__region__in=sorted(regions),
         )
         .annotate(on_behalf_of_name=Case(*on_behalf, default=Value("")) if on_behalf else Value(""))
+        .select_related("customer__segment")  # each row names its customer's segment
         .order_by("status_changed_at", "id")
     )
 

@@ -9,6 +9,7 @@ from exceptions.models import ExceptionRequest
 from intimacy_ops.saved_views.models import SavedView
 from tests.escalations.factories import breached_case, escalate
 from tests.exceptions.factories import ExceptionRequestFactory, scenario
+from tests.segments.factories import CustomerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 Status = ExceptionRequest.Status
@@ -23,22 +24,41 @@ PER_DECISION = 13
 BULK_FIXED = 7  # session, user, roles, the ticked rows (one query), their scope regions, the run's savepoint
 
 
-def waiting(s, n: int) -> list[ExceptionRequest]:
-    return ExceptionRequestFactory.create_batch(
-        n, customer=s.acme, process=s.fulfilment, status=Status.SUBMITTED, route="lead"
-    )
+def waiting(s, n: int, *, customers=None) -> list[ExceptionRequest]:
+    customers = customers or [s.acme]
+    return [
+        ExceptionRequestFactory(
+            customer=customers[i % len(customers)],
+            process=s.fulfilment,
+            status=Status.SUBMITTED,
+            route="lead",
+        )
+        for i in range(n)
+    ]
+
+
+def in_segments(s, n: int) -> list:
+    """`n` customers of the lead's region, each in a segment of its own (the rows show it)."""
+    return [
+        CustomerFactory(
+            region=s.acme.region, account_manager=s.alice, segment=SegmentFactory(name=f"Tier {i}", rank=i)
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize("rows", [2, 30])
 def test_waiting_for_me_costs_the_same_at_any_size(browse, django_assert_max_num_queries, rows):
     s = scenario()
-    waiting(s, rows)
+    waiting(s, rows, customers=in_segments(s, 4))
     SavedView.objects.create(user=s.oscar, list_key="exceptions:waiting", name="Low risk", query="risk=low")
     client = browse(s.oscar)
     client.get("/exceptions/waiting/")  # the session's first read
     with django_assert_max_num_queries(WAITING_PAGE):
         response = client.get("/exceptions/waiting/?risk=low&ordering=-estimated_monthly_cost")
-    assert response.content.decode().count('data-testid="request-row"') == min(rows, 25)
+    page = response.content.decode()
+    assert page.count('data-testid="request-row"') == min(rows, 25)
+    assert "· Tier 1" in page  # each row names its customer's segment
 
 
 @pytest.mark.parametrize("rows", [2, 30])
