@@ -85,12 +85,18 @@ class LongSelect(forms.Select):
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         wanted, chosen = set(widget["value"]), False
         parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        escape = html.escape
         for option, label in choices:
             shown = "" if option is None else str(option)
             selected = not chosen and shown in wanted
             chosen = chosen or selected
+            # Plain strings escaped directly, a number as it is (nothing to escape): `_escape` for the rest.
+            value_html = (
+                shown if type(option) is int else escape(shown) if type(shown) is str else _escape(shown)
+            )
+            label_html = escape(label) if type(label) is str else _escape(label)
             parts.append(
-                f'\n  <option value="{_escape(shown)}"{" selected" if selected else ""}>{_escape(label)}</option>\n'
+                f'\n  <option value="{value_html}"{" selected" if selected else ""}>{label_html}</option>\n'
             )
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped: _escape)

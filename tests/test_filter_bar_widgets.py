@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 from django_filters.widgets import BooleanWidget
 
 from intimacy_ops.forms import drawn_in_python
@@ -56,6 +57,7 @@ def test_other_widgets_are_left_to_django():
 def test_a_long_flat_select_is_the_same_html_as_djangos(value):
     """The flat fast path (no groups): numbers and None as values, the first match alone selected."""
     choices = [("", "Any"), (None, "None"), (2, "Two & <two>"), ("2", "Again two"), (3, '"Three"')]
+    choices += [(True, "Yes & no"), (mark_safe("<b>"), mark_safe("<i>safe</i>")), ("<x>", mark_safe("&amp;"))]
     choices += [(n, f"Customer {n}") for n in range(4, 400)]
     widget = forms.Select(choices=choices, attrs={"data-testid": "customer"})
     drawn = drawn_in_python(copy.deepcopy(widget))
