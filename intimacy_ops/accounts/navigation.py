@@ -97,9 +97,10 @@ def _once(key: tuple, compute):
         _reversed.clear()
         _reversed["resolver"] = resolver
     key = (*key, get_script_prefix())
-    if key not in _reversed:
-        _reversed[key] = compute()
-    return _reversed[key]
+    value = _reversed.get(key)
+    if value is None:  # (a thread emptying the cache meanwhile costs the next page a recomputation, no error)
+        value = _reversed[key] = compute()
+    return value
 
 
 def entries(items: list[dict], active: str | None) -> list[dict]:
