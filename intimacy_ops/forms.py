@@ -85,12 +85,18 @@ class LongSelect(forms.Select):
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         wanted, chosen = set(widget["value"]), False
         parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        escape = html.escape
         for option, label in choices:
             shown = "" if option is None else str(option)
             selected = not chosen and shown in wanted
             chosen = chosen or selected
+            # Plain strings escaped directly, a number as it is (nothing to escape): `_escape` for the rest.
+            value_html = (
+                shown if type(option) is int else escape(shown) if type(shown) is str else _escape(shown)
+            )
+            label_html = escape(label) if type(label) is str else _escape(label)
             parts.append(
-                f'\n  <option value="{_escape(shown)}"{" selected" if selected else ""}>{_escape(label)}</option>\n'
+                f'\n  <option value="{value_html}"{" selected" if selected else ""}>{label_html}</option>\n'
             )
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every value escaped: _escape)
@@ -105,21 +111,39 @@ class DrawnInput(Input):
     filter bar drew each field, option and attribute through its own template (~80 templates a page)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
-        return mark_safe(  # noqa: S308  (every value escaped: _escape or _attrs)
-            f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
-        )
+        return _input(self.get_context(name, value, attrs)["widget"])
+
+
+class DrawnCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes whose each box's `<input>` (`{{ box.tag }}` in a template) is drawn in Python, the same HTML
+    as Django's option template draws without its label: a filter bar's status boxes were three templates a
+    box. The whole widget (`{{ field }}`, boxes wrapped in labels) is still Django's."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        if template_name == self.option_template_name and not widget.get("wrap_label"):
+            return _input(widget)
+        return super()._render(template_name, context, renderer)
+
+
+def _input(widget: dict) -> str:
+    """Django's input.html in Python, from a widget's template context."""
+    shown = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+    return mark_safe(  # noqa: S308  (every value escaped: _escape or _attrs)
+        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
 
 
 def drawn_in_python(widget: forms.Widget) -> forms.Widget:
-    """The same widget drawn by `LongSelect` / `LongBooleanSelect` / `DrawnInput` when it is a plain select, a
-    yes/no select or a single-value input (anything else is returned as it is): same attributes, choices and
-    value handling, same HTML, no template per option."""
+    """The same widget drawn by `LongSelect` / `LongBooleanSelect` / `DrawnInput` / `DrawnCheckboxSelectMultiple`
+    when it is a plain select, a yes/no select, a single-value input or checkboxes (anything else is returned as
+    it is): same attributes, choices and value handling, same HTML, no template per option."""
     if type(widget) is forms.Select:
         widget.__class__ = LongSelect
     elif type(widget) is BooleanWidget:
         widget.__class__ = LongBooleanSelect
+    elif type(widget) is forms.CheckboxSelectMultiple:
+        widget.__class__ = DrawnCheckboxSelectMultiple
     elif isinstance(widget, Input) and not isinstance(widget, forms.FileInput | forms.MultipleHiddenInput):
         widget.__class__ = _drawn(type(widget))
     return widget

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 
 from intimacy_ops.accounts.roles import Role
 
@@ -19,6 +20,19 @@ class NavItem:
 
 _items: dict[str, NavItem] = {}
 _groups: dict[str, tuple[str, int]] = {}  # key -> (label, order)
+# What the top bar shows a set of roles, and the layout's own links, reversed once per process (a dozen
+# `reverse` calls a page): keyed by roles, URL prefix and URL conf; emptied when an entry is registered or
+# the URL conf is another (a test's `override_settings(ROOT_URLCONF=…)`).
+_reversed: dict = {}
+LAYOUT_LINKS = {
+    "home": "home",
+    "search": "search:results",
+    "profile": "accounts:profile",
+    "notifications": "notifications",
+    "logout": "accounts:logout",
+    "api_docs": "api-docs",
+    "healthz": "healthz",
+}
 
 
 def register(
@@ -33,12 +47,14 @@ def register(
     _items[key] = NavItem(
         key=key, label=label, url_name=url_name, roles=frozenset(roles or ()), order=order, group=group
     )
+    _reversed.clear()
 
 
 def register_group(*, key: str, label: str, order: int) -> None:
     """A menu in the top bar at `order`: the entries registered with `group=key` open from it. A user who may
     use only one of them sees that one as a plain link."""
     _groups[key] = (label, order)
+    _reversed.clear()
 
 
 def _place(item: NavItem) -> tuple:
@@ -51,9 +67,15 @@ def _place(item: NavItem) -> tuple:
 def items_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
+    key = ("items", user.roles)
+    shown = _once(key, lambda: _items_for(user.roles))
+    return [dict(item) for item in shown]
+
+
+def _items_for(roles: frozenset[Role]) -> list[dict]:
     shown = []
     for item in sorted(_items.values(), key=_place):
-        if item.roles and not user.roles.intersection(item.roles):
+        if item.roles and not roles.intersection(item.roles):
             continue
         try:
             url = reverse(item.url_name)
@@ -61,6 +83,24 @@ def items_for(user) -> list[dict]:
             continue
         shown.append({"key": item.key, "label": item.label, "url": url, "group": item.group})
     return shown
+
+
+def layout_links() -> dict[str, str]:
+    """The URLs base.html links to on every page (home, search, profile, notifications, sign-out, footer)."""
+    return _once(("links",), lambda: {name: reverse(url_name) for name, url_name in LAYOUT_LINKS.items()})
+
+
+def _once(key: tuple, compute):
+    """`compute()` once per URL conf and prefix (URLs do not change while a process runs)."""
+    resolver = get_resolver(get_urlconf())
+    if _reversed.get("resolver") is not resolver:
+        _reversed.clear()
+        _reversed["resolver"] = resolver
+    key = (*key, get_script_prefix())
+    value = _reversed.get(key)
+    if value is None:  # (a thread emptying the cache meanwhile costs the next page a recomputation, no error)
+        value = _reversed[key] = compute()
+    return value
 
 
 def entries(items: list[dict], active: str | None) -> list[dict]:
@@ -107,6 +147,7 @@ def navigation(request) -> dict:
         "user_regions": [],
         "user_roles": [],
         "search_q": "",
+        "layout_links": SimpleLazyObject(layout_links),  # reversed when a page draws them
     }
     if user.is_authenticated:
         context["nav_items"] = items_for(user)

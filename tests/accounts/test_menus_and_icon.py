@@ -32,3 +32,25 @@ def test_the_favicon_is_answered(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content
+
+
+def test_the_reversed_menu_follows_a_new_entry_and_another_url_conf(settings):
+    """The top bar's entries are reversed once per set of roles: an entry registered later still shows, and
+    under another URL conf the entries are reversed again."""
+    from intimacy_ops.accounts import navigation
+    from intimacy_ops.accounts.roles import Role
+
+    s = scenario()
+    before = keys(s.alice)
+    navigation.register(key="later", label="Later", url_name="notifications", roles={Role.ACCOUNT_MANAGER})
+    try:
+        assert set(keys(s.alice)) == {*before, "later"}
+        assert "later" not in keys(s.oscar)
+    finally:
+        del navigation._items["later"]
+        navigation._reversed.clear()
+    assert keys(s.alice) == before
+    settings.ROOT_URLCONF = "tests.accounts.urls_without_menus"
+    assert keys(s.alice) == ["home"]  # the only entry whose page this URL conf has
+    settings.ROOT_URLCONF = "intimacy_ops.urls"
+    assert keys(s.alice) == before
