@@ -154,12 +154,52 @@ class ReviewSerializer(serializers.ModelSerializer):
         list_serializer_class = ReviewListSerializer
 
     def to_representation(self, review):
+        """What DRF renders from the fields above (`drf_representation`; a test holds them equal), built by hand:
+        DRF's field machinery per review was a fifth of the list's CPU."""
         voting.fetch_rows([review])  # a review of the list has them already
+        when, day = _DATETIME.to_representation, _date
+        decided_by = review.decided_by
+        return {
+            "id": review.pk,
+            "kind": _text(review.kind),
+            "title": _text(review.title),
+            "exception": review.exception_id,
+            "extension": review.extension_id,
+            "process": review.process_id,
+            "covered": self.get_covered(review),
+            "sunset_on": day(review.sunset_on),
+            "standard_option": _text(review.standard_option),
+            "exclusions": self.get_exclusions(review),
+            "condition_items": self.get_condition_items(review),
+            "board": review.board_id,
+            "status": _text(review.status),
+            "due_on": day(review.due_on),
+            "deferrals": review.deferrals if review.deferrals is None else int(review.deferrals),
+            "outcome": _text(review.outcome),
+            "rationale": _text(review.rationale),
+            "conditions": _text(review.conditions),
+            "decided_by": decided_by.username if decided_by is not None else None,
+            "meeting": review.meeting_id,
+            "impact": self._impact(review),
+            "impact_updated_at": when(review.impact_updated_at),
+            "votes": self.get_votes(review),
+            "recused": self.get_recused(review),
+            "co_opted": self.get_co_opted(review),
+            "tally": self.get_tally(review),
+            "opened_at": when(review.opened_at),
+            "closed_at": when(review.closed_at),
+        }
+
+    def drf_representation(self, review):
+        """The same through DRF's fields (what `to_representation` must equal)."""
+        voting.fetch_rows([review])
         data = super().to_representation(review)
-        data["impact"] = (
-            review.current_impact if hasattr(review, "current_impact") else impact.current(review)
-        )
+        data["impact"] = self._impact(review)
         return data
+
+    @staticmethod
+    def _impact(review):
+        return review.current_impact if hasattr(review, "current_impact") else impact.current(review)
 
     def _tally(self, review):
         if not hasattr(review, "_tally"):
@@ -223,8 +263,16 @@ class ReviewSerializer(serializers.ModelSerializer):
         return _tally_json(self._tally(review))
 
 
-# The one DRF field a vote's row still goes through (its times: ISO 8601 in the current time zone, "Z" for UTC).
+# The one DRF field the hand-built rows still go through (times: ISO 8601 in the current time zone, "Z" for UTC).
 _DATETIME = serializers.DateTimeField()
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _date(value):
+    return value.isoformat() if value else None
 
 
 class VoteInputSerializer(StrictSerializer):

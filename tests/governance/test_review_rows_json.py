@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from exceptions.services import lifecycle
-from governance.api.reviews import RecusalSerializer, TallySerializer, VoteSerializer
+from governance.api.reviews import RecusalSerializer, ReviewSerializer, TallySerializer, VoteSerializer
 from governance.models import CoOptedMember, DeclaredInterest, Review, Vote
 from governance.models_decisions import Condition, SunsetExclusion
 from governance.services import voting
@@ -136,3 +136,16 @@ def test_the_list_and_one_review_say_what_the_serializers_said_from_the_models(s
     assert any(r["reason"].startswith("declared an interest") for r in interested["recused"])
     assert len(decided["condition_items"]) == 2 and decided["condition_items"][1]["met_at"]
     assert len(sunset["covered"]) == 3 and sunset["exclusions"][0]["reason"] == "Still needed."
+
+
+def test_a_review_built_by_hand_is_what_drfs_fields_render(s):
+    reviews = _reviews(s)
+    serializer = ReviewSerializer()
+    with timezone.override(ZONE):
+        for pk in [review.pk for review in reviews]:
+            review = voting.with_tally_joins(Review.objects.all()).get(pk=pk)
+            by_hand = serializer.to_representation(review)
+            by_drf = serializer.drf_representation(review)
+            assert by_hand == by_drf
+            assert list(by_hand) == list(by_drf)
+            assert all(type(by_hand[name]) is type(by_drf[name]) for name in by_drf)
