@@ -1,5 +1,5 @@
 """The reviews API builds a review's votes, recusals, co-opted members, conditions, exclusions and tally by hand
-from plain rows (`voting.fetch_rows`): the list and one review at a time must say exactly what DRF's serializers
+from plain rows (`tally_rows.fetch_rows`): the list and one review at a time must say exactly what DRF's serializers
 said from the model instances (`voting.with_tally_data`), on reviews with votes (one cast by a delegate), a
 recusal, a declared interest, a co-opted member, conditions, a covered proposal with an exclusion."""
 
@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from exceptions.services import lifecycle
-from governance.api.reviews import RecusalSerializer, ReviewSerializer, TallySerializer, VoteSerializer
+from governance.api.reviews import ReviewSerializer
+from governance.api.shapes import RecusalSerializer, TallySerializer, VoteSerializer
 from governance.models import CoOptedMember, DeclaredInterest, Review, Vote
 from governance.models_decisions import Condition, SunsetExclusion
 from governance.services import voting
