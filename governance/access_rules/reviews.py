@@ -3,9 +3,10 @@ members and chair, by members co-opted to it, by the owner of the process it con
 see the request under review (or one of the exceptions a proposal covers)."""
 
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from exceptions.models import ExceptionRequest, Process
-from governance.access_rules.boards import boards_of, chair_only
+from governance.access_rules.boards import chair_only
 from governance.models import Board, CoOptedMember, Review
 from intimacy_ops import access
 from intimacy_ops.accounts import delegation
@@ -21,20 +22,33 @@ def _boards(user, queryset):
 def _reviews(user, queryset):
     if access.sees_all_regions(user):
         return queryset
-    on_board = Q(board__in=boards_of(user))
-    for principal in delegation.principals_for(user):  # a delegate votes on their boards' reviews for them
-        on_board |= Q(board__in=boards_of(principal))
-    co_opted = Q(pk__in=CoOptedMember.objects.filter(member=user).values("review_id"))
+    # A delegate votes on their principals' boards' reviews for them.
+    people = [user.pk, *(principal.pk for principal in delegation.principals_for(user))]
+    # The parts on the person's own rows are written out (RawSQL): the same subqueries as the ORM's, which
+    # Django resolved and compiled anew for the count and the page of every reviews list (bench/README.md).
+    on_board = Q(board_id__in=_sql(_BOARDS, people))
+    co_opted = Q(pk__in=_sql(_CO_OPTED, [user.pk]))
     # Subqueries on the owner's processes, not joins: a join to every review's request and its process made
     # PostgreSQL pass over every request to find the reviews of a board member's boards.
-    owned = Process.objects.filter(owner=user).values("id")
-    owner = Q(exception__in=ExceptionRequest.objects.filter(process__in=owned).values("id")) | Q(
-        process__in=owned
-    )
+    owner = Q(exception_id__in=_sql(_OWNED_REQUESTS, [user.pk])) | Q(process_id__in=_sql(_OWNED, [user.pk]))
     seen = access.visible(user, ExceptionRequest).values("pk")
     # A proposal is seen by whoever sees one of the exceptions it covers (e.g. the lead who proposed it).
     covering = Q(pk__in=Review.covered.through.objects.filter(exceptionrequest__in=seen).values("review_id"))
     return queryset.filter(on_board | co_opted | owner | Q(exception__in=seen) | covering)
+
+
+def _sql(template: str, ids: list[int]) -> RawSQL:
+    sql = template.format(ids=", ".join(["%s"] * len(ids)))
+    return RawSQL(sql, ids * template.count("{ids}"))  # noqa: S611  (ids as params)
+
+
+_BOARDS = (
+    f"SELECT m.board_id FROM {Board.members.through._meta.db_table} m WHERE m.user_id IN ({{ids}}) "  # noqa: S608  (table names; ids as params)
+    f"UNION SELECT b.id FROM {Board._meta.db_table} b WHERE b.chair_id IN ({{ids}})"
+)
+_CO_OPTED = f"SELECT c.review_id FROM {CoOptedMember._meta.db_table} c WHERE c.member_id IN ({{ids}})"  # noqa: S608
+_OWNED = f"SELECT p.id FROM {Process._meta.db_table} p WHERE p.owner_id IN ({{ids}})"  # noqa: S608
+_OWNED_REQUESTS = f"SELECT e.id FROM {ExceptionRequest._meta.db_table} e WHERE e.process_id IN ({_OWNED})"  # noqa: S608
 
 
 @access.register_rule(Board, "view")

@@ -148,6 +148,11 @@ def with_tally_data(queryset: QuerySet, *, lean: bool = False) -> QuerySet:
     )
 
 
+def with_tally_joins(queryset: QuerySet) -> QuerySet:
+    """The reviews with the joins `tally` reads; `tally_rows.fetch_rows` fills their related rows (the reviews API)."""
+    return queryset.select_related(*_TALLY_JOINS)
+
+
 def rows_of(obj, name: str) -> list:
     """A review's (or its board's `members`) related rows: what `with_tally_data` fetched, else read now."""
     fetched = getattr(obj, "tally_" + name, None)
