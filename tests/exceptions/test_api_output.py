@@ -1,4 +1,4 @@
-"""The exceptions API writes its rows by hand (exceptions/api/requests.py, `ExceptionSerializer.to_representation`),
+"""The exceptions API writes its rows by hand (exceptions/api/rows.py, `ExceptionSerializer.to_representation`),
 from narrower rows (`selectors.api_rows_for`, the scope regions' codes per page): each person reads the JSON
 DRF's ModelSerializer wrote from `selectors.exceptions_for` before, to the character and in the same key order —
 money, dates, nulls, the scope regions, the actual cost, `allowed_actions`, times in their own zone."""
@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from exceptions import selectors
-from exceptions.api.requests import ExceptionSerializer
+from exceptions.api.rows import ExceptionSerializer
 from exceptions.models import CostEntry, ExceptionRequest
 from tests.exceptions.factories import ExceptionRequestFactory, request_payload, scenario
 

@@ -1,4 +1,4 @@
-"""The access log API writes its rows by hand (privacy/api.py, `AccessLogEntrySerializer.to_representation`): a
+"""The access log API writes its rows by hand (privacy/api_rows.py, `AccessLogEntrySerializer.to_representation`): a
 steward or an auditor reads the JSON DRF's ModelSerializer wrote before, to the character and in the same key
 order. And the grants and break-glass sessions a page of customers asks about (`privacy.selectors.active_access`,
 one hand-written statement) open exactly the customers they did."""
@@ -17,7 +17,7 @@ from rest_framework.request import Request
 
 from intimacy_ops import sensitive
 from privacy import selectors, subjects
-from privacy.api import AccessLogEntrySerializer
+from privacy.api_rows import AccessLogEntrySerializer
 from privacy.models import AccessLogEntry, BreakGlassSession
 from privacy.services import sensitive_access
 from segments.models import Customer
