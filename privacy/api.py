@@ -13,7 +13,7 @@ A subject travels under the key its app declared: "<key>" (its id) and "<key>_na
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,6 +23,7 @@ from intimacy_ops import access, errors
 from intimacy_ops.accounts.models import User
 from intimacy_ops.api import ERROR_RESPONSES, ScopedViewSetMixin, StrictSerializer
 from privacy import access_rules, subjects
+from privacy.api_rows import AccessLogEntrySerializer, SubjectRowSerializer
 from privacy.filters import AccessLogFilter, SubjectFilterBackend
 from privacy.models import AccessLogEntry, BreakGlassSession, SensitiveAccessGrant
 from privacy.services import sensitive_access, subject_export
@@ -32,54 +33,6 @@ FILTER_BACKENDS = [*api_settings.DEFAULT_FILTER_BACKENDS, SubjectFilterBackend]
 
 def _errors(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
-
-
-# --- the subject, under the key its app declared ------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class SubjectIdField(serializers.Field):
-    """The id of the row's subject when it is a record of this declared kind, else null."""
-
-    def __init__(self, subject: subjects.Subject, **kwargs):
-        self.subject = subject
-        kwargs.setdefault("help_text", f"{subject.verbose_name.capitalize()} id.")
-        # Null only for a row about another kind of subject (none while one kind is declared).
-        super().__init__(source="*", read_only=True, allow_null=len(subjects.all()) > 1, **kwargs)
-
-    def _mine(self, row) -> bool:
-        return row.subject_type_id == self.subject.content_type().pk
-
-    def to_representation(self, row):
-        return row.subject_id if self._mine(row) else None
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class SubjectNameField(SubjectIdField):
-    def __init__(self, subject: subjects.Subject, **kwargs):
-        kwargs.setdefault("help_text", f"{subject.verbose_name.capitalize()} name.")
-        super().__init__(subject, **kwargs)
-
-    def to_representation(self, row):
-        if not self._mine(row) or row.subject is None:
-            return None
-        return str(row.subject)
-
-
-# A row about a subject: after "user", each declared subject key with its id and its name. (Comments, not
-# docstrings, on these bases: a docstring would become every serializer's description in the schema.)
-class SubjectRowSerializer(serializers.ModelSerializer):
-    def get_fields(self):
-        declared = {}
-        for subject in subjects.all():
-            declared[subject.key] = SubjectIdField(subject)
-            declared[f"{subject.key}_name"] = SubjectNameField(subject)
-        ordered = {}
-        for name, field in super().get_fields().items():
-            ordered[name] = field
-            if name == "user":
-                ordered.update(declared)
-        return ordered
 
 
 # Input naming one subject by its declared key; outside the user's scope reads as nonexistent (400).
@@ -107,16 +60,6 @@ class SubjectInput(StrictSerializer):
 
 
 # --- access log ---------------------------------------------------------------------------------------
-
-
-class AccessLogEntrySerializer(SubjectRowSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    fields = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta:
-        model = AccessLogEntry
-        fields = ["id", "user", "fields", "at", "purpose", "channel"]
-        read_only_fields = fields
 
 
 @extend_schema_view(

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from exceptions import selectors
 from exceptions.api.common import MONEY, STATUS_HELP
 from exceptions.api.common import errors_for as _errors
+from exceptions.api.rows import ExceptionSerializer
 from exceptions.filters import ORDERING_FIELDS, ExceptionFilter
-from exceptions.lifecycles import actions_for
 from exceptions.models import (
     CostEntry,
     ExceptionRequest,
@@ -26,56 +26,6 @@ from intimacy_ops.api import ScopedViewSetMixin, StrictSerializer
 from segments.models import Customer
 
 # --- exception requests -------------------------------------------------------------------------
-
-
-class ExceptionSerializer(serializers.ModelSerializer):
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    process_version = serializers.IntegerField(source="process_version.number", read_only=True)
-    scope_regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    region = serializers.CharField(source="customer.region.code", read_only=True)
-    actual_cost = serializers.DecimalField(**MONEY, read_only=True, default=None)
-    # Empty when none was given: the model's SlugField would document a pattern that refuses "".
-    deviation_tag = serializers.RegexField(r"^[-a-zA-Z0-9_]*$", read_only=True)
-    allowed_actions = serializers.SerializerMethodField(help_text="What you may do to this request now.")
-
-    class Meta:
-        model = ExceptionRequest
-        fields = [
-            "id",
-            "customer",
-            "region",
-            "process",
-            "process_version",
-            "title",
-            "deviation",
-            "deviation_tag",
-            "justification",
-            "kind",
-            "permanent_reason",
-            "scope_regions",
-            "scope_sites",
-            "scope_shifts",
-            "estimated_one_off_cost",
-            "estimated_monthly_cost",
-            "revenue_at_risk",
-            "risk_rating",
-            "starts_on",
-            "expires_on",
-            "handling_procedure",
-            "status",
-            "route",
-            "requested_by",
-            "actual_cost",
-            "allowed_actions",
-            "created_at",
-            "updated_at",
-            "status_changed_at",
-        ]
-        read_only_fields = fields
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        request = self.context.get("request")
-        return actions_for(request.user, obj) if request else []
 
 
 class ExceptionInputSerializer(StrictSerializer):
@@ -193,6 +143,13 @@ class CostInputSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+# Acts whose service reads and locks the request itself before anything else (services/lifecycle.py): the object
+# the view finds only has to be in the user's scope (a 404 otherwise), not read with its relations.
+LOCKING_ACTIONS = frozenset(
+    {"partial_update", "submit", "withdraw", "approve", "reject", "return_for_changes", "sunset", "revoke"}
+)
+
+
 def _transition_action(name: str, doc: str, codes=(400, 401, 403, 404, 409)):
     """One POST action per transition a person takes: parse the comment, call the one service, present."""
 
@@ -251,6 +208,10 @@ class ExceptionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action in LOCKING_ACTIONS:
+            return access.visible(self.request.user, ExceptionRequest)  # the act reads and locks the row
+        if self.action in ("list", "retrieve"):
+            return selectors.api_rows_for(self.request.user)
         return selectors.exceptions_for(self.request.user)
 
     def get_serializer_class(self):
@@ -259,7 +220,7 @@ class ExceptionViewSet(
         return ExceptionSerializer
 
     def _present(self, exception, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=exception.pk)
+        fresh = selectors.api_rows_for(self.request.user).get(pk=exception.pk)
         return Response(ExceptionSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(

@@ -4,6 +4,7 @@ table (exceptions/lifecycles.py) through the kernel's engine, `intimacy_ops.life
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from exceptions import hooks
@@ -17,21 +18,32 @@ from exceptions.lifecycles import (
 from exceptions.models import ExceptionRequest, ExtensionRequest
 from exceptions.services import notifications, similar
 from exceptions.services import requests as request_services
-from exceptions.services.routing import route_request
+from exceptions.services.routing import follow_route, plan_route, route_request
 from intimacy_ops import access, audit, checks, errors, lifecycle
 
 Status = ExceptionRequest.Status
 ENDINGS = ("sunset", "standardize", "revoke")
 
 
-def lock(exception: ExceptionRequest) -> ExceptionRequest:
+def lock(exception: ExceptionRequest, *, actor=None) -> ExceptionRequest:
     """The request's row, locked until the transaction ends (the customer is a non-null join; lock only ours),
-    with its region's routing threshold: validation and routing read it from here (`selectors.routing_threshold`)."""
-    return (
-        ExceptionRequest.objects.select_for_update(of=("self",))
-        .select_related("customer__region__routing_threshold", "process", "requested_by")
-        .get(pk=exception.pk)
+    with its region's routing threshold: validation and routing read it from here (`selectors.routing_threshold`).
+
+    With `actor`, the same statement says whether the row is in their scope (`in_actor_scope`): a person's act then
+    asks the lifecycle engine for the rule alone (`_scoped`), not the scope query again."""
+    rows = ExceptionRequest.objects.select_for_update(of=("self",)).select_related(
+        "customer__region__routing_threshold", "process", "requested_by"
     )
+    if actor is not None and actor.is_authenticated:
+        seen = access.visible(actor, ExceptionRequest).filter(pk=OuterRef("pk"))
+        rows = rows.annotate(in_actor_scope=Exists(seen))
+    return rows.get(pk=exception.pk)
+
+
+def _scoped(exception: ExceptionRequest) -> bool:
+    """Must the engine still query the request's scope for the actor? Not when the lock found it in their scope;
+    when it did not, the engine's own check gives its answer (409 for the state first, then the refusal)."""
+    return not getattr(exception, "in_actor_scope", False)
 
 
 def submit_request(
@@ -44,24 +56,27 @@ def submit_request(
     `route=False` leaves it `submitted` and unrouted (a hold before routing).
     """
     with transaction.atomic():
-        exception = lock(exception)
-        lifecycle.check(exception, "submit", actor=actor)
+        exception = lock(exception, actor=actor)
+        lifecycle.check(exception, "submit", actor=actor, scoped=_scoped(exception))
         request_services.check_stored(exception, actor)
+        routing = plan_route(exception) if route else None
+        if routing is not None:
+            exception.route = routing.route  # written with the status by the submit (lifecycles._enter)
         lifecycle.apply(exception, "submit", actor=actor, comment=comment, scoped=False)  # checked above
-        if route:
-            route_request(exception)
+        if routing is not None:
+            follow_route(exception, routing)
     return exception
 
 
 def withdraw_request(*, exception: ExceptionRequest, actor, comment: str = "") -> ExceptionRequest:
     """The requester takes back a request that is not decided yet; an open board review closes with it."""
     with transaction.atomic():
-        exception = lock(exception)
+        exception = lock(exception, actor=actor)
         was_with_board = exception.route == ExceptionRequest.Route.BOARD and exception.status in (
             Status.SUBMITTED,
             Status.UNDER_REVIEW,
         )
-        lifecycle.apply(exception, "withdraw", actor=actor, comment=comment)
+        lifecycle.apply(exception, "withdraw", actor=actor, comment=comment, scoped=_scoped(exception))
         if was_with_board:
             hooks.review_withdrawn(exception, actor)
     return exception
@@ -77,15 +92,17 @@ def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionR
     if unknown:
         raise errors.ValidationFailed({name: ["Unknown field."] for name in unknown})
     with transaction.atomic():
-        exception = lock(exception)
+        exception = lock(exception, actor=actor)
+        scoped = _scoped(exception)
         if exception.status not in request_services.AMENDABLE_STATES:
-            lifecycle.check(exception, "amend", actor=actor)  # 409, naming what the status allows
+            # 409, naming what the status allows
+            lifecycle.check(exception, "amend", actor=actor, scoped=scoped)
         if exception.requested_by_id != actor.pk:
             raise errors.PermissionDenied("Only the person who raised this request may change it.")
         changed = request_services.changed_fields(exception, values)
         material = [name for name in changed if name in request_services.MATERIAL_FIELDS]
         if material:
-            lifecycle.check(exception, "amend", actor=actor)
+            lifecycle.check(exception, "amend", actor=actor, scoped=scoped)
         request_services.validate(actor, {**request_services._values_of(exception), **values})
         before = request_services.snapshot(exception)
         regions = values.pop("scope_regions", None)
@@ -122,6 +139,7 @@ def amend_request(*, actor, exception: ExceptionRequest, **values) -> ExceptionR
                 f"Changed {labels} after the decision: back for re-approval."
                 + (" Not in force until approved again." if was_active else "")
             ),
+            scoped=scoped,
         )
         _withdraw_open_extensions(exception, actor)
         route_request(exception)
@@ -210,9 +228,9 @@ def decide_request(*, exception: ExceptionRequest, actor, action: str, comment: 
     if action not in LEAD_DECISIONS:
         raise ValueError(action)
     with transaction.atomic():
-        exception = lock(exception)
+        exception = lock(exception, actor=actor)
         take_up = takes_up_first(exception, action)
-        lifecycle.check(exception, "route" if take_up else action, actor=actor)
+        lifecycle.check(exception, "route" if take_up else action, actor=actor, scoped=_scoped(exception))
         _require_reason(action, comment)
         if take_up:
             who = actor.get_full_name() or actor.username
@@ -254,13 +272,14 @@ def end_exception(
     if action not in ENDINGS:
         raise ValueError(action)
     with transaction.atomic():
-        exception = lock(exception)
-        lifecycle.check(exception, action, actor=actor, authority=authority)
+        exception = lock(exception, actor=actor if authority == PERSON else None)
+        scoped = _scoped(exception)
+        lifecycle.check(exception, action, actor=actor, authority=authority, scoped=scoped)
         if authority == PERSON and not (comment or "").strip():
             raise errors.ValidationFailed(
                 {"comment": ["Say why this exception ends now: the account manager reads it."]}
             )
-        lifecycle.apply(exception, action, actor=actor, comment=comment, authority=authority)
+        lifecycle.apply(exception, action, actor=actor, comment=comment, authority=authority, scoped=scoped)
     return exception
 
 

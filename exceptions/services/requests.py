@@ -61,8 +61,9 @@ MATERIAL_FIELDS = (
 )
 
 
-def snapshot(exception: ExceptionRequest) -> dict:
-    """What the audit trail keeps of a request (ids for related rows)."""
+def snapshot(exception: ExceptionRequest, *, scope_regions: list[Region] | None = None) -> dict:
+    """What the audit trail keeps of a request (ids for related rows). `scope_regions`: its regions when the
+    caller just wrote them (else they are read)."""
     data = {
         name: getattr(exception, name)
         for name in FIELDS
@@ -71,9 +72,12 @@ def snapshot(exception: ExceptionRequest) -> dict:
     data["customer"] = exception.customer_id
     data["process"] = exception.process_id
     data["process_version"] = exception.process_version_id
-    data["scope_regions"] = (
-        sorted(exception.scope_regions.values_list("code", flat=True)) if exception.pk else []
-    )
+    if scope_regions is not None:
+        data["scope_regions"] = sorted({region.code for region in scope_regions})
+    else:
+        data["scope_regions"] = (
+            sorted(exception.scope_regions.values_list("code", flat=True)) if exception.pk else []
+        )
     return data
 
 
@@ -108,10 +112,14 @@ def validate(actor, values: dict) -> None:
             problem(field, "A cost cannot be negative.")
 
     customer: Customer | None = values.get("customer")
-    if customer is not None:
+    # The account manager of a customer of their own region sees it (a customer's scope is its region): only a
+    # refusal asks the database which of the two it is.
+    if customer is not None and not (
+        customer.account_manager_id == actor.pk and customer.region_id in actor.region_ids
+    ):
         if not access.visible(actor, Customer).filter(pk=customer.pk).exists():
             problem("customer", "No customer with that id in your regions.")
-        elif customer.account_manager_id != actor.pk or customer.region_id not in actor.region_ids:
+        else:
             problem(
                 "customer",
                 f"You do not manage {customer.name}; only their account manager asks for exceptions.",
@@ -178,8 +186,14 @@ def create_request(*, actor, customer: Customer, process: Process, **values) -> 
     with transaction.atomic():
         exception = ExceptionRequest(requested_by=actor, process_version=current_version(process), **values)
         exception.save()
-        exception.scope_regions.set(regions)
-        audit.record(actor=actor, verb="exception.created", obj=exception, after=snapshot(exception))
+        if regions:  # a new request has none: nothing to read or remove first
+            exception.scope_regions.add(*regions)
+        audit.record(
+            actor=actor,
+            verb="exception.created",
+            obj=exception,
+            after=snapshot(exception, scope_regions=regions),
+        )
     return exception
 
 
