@@ -222,7 +222,9 @@ def request(sessions: dict, ids: dict, user: str | None, kind: str, path: str, s
     if kind == "decide":
         reviews = session.get("/api/v1/reviews/?status=open&page_size=50").json()["results"]
         body = {"outcome": "approve", "rationale": "bench", "conditions": ""}
-        return lambda: session.post(path.format(review=reviews[-1]["id"]), body)
+        # A review the chair may approve now (its quorum met), else the last: a 409 measures the refusal.
+        ready = [r for r in reviews if "approve" in r["tally"]["allowed_outcomes"]] or reviews
+        return lambda: session.post(path.format(review=ready[-1]["id"]), body)
     if kind == "approve":
         waiting = session.get("/api/v1/exceptions/?status=submitted&route=lead&page_size=50").json()[
             "results"
