@@ -7,13 +7,12 @@ import html
 
 from django import template
 from django.template.defaultfilters import date
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from exceptions import selectors
 from exceptions.models import ExceptionRequest
-from intimacy_ops import access
+from intimacy_ops import access, listing
 from intimacy_ops.templatetags.money import money
 from intimacy_ops.templatetags.when import when
 
@@ -54,7 +53,7 @@ def request_rows(rows, show_requester=False, headers=None, show_waiting=False) -
     are looked up once per distinct value (a page repeats them), each as Django's filter draws it."""
     status_label, kind_label, risk_label = (_labels(name) for name in ("status", "kind", "risk_rating"))
     amount, day = _once(money), _once(_day)
-    link = _detail_url()
+    link = listing.url_for_ids("exceptions:detail")
     parts = []
     for row in rows:
         sub = [_escape(row.process.name), " · ", kind_label(row.kind)]
@@ -112,13 +111,6 @@ def _once(draw):
 def _day(value) -> str:
     """`{{ value|date:"j M Y" }}` of a date (the month's abbreviation translated, as Django's filter does)."""
     return date(value, "j M Y")
-
-
-def _detail_url():
-    """`{% url 'exceptions:detail' pk %}` for many rows: reversed once, the id put in its place."""
-    marker = 987654321
-    before, _, after = reverse("exceptions:detail", args=[marker]).rpartition(str(marker))
-    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 def _escape(value) -> str:

@@ -2,13 +2,13 @@
 not an include: the governance queue drew one template per row for it)."""
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from governance.models import Review
+from intimacy_ops import listing
 from intimacy_ops.templatetags.money import money
 from intimacy_ops.templatetags.when import when
 
@@ -33,7 +33,7 @@ def review_rows(rows, today=None, show_status=False) -> str:
     """The `<tr>`s of governance/_review_rows.html, drawn in Python: the same HTML as the loop they replace (a
     template lookup or filter per cell cost ~0.35 ms a row, a fifth of a board member's queue, bench/README.md).
     A test holds the two equal (tests/governance/test_review_rows_html.py)."""
-    link = _review_url()
+    link = listing.url_for_ids("governance:review")
     kind_label, status_label, outcome_label = (_label(name) for name in ("kind", "status", "outcome"))
     parts = []
     for review in rows:
@@ -83,10 +83,3 @@ def _label(name: str):
     """A choice field's `get_…_display()`, escaped: the label of a value (the value itself when not a choice)."""
     choices = dict(Review._meta.get_field(name).flatchoices)
     return lambda value: conditional_escape(choices.get(value, value))
-
-
-def _review_url():
-    """`{% url 'governance:review' pk %}` for many rows: reversed once, each id put in its place."""
-    marker = 987654321
-    before, _, after = reverse("governance:review", args=[marker]).rpartition(str(marker))
-    return lambda pk: f"{before}{int(pk)}{after}"

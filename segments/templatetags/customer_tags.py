@@ -8,6 +8,8 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from intimacy_ops import listing
+
 register = template.Library()
 
 LOCK = '<span class="lock" title="Placed by hand: the rules leave this customer here" aria-label="locked">🔒</span>'
@@ -18,7 +20,7 @@ def customer_rows(customers, user, show_region=False, show_manager=False) -> str
     """The `<tr>`s of the customer list, drawn in Python: the same HTML as the template loop they replace,
     the tier pill as segments/_tier_pill.html draws it (a lookup, filter or include per cell cost ~0.25 ms a
     row). `user`: the viewer ("you" beside their own accounts when the manager column is there)."""
-    detail = _url_of("segments:customer-detail")
+    detail = listing.url_for_ids("segments:customer-detail")
     cases = reverse("segments:case-list")
     pills = {}
     parts = []
@@ -73,13 +75,6 @@ def _tier_pill(segment, locked) -> str:
         f'<span class="pill pill-tier rank-{_escape(segment.rank)}" data-testid="tier">{_escape(segment.name)}'
         f"{lock}</span>\n"
     )
-
-
-def _url_of(name: str):
-    """`{% url name pk %}` for many rows: reversed once, the id put in its place."""
-    marker = 987654321
-    before, _, after = reverse(name, args=[marker]).rpartition(str(marker))
-    return lambda pk: f"{before}{int(pk)}{after}"
 
 
 def _escape(value) -> str:
