@@ -12,6 +12,7 @@ the API's OrderingFilter does) and none left means the default. The sortable hea
 `templates/_filter_bar.html` draws the filters; `intimacy_ops.exports` streams the same rows as CSV.
 """
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -200,3 +201,15 @@ def url_for_ids(name: str):
     marker = 987654321
     before, _, after = reverse(name, args=[marker]).rpartition(str(marker))
     return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def escape_text(value) -> str:
+    """What `{{ value }}` prints for a plain value (Django's `escape` without its lazy wrapper): for the row tags."""
+    return html.escape(str(value))
+
+
+def choice_labels(model, name: str):
+    """A choice field's `get_…_display()` for a page of rows, escaped: each label escaped once, a value that is not
+    a choice printed as itself."""
+    labels = {value: escape_text(label) for value, label in model._meta.get_field(name).flatchoices}
+    return lambda value: labels[value] if value in labels else escape_text(value)

@@ -3,8 +3,6 @@
 A template tag, not an import: segments never imports exceptions (STYLE.md, dependency direction).
 """
 
-import html
-
 from django import template
 from django.template.defaultfilters import date
 from django.utils.html import format_html
@@ -13,6 +11,8 @@ from django.utils.safestring import mark_safe
 from exceptions import selectors
 from exceptions.models import ExceptionRequest
 from intimacy_ops import access, listing
+from intimacy_ops.listing import choice_labels
+from intimacy_ops.listing import escape_text as _escape
 from intimacy_ops.templatetags.money import money
 from intimacy_ops.templatetags.when import when
 
@@ -51,7 +51,9 @@ def request_rows(rows, show_requester=False, headers=None, show_waiting=False) -
     `{% request_rows rows show_requester headers show_waiting %}`: `headers` (the sortable headers) adds the
     Raised column; `show_waiting` without them the Risk and Waiting since columns. Labels, amounts and dates
     are looked up once per distinct value (a page repeats them), each as Django's filter draws it."""
-    status_label, kind_label, risk_label = (_labels(name) for name in ("status", "kind", "risk_rating"))
+    status_label, kind_label, risk_label = (
+        choice_labels(ExceptionRequest, name) for name in ("status", "kind", "risk_rating")
+    )
     amount, day = _once(money), _once(_day)
     link = listing.url_for_ids("exceptions:detail")
     parts = []
@@ -90,12 +92,6 @@ def request_rows(rows, show_requester=False, headers=None, show_waiting=False) -
     return mark_safe("".join(parts))  # noqa: S308  (every value escaped, or a tag's safe HTML)
 
 
-def _labels(name: str):
-    """A choice field's `get_…_display()` for many rows: the label of a value, escaped, looked up once."""
-    choices = dict(ExceptionRequest._meta.get_field(name).flatchoices)
-    return _once(lambda value: _escape(choices.get(value, value)))
-
-
 def _once(draw):
     """`draw(value)` computed once per distinct value (a page's rows repeat amounts, dates and labels)."""
     drawn = {}
@@ -111,8 +107,3 @@ def _once(draw):
 def _day(value) -> str:
     """`{{ value|date:"j M Y" }}` of a date (the month's abbreviation translated, as Django's filter does)."""
     return date(value, "j M Y")
-
-
-def _escape(value) -> str:
-    """What `{{ value }}` prints for a plain value (Django's `escape` without its lazy wrapper)."""
-    return html.escape(str(value))

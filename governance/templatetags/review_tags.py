@@ -34,7 +34,9 @@ def review_rows(rows, today=None, show_status=False) -> str:
     template lookup or filter per cell cost ~0.35 ms a row, a fifth of a board member's queue, bench/README.md).
     A test holds the two equal (tests/governance/test_review_rows_html.py)."""
     link = listing.url_for_ids("governance:review")
-    kind_label, status_label, outcome_label = (_label(name) for name in ("kind", "status", "outcome"))
+    kind_label, status_label, outcome_label = (
+        listing.choice_labels(Review, name) for name in ("kind", "status", "outcome")
+    )
     parts = []
     for review in rows:
         exception = review.exception
@@ -77,9 +79,3 @@ def review_rows(rows, today=None, show_status=False) -> str:
             f"{conditional_escape(board.get_rule_display().lower())}</td>\n    </tr>\n  "
         )
     return mark_safe("".join(parts))  # noqa: S308  (every value escaped, or a tag's safe HTML)
-
-
-def _label(name: str):
-    """A choice field's `get_…_display()`, escaped: the label of a value (the value itself when not a choice)."""
-    choices = dict(Review._meta.get_field(name).flatchoices)
-    return lambda value: conditional_escape(choices.get(value, value))

@@ -1,7 +1,5 @@
 """`{% customer_rows customers user show_region show_manager %}`: the customer list's rows (segments/customer_list.html)."""
 
-import html
-
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
@@ -9,6 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from intimacy_ops import listing
+from intimacy_ops.listing import escape_text as _escape
 
 register = template.Library()
 
@@ -75,8 +74,3 @@ def _tier_pill(segment, locked) -> str:
         f'<span class="pill pill-tier rank-{_escape(segment.rank)}" data-testid="tier">{_escape(segment.name)}'
         f"{lock}</span>\n"
     )
-
-
-def _escape(value) -> str:
-    """What `{{ value }}` prints for a plain value (Django's `escape` without its lazy wrapper)."""
-    return html.escape(str(value))
